@@ -1,0 +1,28 @@
+import ArgumentParser
+import Hummingbird
+import RosterServer
+
+/// `roster serve`: the back office, the REST API and (later) the sync workers.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the REST API (and back office) until stopped with Ctrl-C or SIGTERM.",
+        discussion: "Migrates the database first. Several 'serve' processes may share one PostgreSQL database."
+    )
+
+    @Option(help: "The address to listen on. Env: ROSTER_HOST. Default: 127.0.0.1.")
+    var host: String?
+
+    @Option(help: "The port to listen on (0: any free port). Env: ROSTER_PORT. Default: 8080.")
+    var port: Int?
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical. Env: ROSTER_LOG_LEVEL.")
+    var logLevel: String?
+
+    func run() async throws {
+        let configuration = try AppConfiguration.resolve(host: host, port: port, database: database.database, logLevel: logLevel)
+        let app = try await buildApplication(configuration: configuration)
+        try await app.runService()
+    }
+}

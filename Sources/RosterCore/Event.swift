@@ -1,0 +1,33 @@
+import Foundation
+
+/// An event whose participants Roster keeps (S1).
+public struct Event: Sendable, Hashable, Identifiable {
+    public var id: String
+    public var name: String
+    public var startsAt: Date?
+    public var endsAt: Date?
+    /// The custom participant fields, in display order.
+    public var fields: [FieldDefinition]
+    public var createdAt: Date
+
+    public init(id: String, name: String, startsAt: Date? = nil, endsAt: Date? = nil, fields: [FieldDefinition] = [], createdAt: Date) {
+        self.id = id
+        self.name = name
+        self.startsAt = startsAt
+        self.endsAt = endsAt
+        self.fields = fields
+        self.createdAt = createdAt
+    }
+
+    /// Checks what a new event would be: a name, coherent dates, a coherent schema.
+    public static func problems(name: String, startsAt: Date?, endsAt: Date?, fields: [FieldDefinition]) -> [ValidationIssue] {
+        var issues: [ValidationIssue] = []
+        if name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            issues.append(.init(field: "name", message: "an event needs a name"))
+        }
+        if let startsAt, let endsAt, endsAt < startsAt {
+            issues.append(.init(field: "endsAt", message: "the event ends before it starts"))
+        }
+        return issues + FieldDefinition.problems(in: fields)
+    }
+}

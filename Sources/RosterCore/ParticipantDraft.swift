@@ -1,0 +1,71 @@
+/// A participant as some input describes it, before validation: a JSON object, a CSV row,
+/// or a partial update. Every property is optional here; ``ParticipantRules`` decides what is required.
+public struct ParticipantDraft: Sendable, Hashable {
+    public var email: String?
+    public var firstName: String?
+    public var lastName: String?
+    public var company: String?
+    public var jobTitle: String?
+    public var isRegistered: InputValue?
+    public var hasAttended: InputValue?
+    public var allowNetworking: InputValue?
+    /// Custom field values by code, as they arrived.
+    public var fields: [String: InputValue]
+    /// Problems found while reading the input itself (a number where a name was expected…).
+    public var readingIssues: [ValidationIssue]
+
+    public init(
+        email: String? = nil, firstName: String? = nil, lastName: String? = nil, company: String? = nil,
+        jobTitle: String? = nil, isRegistered: InputValue? = nil, hasAttended: InputValue? = nil,
+        allowNetworking: InputValue? = nil, fields: [String: InputValue] = [:]
+    ) {
+        self.email = email
+        self.firstName = firstName
+        self.lastName = lastName
+        self.company = company
+        self.jobTitle = jobTitle
+        self.isRegistered = isRegistered
+        self.hasAttended = hasAttended
+        self.allowNetworking = allowNetworking
+        self.fields = fields
+        self.readingIssues = []
+    }
+
+    /// Reads a flat record: a JSON object (custom values under `fields`) or a CSV row (one column
+    /// per custom field code). Built-in keys match case-insensitively, so `Email` and `FIRSTNAME` work.
+    public init(record: [String: InputValue]) {
+        self.init()
+        for (key, value) in record {
+            switch key.lowercased() {
+            case "email": email = text(value, key)
+            case "firstname": firstName = text(value, key)
+            case "lastname": lastName = text(value, key)
+            case "company": company = text(value, key)
+            case "jobtitle": jobTitle = text(value, key)
+            case "isregistered": isRegistered = value
+            case "hasattended": hasAttended = value
+            case "allownetworking": allowNetworking = value
+            case "fields":
+                switch value {
+                case .object(let values): fields.merge(values) { _, new in new }
+                case .null: break
+                default: readingIssues.append(.init(field: "fields", message: "expected an object of field values, got \(value.kind)"))
+                }
+            case "id", "createdat", "updatedat", "salesforce", "eventid", "salesforcesyncdate":
+                break // read-only properties echoed back by clients are ignored
+            default: fields[key] = value
+            }
+        }
+    }
+
+    private mutating func text(_ value: InputValue, _ key: String) -> String? {
+        switch value {
+        case .string(let text): return text
+        case .null: return nil
+        case .number: return FieldValue.number({ if case .number(let n) = value { n } else { 0 } }()).text
+        default:
+            readingIssues.append(.init(field: key, message: "expected text, got \(value.kind)"))
+            return nil
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+
+/// The checked content of a draft: what will be written. `nil` leaves a property as it is.
+public struct ParticipantChanges: Sendable, Hashable {
+    public var email: String?
+    public var firstName: String?
+    public var lastName: String?
+    public var company: String?
+    public var jobTitle: String?
+    public var isRegistered: Bool?
+    public var hasAttended: Bool?
+    public var allowNetworking: Bool?
+    /// Custom values by code; a `nil` value clears the field.
+    public var fields: [String: FieldValue?]
+
+    /// The participant this would create, or `existing` with these changes applied.
+    public func applied(to existing: Participant) -> Participant {
+        var result = existing
+        if let email { result.email = email }
+        if let firstName { result.firstName = firstName }
+        if let lastName { result.lastName = lastName }
+        if let company { result.company = company }
+        if let jobTitle { result.jobTitle = jobTitle }
+        if let isRegistered { result.isRegistered = isRegistered }
+        if let hasAttended { result.hasAttended = hasAttended }
+        if let allowNetworking { result.allowNetworking = allowNetworking }
+        for (code, value) in fields { result.fields[code] = value }
+        return result
+    }
+}
+
+/// The rules a participant's data must follow (S2): built-in lengths as Salesforce holds them,
+/// custom values against the event's schema.
+public enum ParticipantRules {
+    /// Most characters each built-in text property may have: the length of the Salesforce field it
+    /// syncs to, so a value Roster accepts never fails later for its length.
+    nonisolated(unsafe) public static let maxLengths: [(name: String, keyPath: KeyPath<ParticipantChanges, String?>, max: Int)] = [
+        ("email", \.email, 80), ("firstName", \.firstName, 40), ("lastName", \.lastName, 80),
+        ("company", \.company, 255), ("jobTitle", \.jobTitle, 128),
+    ]
+
+    /// Checks a draft.
+    ///
+    /// - Parameters:
+    ///   - isNew: the draft creates a participant, so email, first and last name are required.
+    /// - Throws: every problem at once, each naming its field.
+    public static func check(_ draft: ParticipantDraft, schema: [FieldDefinition], isNew: Bool) throws(ValidationFailure) -> ParticipantChanges {
+        var issues = draft.readingIssues
+        var changes = ParticipantChanges(fields: [:])
+
+        let email = draft.email?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let email, !email.isEmpty {
+            if EmailAddress.isPlausible(email) { changes.email = email }
+            else { issues.append(.init(field: "email", message: "'\(email)' is not an email address")) }
+        } else if isNew || draft.email != nil {
+            issues.append(.init(field: "email", message: "an email is required"))
+        }
+        changes.firstName = required("firstName", draft.firstName, isNew, &issues)
+        changes.lastName = required("lastName", draft.lastName, isNew, &issues)
+        changes.company = draft.company?.trimmingCharacters(in: .whitespacesAndNewlines)
+        changes.jobTitle = draft.jobTitle?.trimmingCharacters(in: .whitespacesAndNewlines)
+        for rule in maxLengths {
+            if let value = changes[keyPath: rule.keyPath], value.count > rule.max {
+                issues.append(.init(field: rule.name, message: "\(value.count) characters is more than the \(rule.max) allowed"))
+            }
+        }
+        changes.isRegistered = flag("isRegistered", draft.isRegistered, &issues)
+        changes.hasAttended = flag("hasAttended", draft.hasAttended, &issues)
+        changes.allowNetworking = flag("allowNetworking", draft.allowNetworking, &issues)
+
+        let byCode = Dictionary(schema.map { ($0.code.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+        for (code, raw) in draft.fields.sorted(by: { $0.key < $1.key }) {
+            guard let field = byCode[code.lowercased()] else {
+                let known = schema.map(\.code).joined(separator: ", ")
+                issues.append(.init(field: code, message: "no such field in this event" + (known.isEmpty ? " (it has no custom fields)" : "; its fields are: \(known)")))
+                continue
+            }
+            do { changes.fields[field.code] = .some(try field.coerce(raw)) }
+            catch { issues.append(contentsOf: error.issues) }
+        }
+        if isNew {
+            for field in schema where field.required && changes.fields[field.code] == nil && !issues.contains(where: { $0.field == field.code }) {
+                issues.append(.init(field: field.code, message: "a value is required"))
+            }
+        }
+        guard issues.isEmpty else { throw ValidationFailure(issues) }
+        return changes
+    }
+
+    private static func required(_ name: String, _ value: String?, _ isNew: Bool, _ issues: inout [ValidationIssue]) -> String? {
+        let trimmed = value?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if (isNew || value != nil), trimmed?.isEmpty ?? true {
+            issues.append(.init(field: name, message: "\(name) is required"))
+            return nil
+        }
+        return trimmed
+    }
+
+    private static func flag(_ name: String, _ raw: InputValue?, _ issues: inout [ValidationIssue]) -> Bool? {
+        guard let raw else { return nil }
+        do { return try FieldDefinition(code: name, label: name, type: .boolean).coerce(raw).flatMap { if case .bool(let b) = $0 { b } else { nil } } }
+        catch { issues.append(contentsOf: error.issues); return nil }
+    }
+}

@@ -1,0 +1,24 @@
+/// One reason an input was refused, naming the field at fault.
+public struct ValidationIssue: Sendable, Hashable, CustomStringConvertible {
+    /// The participant property or custom field code at fault.
+    public var field: String
+    /// What is wrong and, where possible, how to fix it.
+    public var message: String
+
+    public init(field: String, message: String) {
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String { "\(field): \(message)" }
+}
+
+/// An input refused for one or more reasons.
+public struct ValidationFailure: Error, Sendable, CustomStringConvertible {
+    public var issues: [ValidationIssue]
+
+    public init(_ issues: [ValidationIssue]) { self.issues = issues }
+    public init(field: String, message: String) { self.issues = [.init(field: field, message: message)] }
+
+    public var description: String { issues.map(\.description).joined(separator: "; ") }
+}

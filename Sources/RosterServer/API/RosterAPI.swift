@@ -1,0 +1,115 @@
+import Foundation
+import Logging
+import Metrics
+import OpenAPIRuntime
+import RosterCore
+import RosterStore
+
+/// The REST API: implements the protocol generated from `openapi.yaml`. Handlers translate
+/// between the wire types and the domain; the rules live in `RosterCore`, the SQL in `RosterStore`.
+struct RosterAPI: APIProtocol {
+    let database: RosterDatabase
+    let events: EventRepository
+    let participants: ParticipantRepository
+    let ids: any IDGenerator
+    let now: @Sendable () -> Date
+    let logger: Logger
+
+    /// The event, or a 404 naming it.
+    func event(_ id: String) async throws -> Event {
+        guard let event = try await events.find(id: id) else { throw APIError.notFound("no event with id '\(id)'") }
+        return event
+    }
+
+    // MARK: Events
+
+    func createEvent(_ input: Operations.CreateEvent.Input) async throws -> Operations.CreateEvent.Output {
+        guard case .json(let body) = input.body else { throw APIError(.unsupportedMediaType, "unsupported_media_type", "send JSON") }
+        let fields = (body.fields ?? []).map(FieldDefinition.init)
+        let issues = Event.problems(name: body.name, startsAt: body.startsAt, endsAt: body.endsAt, fields: fields)
+        guard issues.isEmpty else { throw ValidationFailure(issues) }
+        let event = Event(id: ids.next(), name: body.name.trimmingCharacters(in: .whitespacesAndNewlines),
+                          startsAt: body.startsAt, endsAt: body.endsAt, fields: fields, createdAt: now())
+        try await events.create(event)
+        logger.info("event created", metadata: ["event": "\(event.id)"])
+        return .created(.init(body: .json(.init(event, participantCount: 0))))
+    }
+
+    func listEvents(_ input: Operations.ListEvents.Input) async throws -> Operations.ListEvents.Output {
+        let counts = try await events.participantCounts()
+        let items = try await events.all().map { Components.Schemas.Event($0, participantCount: counts[$0.id] ?? 0) }
+        return .ok(.init(body: .json(.init(items: items))))
+    }
+
+    func getEvent(_ input: Operations.GetEvent.Input) async throws -> Operations.GetEvent.Output {
+        let event = try await event(input.path.eventId)
+        let count = try await participants.count(eventId: event.id)
+        return .ok(.init(body: .json(.init(event, participantCount: count))))
+    }
+
+    // MARK: Participants
+
+    func upsertParticipant(_ input: Operations.UpsertParticipant.Input) async throws -> Operations.UpsertParticipant.Output {
+        guard case .json(let body) = input.body else { throw APIError(.unsupportedMediaType, "unsupported_media_type", "send JSON") }
+        let event = try await event(input.path.eventId)
+        switch try await participants.upsert(into: event, ParticipantDraft(body)) {
+        case .created(let participant):
+            ParticipantMetrics.created.increment()
+            return .created(.init(body: .json(try .init(participant))))
+        case .updated(let participant):
+            ParticipantMetrics.updated.increment()
+            return .ok(.init(body: .json(try .init(participant))))
+        }
+    }
+
+    func getParticipant(_ input: Operations.GetParticipant.Input) async throws -> Operations.GetParticipant.Output {
+        let event = try await event(input.path.eventId)
+        guard let participant = try await participants.find(eventId: event.id, id: input.path.participantId) else {
+            throw APIError.notFound("no participant with id '\(input.path.participantId)' in event '\(event.id)'")
+        }
+        return .ok(.init(body: .json(try .init(participant))))
+    }
+
+    func updateParticipant(_ input: Operations.UpdateParticipant.Input) async throws -> Operations.UpdateParticipant.Output {
+        guard case .json(let body) = input.body else { throw APIError(.unsupportedMediaType, "unsupported_media_type", "send JSON") }
+        let event = try await event(input.path.eventId)
+        let participant = try await participants.update(in: event, participantId: input.path.participantId, ParticipantDraft(body))
+        ParticipantMetrics.updated.increment()
+        return .ok(.init(body: .json(try .init(participant))))
+    }
+
+    func listParticipants(_ input: Operations.ListParticipants.Input) async throws -> Operations.ListParticipants.Output {
+        let event = try await event(input.path.eventId)
+        let limit = input.query.limit ?? 100
+        guard (1...1000).contains(limit) else {
+            throw APIError(.badRequest, "invalid_parameter", "limit must be between 1 and 1000, not \(limit)",
+                           details: [.init(field: "limit", row: nil, message: "between 1 and 1000")])
+        }
+        let after = try input.query.cursor.map { cursor throws(APIError) in try Cursor.decode(cursor) }
+        let page = try await participants.page(eventId: event.id, synced: input.query.synced, limit: limit, after: after)
+        return .ok(.init(body: .json(.init(
+            items: try page.items.map(Components.Schemas.Participant.init),
+            total: page.total,
+            nextCursor: page.nextAfter.map(Cursor.encode(after:))
+        ))))
+    }
+
+    // MARK: Service
+
+    func health(_ input: Operations.Health.Input) async throws -> Operations.Health.Output {
+        do {
+            try await database.ping()
+        } catch {
+            logger.error("health check: the database does not answer", metadata: ["error": "\(error)"])
+            throw APIError(.serviceUnavailable, "unavailable", "the database does not answer")
+        }
+        return .ok(.init(body: .json(.init(status: "ok"))))
+    }
+}
+
+/// Participant counters: `roster_participants_created_total` and friends.
+enum ParticipantMetrics {
+    static let created = Counter(label: "roster_participants_created_total")
+    static let updated = Counter(label: "roster_participants_updated_total")
+    static let rejected = Counter(label: "roster_participants_rejected_total")
+}

@@ -1,0 +1,105 @@
+import Foundation
+import OpenAPIRuntime
+import RosterCore
+import RosterStore
+
+// Conversions between the domain and the types generated from openapi.yaml.
+
+extension Components.Schemas.Event {
+    init(_ event: Event, participantCount: Int) {
+        self.init(
+            id: event.id, name: event.name, startsAt: event.startsAt, endsAt: event.endsAt,
+            fields: event.fields.map(Components.Schemas.FieldDefinition.init), participantCount: participantCount,
+            createdAt: event.createdAt
+        )
+    }
+}
+
+extension Components.Schemas.FieldDefinition {
+    init(_ field: FieldDefinition) {
+        self.init(
+            code: field.code, label: field.label, _type: .init(rawValue: field.type.rawValue) ?? .text,
+            maxLength: field.maxLength, options: field.options, required: field.required
+        )
+    }
+}
+
+extension FieldDefinition {
+    init(_ field: Components.Schemas.FieldDefinition) {
+        self.init(
+            code: field.code, label: field.label, type: FieldType(rawValue: field._type.rawValue) ?? .text,
+            maxLength: field.maxLength, options: field.options, required: field.required ?? false
+        )
+    }
+}
+
+extension Components.Schemas.Participant {
+    init(_ participant: Participant) throws {
+        self.init(
+            id: participant.id, eventId: participant.eventId, email: participant.email,
+            firstName: participant.firstName, lastName: participant.lastName,
+            company: participant.company, jobTitle: participant.jobTitle,
+            isRegistered: participant.isRegistered, hasAttended: participant.hasAttended,
+            allowNetworking: participant.allowNetworking,
+            fields: .init(additionalProperties: try OpenAPIObjectContainer(unvalidatedValue: participant.fields.mapValues { $0.jsonObject })),
+            createdAt: participant.createdAt, updatedAt: participant.updatedAt,
+            salesforce: .init(
+                syncedAt: participant.salesforce.syncedAt, contactId: participant.salesforce.contactId,
+                leadId: participant.salesforce.leadId, campaignMemberId: participant.salesforce.campaignMemberId,
+                error: participant.salesforce.error
+            )
+        )
+    }
+}
+
+extension Components.Schemas.SalesforceState {
+    /// Every key is written, `null` included: the contract promises each participant carries all
+    /// five (the generator would omit nil values).
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(syncedAt, forKey: .syncedAt)
+        try container.encode(contactId, forKey: .contactId)
+        try container.encode(leadId, forKey: .leadId)
+        try container.encode(campaignMemberId, forKey: .campaignMemberId)
+        try container.encode(error, forKey: .error)
+    }
+}
+
+extension Components.Schemas.ParticipantPage {
+    /// `nextCursor` is written as `null` on the last page rather than left out.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(items, forKey: .items)
+        try container.encode(total, forKey: .total)
+        try container.encode(nextCursor, forKey: .nextCursor)
+    }
+}
+
+extension ParticipantDraft {
+    init(_ input: Components.Schemas.ParticipantInput) {
+        self.init(
+            email: input.email, firstName: input.firstName, lastName: input.lastName, company: input.company,
+            jobTitle: input.jobTitle, isRegistered: input.isRegistered.map(InputValue.bool),
+            hasAttended: input.hasAttended.map(InputValue.bool), allowNetworking: input.allowNetworking.map(InputValue.bool),
+            fields: (input.fields?.additionalProperties.value ?? [:]).mapValues(InputValue.init(json:))
+        )
+    }
+
+    init(_ patch: Components.Schemas.ParticipantPatch) {
+        self.init(
+            email: patch.email, firstName: patch.firstName, lastName: patch.lastName, company: patch.company,
+            jobTitle: patch.jobTitle, isRegistered: patch.isRegistered.map(InputValue.bool),
+            hasAttended: patch.hasAttended.map(InputValue.bool), allowNetworking: patch.allowNetworking.map(InputValue.bool),
+            fields: (patch.fields?.additionalProperties.value ?? [:]).mapValues(InputValue.init(json:))
+        )
+    }
+}
+
+extension Components.Schemas.ImportResult {
+    init(_ summary: ImportSummary) {
+        self.init(
+            created: summary.created, updated: summary.updated,
+            rejected: summary.rejected.map { .init(row: $0.row, error: $0.error, field: $0.field) }
+        )
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import RosterCore
+import RosterStore
+
+/// An error as the API shows it: `{"error": {"code", "message", "details"}}` with a status.
+public struct APIError: Error, Sendable {
+    public struct Detail: Codable, Sendable, Hashable {
+        public var field: String?
+        public var row: Int?
+        public var message: String
+    }
+
+    public var status: HTTPResponse.Status
+    /// A stable snake_case code clients can branch on.
+    public var code: String
+    public var message: String
+    public var details: [Detail]
+
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, details: [Detail] = []) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.details = details
+    }
+
+    static func notFound(_ what: String) -> APIError { APIError(.notFound, "not_found", what) }
+
+    static func invalid(_ failure: ValidationFailure) -> APIError {
+        let summary = failure.issues.count == 1 ? failure.issues[0].description : "\(failure.issues.count) fields are invalid: \(failure.description)"
+        return APIError(.unprocessableContent, "validation_failed", summary,
+                        details: failure.issues.map { Detail(field: $0.field, row: nil, message: $0.message) })
+    }
+}
+
+extension APIError {
+    /// Translates anything a handler or the framework threw into the contract's error.
+    static func from(_ error: any Error) -> APIError? {
+        switch error {
+        case let error as APIError: return error
+        case let failure as ValidationFailure: return .invalid(failure)
+        case let error as StoreError:
+            switch error {
+            case .notFound(let message): return APIError(.notFound, "not_found", message)
+            case .conflict(let message): return APIError(.conflict, "conflict", message)
+            case .configuration, .corrupt: return nil
+            }
+        case let error as DecodingError: return fromDecoding(error)
+        case let error as HTTPError:
+            let message = error.body ?? defaultMessage(error.status)
+            return APIError(error.status, code(for: error.status), message)
+        default: return nil
+        }
+    }
+
+    static func fromDecoding(_ error: DecodingError) -> APIError {
+        func path(_ context: DecodingError.Context, _ last: (any CodingKey)? = nil) -> String {
+            let keys = context.codingPath + (last.map { [$0] } ?? [])
+            return keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let field = path(context, key)
+            return APIError(.unprocessableContent, "validation_failed", "\(field): is required",
+                            details: [Detail(field: field, row: nil, message: "is required")])
+        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+            let field = path(context)
+            let expected = type == Bool.self ? "true or false" : type == String.self ? "text" : (type == Int.self || type == Double.self) ? "a number" : "\(type)"
+            return APIError(.unprocessableContent, "validation_failed", "\(field): expected \(expected)",
+                            details: [Detail(field: field, row: nil, message: "expected \(expected)")])
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty {
+                return APIError(.badRequest, "invalid_json", "the request body is not valid JSON")
+            }
+            let field = path(context)
+            return APIError(.unprocessableContent, "validation_failed", "\(field): \(context.debugDescription)",
+                            details: [Detail(field: field, row: nil, message: context.debugDescription)])
+        @unknown default:
+            return APIError(.badRequest, "invalid_json", "the request body could not be read")
+        }
+    }
+
+    static func code(for status: HTTPResponse.Status) -> String {
+        switch status.code {
+        case 400: "bad_request"
+        case 401: "unauthorized"
+        case 403: "forbidden"
+        case 404: "not_found"
+        case 405: "method_not_allowed"
+        case 409: "conflict"
+        case 413: "payload_too_large"
+        case 415: "unsupported_media_type"
+        case 422: "validation_failed"
+        case 429: "too_many_requests"
+        case 503: "unavailable"
+        default: status.code >= 500 ? "internal_error" : "bad_request"
+        }
+    }
+
+    static func defaultMessage(_ status: HTTPResponse.Status) -> String {
+        switch status.code {
+        case 404: "no such route; see /openapi.yaml for the API"
+        case 405: "this route does not accept that method"
+        case 413: "the request body is too large"
+        default: status.reasonPhrase
+        }
+    }
+
+    /// The contract's JSON body.
+    var body: Data {
+        struct Envelope: Encodable {
+            struct Body: Encodable {
+                var code: String
+                var message: String
+                var details: [Detail]
+            }
+            var error: Body
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return (try? encoder.encode(Envelope(error: .init(code: code, message: message, details: details)))) ?? Data()
+    }
+
+    var response: Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer realm=\"roster\"" }
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Hummingbird
+import Logging
+import OpenAPIHummingbird
+import OpenAPIRuntime
+import RosterCore
+import RosterStore
+
+/// The request context of every route.
+public typealias AppRequestContext = BasicRequestContext
+
+/// The composition root: builds the whole application from its configuration. `roster serve`
+/// runs what this returns; tests call it too, so they exercise the real wiring.
+///
+/// The database is migrated before the application is returned, so a server never answers
+/// with an out-of-date schema.
+public func buildApplication(
+    configuration: AppConfiguration,
+    ids: any IDGenerator = UUIDv7Generator(),
+    now: @escaping @Sendable () -> Date = Date.init
+) async throws -> some ApplicationProtocol {
+    var logger = Logger(label: "roster")
+    logger.logLevel = configuration.logLevel
+    _ = Observability.registry
+
+    let database = try RosterDatabase(url: configuration.database, logger: logger)
+    do {
+        try await Migrator(database: database, logger: logger).migrate()
+    } catch {
+        try? await database.shutdown()
+        throw error
+    }
+
+    let router = try buildRouter(configuration: configuration, database: database, ids: ids, now: now, logger: logger)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "roster"),
+        services: [database],
+        logger: logger
+    )
+}
+
+/// The routes and middleware, on a database that is already migrated.
+func buildRouter(
+    configuration: AppConfiguration, database: RosterDatabase, ids: any IDGenerator,
+    now: @escaping @Sendable () -> Date, logger: Logger
+) throws -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: RequestMetricsMiddleware())
+    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: BearerAuthMiddleware(tokens: TokenRepository(database: database)))
+    router.add(middleware: HeaderEncodingMiddleware())
+    router.add(middleware: BodyLimitMiddleware(maxBodyBytes: configuration.maxBodyBytes, maxImportBytes: configuration.maxImportBytes))
+
+    let api = RosterAPI(
+        database: database,
+        events: EventRepository(database: database),
+        participants: ParticipantRepository(database: database, ids: ids, now: now),
+        ids: ids, now: now, logger: logger
+    )
+    try api.registerHandlers(on: router, configuration: .init(dateTranscoder: FlexibleDateTranscoder(), jsonEncodingOptions: [.sortedKeys]))
+
+    router.get("/metrics") { _, _ in
+        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: Observability.exposition())))
+    }
+    let document = try OpenAPIDocument.load()
+    router.get("/openapi.yaml") { _, _ in
+        Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
+    }
+    return router
+}
+
+/// The OpenAPI document the API is generated from, served as is.
+enum OpenAPIDocument {
+    static func load() throws -> [UInt8] {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml") else {
+            throw ConfigurationError("openapi.yaml is missing from the RosterServer resources")
+        }
+        return Array(try Data(contentsOf: url))
+    }
+}

@@ -1,0 +1,33 @@
+import Hummingbird
+
+/// Refuses oversized bodies with 413 before any handler reads them, and requires a JSON (or,
+/// for imports, CSV) content type on requests that carry a body.
+struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
+    let maxBodyBytes: Int
+    let maxImportBytes: Int
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard [.post, .put, .patch].contains(request.method) else { return try await next(request, context) }
+        let isImport = request.uri.path.hasSuffix("/participants/import")
+        let limit = isImport ? maxImportBytes : maxBodyBytes
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw APIError(.contentTooLarge, "payload_too_large", "the request body has \(length) bytes; the most this route accepts is \(limit)")
+        }
+        if request.uri.path.hasPrefix("/api/") {
+            let type = request.headers[.contentType]?.lowercased() ?? ""
+            let accepted = isImport ? ["application/json", "text/csv"] : ["application/json"]
+            guard accepted.contains(where: { type.hasPrefix($0) }) else {
+                let given = type.isEmpty ? "no Content-Type" : "Content-Type '\(type)'"
+                throw APIError(.unsupportedMediaType, "unsupported_media_type",
+                               "this route takes \(accepted.joined(separator: " or ")), not \(given)")
+            }
+        }
+        var request = request
+        do {
+            _ = try await request.collectBody(upTo: limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw APIError(.contentTooLarge, "payload_too_large", "the request body is larger than the \(limit) bytes this route accepts")
+        }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,33 @@
+import HummingbirdBcrypt
+import NIOPosix
+import RosterCore
+import RosterStore
+
+/// Back-office accounts: passwords are hashed with bcrypt (hummingbird-auth), never stored.
+public struct UserAccounts: Sendable {
+    let users: UserRepository
+
+    public init(database: RosterDatabase) { users = UserRepository(database: database) }
+
+    /// The shortest password accepted.
+    public static let minimumPasswordLength = 10
+
+    /// Creates a user; the password must be at least ``minimumPasswordLength`` characters.
+    public func create(email: String, password: String) async throws {
+        guard EmailAddress.isPlausible(email.trimmingCharacters(in: .whitespaces)) else {
+            throw ValidationFailure(field: "email", message: "'\(email)' is not an email address")
+        }
+        guard password.count >= Self.minimumPasswordLength else {
+            throw ValidationFailure(field: "password", message: "use at least \(Self.minimumPasswordLength) characters")
+        }
+        // bcrypt is slow on purpose: keep it off the event loops.
+        let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: 12) }
+        try await users.create(email: email, passwordHash: hash)
+    }
+
+    /// Whether the password is the user's.
+    public func verify(email: String, password: String) async throws -> Bool {
+        guard let hash = try await users.passwordHash(email: email) else { return false }
+        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+    }
+}

@@ -1,0 +1,110 @@
+@preconcurrency import AsyncKit
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import ServiceLifecycle
+import SQLiteKit
+import SQLKit
+
+/// The SQL flavour behind the store; repositories stay portable and ask only where the two differ.
+public enum StoreDialect: Sendable {
+    case sqlite
+    case postgres
+}
+
+/// Roster's database: a connection pool over SQLite or PostgreSQL, exposed through SQLKit.
+///
+/// It is a `Service`: it runs for the life of the application and closes its connections on
+/// graceful shutdown, after the services that use it have stopped.
+public final class RosterDatabase: Service, Sendable {
+    /// The database, for repositories. Queries use any pooled connection.
+    public let sql: any SQLDatabase
+    public let dialect: StoreDialect
+    public let url: DatabaseURL
+    private let shutdownPool: @Sendable () async throws -> Void
+
+    /// Opens the pool (connections are made lazily, on first use).
+    public init(url: DatabaseURL, logger: Logger, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws(StoreError) {
+        self.url = url
+        switch url {
+        case .sqlite(let path):
+            // One connection: SQLite has one writer at a time anyway, and sqlite-nio runs each
+            // statement on a small shared thread pool, where a second connection waiting on the
+            // busy timeout would block the thread the first needs to commit. Requests queue in
+            // the pool instead, without holding a thread.
+            let pool = EventLoopGroupConnectionPool(
+                source: SQLiteConnectionSetup(path: path),
+                maxConnectionsPerEventLoop: 1,
+                requestTimeout: .seconds(60),
+                logger: logger,
+                on: eventLoopGroup.next()
+            )
+            sql = PooledSQLiteDatabase(pool: pool, logger: logger).sql(queryLogLevel: .trace)
+            dialect = .sqlite
+            shutdownPool = { try await pool.shutdownAsync() }
+        case .postgres(let text):
+            let configuration: SQLPostgresConfiguration
+            do { configuration = try SQLPostgresConfiguration(url: text) }
+            catch { throw .configuration("the database URL '\(url)' is not a PostgreSQL URL: \(error)") }
+            let pool = EventLoopGroupConnectionPool(
+                source: PostgresConnectionSource(sqlConfiguration: configuration),
+                maxConnectionsPerEventLoop: 4,
+                requestTimeout: .seconds(30),
+                logger: logger,
+                on: eventLoopGroup
+            )
+            sql = pool.database(logger: logger).sql(queryLogLevel: .trace)
+            dialect = .postgres
+            shutdownPool = { try await pool.shutdownAsync() }
+        }
+    }
+
+    /// Waits for graceful shutdown, then closes every connection.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        try await shutdown()
+    }
+
+    /// Closes every connection; for commands and tests that run without a service group.
+    public func shutdown() async throws {
+        try await shutdownPool()
+    }
+
+    /// Runs `body` in one transaction on one connection: committed if it returns, rolled back if it throws.
+    public func transaction<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
+        // SQLite: take the write lock up front, so two writers queue on the busy timeout instead of
+        // deadlocking when both try to upgrade a read lock.
+        let begin = dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
+        return try await sql.withSession { session in
+            try await session.raw(SQLQueryString(begin)).run()
+            do {
+                let result = try await body(session)
+                try await session.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await session.raw("ROLLBACK").run()
+                throw error
+            }
+        }
+    }
+
+    /// Answers when the database does (for `/healthz`).
+    public func ping() async throws {
+        try await sql.raw("SELECT 1").run()
+    }
+}
+
+extension Error {
+    /// The error is a database uniqueness violation, on either SQLite or PostgreSQL.
+    var isUniqueViolation: Bool {
+        if let error = self as? SQLiteError {
+            return error.reason == .constraintUniqueFailed || error.reason == .constraintPrimaryKeyFailed
+                || (error.reason == .constraint && error.message.contains("UNIQUE"))
+        }
+        if let error = self as? PSQLError {
+            return error.serverInfo?[.sqlState] == PostgresError.Code.uniqueViolation.raw
+        }
+        return false
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import Logging
+import RosterCore
+import SQLKit
+
+/// Stores participants. Every change also appends to the change log (`participant_changes`) in
+/// the same transaction, so the live sync can never miss or invent a change.
+public struct ParticipantRepository: Sendable {
+    let database: RosterDatabase
+    let ids: any IDGenerator
+    let now: @Sendable () -> Date
+
+    public init(database: RosterDatabase, ids: any IDGenerator = UUIDv7Generator(), now: @escaping @Sendable () -> Date = Date.init) {
+        self.database = database
+        self.ids = ids
+        self.now = now
+    }
+
+    /// What an upsert did.
+    public enum UpsertOutcome: Sendable {
+        case created(Participant)
+        case updated(Participant)
+
+        public var participant: Participant {
+            switch self { case .created(let p), .updated(let p): p }
+        }
+    }
+
+    /// Creates the participant, or updates the one with the same email (in any case).
+    ///
+    /// - Throws: ``ValidationFailure`` naming each bad field; ``StoreError``.
+    public func upsert(into event: Event, _ draft: ParticipantDraft) async throws -> UpsertOutcome {
+        guard let email = draft.email.map(EmailAddress.normalized), !email.isEmpty else {
+            _ = try ParticipantRules.check(draft, schema: event.fields, isNew: true)
+            throw ValidationFailure(field: "email", message: "an email is required")
+        }
+        // Two requests may create the same email at once: the loser of the race updates instead.
+        for attempt in 1...2 {
+            do {
+                return try await database.transaction { db in
+                    let existing = try await self.find(eventId: event.id, emailKey: email, on: db)
+                    let changes = try ParticipantRules.check(draft, schema: event.fields, isNew: existing == nil)
+                    if let (current, version) = existing {
+                        return .updated(try await self.write(changes, over: current, version: version, on: db))
+                    }
+                    return .created(try await self.insert([self.new(in: event, changes)], on: db)[0])
+                }
+            } catch where error.isUniqueViolation && attempt == 1 {
+                continue
+            }
+        }
+        throw StoreError.conflict("the participant \(email) was changed by another request; try again")
+    }
+
+    /// Applies a partial update to one participant.
+    public func update(in event: Event, participantId: String, _ draft: ParticipantDraft) async throws -> Participant {
+        do {
+            return try await database.transaction { db in
+                guard let (current, version) = try await self.find(eventId: event.id, id: participantId, on: db) else {
+                    throw StoreError.notFound("no participant \(participantId) in event \(event.id)")
+                }
+                let changes = try ParticipantRules.check(draft, schema: event.fields, isNew: false)
+                return try await self.write(changes, over: current, version: version, on: db)
+            }
+        } catch where error.isUniqueViolation {
+            throw StoreError.conflict("another participant of this event already has the email \(draft.email ?? "")")
+        }
+    }
+
+    /// The participant with this id in this event, or `nil`.
+    public func find(eventId: String, id: String) async throws -> Participant? {
+        try await find(eventId: eventId, id: id, on: database.sql)?.0
+    }
+
+    func find(eventId: String, id: String, on db: any SQLDatabase) async throws -> (Participant, Int64)? {
+        try await db.select().columns(ParticipantRow.columns.map { SQLIdentifier($0) }).from("participants")
+            .where("event_id", .equal, eventId).where("id", .equal, id)
+            .first().map(ParticipantRow.participant(from:))
+    }
+
+    func find(eventId: String, emailKey: String, on db: any SQLDatabase) async throws -> (Participant, Int64)? {
+        try await db.select().columns(ParticipantRow.columns.map { SQLIdentifier($0) }).from("participants")
+            .where("event_id", .equal, eventId).where("email_key", .equal, emailKey)
+            .first().map(ParticipantRow.participant(from:))
+    }
+
+    /// A participant made from checked changes, with defaults for what the input left out.
+    func new(in event: Event, _ changes: ParticipantChanges) -> Participant {
+        let time = StoreTime.truncated(now())
+        let blank = Participant(id: ids.next(), eventId: event.id, email: "", firstName: "", lastName: "", createdAt: time, updatedAt: time)
+        return changes.applied(to: blank)
+    }
+
+    /// Writes `changes` over `current` unless they change nothing; logs the change.
+    func write(_ changes: ParticipantChanges, over current: Participant, version: Int64, on db: any SQLDatabase) async throws -> Participant {
+        try await save(changes.applied(to: current), over: current, version: version, on: db)
+    }
+
+    /// Stores `next` in place of `current` (same id) unless nothing differs; logs the change.
+    @discardableResult
+    func save(_ next: Participant, over current: Participant, version: Int64, on db: any SQLDatabase) async throws -> Participant {
+        guard next != current else { return current }
+        var next = next
+        next.updatedAt = max(StoreTime.truncated(now()), current.updatedAt)
+        try await db.update("participants")
+            .set("email", to: next.email).set("email_key", to: next.normalizedEmail)
+            .set("first_name", to: next.firstName).set("last_name", to: next.lastName)
+            .set("company", to: next.company).set("job_title", to: next.jobTitle)
+            .set("is_registered", to: next.isRegistered).set("has_attended", to: next.hasAttended)
+            .set("allow_networking", to: next.allowNetworking)
+            .set("fields_json", to: try ParticipantRow.encodeFields(next.fields))
+            .set("version", to: version + 1)
+            .set("updated_at", to: StoreTime.millis(next.updatedAt))
+            .where("id", .equal, next.id)
+            .run()
+        try await ChangeLog.append([(next, version + 1, .updated)], on: db)
+        return next
+    }
+
+    /// Inserts new participants in one statement, and their change-log rows in another.
+    @discardableResult
+    func insert(_ participants: [Participant], on db: any SQLDatabase) async throws -> [Participant] {
+        guard !participants.isEmpty else { return [] }
+        let insert = db.insert(into: "participants").columns(ParticipantRow.columns)
+        for participant in participants { insert.values(try ParticipantRow.values(participant, version: 1)) }
+        try await insert.run()
+        try await ChangeLog.append(participants.map { ($0, 1, .created) }, on: db)
+        return participants
+    }
+}
+
+/// The outbox: what changed, in order, for the live sync to consume.
+public enum ChangeLog {
+    /// Why a change-log row was written.
+    public enum Kind: String, Sendable {
+        case created
+        case updated
+    }
+
+    static func append(_ changes: [(Participant, Int64, Kind)], on db: any SQLDatabase) async throws {
+        guard !changes.isEmpty else { return }
+        let time = StoreTime.now()
+        let insert = db.insert(into: "participant_changes")
+            .columns("event_id", "participant_id", "participant_version", "kind", "changed_at")
+        for (participant, version, kind) in changes {
+            insert.values(SQLBind(participant.eventId), SQLBind(participant.id), SQLBind(version), SQLBind(kind.rawValue), SQLBind(time))
+        }
+        try await insert.run()
+    }
+}

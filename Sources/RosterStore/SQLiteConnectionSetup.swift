@@ -1,0 +1,41 @@
+@preconcurrency import AsyncKit
+import Logging
+import NIOCore
+import SQLiteKit
+
+/// Opens SQLite connections set up for a server: write-ahead logging so readers never wait for
+/// the writer, a busy timeout so concurrent writers queue instead of failing, full sync so a
+/// registration answered 201 survives a crash, and foreign keys enforced.
+struct SQLiteConnectionSetup: ConnectionPoolSource {
+    let source: SQLiteConnectionSource
+
+    init(path: String) {
+        source = SQLiteConnectionSource(configuration: .init(storage: .file(path: path), enableForeignKeys: true))
+    }
+
+    func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<SQLiteConnection> {
+        source.makeConnection(logger: logger, on: eventLoop).flatMap { connection in
+            connection.query("PRAGMA busy_timeout = 10000")
+                .flatMap { _ in connection.query("PRAGMA journal_mode = WAL") }
+                .flatMap { _ in connection.query("PRAGMA synchronous = FULL") }
+                .map { _ in connection }
+        }
+    }
+}
+
+/// An `SQLiteDatabase` backed by a connection pool, so `sql().withSession` pins one connection
+/// for a transaction while other queries use the rest of the pool.
+struct PooledSQLiteDatabase: SQLiteDatabase {
+    let pool: EventLoopGroupConnectionPool<SQLiteConnectionSetup>
+    let logger: Logger
+
+    var eventLoop: any EventLoop { pool.eventLoopGroup.any() }
+
+    func query(_ query: String, _ binds: [SQLiteData], logger: Logger, _ onRow: @escaping @Sendable (SQLiteRow) -> Void) -> EventLoopFuture<Void> {
+        pool.withConnection(logger: logger) { $0.query(query, binds, logger: logger, onRow) }
+    }
+
+    func withConnection<T>(_ closure: @escaping @Sendable (SQLiteConnection) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        pool.withConnection(logger: logger, closure)
+    }
+}

@@ -1,0 +1,17 @@
+/// Why the store could not do what was asked.
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The database settings are wrong; the message names the setting and the fix.
+    case configuration(String)
+    /// No such record (the message names what was looked for).
+    case notFound(String)
+    /// The change would break a uniqueness rule (e.g. a second participant with that email).
+    case conflict(String)
+    /// Stored data could not be read back (a bug or a hand-edited database).
+    case corrupt(String)
+
+    public var description: String {
+        switch self {
+        case .configuration(let message), .notFound(let message), .conflict(let message), .corrupt(let message): message
+        }
+    }
+}

@@ -1,0 +1,53 @@
+/// A failure the sandbox can inject into REST calls, to exercise a client's retries.
+public enum SandboxFault: String, Sendable, CaseIterable, Codable {
+    /// 503 `SERVER_UNAVAILABLE`, nothing written.
+    case serverUnavailable
+    /// 500 `UNKNOWN_EXCEPTION`, nothing written.
+    case internalServerError
+    /// The connection closes before the request is processed: nothing written.
+    case dropBeforeCommit
+    /// The request is processed and committed, then the connection closes without a response.
+    case dropAfterCommit
+    /// Writes fail with `UNABLE_TO_LOCK_ROW`: per record in sObject Collections, whole request otherwise.
+    case unableToLockRow
+    /// 403 `REQUEST_LIMIT_EXCEEDED`, as when the daily allocation is spent.
+    case requestLimitExceeded
+}
+
+/// Which faults fire: queued ones first (deterministic tests), then at `rate` (chaos runs).
+struct FaultPlan: Sendable {
+    var rate: Double
+    var kinds: [SandboxFault]
+    var queued: [SandboxFault] = []
+    var random: SplitMix64
+
+    /// The fault for the next call, if any.
+    mutating func next() -> SandboxFault? {
+        if !queued.isEmpty { return queued.removeFirst() }
+        guard rate > 0, !kinds.isEmpty, random.nextDouble() < rate else { return nil }
+        return kinds[Int(random.next() % UInt64(kinds.count))]
+    }
+
+    /// Whether one record of a collection fails to lock, at `rate` when lock faults are enabled.
+    mutating func lockRow() -> Bool {
+        guard rate > 0, kinds.contains(.unableToLockRow) else { return false }
+        return random.nextDouble() < rate
+    }
+}
+
+/// A small, seedable generator so fault sequences can be replayed.
+struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func nextDouble() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}

@@ -1,0 +1,160 @@
+"""Roster's REST API and exports, driven by ordinary Python clients (requests, openpyxl).
+
+Starts the real `roster` binary (ROSTER_BIN) on a loopback port with a fresh SQLite file.
+"""
+import datetime
+import io
+import os
+import socket
+import subprocess
+import tempfile
+import time
+
+import openpyxl
+import pytest
+import requests
+
+ROSTER = os.environ.get("ROSTER_BIN", ".build/debug/roster")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    directory = tempfile.mkdtemp(prefix="roster-compat-")
+    database = f"sqlite://{directory}/roster.sqlite"
+    token = subprocess.run([ROSTER, "token", "create", "--name", "compat", "--database", database],
+                           check=True, capture_output=True, text=True).stdout.strip()
+    port = free_port()
+    process = subprocess.Popen([ROSTER, "serve", "--port", str(port), "--database", database, "--log-level", "warning"])
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while True:
+        try:
+            if requests.get(f"{base}/healthz", timeout=1).status_code == 200:
+                break
+        except requests.ConnectionError:
+            pass
+        if time.time() > deadline or process.poll() is not None:
+            process.kill()
+            raise RuntimeError("roster serve did not answer /healthz")
+        time.sleep(0.2)
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {token}"
+    yield base, session
+    process.terminate()
+    assert process.wait(timeout=15) == 0, "serve stops cleanly on SIGTERM"
+
+
+@pytest.fixture()
+def event(server):
+    base, session = server
+    response = session.post(f"{base}/api/v1/events", json={
+        "name": "Compat Summit",
+        "fields": [
+            {"code": "age", "label": "Age", "type": "number"},
+            {"code": "day", "label": "Day", "type": "date"},
+            {"code": "vegan", "label": "Vegan", "type": "boolean"},
+            {"code": "size", "label": "Size", "type": "selectList", "options": ["S", "M"]},
+        ],
+    })
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def test_xlsx_export_opens_in_openpyxl_with_typed_cells(server, event):
+    base, session = server
+    created = session.post(f"{base}/api/v1/events/{event}/participants", json={
+        "email": "ada@example.com", "firstName": "Ada", "lastName": "Lovelace",
+        "fields": {"age": 36, "day": "2026-12-01", "vegan": True, "size": "m"},
+    })
+    assert created.status_code == 201, created.text
+    participant_id = created.json()["id"]
+    session.patch(f"{base}/api/v1/events/{event}/participants/{participant_id}", json={"hasAttended": True}).raise_for_status()
+
+    response = session.get(f"{base}/api/v1/events/{event}/participants/export", params={"format": "xlsx"})
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == 'attachment; filename="participants-Compat-Summit.xlsx"'
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    sheet = workbook.active
+    rows = list(sheet.iter_rows(values_only=True))
+    header, first = rows[0], dict(zip(rows[0], rows[1]))
+    for column in ("salesforceSyncDate", "salesforceContactId", "salesforceLeadId", "salesforceCampaignMemberId"):
+        assert column in header
+    assert first["id"] == participant_id
+    assert first["email"] == "ada@example.com"
+    assert first["age"] == 36 and isinstance(first["age"], (int, float))
+    assert first["day"] == datetime.datetime(2026, 12, 1)
+    assert first["vegan"] is True
+    assert first["hasAttended"] is True
+    assert first["isRegistered"] is True
+    assert first["size"] == "M"
+    assert isinstance(first["createdAt"], datetime.datetime)
+    assert first["salesforceContactId"] is None
+
+
+def test_csv_import_of_ten_thousand_rows_in_one_request(server, event):
+    base, session = server
+    lines = ["email,firstName,lastName,age"] + [f"p{i}@example.com,P{i},L{i},{i}" for i in range(10_000)]
+    lines.insert(5000, '"broken,row,x,1')
+    started = time.time()
+    response = session.post(f"{base}/api/v1/events/{event}/participants/import",
+                            data="\n".join(lines).encode(), headers={"Content-Type": "text/csv"})
+    elapsed = time.time() - started
+    assert response.status_code == 200, response.text
+    result = response.json()
+    assert result["created"] == 10_000
+    assert [row["row"] for row in result["rejected"]] == [5000]
+    print(f"\n10,000-row CSV import: {elapsed:.2f} s")
+    page = session.get(f"{base}/api/v1/events/{event}/participants", params={"limit": 1}).json()
+    assert page["total"] == 10_000
+
+    csv = session.get(f"{base}/api/v1/events/{event}/participants/export", params={"format": "csv"})
+    assert csv.status_code == 200
+    assert csv.text.count("\r\n") == 10_001
+
+
+def test_error_contract_seen_by_a_plain_client(server):
+    base, session = server
+    for response, status in [
+        (requests.get(f"{base}/api/v1/events"), 401),
+        (session.get(f"{base}/api/v1/unknown"), 404),
+        (session.post(f"{base}/api/v1/events", data="{", headers={"Content-Type": "application/json"}), 400),
+        (session.post(f"{base}/api/v1/events", data="x", headers={"Content-Type": "text/plain"}), 415),
+        (session.post(f"{base}/api/v1/events", data=b"{" + b" " * (2 << 20) + b"}", headers={"Content-Type": "application/json"}), 413),
+    ]:
+        assert response.status_code == status
+        error = response.json()["error"]
+        assert set(error) == {"code", "message", "details"}
+        assert error["message"]
+
+
+def test_openapi_document_is_served(server):
+    base, _ = server
+    document = requests.get(f"{base}/openapi.yaml")
+    assert document.status_code == 200
+    assert "/api/v1/events/{eventId}/participants/import" in document.text
+
+
+def test_cli_exit_codes():
+    usage = subprocess.run([ROSTER, "token", "create"], capture_output=True, text=True)
+    assert usage.returncode == 2 and "--name" in usage.stderr
+    user_error = subprocess.run([ROSTER, "migrate", "--database", "mysql://x"], capture_output=True, text=True)
+    assert user_error.returncode == 1 and "sqlite://" in user_error.stderr
+    helped = subprocess.run([ROSTER, "--help"], capture_output=True, text=True)
+    assert helped.returncode == 0 and "serve" in helped.stdout
+    with tempfile.TemporaryDirectory() as directory:
+        database = f"sqlite://{directory}/r.sqlite"
+        short = subprocess.run([ROSTER, "user", "create", "--email", "a@example.com", "--password-stdin", "--database", database],
+                               input="short\n", capture_output=True, text=True)
+        assert short.returncode == 1 and "password" in short.stderr
+        made = subprocess.run([ROSTER, "user", "create", "--email", "a@example.com", "--password-stdin", "--database", database],
+                              input="a long enough passphrase\n", capture_output=True, text=True)
+        assert made.returncode == 0, made.stderr
+        again = subprocess.run([ROSTER, "user", "create", "--email", "A@example.com", "--password-stdin", "--database", database],
+                               input="a long enough passphrase\n", capture_output=True, text=True)
+        assert again.returncode == 1 and "already exists" in again.stderr

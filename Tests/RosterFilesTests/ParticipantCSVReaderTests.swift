@@ -1,0 +1,64 @@
+import RosterCore
+import Testing
+@testable import RosterFiles
+
+@Suite("CSV imports are read record by record")
+struct ParticipantCSVReaderTests {
+    func rows(_ text: String) throws -> [ParticipantCSVReader.Row] {
+        Array(IteratorSequence(try ParticipantCSVReader(text: text)))
+    }
+
+    @Test func headerNamesBuiltInsLooselyAndCustomFieldsByCode() throws {
+        let result = try rows("Email,First Name,last_name,size\nada@example.com,Ada,Lovelace,M\n")
+        let draft = try #require(try result.first?.result.get())
+        #expect(draft.email == "ada@example.com")
+        #expect(draft.firstName == "Ada")
+        #expect(draft.lastName == "Lovelace")
+        #expect(draft.fields == ["size": .string("M")])
+    }
+
+    @Test func byteOrderMarkSemicolonsAndCRLF() throws {
+        let result = try rows("\u{FEFF}email;firstName;lastName;age\r\nada@example.com;Ada;L;12,5\r\n")
+        let draft = try #require(try result.first?.result.get())
+        #expect(draft.email == "ada@example.com")
+        #expect(draft.fields["age"] == .string("12,5"))
+    }
+
+    @Test func brokenQuotingRejectsOneRowAndKeepsTheRest() throws {
+        let text = #"""
+            email,firstName,lastName
+            a@example.com,"Ann,A
+            b@example.com,Bob,B
+            c@example.com,Ca"rl,C
+            d@example.com,"Dan ""The Man""",D
+            """#
+        let result = try rows(text)
+        #expect(result.map(\.number) == [1, 2, 3, 4])
+        #expect(throws: ValidationFailure.self) { try result[0].result.get() }
+        #expect(try result[1].result.get().firstName == "Bob")
+        #expect(throws: ValidationFailure.self) { try result[2].result.get() }
+        #expect(try result[3].result.get().firstName == "Dan \"The Man\"")
+    }
+
+    @Test func quotedValuesMaySpanLines() throws {
+        let result = try rows("email,firstName,lastName,bio\na@example.com,Ann,A,\"line one\nline two\"\nb@example.com,Bob,B,\n")
+        #expect(result.count == 2)
+        #expect(try result[0].result.get().fields["bio"] == .string("line one\nline two"))
+        #expect(result[1].line == 4)
+    }
+
+    @Test func emptyCellsAreAbsentValues() throws {
+        let draft = try rows("email,firstName,lastName,company\na@example.com,Ann,A,\n")[0].result.get()
+        #expect(draft.company == nil)
+    }
+
+    @Test func tooManyValuesIsARowError() throws {
+        let result = try rows("email,firstName\na@example.com,Ann,extra\n")
+        #expect(throws: ValidationFailure.self) { try result[0].result.get() }
+    }
+
+    @Test func aFileWithoutEmailColumnIsRefusedAsAWhole() {
+        #expect(throws: ParticipantCSVReader.FileError.self) { try ParticipantCSVReader(text: "name,company\nAda,X\n") }
+        #expect(throws: ParticipantCSVReader.FileError.self) { try ParticipantCSVReader(text: "") }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import HummingbirdTesting
+import Testing
+
+@Suite("Every failure answers the contract's error JSON")
+struct ErrorContractTests {
+    @Test func missingAndWrongTokensAreRefused() async throws {
+        try await TestApp.run { app in
+            let missing = try await app.send(.get, "/api/v1/events", authorized: false)
+            #expect(missing.status == .unauthorized)
+            #expect(try missing.apiError().code == "unauthorized")
+            #expect(missing.headers[.wwwAuthenticate] == "Bearer realm=\"roster\"")
+
+            let wrong = try await app.client.execute(uri: "/api/v1/events", method: .get, headers: [.authorization: "Bearer rst_wrong"])
+            #expect(wrong.status == .unauthorized)
+            #expect(try wrong.apiError().message.contains("not valid"))
+
+            let basic = try await app.client.execute(uri: "/api/v1/events", method: .get, headers: [.authorization: "Basic YTpi"])
+            #expect(basic.status == .unauthorized)
+        }
+    }
+
+    @Test func serviceRoutesNeedNoToken() async throws {
+        try await TestApp.run { app in
+            #expect(try await app.send(.get, "/healthz", authorized: false).status == .ok)
+            let document = try await app.send(.get, "/openapi.yaml", authorized: false)
+            #expect(document.status == .ok)
+            #expect(String(buffer: document.body).hasPrefix("openapi: 3.1.0"))
+        }
+    }
+
+    @Test func malformedJSON() async throws {
+        try await TestApp.run { app in
+            let response = try await app.send(.post, "/api/v1/events", json: #"{"name": "#)
+            #expect(response.status == .badRequest)
+            #expect(try response.apiError().code == "invalid_json")
+        }
+    }
+
+    @Test func unknownRoutes() async throws {
+        try await TestApp.run { app in
+            for uri in ["/api/v1/nothing", "/nothing"] {
+                let response = try await app.send(.get, uri)
+                #expect(response.status == .notFound)
+                #expect(try response.apiError().code == "not_found")
+            }
+        }
+    }
+
+    @Test func unknownEventsAndParticipants() async throws {
+        try await TestApp.run { app in
+            let event = try await app.send(.get, "/api/v1/events/nope")
+            #expect(event.status == .notFound)
+            #expect(try event.apiError().message == "no event with id 'nope'")
+            let id = try await app.createEvent()
+            #expect(try await app.send(.get, "/api/v1/events/\(id)/participants/nope").status == .notFound)
+            #expect(try await app.send(.patch, "/api/v1/events/\(id)/participants/nope", json: "{}").status == .notFound)
+        }
+    }
+
+    @Test func wrongContentType() async throws {
+        try await TestApp.run { app in
+            let response = try await app.send(.post, "/api/v1/events", body: "name=x", contentType: "application/x-www-form-urlencoded")
+            #expect(response.status == .unsupportedMediaType)
+            #expect(try response.apiError().code == "unsupported_media_type")
+        }
+    }
+
+    @Test func oversizedBodies() async throws {
+        try await TestApp.run { app in
+            let name = String(repeating: "x", count: 70 * 1024)
+            let response = try await app.send(.post, "/api/v1/events", json: #"{"name": "\#(name)"}"#)
+            #expect(response.status == .contentTooLarge)
+            #expect(try response.apiError().code == "payload_too_large")
+        }
+    }
+
+    @Test func validationErrorsNameEachField() async throws {
+        try await TestApp.run { app in
+            let id = try await app.createEvent()
+            let response = try await app.send(.post, "/api/v1/events/\(id)/participants", json: """
+                {"email": "ada@example.com", "firstName": "Ada", "lastName": "L",
+                 "fields": {"age": "abc", "size": "XL", "bio": "\(String(repeating: "b", count: 300))"}}
+                """)
+            #expect(response.status == .unprocessableContent)
+            let error = try response.apiError()
+            #expect(error.code == "validation_failed")
+            #expect(Set(error.details.compactMap { $0["field"] as? String }) == ["age", "size", "bio"])
+
+            let missing = try await app.send(.post, "/api/v1/events/\(id)/participants", json: #"{"firstName": "Ada", "lastName": "L"}"#)
+            #expect(missing.status == .unprocessableContent)
+            #expect(try missing.apiError().details.first?["field"] as? String == "email")
+
+            let wrongType = try await app.send(.post, "/api/v1/events/\(id)/participants", json: #"{"email": "a@b.co", "firstName": "A", "lastName": "L", "hasAttended": "soon"}"#)
+            #expect(wrongType.status == .unprocessableContent)
+            #expect(try wrongType.apiError().details.first?["field"] as? String == "hasAttended")
+        }
+    }
+
+    @Test func badEventSchemas() async throws {
+        try await TestApp.run { app in
+            let response = try await app.send(.post, "/api/v1/events", json: #"{"name": "X", "fields": [{"code": "pick", "label": "Pick", "type": "selectList"}]}"#)
+            #expect(response.status == .unprocessableContent)
+            #expect(try response.apiError().details.first?["field"] as? String == "pick")
+
+            let badType = try await app.send(.post, "/api/v1/events", json: #"{"name": "X", "fields": [{"code": "a", "label": "A", "type": "color"}]}"#)
+            #expect(badType.status.code == 400 || badType.status.code == 422)
+            #expect(try !badType.apiError().message.isEmpty)
+        }
+    }
+
+    @Test func badCursorsAndLimits() async throws {
+        try await TestApp.run { app in
+            let id = try await app.createEvent()
+            #expect(try await app.send(.get, "/api/v1/events/\(id)/participants?cursor=%%%").status == .badRequest)
+            #expect(try await app.send(.get, "/api/v1/events/\(id)/participants?limit=0").status == .badRequest)
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import RosterServer
+import RosterStore
+import Testing
+
+/// A running Roster on a fresh SQLite file and an ephemeral loopback port, built by the real
+/// composition root, with one API token.
+struct TestApp {
+    let client: any TestClientProtocol
+    let token: String
+
+    static func run(_ body: @escaping @Sendable (TestApp) async throws -> Void) async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("roster-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let url = DatabaseURL.sqlite(path: path)
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let database = try RosterDatabase(url: url, logger: logger)
+        try await Migrator(database: database, logger: logger).migrate()
+        let token = try await TokenRepository(database: database).create(name: "tests")
+        try await database.shutdown()
+
+        let app = try await buildApplication(configuration: AppConfiguration(port: 0, database: url, logLevel: .warning, maxBodyBytes: 64 * 1024))
+        try await app.test(.live) { client in
+            try await body(TestApp(client: client, token: token))
+        }
+    }
+
+    /// Sends a request with the token, JSON by default.
+    @discardableResult
+    func send(
+        _ method: HTTPRequest.Method, _ uri: String, json: String? = nil, body: String? = nil,
+        contentType: String = "application/json", authorized: Bool = true
+    ) async throws -> TestResponse {
+        var headers = HTTPFields()
+        if authorized { headers[.authorization] = "Bearer \(token)" }
+        let text = json ?? body
+        if text != nil { headers[.contentType] = contentType }
+        return try await client.execute(uri: uri, method: method, headers: headers, body: text.map { ByteBuffer(string: $0) })
+    }
+
+    /// Creates an event with a few custom fields; returns its id.
+    func createEvent() async throws -> String {
+        let response = try await send(.post, "/api/v1/events", json: """
+            {"name": "Summit", "startsAt": "2026-12-01T09:00:00Z", "fields": [
+              {"code": "size", "label": "T-shirt", "type": "selectList", "options": ["S", "M", "L"]},
+              {"code": "age", "label": "Age", "type": "number"},
+              {"code": "bio", "label": "Bio", "type": "text", "maxLength": 255},
+              {"code": "day", "label": "Day", "type": "date"}]}
+            """)
+        #expect(response.status == .created)
+        return try response.json()["id"] as! String
+    }
+}
+
+extension TestResponse {
+    /// The body as a JSON object.
+    func json() throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any])
+    }
+
+    /// The `error` object of the contract, checked to have its three keys.
+    func apiError() throws -> (code: String, message: String, details: [[String: Any]]) {
+        let error = try #require(try json()["error"] as? [String: Any])
+        return (try #require(error["code"] as? String), try #require(error["message"] as? String), try #require(error["details"] as? [[String: Any]]))
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import RosterCore
+import SQLKit
+import Testing
+@testable import RosterStore
+
+@Suite("Participants are stored once per email, with every change logged")
+struct ParticipantRepositoryTests {
+    static let event = Event(
+        id: "01900000-0000-7000-8000-000000000001", name: "Summit",
+        fields: [FieldDefinition(code: "size", label: "Size", type: .selectList, options: ["S", "M"]),
+                 FieldDefinition(code: "day", label: "Day", type: .date)],
+        createdAt: Date(timeIntervalSince1970: 1_800_000_000)
+    )
+
+    func setUp(_ database: RosterDatabase) async throws -> ParticipantRepository {
+        try await EventRepository(database: database).create(Self.event)
+        return ParticipantRepository(database: database)
+    }
+
+    func draft(_ email: String, _ last: String = "Lovelace", fields: [String: InputValue] = [:]) -> ParticipantDraft {
+        ParticipantDraft(email: email, firstName: "Ada", lastName: last, fields: fields)
+    }
+
+    @Test(arguments: TestDatabaseKind.available)
+    func upsertMatchesEmailInAnyCase(kind: TestDatabaseKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let repository = try await setUp(database)
+            guard case .created(let first) = try await repository.upsert(into: Self.event, draft("Ada@Example.com")) else {
+                Issue.record("the first registration did not create"); return
+            }
+            guard case .updated(let second) = try await repository.upsert(into: Self.event, draft("  ada@EXAMPLE.com ", "King")) else {
+                Issue.record("the same email in another case did not update"); return
+            }
+            #expect(second.id == first.id)
+            #expect(second.lastName == "King")
+            #expect(try await repository.count(eventId: Self.event.id) == 1)
+        }
+    }
+
+    @Test(arguments: TestDatabaseKind.available)
+    func everyChangeWritesAnOutboxRowInTheSameTransaction(kind: TestDatabaseKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let repository = try await setUp(database)
+            let created = try await repository.upsert(into: Self.event, draft("ada@example.com", fields: ["day": .string("2026-03-01")])).participant
+            _ = try await repository.update(in: Self.event, participantId: created.id, ParticipantDraft(hasAttended: .bool(true)))
+            // Nothing changes: nothing to sync, so nothing is logged.
+            _ = try await repository.update(in: Self.event, participantId: created.id, ParticipantDraft(hasAttended: .bool(true)))
+            let changes = try await ChangeLog.pending(in: database)
+            #expect(changes.map(\.kind) == ["created", "updated"])
+            #expect(changes.map(\.participantVersion) == [1, 2])
+            #expect(changes.allSatisfy { $0.participantId == created.id && $0.eventId == Self.event.id })
+
+            let stored = try #require(try await repository.find(eventId: Self.event.id, id: created.id))
+            #expect(stored.hasAttended)
+            #expect(stored.fields["day"] == .date("2026-03-01"))
+        }
+    }
+
+    @Test(arguments: TestDatabaseKind.available)
+    func aFailedChangeWritesNoOutboxRow(kind: TestDatabaseKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let repository = try await setUp(database)
+            await #expect(throws: ValidationFailure.self) {
+                try await repository.upsert(into: Self.event, draft("ada@example.com", fields: ["size": .string("XL")]))
+            }
+            #expect(try await ChangeLog.pending(in: database).isEmpty)
+        }
+    }
+
+    @Test(arguments: TestDatabaseKind.available)
+    func changingEmailToAnotherParticipantsIsAConflict(kind: TestDatabaseKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let repository = try await setUp(database)
+            _ = try await repository.upsert(into: Self.event, draft("a@example.com"))
+            let b = try await repository.upsert(into: Self.event, draft("b@example.com")).participant
+            await #expect(throws: StoreError.self) {
+                try await repository.update(in: Self.event, participantId: b.id, ParticipantDraft(email: "A@example.com"))
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabaseKind.available)
+    func concurrentRegistrationsOfOneEmailMakeOneParticipant(kind: TestDatabaseKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let repository = try await setUp(database)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<10 {
+                    group.addTask { _ = try await repository.upsert(into: Self.event, draft("same@example.com", "N\(index)")) }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await repository.count(eventId: Self.event.id) == 1)
+        }
+    }
+
+    @Test(arguments: TestDatabaseKind.available)
+    func importChunksCreateUpdateAndRejectRowByRow(kind: TestDatabaseKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let repository = try await setUp(database)
+            _ = try await repository.upsert(into: Self.event, draft("old@example.com"))
+            let summary = try await repository.importChunk(into: Self.event, [
+                ImportRow(number: 1, draft: draft("new@example.com")),
+                ImportRow(number: 2, draft: draft("OLD@example.com", "Changed")),
+                ImportRow(number: 3, draft: draft("bad@example.com", fields: ["size": .string("XXL")])),
+                ImportRow(number: 4, draft: ParticipantDraft(firstName: "No", lastName: "Email")),
+                ImportRow(number: 5, draft: draft("new@example.com", "Twice")),
+            ])
+            #expect(summary.created == 1)
+            #expect(summary.updated == 2)
+            #expect(summary.rejected.map(\.row) == [3, 4])
+            #expect(summary.rejected.first?.field == "size")
+            let page = try await repository.page(eventId: Self.event.id, synced: nil, limit: 10, after: nil)
+            #expect(Set(page.items.map(\.lastName)) == ["Changed", "Twice"])
+            #expect(try await ChangeLog.pending(in: database).map(\.kind).sorted() == ["created", "created", "updated"])
+        }
+    }
+
+    @Test(arguments: TestDatabaseKind.available)
+    func cursorPagingSeesEveryParticipantOnceWhileOthersRegister(kind: TestDatabaseKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let repository = try await setUp(database)
+            var rows: [ImportRow] = []
+            for index in 0..<1_200 { rows.append(ImportRow(number: index + 1, draft: draft("p\(index)@example.com"))) }
+            for start in stride(from: 0, to: rows.count, by: 500) {
+                _ = try await repository.importChunk(into: Self.event, Array(rows[start..<min(start + 500, rows.count)]))
+            }
+            let before = Set(try await repository.page(eventId: Self.event.id, synced: nil, limit: 2_000, after: nil).items.map(\.email))
+
+            let writer = Task {
+                for index in 0..<150 { _ = try await repository.upsert(into: Self.event, draft("late\(index)@example.com")) }
+            }
+            var seen: [String] = []
+            var after: String? = nil
+            repeat {
+                let page = try await repository.page(eventId: Self.event.id, synced: nil, limit: 97, after: after)
+                seen += page.items.map(\.email)
+                after = page.nextAfter
+            } while after != nil
+            try await writer.value
+
+            #expect(seen.count == Set(seen).count, "a participant appeared twice")
+            #expect(before.isSubset(of: Set(seen)), "a participant registered before paging was skipped")
+            #expect(try await repository.count(eventId: Self.event.id) == 1_350)
+        }
+    }
+
+    @Test(arguments: TestDatabaseKind.available)
+    func syncedFilterFollowsTheSyncDate(kind: TestDatabaseKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let repository = try await setUp(database)
+            let synced = try await repository.upsert(into: Self.event, draft("synced@example.com")).participant
+            _ = try await repository.upsert(into: Self.event, draft("waiting@example.com"))
+            try await database.sql.update("participants").set("sf_synced_at", to: Int64(1_800_000_000_000)).where("id", .equal, synced.id).run()
+
+            let done = try await repository.page(eventId: Self.event.id, synced: true, limit: 10, after: nil)
+            let waiting = try await repository.page(eventId: Self.event.id, synced: false, limit: 10, after: nil)
+            #expect(done.items.map(\.email) == ["synced@example.com"])
+            #expect(done.total == 1)
+            #expect(done.items.first?.salesforce.syncedAt == Date(timeIntervalSince1970: 1_800_000_000))
+            #expect(waiting.items.map(\.email) == ["waiting@example.com"])
+        }
+    }
+
+    @Test(arguments: TestDatabaseKind.available)
+    func migrationsRunOnce(kind: TestDatabaseKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let again = try await Migrator(database: database, logger: .init(label: "test")).migrate()
+            #expect(again.isEmpty)
+        }
+    }
+}
