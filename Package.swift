@@ -107,7 +107,10 @@ let package = Package(
             dependencies: [
                 "RosterServer",
                 "RosterStore",
+                "SalesforceSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

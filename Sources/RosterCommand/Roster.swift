@@ -8,14 +8,15 @@ struct Roster: AsyncParsableCommand {
         commandName: "roster",
         abstract: "Keeps an event's participants, live, in its Salesforce campaign.",
         discussion: """
-            Start here: 'roster serve' runs the back office and the REST API on an SQLite file in
-            this directory. 'roster token create --name NAME' prints an API token for the REST API.
+            Start here: 'roster serve' runs the REST API on an SQLite file in this directory; \
+            'roster token create --name NAME' prints a token for it.
 
-            Settings come from the flags, else from ROSTER_* environment variables
+            Settings come from the flags, else from ROSTER_* environment variables \
             (ROSTER_DATABASE_URL, ROSTER_HOST, ROSTER_PORT, ROSTER_LOG_LEVEL), else defaults.
+
             Exit codes: 0 success, 1 a problem to fix (the message says which), 2 bad usage.
             """,
-        subcommands: [Serve.self, Migrate.self, Token.self, User.self]
+        subcommands: [Demo.self, Serve.self, Migrate.self, Token.self, User.self, SandboxCommand.self]
     )
 }
 

@@ -44,6 +44,7 @@ extension APIError {
             switch error {
             case .notFound(let message): return APIError(.notFound, "not_found", message)
             case .conflict(let message): return APIError(.conflict, "conflict", message)
+            case .unavailable(let message): return APIError(.serviceUnavailable, "unavailable", message)
             case .configuration, .corrupt: return nil
             }
         case let error as DecodingError: return fromDecoding(error)

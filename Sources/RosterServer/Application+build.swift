@@ -31,31 +31,36 @@ public func buildApplication(
         throw error
     }
 
-    let router = try buildRouter(configuration: configuration, database: database, ids: ids, now: now, logger: logger)
+    let writer = ParticipantWriter(database: database, participants: ParticipantRepository(database: database, ids: ids, now: now), logger: logger)
+    let router = try buildRouter(configuration: configuration, database: database, writer: writer, ids: ids, now: now, logger: logger)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "roster"),
-        services: [database],
+        // Started in this order, stopped in reverse after the HTTP server: queued writes are
+        // committed before the database closes.
+        services: [database, writer],
         logger: logger
     )
 }
 
 /// The routes and middleware, on a database that is already migrated.
 func buildRouter(
-    configuration: AppConfiguration, database: RosterDatabase, ids: any IDGenerator,
+    configuration: AppConfiguration, database: RosterDatabase, writer: ParticipantWriter, ids: any IDGenerator,
     now: @escaping @Sendable () -> Date, logger: Logger
 ) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestMetricsMiddleware())
     router.add(middleware: ErrorMiddleware())
-    router.add(middleware: BearerAuthMiddleware(tokens: TokenRepository(database: database)))
+    router.add(middleware: BearerAuthMiddleware(tokens: TokenRepository(database: database), cache: TokenCache()))
     router.add(middleware: HeaderEncodingMiddleware())
     router.add(middleware: BodyLimitMiddleware(maxBodyBytes: configuration.maxBodyBytes, maxImportBytes: configuration.maxImportBytes))
 
     let api = RosterAPI(
         database: database,
         events: EventRepository(database: database),
+        eventCache: EventCache(),
         participants: ParticipantRepository(database: database, ids: ids, now: now),
+        writer: writer,
         ids: ids, now: now, logger: logger
     )
     try api.registerHandlers(on: router, configuration: .init(dateTranscoder: FlexibleDateTranscoder(), jsonEncodingOptions: [.sortedKeys]))

@@ -62,9 +62,26 @@ extension ParticipantRepository {
 
     private func importChunk(_ event: Event, _ rows: [ImportRow], on db: any SQLDatabase) async throws -> ImportSummary {
         var summary = ImportSummary()
-        // Each email's state as the chunk goes: what is stored (nil for a new person) and where it stands now.
+        for (row, outcome) in zip(rows, try await upsertBatch(into: event, rows.map(\.draft), on: db)) {
+            switch outcome {
+            case .success(.created): summary.created += 1
+            case .success(.updated): summary.updated += 1
+            case .failure(let failure):
+                summary.rejected.append(RejectedRow(row: row.number, field: failure.issues.first?.field, error: failure.description))
+            }
+        }
+        return summary
+    }
+
+    /// Upserts many drafts in a transaction the caller holds, in bulk: one query reads every
+    /// participant the drafts name, one statement inserts the new ones, one logs the changes.
+    /// Drafts apply in order, so a second draft for the same email updates the first.
+    ///
+    /// - Returns: each draft's outcome, in order; a refused draft writes nothing.
+    public func upsertBatch(into event: Event, _ drafts: [ParticipantDraft], on db: any SQLDatabase) async throws -> [Result<UpsertOutcome, ValidationFailure>] {
+        // Each email's state as the batch goes: what is stored (nil for a new person) and where it stands now.
         var people: [String: (stored: (Participant, Int64)?, current: Participant)] = [:]
-        let keys = Set(rows.compactMap { $0.draft.email.map(EmailAddress.normalized) }.filter { !$0.isEmpty })
+        let keys = Set(drafts.compactMap { $0.email.map(EmailAddress.normalized) }.filter { !$0.isEmpty })
         if !keys.isEmpty {
             let existing = try await db.select().columns(ParticipantRow.columns.map { SQLIdentifier($0) }).from("participants")
                 .where("event_id", .equal, event.id).where("email_key", .in, Array(keys))
@@ -72,27 +89,33 @@ extension ParticipantRepository {
             for stored in existing { people[stored.0.normalizedEmail] = (stored, stored.0) }
         }
         var newKeys: [String] = []
-        for row in rows {
-            let key = row.draft.email.map(EmailAddress.normalized) ?? ""
+        var outcomes: [Result<UpsertOutcome, ValidationFailure>] = []
+        outcomes.reserveCapacity(drafts.count)
+        let time = StoreTime.truncated(now())
+        for draft in drafts {
+            let key = draft.email.map(EmailAddress.normalized) ?? ""
             let person = key.isEmpty ? nil : people[key]
-            switch Result(catching: { () throws(ValidationFailure) in try ParticipantRules.check(row.draft, schema: event.fields, isNew: person == nil) }) {
+            switch Result(catching: { () throws(ValidationFailure) in try ParticipantRules.check(draft, schema: event.fields, isNew: person == nil) }) {
             case .success(let changes):
                 if let person {
-                    people[key] = (person.stored, changes.applied(to: person.current))
-                    summary.updated += 1
+                    var next = changes.applied(to: person.current)
+                    if next != person.current { next.updatedAt = max(time, person.current.updatedAt) }
+                    people[key] = (person.stored, next)
+                    outcomes.append(.success(.updated(next)))
                 } else {
-                    people[key] = (nil, new(in: event, changes))
+                    let created = new(in: event, changes)
+                    people[key] = (nil, created)
                     newKeys.append(key)
-                    summary.created += 1
+                    outcomes.append(.success(.created(created)))
                 }
             case .failure(let failure):
-                summary.rejected.append(RejectedRow(row: row.number, field: failure.issues.first?.field, error: failure.description))
+                outcomes.append(.failure(failure))
             }
         }
         try await insert(newKeys.compactMap { people[$0]?.current }, on: db)
         for (_, person) in people.sorted(by: { $0.key < $1.key }) {
             if let (stored, version) = person.stored { try await save(person.current, over: stored, version: version, on: db) }
         }
-        return summary
+        return outcomes
     }
 }

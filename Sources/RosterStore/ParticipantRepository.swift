@@ -37,14 +37,7 @@ public struct ParticipantRepository: Sendable {
         // Two requests may create the same email at once: the loser of the race updates instead.
         for attempt in 1...2 {
             do {
-                return try await database.transaction { db in
-                    let existing = try await self.find(eventId: event.id, emailKey: email, on: db)
-                    let changes = try ParticipantRules.check(draft, schema: event.fields, isNew: existing == nil)
-                    if let (current, version) = existing {
-                        return .updated(try await self.write(changes, over: current, version: version, on: db))
-                    }
-                    return .created(try await self.insert([self.new(in: event, changes)], on: db)[0])
-                }
+                return try await database.transaction { db in try await self.upsert(into: event, draft, emailKey: email, on: db) }
             } catch where error.isUniqueViolation && attempt == 1 {
                 continue
             }
@@ -52,16 +45,37 @@ public struct ParticipantRepository: Sendable {
         throw StoreError.conflict("the participant \(email) was changed by another request; try again")
     }
 
+    /// The upsert's steps inside a transaction the caller holds (e.g. a ``ParticipantWriter`` batch).
+    public func upsert(into event: Event, _ draft: ParticipantDraft, on db: any SQLDatabase) async throws -> UpsertOutcome {
+        guard let email = draft.email.map(EmailAddress.normalized), !email.isEmpty else {
+            _ = try ParticipantRules.check(draft, schema: event.fields, isNew: true)
+            throw ValidationFailure(field: "email", message: "an email is required")
+        }
+        return try await upsert(into: event, draft, emailKey: email, on: db)
+    }
+
+    private func upsert(into event: Event, _ draft: ParticipantDraft, emailKey: String, on db: any SQLDatabase) async throws -> UpsertOutcome {
+        let existing = try await find(eventId: event.id, emailKey: emailKey, on: db)
+        let changes = try ParticipantRules.check(draft, schema: event.fields, isNew: existing == nil)
+        if let (current, version) = existing {
+            return .updated(try await write(changes, over: current, version: version, on: db))
+        }
+        return .created(try await insert([new(in: event, changes)], on: db)[0])
+    }
+
     /// Applies a partial update to one participant.
     public func update(in event: Event, participantId: String, _ draft: ParticipantDraft) async throws -> Participant {
+        try await database.transaction { db in try await self.update(in: event, participantId: participantId, draft, on: db) }
+    }
+
+    /// The update's steps inside a transaction the caller holds.
+    public func update(in event: Event, participantId: String, _ draft: ParticipantDraft, on db: any SQLDatabase) async throws -> Participant {
+        guard let (current, version) = try await find(eventId: event.id, id: participantId, on: db) else {
+            throw StoreError.notFound("no participant \(participantId) in event \(event.id)")
+        }
+        let changes = try ParticipantRules.check(draft, schema: event.fields, isNew: false)
         do {
-            return try await database.transaction { db in
-                guard let (current, version) = try await self.find(eventId: event.id, id: participantId, on: db) else {
-                    throw StoreError.notFound("no participant \(participantId) in event \(event.id)")
-                }
-                let changes = try ParticipantRules.check(draft, schema: event.fields, isNew: false)
-                return try await self.write(changes, over: current, version: version, on: db)
-            }
+            return try await write(changes, over: current, version: version, on: db)
         } catch where error.isUniqueViolation {
             throw StoreError.conflict("another participant of this event already has the email \(draft.email ?? "")")
         }

@@ -8,10 +8,13 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case conflict(String)
     /// Stored data could not be read back (a bug or a hand-edited database).
     case corrupt(String)
+    /// The store is not taking writes now (shutting down); the same request may succeed later.
+    case unavailable(String)
 
     public var description: String {
         switch self {
-        case .configuration(let message), .notFound(let message), .conflict(let message), .corrupt(let message): message
+        case .configuration(let message), .notFound(let message), .conflict(let message), .corrupt(let message),
+             .unavailable(let message): message
         }
     }
 }

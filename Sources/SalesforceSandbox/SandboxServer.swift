@@ -42,7 +42,10 @@ extension SalesforceSandbox {
     public static func start(configuration: SandboxConfiguration = SandboxConfiguration()) async throws -> RunningSandbox {
         let sandbox = try SalesforceSandbox(configuration: configuration)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = sandbox.makeApplication { port in
+        // Stopping by cancellation makes the server log an error about its child channels; quiet it.
+        var logger = Logger(label: "roster.sandbox")
+        logger.logLevel = .critical
+        let app = sandbox.makeApplication(logger: logger) { port in
             continuation.yield(port)
             continuation.finish()
         }

@@ -1,10 +1,6 @@
 import Testing
 @testable import SalesforceSandbox
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
 import Foundation
-#endif
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif

@@ -1,11 +1,5 @@
-import Crypto
 import Testing
 @testable import SalesforceSandbox
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 @Suite("OAuth 2.0 and login")
 struct OAuthTests {
@@ -76,8 +70,7 @@ struct OAuthTests {
             let id = try #require(token["id"]?.stringValue)
             let issuedAt = try #require(token["issued_at"]?.stringValue)
             #expect(issuedAt.count == 13, "milliseconds")
-            let mac = HMAC<SHA256>.authenticationCode(for: Array((id + issuedAt).utf8), using: SymmetricKey(data: Array("secret".utf8)))
-            #expect(token["signature"]?.stringValue == Data(mac).base64EncodedString())
+            #expect(token["signature"]?.stringValue == sandbox.auth.signature(id: id, issuedAt: issuedAt))
 
             client.token = try #require(token["access_token"]?.stringValue)
             #expect(try await client.call(.get, "limits").status == 200)
@@ -99,6 +92,13 @@ struct OAuthTests {
             #expect(revoke.status == 200)
             #expect(try await client.call(.get, "limits").status == 401, "revoking the refresh token ends its sessions")
         }
+    }
+
+    @Test("the signature is base64 HMAC-SHA256 of id + issued_at keyed by the consumer secret (RFC 4231 vector)")
+    func signature() throws {
+        let sandbox = try SalesforceSandbox(configuration: SandboxConfiguration(consumerSecret: "Jefe"))
+        #expect(sandbox.auth.signature(id: "what do ya want ", issuedAt: "for nothing?")
+            == "W9zBRr9gdU5qBCQmCJV1x1oAPwidJzmDnexYuWTsOEM=")
     }
 
     @Test("client credentials, password grant and OAuth error codes")

@@ -27,11 +27,15 @@ struct PerformanceTests {
         let query = try clock.measure { rows = try harness.org.query(soql) }
         #expect(rows.count == 2000)
         try await harness.run { client in
+            // A 2,000-email query is longer than the 16,384-byte URI cap, so it travels, as
+            // Salesforce recommends, in the body of a Composite request.
             let encoded = soql.replacingAll(" ", "+").replacingAll("'", "%27").replacingAll(",", "%2C").replacingAll("@", "%40")
             let started = clock.now
-            let reply = try await client.call(.get, "query?q=\(encoded)")
+            let reply = try await client.call(.post, "composite", json: .object(["compositeRequest": [
+                ["method": "GET", "url": .string("/services/data/v62.0/query?q=\(encoded)"), "referenceId": "emails"],
+            ]]))
             let http = clock.now - started
-            #expect(reply.json?["totalSize"] == 2000)
+            #expect(reply.json?["compositeResponse"]?.arrayValue?.first?["body"]?["totalSize"] == 2000)
             let records = (0..<200).map { row("Contact", ["LastName": .string("Batch \($0)"), "Email": .string("batch\($0)@example.com")]) }
             let insertStart = clock.now
             let inserted = try await client.call(.post, "composite/sobjects", json: .object(["records": .array(records)]))

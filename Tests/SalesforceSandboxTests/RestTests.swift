@@ -69,6 +69,21 @@ struct RestTests {
         }
     }
 
+    @Test("a URI over 16,384 bytes is refused with 414 before it counts; the query fits in a Composite body")
+    func uriTooLong() async throws {
+        let harness = try SandboxHarness()
+        let values = (0..<1000).map { "%27person\($0)%40example.com%27" }.joined(separator: "%2C")
+        let path = "query?q=SELECT+Id+FROM+Contact+WHERE+Email+IN+(\(values))"
+        try await harness.run { client in
+            #expect(try await client.call(.get, path).status == 414)
+            let composite = try await client.call(.post, "composite", json: .object(["compositeRequest": [
+                ["method": "GET", "url": .string("\(RestClient.base)/\(path)"), "referenceId": "q"],
+            ]]))
+            #expect(composite.json?["compositeResponse"]?.arrayValue?.first?["httpStatusCode"] == 200)
+        }
+        #expect(harness.sandbox.apiCallCount == 1)
+    }
+
     @Test("expired sessions answer 401 INVALID_SESSION_ID and cost nothing")
     func expiredSession() async throws {
         let harness = try SandboxHarness()

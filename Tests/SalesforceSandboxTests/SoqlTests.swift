@@ -102,6 +102,15 @@ struct SoqlTests {
         #expect(error?.message.contains("100,000") == true)
     }
 
+    @Test("Id = and Id IN accept 15- and 18-character Ids")
+    func byId() throws {
+        let ids = try org.query("SELECT Id FROM Contact ORDER BY LastName").compactMap { $0["Id"]?.stringValue }
+        #expect(try org.query("SELECT LastName FROM Contact WHERE Id = '\(ids[0])'").first?["LastName"] == "Hopper")
+        let short = String(ids[1].prefix(15))
+        #expect(try org.query("SELECT Id FROM Contact WHERE Id IN ('\(short)', '\(ids[2])')").count == 2)
+        #expect(try org.query("SELECT Id FROM Account WHERE Id = '\(ids[0])'").isEmpty, "a Contact Id is no Account")
+    }
+
     @Test("parenthesised AND/OR and NOT IN evaluate like SOQL")
     func logic() throws {
         let rows = try org.query("SELECT Id FROM Contact WHERE (LastName = 'Hopper' OR LastName = 'Lovelace') AND Email NOT IN ('grace@example.com')")

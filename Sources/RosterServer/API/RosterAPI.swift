@@ -4,20 +4,26 @@ import Metrics
 import OpenAPIRuntime
 import RosterCore
 import RosterStore
+import Synchronization
 
 /// The REST API: implements the protocol generated from `openapi.yaml`. Handlers translate
 /// between the wire types and the domain; the rules live in `RosterCore`, the SQL in `RosterStore`.
 struct RosterAPI: APIProtocol {
     let database: RosterDatabase
     let events: EventRepository
+    let eventCache: EventCache
     let participants: ParticipantRepository
+    /// Single registrations and check-ins go through group commit.
+    let writer: ParticipantWriter
     let ids: any IDGenerator
     let now: @Sendable () -> Date
     let logger: Logger
 
-    /// The event, or a 404 naming it.
+    /// The event, or a 404 naming it. Events do not change once created, so they are cached.
     func event(_ id: String) async throws -> Event {
+        if let event = eventCache[id] { return event }
         guard let event = try await events.find(id: id) else { throw APIError.notFound("no event with id '\(id)'") }
+        eventCache[id] = event
         return event
     }
 
@@ -52,7 +58,7 @@ struct RosterAPI: APIProtocol {
     func upsertParticipant(_ input: Operations.UpsertParticipant.Input) async throws -> Operations.UpsertParticipant.Output {
         guard case .json(let body) = input.body else { throw APIError(.unsupportedMediaType, "unsupported_media_type", "send JSON") }
         let event = try await event(input.path.eventId)
-        switch try await participants.upsert(into: event, ParticipantDraft(body)) {
+        switch try await writer.upsert(into: event, ParticipantDraft(body)) {
         case .created(let participant):
             ParticipantMetrics.created.increment()
             return .created(.init(body: .json(try .init(participant))))
@@ -73,7 +79,10 @@ struct RosterAPI: APIProtocol {
     func updateParticipant(_ input: Operations.UpdateParticipant.Input) async throws -> Operations.UpdateParticipant.Output {
         guard case .json(let body) = input.body else { throw APIError(.unsupportedMediaType, "unsupported_media_type", "send JSON") }
         let event = try await event(input.path.eventId)
-        let participant = try await participants.update(in: event, participantId: input.path.participantId, ParticipantDraft(body))
+        let draft = ParticipantDraft(body)
+        let participants = self.participants
+        let participantId = input.path.participantId
+        let participant = try await writer.perform { db in try await participants.update(in: event, participantId: participantId, draft, on: db) }
         ParticipantMetrics.updated.increment()
         return .ok(.init(body: .json(try .init(participant))))
     }
@@ -112,4 +121,15 @@ enum ParticipantMetrics {
     static let created = Counter(label: "roster_participants_created_total")
     static let updated = Counter(label: "roster_participants_updated_total")
     static let rejected = Counter(label: "roster_participants_rejected_total")
+}
+
+/// Events by id. Events are immutable once created (no route changes them); when one becomes
+/// editable, its update must replace the cached copy.
+final class EventCache: Sendable {
+    private let events = Mutex([String: Event]())
+
+    subscript(id: String) -> Event? {
+        get { events.withLock { $0[id] } }
+        set { events.withLock { $0[id] = newValue } }
+    }
 }

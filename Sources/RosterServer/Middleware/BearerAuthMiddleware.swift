@@ -5,6 +5,7 @@ import RosterStore
 /// `/api/` route.
 struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let tokens: TokenRepository
+    let cache: TokenCache
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.uri.path.hasPrefix("/api/") else { return try await next(request, context) }
@@ -15,8 +16,12 @@ struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
         guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
             throw APIError(.unauthorized, "unauthorized", "the Authorization header must be 'Bearer <token>'")
         }
-        guard try await tokens.verify(String(parts[1]).trimmingCharacters(in: .whitespaces)) != nil else {
-            throw APIError(.unauthorized, "unauthorized", "this API token is not valid; create one with 'roster token create --name NAME'")
+        let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
+        if !cache.isKnown(token) {
+            guard try await tokens.verify(token) != nil else {
+                throw APIError(.unauthorized, "unauthorized", "this API token is not valid; create one with 'roster token create --name NAME'")
+            }
+            cache.remember(token)
         }
         return try await next(request, context)
     }

@@ -96,12 +96,17 @@ struct OrgState: Sendable {
 
     /// Ids whose indexed `field` equals `value` (text compared case-insensitively), deleted ones included.
     func lookup(object: String, field: String, value: JSONValue) -> Set<SalesforceId>? {
+        if field == "id" {
+            // Rows are keyed by Id already; no separate index is kept.
+            guard let text = value.stringValue, let id = SalesforceId(text), tables[object]?[id] != nil else { return [] }
+            return [id]
+        }
         guard let fieldIndex = indexes[object]?[field] else { return nil }
         guard let key = indexKey(value, object: object, field: field) else { return [] }
         return fieldIndex[key] ?? []
     }
 
-    func isIndexed(object: String, field: String) -> Bool { indexes[object]?[field] != nil }
+    func isIndexed(object: String, field: String) -> Bool { field == "id" || indexes[object]?[field] != nil }
 
     /// The index key of a value: Ids in their 18-character form (so 15- and 18-character Ids
     /// meet), text lower-cased (SOQL compares text case-insensitively).

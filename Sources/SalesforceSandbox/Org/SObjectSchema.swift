@@ -52,7 +52,8 @@ public struct SObjectSchema: Sendable {
 
     /// Fields whose values the store indexes for fast equality and `IN` look-ups.
     var indexedFieldNames: [String] {
-        fields.filter { $0.type == .id || $0.type == .reference || $0.externalId || $0.idLookup || $0.unique }
+        fields.filter { $0.type == .reference || $0.externalId || $0.idLookup || $0.unique }
+            .filter { $0.type != .id }
             .map { $0.name.lowercased() }
     }
 

@@ -14,8 +14,22 @@ extension SalesforceSandbox {
         return router
     }
 
+    /// The documented cap on a REST request's URI, and on its URI and headers together.
+    static let maximumRequestHeadBytes = 16_384
+
     private func serveREST(_ request: Request) async throws -> Response {
         var request = request
+        // Over the cap the edge refuses the request before it reaches the API: 414 for the URI,
+        // 431 for URI plus headers; neither counts as an API call.
+        let uriBytes = request.uri.string.utf8.count
+        let headerBytes = request.headers.reduce(0) { $0 + $1.name.canonicalName.utf8.count + $1.value.utf8.count + 4 }
+        if uriBytes > Self.maximumRequestHeadBytes || uriBytes + headerBytes > Self.maximumRequestHeadBytes {
+            record(request.method.rawValue, String(request.uri.string.prefix(200)), counted: false)
+            let tooLong = uriBytes > Self.maximumRequestHeadBytes
+            return Response(status: .init(code: tooLong ? 414 : 431),
+                            headers: [.contentType: "text/plain;charset=UTF-8"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: tooLong ? "URI Too Long" : "Request Header Fields Too Large")))
+        }
         let body = try await request.collectBody(upTo: 50 * 1024 * 1024)
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }

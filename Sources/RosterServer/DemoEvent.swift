@@ -1,0 +1,58 @@
+import Foundation
+import RosterCore
+import RosterStore
+
+/// The demo event `roster demo` starts with: a few hundred participants with typed custom
+/// fields, some checked in, some already known to the demo Salesforce org by email.
+public enum DemoEvent {
+    public static let name = "Roster Demo Summit"
+    public static let participantCount = 300
+
+    /// The email of the n-th demo participant; the demo org knows the first ones as Contacts and Leads.
+    public static func email(_ index: Int) -> String { "attendee\(index)@demo.example" }
+
+    static let fields = [
+        FieldDefinition(code: "tshirt", label: "T-shirt size", type: .selectList, options: ["S", "M", "L", "XL"]),
+        FieldDefinition(code: "diet", label: "Diet", type: .selectList, options: ["None", "Vegetarian", "Vegan"]),
+        FieldDefinition(code: "newsletter", label: "Newsletter", type: .boolean),
+        FieldDefinition(code: "arrival", label: "Arrival day", type: .date),
+        FieldDefinition(code: "sessions", label: "Sessions", type: .multiselectList, options: ["Keynote", "Workshops", "Networking"]),
+        FieldDefinition(code: "notes", label: "Notes", type: .multilineText),
+    ]
+
+    /// Creates the demo event and its participants unless an event of that name exists.
+    /// - Returns: the event's id.
+    @discardableResult
+    public static func seed(into database: RosterDatabase, now: Date = Date()) async throws -> String {
+        let events = EventRepository(database: database)
+        if let existing = try await events.all().first(where: { $0.name == name }) { return existing.id }
+        let event = Event(id: UUIDv7Generator().next(), name: name,
+                          startsAt: now.addingTimeInterval(14 * 86_400), endsAt: now.addingTimeInterval(15 * 86_400),
+                          fields: fields, createdAt: now)
+        try await events.create(event)
+        let first = ["Ada", "Grace", "Alan", "Katherine", "Linus", "Margaret", "Dennis", "Barbara", "Ken", "Frances"]
+        let last = ["Lovelace", "Hopper", "Turing", "Johnson", "Torvalds", "Hamilton", "Ritchie", "Liskov", "Thompson", "Allen"]
+        let companies = ["Analytical Engines", "Navy Labs", "Bletchley", "NASA Langley", "Kernel Co", "Apollo", "Bell Labs", "MIT", "Unix Ltd", "IBM Research"]
+        let rows = (0..<participantCount).map { index in
+            ImportRow(number: index + 1, draft: ParticipantDraft(record: [
+                "email": .string(email(index)),
+                "firstName": .string(first[index % first.count]),
+                "lastName": .string("\(last[(index / first.count) % last.count])"),
+                "company": .string(companies[index % companies.count]),
+                "jobTitle": .string(index % 3 == 0 ? "Engineer" : index % 3 == 1 ? "Manager" : "Director"),
+                "hasAttended": .bool(index % 3 == 0),
+                "allowNetworking": .bool(index % 2 == 0),
+                "tshirt": .string(["S", "M", "L", "XL"][index % 4]),
+                "diet": .string(["None", "Vegetarian", "Vegan"][index % 3]),
+                "newsletter": .bool(index % 5 != 0),
+                "arrival": .string(index % 2 == 0 ? "2026-12-08" : "2026-12-09"),
+                "sessions": .string(index % 2 == 0 ? "Keynote;Workshops" : "Keynote;Networking"),
+            ]))
+        }
+        let participants = ParticipantRepository(database: database)
+        for start in stride(from: 0, to: rows.count, by: ParticipantRepository.importChunkSize) {
+            _ = try await participants.importChunk(into: event, Array(rows[start..<min(start + ParticipantRepository.importChunkSize, rows.count)]))
+        }
+        return event.id
+    }
+}

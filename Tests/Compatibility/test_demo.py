@@ -1,0 +1,80 @@
+"""`roster demo`, the README's run command, started as a new user would (in an empty directory)."""
+import os
+import re
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+import requests
+
+ROSTER = os.environ.get("ROSTER_BIN", ".build/debug/roster")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_demo(directory, port, sandbox_port):
+    process = subprocess.Popen([ROSTER, "demo", "--port", str(port), "--sandbox-port", str(sandbox_port)],
+                               cwd=directory, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if line.startswith("Stop with Ctrl-C"):
+            break
+    printed = "".join(lines)
+    for _ in range(100):
+        try:
+            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            break
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    return process, printed
+
+
+def field(printed, name):
+    match = re.search(rf"^\s*{re.escape(name)}:\s+(\S+)", printed, re.MULTILINE)
+    assert match, f"'{name}' is not printed:\n{printed}"
+    return match.group(1)
+
+
+def test_demo_serves_the_demo_event_and_a_seeded_salesforce_org():
+    with tempfile.TemporaryDirectory() as directory:
+        port, sandbox_port = free_port(), free_port()
+        process, printed = start_demo(directory, port, sandbox_port)
+        try:
+            token = field(printed, "api token")
+            events = requests.get(f"http://127.0.0.1:{port}/api/v1/events", headers={"Authorization": f"Bearer {token}"}).json()
+            demo = [e for e in events["items"] if e["name"] == "Roster Demo Summit"]
+            assert demo and demo[0]["participantCount"] == 300
+
+            key, secret = field(printed, "consumer key"), field(printed, "consumer secret")
+            grant = requests.post(f"http://127.0.0.1:{sandbox_port}/services/oauth2/token",
+                                  data={"grant_type": "client_credentials", "client_id": key, "client_secret": secret})
+            assert grant.status_code == 200, grant.text
+            access = grant.json()
+            campaigns = requests.get(f"{access['instance_url']}/services/data/v62.0/query",
+                                     params={"q": "SELECT Id, Name FROM Campaign WHERE Name = 'Roster Demo Summit'"},
+                                     headers={"Authorization": f"Bearer {access['access_token']}"})
+            assert campaigns.status_code == 200, campaigns.text
+            assert campaigns.json()["totalSize"] == 1
+        finally:
+            process.send_signal(signal.SIGINT)
+            assert process.wait(timeout=20) == 0
+        # A second start keeps the data and does not seed twice.
+        process, printed = start_demo(directory, port, sandbox_port)
+        try:
+            token = field(printed, "api token")
+            events = requests.get(f"http://127.0.0.1:{port}/api/v1/events", headers={"Authorization": f"Bearer {token}"}).json()
+            assert [e["name"] for e in events["items"]].count("Roster Demo Summit") == 1
+        finally:
+            process.send_signal(signal.SIGINT)
+            assert process.wait(timeout=20) == 0
