@@ -4,15 +4,16 @@ import Logging
 import RosterServer
 import RosterStore
 
-/// Opens the configured database, migrated, for one administrative command, and closes it after.
-func withDatabase<T>(_ options: DatabaseOptions, _ body: (RosterDatabase) async throws -> T) async throws -> T {
+/// Opens the configured database for one administrative command, migrates it, runs `body` with
+/// it and the migrations just applied, and closes it after.
+func withDatabase<T>(_ options: DatabaseOptions, _ body: (RosterDatabase, _ applied: [String]) async throws -> T) async throws -> T {
     let configuration = try AppConfiguration.resolve(host: nil, port: nil, database: options.database)
     var logger = Logger(label: "roster")
     logger.logLevel = .warning
     let database = try RosterDatabase(url: configuration.database, logger: logger)
     do {
-        try await Migrator(database: database, logger: logger).migrate()
-        let result = try await body(database)
+        let applied = try await Migrator(database: database, logger: logger).migrate()
+        let result = try await body(database, applied)
         try await database.shutdown()
         return result
     } catch {
@@ -28,17 +29,8 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let configuration = try AppConfiguration.resolve(host: nil, port: nil, database: database.database)
-        var logger = Logger(label: "roster")
-        logger.logLevel = .warning
-        let store = try RosterDatabase(url: configuration.database, logger: logger)
-        do {
-            let applied = try await Migrator(database: store, logger: logger).migrate()
-            try await store.shutdown()
-            print(applied.isEmpty ? "\(configuration.database) is up to date" : "applied \(applied.joined(separator: ", ")) to \(configuration.database)")
-        } catch {
-            try? await store.shutdown()
-            throw error
+        try await withDatabase(database) { store, applied in
+            print(applied.isEmpty ? "\(store.url) is up to date" : "applied \(applied.joined(separator: ", ")) to \(store.url)")
         }
     }
 }
@@ -64,7 +56,7 @@ struct Token: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let token = try await withDatabase(database) { try await TokenRepository(database: $0).create(name: name) }
+            let token = try await withDatabase(database) { store, _ in try await TokenRepository(database: store).create(name: name) }
             print(token)
         }
     }
@@ -97,7 +89,7 @@ struct User: AsyncParsableCommand {
             let input = FileHandle.standardInput.readDataToEndOfFile()
             var password = String(decoding: input, as: UTF8.self)
             while password.hasSuffix("\n") || password.hasSuffix("\r") { password.removeLast() }
-            try await withDatabase(database) { try await UserAccounts(database: $0).create(email: email, password: password) }
+            try await withDatabase(database) { store, _ in try await UserAccounts(database: store).create(email: email, password: password) }
             print("created user \(email.trimmingCharacters(in: .whitespaces).lowercased())")
         }
     }

@@ -69,7 +69,7 @@ struct Demo: AsyncParsableCommand {
             Roster demo
               api:              http://127.0.0.1:\(port)/api/v1   (OpenAPI: http://127.0.0.1:\(port)/openapi.yaml)
               api token:        \(token)
-              back-office login: \(Self.organiser.email) / \(Self.organiser.password)
+              organiser login:  \(Self.organiser.email) / \(Self.organiser.password)
               demo event:       \(DemoEvent.name) — \(eventId) (\(DemoEvent.participantCount) participants)
                                 curl -H 'Authorization: Bearer \(token)' http://127.0.0.1:\(port)/api/v1/events/\(eventId)/participants?limit=5
             Salesforce sandbox
@@ -81,6 +81,7 @@ struct Demo: AsyncParsableCommand {
               campaign:         Roster Demo Summit (statuses Registered, Attended)
             Stop with Ctrl-C.
             """)
+        fflush(nil) // reach a script reading our output through a pipe while we keep running
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: sandboxApp), .init(service: app)],
             gracefulShutdownSignals: [.sigterm, .sigint],

@@ -60,3 +60,4 @@ struct DatabaseOptions: ParsableArguments {
         valueName: "url"))
     var database: String?
 }
+

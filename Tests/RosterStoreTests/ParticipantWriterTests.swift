@@ -5,16 +5,34 @@ import ServiceLifecycle
 import Testing
 @testable import RosterStore
 
+/// Runs `body` with a writer serving as a service on a new database with the test event,
+/// then shuts the writer down gracefully.
+private func withRunningWriter(
+    _ kind: TestDatabaseKind, _ body: @escaping @Sendable (ParticipantWriter, ParticipantRepository) async throws -> Void
+) async throws {
+    try await withTestDatabase(kind) { database in
+        try await EventRepository(database: database).create(ParticipantRepositoryTests.event)
+        let repository = ParticipantRepository(database: database)
+        let writer = ParticipantWriter(database: database, participants: repository, logger: Logger(label: "test"))
+        let group = ServiceGroup(services: [writer], logger: Logger(label: "test"))
+        async let running: Void = group.run()
+        do {
+            try await body(writer, repository)
+        } catch {
+            await group.triggerGracefulShutdown()
+            try await running
+            throw error
+        }
+        await group.triggerGracefulShutdown()
+        try await running
+    }
+}
+
 @Suite("Group commit: concurrent writes share transactions, each failing alone")
 struct ParticipantWriterTests {
     @Test(arguments: TestDatabaseKind.available)
     func concurrentWritesAreAllCommittedAndBadOnesFailAlone(kind: TestDatabaseKind) async throws {
-        try await withTestDatabase(kind) { database in
-            try await EventRepository(database: database).create(ParticipantRepositoryTests.event)
-            let repository = ParticipantRepository(database: database)
-            let writer = ParticipantWriter(database: database, participants: repository, logger: Logger(label: "test"))
-            let group = ServiceGroup(services: [writer], logger: Logger(label: "test"))
-            async let running: Void = group.run()
+        try await withRunningWriter(kind) { (writer: ParticipantWriter, repository: ParticipantRepository) async throws in
 
             let results = await withTaskGroup(of: (Int, Bool).self) { tasks in
                 for index in 0..<200 {
@@ -32,23 +50,15 @@ struct ParticipantWriterTests {
                 }
                 return await tasks.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
             }
-            await group.triggerGracefulShutdown()
-            try await running
-
             #expect(results.filter { !$0.value }.keys.sorted() == Array(stride(from: 0, to: 200, by: 10)))
             #expect(try await repository.count(eventId: ParticipantRepositoryTests.event.id) == 180)
-            #expect(try await ChangeLog.pending(in: database).count == 180)
+            #expect(try await ChangeLog.pending(in: repository.database).count == 180, "one outbox row per committed write")
         }
     }
 
     @Test(arguments: TestDatabaseKind.available)
     func concurrentRegistrationsGoInBulkAndRefusalsStayAlone(kind: TestDatabaseKind) async throws {
-        try await withTestDatabase(kind) { database in
-            try await EventRepository(database: database).create(ParticipantRepositoryTests.event)
-            let repository = ParticipantRepository(database: database)
-            let writer = ParticipantWriter(database: database, participants: repository, logger: Logger(label: "test"))
-            let group = ServiceGroup(services: [writer], logger: Logger(label: "test"))
-            async let running: Void = group.run()
+        try await withRunningWriter(kind) { (writer: ParticipantWriter, repository: ParticipantRepository) async throws in
 
             let outcomes = await withTaskGroup(of: String.self) { tasks in
                 for index in 0..<300 {
@@ -70,9 +80,6 @@ struct ParticipantWriterTests {
                 }
                 return await tasks.reduce(into: [String: Int]()) { $0[$1, default: 0] += 1 }
             }
-            await group.triggerGracefulShutdown()
-            try await running
-
             #expect(outcomes["refused"] == 12)
             #expect(outcomes["error"] == nil)
             #expect(outcomes["updated"] == 10)
@@ -89,12 +96,10 @@ struct ParticipantWriterTests {
             let writer = ParticipantWriter(database: database, participants: repository, logger: Logger(label: "test"))
             let group = ServiceGroup(services: [writer], logger: Logger(label: "test"))
             async let running: Void = group.run()
-            async let write = writer.perform { db in
-                try await repository.upsert(into: ParticipantRepositoryTests.event, ParticipantDraft(email: "last@example.com", firstName: "L", lastName: "L"), on: db)
-            }
-            _ = try await write
+            async let write = writer.upsert(into: ParticipantRepositoryTests.event, ParticipantDraft(email: "last@example.com", firstName: "L", lastName: "L"))
             await group.triggerGracefulShutdown()
             try await running
+            _ = try await write
             await #expect(throws: StoreError.self) {
                 try await writer.perform { _ in 1 }
             }

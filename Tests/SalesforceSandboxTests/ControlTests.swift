@@ -25,6 +25,8 @@ struct ControlTests {
         #expect(duplicate?.errorCode == "DUPLICATES_DETECTED")
         let badge = #expect(throws: SalesforceError.self) { try org.create("Lead", ["LastName": "H", "Company": "X", "Badge__c": "1"]) }
         #expect(badge?.errorCode == "INVALID_FIELD_FOR_INSERT_UPDATE", "auto-number fields are read-only")
+        let lead = try org.create("Lead", ["LastName": "N", "Company": "X"])
+        #expect(org.record(lead)?["Badge__c"] == "2", "the platform numbers them")
     }
 
     @Test("queued faults: 503, 500, dropped before or after the commit, UNABLE_TO_LOCK_ROW")

@@ -12,6 +12,11 @@ extension OrgState {
             if !field.defaultValue.isNull { record[field.name.lowercased()] = field.defaultValue }
         }
         if schema.field("OwnerId") != nil, record["ownerid"] == nil { record["ownerid"] = .string(adminUserId.value) }
+        for field in schema.fields where field.autoNumber {
+            // Auto-number fields count per object, formatted like the default display format `{0}`.
+            let next = (records(of: schema.name) ?? [:].values).count + 1
+            record[field.name.lowercased()] = .string(String(next))
+        }
         try applyObjectRules(to: &record, previous: nil, schema: schema)
         try checkRequired(record, schema: schema)
         try checkDuplicates(record, schema: schema, context: context)
