@@ -21,7 +21,9 @@ public final class XLSXWriter {
         directory = temporaryDirectory.appendingPathComponent("roster-xlsx-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         sheetURL = directory.appendingPathComponent("sheet1.xml")
-        FileManager.default.createFile(atPath: sheetURL.path, contents: nil)
+        guard FileManager.default.createFile(atPath: sheetURL.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: sheetURL.path])
+        }
         sheet = try FileHandle(forWritingTo: sheetURL)
         self.sheetName = SpreadsheetML.sheetName(sheetName)
         columnCount = headers.count
