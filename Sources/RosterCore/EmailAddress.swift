@@ -5,7 +5,7 @@ public enum EmailAddress {
     /// The form used for uniqueness and matching: trimmed and lower-cased, so
     /// " Ada@Example.COM " and "ada@example.com" are the same person.
     public static func normalized(_ email: String) -> String {
-        email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        email.trimmed().lowercased()
     }
 
     /// A deliberately permissive check (one `@`, a dot in the domain, no spaces), close to what

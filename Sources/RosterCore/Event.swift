@@ -22,7 +22,7 @@ public struct Event: Sendable, Hashable, Identifiable {
     /// Checks what a new event would be: a name, coherent dates, a coherent schema.
     public static func problems(name: String, startsAt: Date?, endsAt: Date?, fields: [FieldDefinition]) -> [ValidationIssue] {
         var issues: [ValidationIssue] = []
-        if name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        if name.isBlank {
             issues.append(.init(field: "name", message: "an event needs a name"))
         }
         if let startsAt, let endsAt, endsAt < startsAt {

@@ -7,18 +7,18 @@ extension FieldDefinition {
     /// parsed the way a CSV cell would be ("12.5", "true", "2026-03-01").
     public func coerce(_ raw: InputValue) throws(ValidationFailure) -> FieldValue? {
         if case .null = raw { return try checkedAbsent() }
-        if case .string(let text) = raw, text.trimmingCharacters(in: .whitespaces).isEmpty, type != .text, type != .multilineText {
+        if case .string(let text) = raw, text.isBlank, type != .text, type != .multilineText {
             return try checkedAbsent()
         }
         switch type {
         case .text, .multilineText, .phone, .file, .picture, .document:
             return .text(try checkedLength(try textValue(raw)))
         case .email:
-            let value = try checkedLength(try textValue(raw).trimmingCharacters(in: .whitespaces))
+            let value = try checkedLength(try textValue(raw).trimmed())
             guard EmailAddress.isPlausible(value) else { throw fail("'\(value)' is not an email address") }
             return .text(value)
         case .url:
-            let value = try checkedLength(try textValue(raw).trimmingCharacters(in: .whitespaces))
+            let value = try checkedLength(try textValue(raw).trimmed())
             guard let url = URL(string: value), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
                 throw fail("'\(value)' is not a web address (it must start with http:// or https://)")
             }
@@ -39,7 +39,7 @@ extension FieldDefinition {
             case .array(let items):
                 values = try items.map { item throws(ValidationFailure) in try textValue(item) }
             case .string(let text):
-                values = text.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                values = text.split(separator: ";").map { $0.trimmed() }.filter { !$0.isEmpty }
             default:
                 throw fail("expected a list of options, got \(raw.kind)")
             }
@@ -68,7 +68,7 @@ extension FieldDefinition {
 
     /// Options match case-insensitively, and the stored value takes the option's own spelling.
     private func matchingOption(_ value: String) -> String? {
-        let wanted = value.trimmingCharacters(in: .whitespaces)
+        let wanted = value.trimmed()
         return (options ?? []).first { $0 == wanted } ?? (options ?? []).first { $0.caseInsensitiveCompare(wanted) == .orderedSame }
     }
 
@@ -91,7 +91,7 @@ extension FieldDefinition {
         switch raw {
         case .number(let number) where number.isFinite: return number
         case .string(let text):
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            let trimmed = text.trimmed()
             // A decimal comma is common in French spreadsheets.
             let normalized = trimmed.contains(",") && !trimmed.contains(".") ? trimmed.replacingOccurrences(of: ",", with: ".") : trimmed
             if let number = Double(normalized), number.isFinite { return number }
@@ -113,7 +113,7 @@ extension FieldDefinition {
 
     private func dateValue(_ raw: InputValue) throws(ValidationFailure) -> String {
         guard case .string(let text) = raw else { throw fail("expected a date YYYY-MM-DD, got \(raw.kind)") }
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmed()
         guard let date = CalendarDate(iso: trimmed) else {
             throw fail("'\(text)' is not a date; write it YYYY-MM-DD")
         }
@@ -125,7 +125,7 @@ extension FieldDefinition {
 public enum BooleanText {
     /// `true`/`false`, `yes`/`no`, `1`/`0`, `oui`/`non`, `y`/`n`, `x`/empty — case-insensitive.
     public static func parse(_ text: String) -> Bool? {
-        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        switch text.trimmed().lowercased() {
         case "true", "yes", "y", "1", "oui", "vrai", "x": true
         case "false", "no", "n", "0", "non", "faux": false
         default: nil

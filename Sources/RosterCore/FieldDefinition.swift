@@ -49,7 +49,7 @@ extension FieldDefinition {
             } else if !seen.insert(field.code.lowercased()).inserted {
                 issues.append(.init(field: name, message: "the code '\(field.code)' is used by two fields"))
             }
-            if field.label.trimmingCharacters(in: .whitespaces).isEmpty {
+            if field.label.isBlank {
                 issues.append(.init(field: name, message: "the label must not be empty"))
             }
             if let maxLength = field.maxLength {

@@ -48,7 +48,7 @@ public enum ParticipantRules {
         var issues = draft.readingIssues
         var changes = ParticipantChanges(fields: [:])
 
-        let email = draft.email?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let email = draft.email?.trimmed()
         if let email, !email.isEmpty {
             if EmailAddress.isPlausible(email) { changes.email = email }
             else { issues.append(.init(field: "email", message: "'\(email)' is not an email address")) }
@@ -57,8 +57,8 @@ public enum ParticipantRules {
         }
         changes.firstName = required("firstName", draft.firstName, isNew, &issues)
         changes.lastName = required("lastName", draft.lastName, isNew, &issues)
-        changes.company = draft.company?.trimmingCharacters(in: .whitespacesAndNewlines)
-        changes.jobTitle = draft.jobTitle?.trimmingCharacters(in: .whitespacesAndNewlines)
+        changes.company = draft.company?.trimmed()
+        changes.jobTitle = draft.jobTitle?.trimmed()
         for rule in maxLengths {
             if let value = changes[keyPath: rule.keyPath], value.count > rule.max {
                 issues.append(.init(field: rule.name, message: "\(value.count) characters is more than the \(rule.max) allowed"))
@@ -88,7 +88,7 @@ public enum ParticipantRules {
     }
 
     private static func required(_ name: String, _ value: String?, _ isNew: Bool, _ issues: inout [ValidationIssue]) -> String? {
-        let trimmed = value?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = value?.trimmed()
         if (isNew || value != nil), trimmed?.isEmpty ?? true {
             issues.append(.init(field: name, message: "\(name) is required"))
             return nil

@@ -54,7 +54,7 @@ public struct ParticipantCSVReader: Sequence, IteratorProtocol {
         }
         var fields: [String: InputValue] = [:]
         for (column, value) in zip(header, values) where !column.isEmpty {
-            let trimmed = value.trimmingCharacters(in: .whitespaces)
+            let trimmed = value.trimmed()
             if !trimmed.isEmpty { fields[column] = .string(trimmed) }
         }
         return Row(number: number, line: record.line, result: .success(ParticipantDraft(record: fields)))
@@ -67,7 +67,7 @@ public struct ParticipantCSVReader: Sequence, IteratorProtocol {
 
     /// Header cells name built-ins loosely ("First Name", "first_name") and custom codes exactly.
     static func columnKey(_ header: String) -> String {
-        let trimmed = header.trimmingCharacters(in: .whitespaces)
+        let trimmed = header.trimmed()
         let squashed = trimmed.lowercased().filter { $0 != " " && $0 != "_" && $0 != "-" }
         let builtIns = ["email", "firstname", "lastname", "company", "jobtitle", "isregistered", "hasattended", "allownetworking"]
         return builtIns.contains(squashed) ? squashed : trimmed

@@ -14,7 +14,7 @@ public struct UserAccounts: Sendable {
 
     /// Creates a user; the password must be at least ``minimumPasswordLength`` characters.
     public func create(email: String, password: String) async throws {
-        guard EmailAddress.isPlausible(email.trimmingCharacters(in: .whitespaces)) else {
+        guard EmailAddress.isPlausible(email.trimmed()) else {
             throw ValidationFailure(field: "email", message: "'\(email)' is not an email address")
         }
         guard password.count >= Self.minimumPasswordLength else {

@@ -12,7 +12,7 @@ public enum DatabaseURL: Sendable, Equatable, CustomStringConvertible {
 
     /// Parses `sqlite://./relative.sqlite`, `sqlite:///absolute/path.sqlite`, or `postgres://…`.
     public init(parsing text: String) throws(StoreError) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmed()
         if trimmed.hasPrefix("sqlite://") {
             let path = String(trimmed.dropFirst("sqlite://".count))
             guard !path.isEmpty else {

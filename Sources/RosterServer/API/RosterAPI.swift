@@ -34,7 +34,7 @@ struct RosterAPI: APIProtocol {
         let fields = (body.fields ?? []).map(FieldDefinition.init)
         let issues = Event.problems(name: body.name, startsAt: body.startsAt, endsAt: body.endsAt, fields: fields)
         guard issues.isEmpty else { throw ValidationFailure(issues) }
-        let event = Event(id: ids.next(), name: body.name.trimmingCharacters(in: .whitespacesAndNewlines),
+        let event = Event(id: ids.next(), name: body.name.trimmed(),
                           startsAt: body.startsAt, endsAt: body.endsAt, fields: fields, createdAt: now())
         try await events.create(event)
         logger.info("event created", metadata: ["event": "\(event.id)"])

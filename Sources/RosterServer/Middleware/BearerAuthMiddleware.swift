@@ -16,7 +16,7 @@ struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
         guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
             throw APIError(.unauthorized, "unauthorized", "the Authorization header must be 'Bearer <token>'")
         }
-        let token = String(parts[1]).trimmingCharacters(in: .whitespaces)
+        let token = String(parts[1]).trimmed()
         if !cache.isKnown(token) {
             guard try await tokens.verify(token) != nil else {
                 throw APIError(.unauthorized, "unauthorized", "this API token is not valid; create one with 'roster token create --name NAME'")
