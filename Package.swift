@@ -129,6 +129,7 @@ let package = Package(
                 "SalesforceSandbox",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            exclude: ["Fixtures"], // read by path (#filePath), not bundled
             swiftSettings: strict
         ),
         .testTarget(

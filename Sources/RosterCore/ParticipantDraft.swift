@@ -62,7 +62,7 @@ public struct ParticipantDraft: Sendable, Hashable {
         switch value {
         case .string(let text): return text
         case .null: return nil
-        case .number: return FieldValue.number({ if case .number(let n) = value { n } else { 0 } }()).text
+        case .number(let number): return FieldValue.number(number).text
         default:
             readingIssues.append(.init(field: key, message: "expected text, got \(value.kind)"))
             return nil
