@@ -15,6 +15,20 @@ public struct CalendarDate: Sendable, Hashable, Comparable {
         self.day = day
     }
 
+    /// The day `days` after 1970-01-01 (before, when negative), by the proleptic Gregorian calendar.
+    public init(daysSinceEpoch days: Int) {
+        // Howard Hinnant's civil_from_days, the inverse of ``daysSinceEpoch``.
+        let shiftedDays = days + 719_468
+        let era = (shiftedDays >= 0 ? shiftedDays : shiftedDays - 146_096) / 146_097
+        let dayOfEra = shiftedDays - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let shifted = (5 * dayOfYear + 2) / 153
+        day = dayOfYear - (153 * shifted + 2) / 5 + 1
+        month = shifted < 10 ? shifted + 3 : shifted - 9
+        year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+    }
+
     /// `YYYY-MM-DD`.
     public var iso: String {
         func pad(_ value: Int, _ width: Int) -> String {

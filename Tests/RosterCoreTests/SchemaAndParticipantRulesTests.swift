@@ -89,5 +89,9 @@ struct SchemaAndParticipantRulesTests {
         #expect(CalendarDate(iso: "1970-01-01")?.daysSinceEpoch == 0)
         #expect(CalendarDate(iso: "2024-02-29")?.daysSinceEpoch == 19782)
         #expect(CalendarDate(iso: "2023-02-29") == nil)
+        for days in [-719_468, -1, 0, 19_782, 2_932_896] {
+            #expect(CalendarDate(daysSinceEpoch: days).daysSinceEpoch == days)
+        }
+        #expect(CalendarDate(daysSinceEpoch: 19_782).iso == "2024-02-29")
     }
 }
