@@ -49,10 +49,7 @@ public enum DemoEvent {
                 "sessions": .string(index % 2 == 0 ? "Keynote;Workshops" : "Keynote;Networking"),
             ]))
         }
-        let participants = ParticipantRepository(database: database)
-        for start in stride(from: 0, to: rows.count, by: ParticipantRepository.importChunkSize) {
-            _ = try await participants.importChunk(into: event, Array(rows[start..<min(start + ParticipantRepository.importChunkSize, rows.count)]))
-        }
+        _ = try await ParticipantRepository(database: database).importRows(into: event, rows)
         return event.id
     }
 }

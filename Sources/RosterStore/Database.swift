@@ -73,19 +73,23 @@ public final class RosterDatabase: Service, Sendable {
 
     /// Runs `body` in one transaction on one connection: committed if it returns, rolled back if it throws.
     public func transaction<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
+        let dialect = self.dialect
+        return try await sql.withSession { session in try await Self.transaction(on: session, dialect: dialect, body) }
+    }
+
+    /// Runs `body` in one transaction on a session the caller already holds (e.g. the migrator's,
+    /// which keeps an advisory lock across transactions).
+    static func transaction<Result>(on session: any SQLDatabase, dialect: StoreDialect, _ body: (any SQLDatabase) async throws -> Result) async throws -> Result {
         // SQLite: take the write lock up front, so two writers queue on the busy timeout instead of
         // deadlocking when both try to upgrade a read lock.
-        let begin = dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN"
-        return try await sql.withSession { session in
-            try await session.raw(SQLQueryString(begin)).run()
-            do {
-                let result = try await body(session)
-                try await session.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await session.raw("ROLLBACK").run()
-                throw error
-            }
+        try await session.raw(SQLQueryString(dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")).run()
+        do {
+            let result = try await body(session)
+            try await session.raw("COMMIT").run()
+            return result
+        } catch {
+            try? await session.raw("ROLLBACK").run()
+            throw error
         }
     }
 

@@ -50,17 +50,12 @@ public struct Migrator: Sendable {
         let applied = Set(try await session.select().column("id").from("roster_migrations").all(decodingColumn: "id", as: String.self))
         var done: [String] = []
         for migration in migrations.sorted(by: { $0.id < $1.id }) where !applied.contains(migration.id) {
-            try await session.raw(SQLQueryString(dialect == .sqlite ? "BEGIN IMMEDIATE" : "BEGIN")).run()
-            do {
-                try await migration.apply(session, dialect)
-                try await session.insert(into: "roster_migrations")
+            try await RosterDatabase.transaction(on: session, dialect: dialect) { db in
+                try await migration.apply(db, dialect)
+                try await db.insert(into: "roster_migrations")
                     .columns("id", "applied_at")
                     .values(SQLBind(migration.id), SQLBind(StoreTime.now()))
                     .run()
-                try await session.raw("COMMIT").run()
-            } catch {
-                try? await session.raw("ROLLBACK").run()
-                throw error
             }
             logger.info("applied migration", metadata: ["migration": "\(migration.id)"])
             done.append(migration.id)

@@ -47,6 +47,15 @@ extension ParticipantRepository {
     /// small enough that binds stay under SQLite's and PostgreSQL's limits.
     public static let importChunkSize = 500
 
+    /// Imports rows of any number, ``importChunkSize`` to a transaction.
+    public func importRows(into event: Event, _ rows: [ImportRow]) async throws -> ImportSummary {
+        var summary = ImportSummary()
+        for start in stride(from: 0, to: rows.count, by: Self.importChunkSize) {
+            summary.add(try await importChunk(into: event, Array(rows[start..<min(start + Self.importChunkSize, rows.count)])))
+        }
+        return summary
+    }
+
     /// Imports one chunk of rows in one transaction: each row creates or updates by email; a bad
     /// row is rejected on its own and never drops the others.
     public func importChunk(into event: Event, _ rows: [ImportRow]) async throws -> ImportSummary {

@@ -30,37 +30,20 @@ public struct ParticipantRepository: Sendable {
     ///
     /// - Throws: ``ValidationFailure`` naming each bad field; ``StoreError``.
     public func upsert(into event: Event, _ draft: ParticipantDraft) async throws -> UpsertOutcome {
-        guard let email = draft.email.map(EmailAddress.normalized), !email.isEmpty else {
-            _ = try ParticipantRules.check(draft, schema: event.fields, isNew: true)
-            throw ValidationFailure(field: "email", message: "an email is required")
-        }
         // Two requests may create the same email at once: the loser of the race updates instead.
         for attempt in 1...2 {
             do {
-                return try await database.transaction { db in try await self.upsert(into: event, draft, emailKey: email, on: db) }
+                return try await database.transaction { db in try await self.upsert(into: event, draft, on: db) }
             } catch where error.isUniqueViolation && attempt == 1 {
                 continue
             }
         }
-        throw StoreError.conflict("the participant \(email) was changed by another request; try again")
+        throw StoreError.conflict("the participant \(draft.email ?? "") was changed by another request; try again")
     }
 
-    /// The upsert's steps inside a transaction the caller holds (e.g. a ``ParticipantWriter`` batch).
+    /// The upsert's steps inside a transaction the caller holds: a batch of one.
     public func upsert(into event: Event, _ draft: ParticipantDraft, on db: any SQLDatabase) async throws -> UpsertOutcome {
-        guard let email = draft.email.map(EmailAddress.normalized), !email.isEmpty else {
-            _ = try ParticipantRules.check(draft, schema: event.fields, isNew: true)
-            throw ValidationFailure(field: "email", message: "an email is required")
-        }
-        return try await upsert(into: event, draft, emailKey: email, on: db)
-    }
-
-    private func upsert(into event: Event, _ draft: ParticipantDraft, emailKey: String, on db: any SQLDatabase) async throws -> UpsertOutcome {
-        let existing = try await find(eventId: event.id, emailKey: emailKey, on: db)
-        let changes = try ParticipantRules.check(draft, schema: event.fields, isNew: existing == nil)
-        if let (current, version) = existing {
-            return .updated(try await write(changes, over: current, version: version, on: db))
-        }
-        return .created(try await insert([new(in: event, changes)], on: db)[0])
+        try await upsertBatch(into: event, [draft], on: db)[0].get()
     }
 
     /// Applies a partial update to one participant.
@@ -89,12 +72,6 @@ public struct ParticipantRepository: Sendable {
     func find(eventId: String, id: String, on db: any SQLDatabase) async throws -> (Participant, Int64)? {
         try await db.select().columns(ParticipantRow.columns.map { SQLIdentifier($0) }).from("participants")
             .where("event_id", .equal, eventId).where("id", .equal, id)
-            .first().map(ParticipantRow.participant(from:))
-    }
-
-    func find(eventId: String, emailKey: String, on db: any SQLDatabase) async throws -> (Participant, Int64)? {
-        try await db.select().columns(ParticipantRow.columns.map { SQLIdentifier($0) }).from("participants")
-            .where("event_id", .equal, eventId).where("email_key", .equal, emailKey)
             .first().map(ParticipantRow.participant(from:))
     }
 

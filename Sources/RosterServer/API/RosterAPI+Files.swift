@@ -32,12 +32,7 @@ extension RosterAPI {
                 }
             }
         }
-        var start = 0
-        while start < rows.count {
-            let chunk = Array(rows[start..<min(start + ParticipantRepository.importChunkSize, rows.count)])
-            summary.add(try await participants.importChunk(into: event, chunk))
-            start += chunk.count
-        }
+        summary.add(try await participants.importRows(into: event, rows))
         summary.rejected.sort { $0.row < $1.row }
         ParticipantMetrics.created.increment(by: summary.created)
         ParticipantMetrics.updated.increment(by: summary.updated)
