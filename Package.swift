@@ -5,7 +5,9 @@
 //   RosterCore          domain types and pure rules (no I/O)
 //   RosterStore         persistence on SQLKit (SQLite or PostgreSQL), migrations, repositories
 //   RosterFiles         participant files: CSV import parsing, CSV and xlsx export
+//   SalesforceClient    a Salesforce REST + OAuth client on AsyncHTTPClient (knows nothing of Roster)
 //   SalesforceSandbox   an emulator of the Salesforce REST API, for tests and the demo
+//   RosterConnector     the Salesforce connector: settings, connections, configuration check
 //   RosterServer        the Hummingbird application: REST API (spec-first), metrics, composition root
 //   roster              the executable: parses arguments, calls the libraries
 import PackageDescription
@@ -38,6 +40,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // MARK: Domain
@@ -70,11 +74,34 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "SalesforceClient",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "SalesforceSandbox",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // MARK: Engine
+        .target(
+            name: "RosterConnector",
+            dependencies: [
+                "RosterCore",
+                "RosterStore",
+                "SalesforceClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strict
         ),
@@ -86,6 +113,8 @@ let package = Package(
                 "RosterCore",
                 "RosterStore",
                 "RosterFiles",
+                "RosterConnector",
+                "SalesforceClient",
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -133,10 +162,26 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "SalesforceClientTests",
+            dependencies: [
+                "SalesforceClient",
+                "SalesforceSandbox",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RosterConnectorTests",
+            dependencies: ["RosterConnector", "RosterCore", "SalesforceClient"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "RosterServerTests",
             dependencies: [
                 "RosterServer",
                 "RosterStore",
+                "SalesforceSandbox",
+                "SalesforceClient",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strict

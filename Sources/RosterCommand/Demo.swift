@@ -29,6 +29,8 @@ struct Demo: AsyncParsableCommand {
     /// Fixed, so the credentials pasted into the connector stay valid across restarts. The demo
     /// listens on loopback only.
     static let organiser = (email: "organiser@roster.demo", password: "roster-demo-password")
+    /// The sandbox's connected app, fixed for the same reason.
+    static let sandboxApp = (key: "3MVG9RosterDemo.ConnectedApp.ConsumerKey", secret: "ROSTER0DEMO0CONSUMER0SECRET")
 
     func run() async throws {
         let configuration = try AppConfiguration.resolve(
@@ -36,7 +38,8 @@ struct Demo: AsyncParsableCommand {
         var logger = Logger(label: "roster.demo")
         logger.logLevel = .notice
 
-        // Roster's side: the demo event, an organiser and a token.
+        let sandboxURL = "http://127.0.0.1:\(sandboxPort)"
+        // Roster's side: the demo event, an organiser, a token, the connector filled in.
         let store = try RosterDatabase(url: configuration.database, logger: logger)
         let (eventId, token): (String, String)
         do {
@@ -45,6 +48,9 @@ struct Demo: AsyncParsableCommand {
             do { try await UserAccounts(database: store).create(email: Self.organiser.email, password: Self.organiser.password) }
             catch StoreError.conflict { /* created by an earlier run */ }
             token = try await TokenRepository(database: store).create(name: "demo")
+            let (key, _) = try configuration.loadSecretKey()
+            try await DemoEvent.prefillConnector(eventId: eventId, into: store, secrets: try SecretBox(key: key), sandboxURL: sandboxURL,
+                                                 consumerKey: Self.sandboxApp.key, consumerSecret: Self.sandboxApp.secret)
             try await store.shutdown()
         } catch {
             try? await store.shutdown()
@@ -56,7 +62,7 @@ struct Demo: AsyncParsableCommand {
         let firstRun = !FileManager.default.fileExists(atPath: statePath)
         let sandbox = try SalesforceSandbox(configuration: SandboxConfiguration(
             host: "127.0.0.1", port: sandboxPort,
-            consumerKey: "3MVG9RosterDemo.ConnectedApp.ConsumerKey", consumerSecret: "ROSTER0DEMO0CONSUMER0SECRET",
+            consumerKey: Self.sandboxApp.key, consumerSecret: Self.sandboxApp.secret,
             username: "admin@roster-demo-org.example", password: "sandbox-demo-password",
             testControl: true, persistencePath: statePath
         ))
@@ -64,7 +70,6 @@ struct Demo: AsyncParsableCommand {
 
         let app = try await buildApplication(configuration: configuration)
         let sandboxApp = sandbox.makeApplication(logger: logger)
-        let sandboxURL = "http://127.0.0.1:\(sandboxPort)"
         print("""
             Roster demo
               api:              http://127.0.0.1:\(port)/api/v1   (OpenAPI: http://127.0.0.1:\(port)/openapi.yaml)
@@ -79,6 +84,9 @@ struct Demo: AsyncParsableCommand {
               username:         \(sandbox.configuration.username)
               password:         \(sandbox.configuration.password)
               campaign:         Roster Demo Summit (statuses Registered, Attended)
+            The demo event's connector is filled in with this sandbox; connect it and check it:
+              curl -X POST -H 'Authorization: Bearer \(token)' -H 'Content-Type: application/json' -d '{"flow": "clientCredentials"}' http://127.0.0.1:\(port)/api/v1/events/\(eventId)/connectors/salesforce/connect
+              curl -X POST -H 'Authorization: Bearer \(token)' http://127.0.0.1:\(port)/api/v1/events/\(eventId)/connectors/salesforce/check
             Stop with Ctrl-C.
             """)
         fflush(nil) // reach a script reading our output through a pipe while we keep running

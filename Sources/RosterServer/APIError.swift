@@ -1,7 +1,9 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import RosterConnector
 import RosterCore
+import SalesforceClient
 import RosterStore
 
 /// An error as the API shows it: `{"error": {"code", "message", "details"}}` with a status.
@@ -47,11 +49,35 @@ extension APIError {
             case .unavailable(let message): return APIError(.serviceUnavailable, "unavailable", message)
             case .configuration, .corrupt: return nil
             }
+        case let error as MappingSyntaxError:
+            return APIError(.badRequest, "invalid_mapping", error.description, details: [Detail(field: error.field, row: nil, message: error.message)])
+        case let error as ConnectorError: return from(error)
         case let error as DecodingError: return fromDecoding(error)
         case let error as HTTPError:
             let message = error.body ?? defaultMessage(error.status)
             return APIError(error.status, code(for: error.status), message)
         default: return nil
+        }
+    }
+
+    static func from(_ error: ConnectorError) -> APIError {
+        switch error {
+        case .notConfigured: return APIError(.notFound, "connector_not_configured", error.description)
+        case .missingSetting(let field, let message):
+            return APIError(.unprocessableContent, "validation_failed", error.description, details: [Detail(field: field, row: nil, message: message)])
+        case .notConnected: return APIError(.conflict, "not_connected", error.description)
+        case .invalidState: return APIError(.badRequest, "invalid_state", error.description)
+        case .campaignExists: return APIError(.conflict, "campaign_exists", error.description)
+        case .salesforce(let failure):
+            switch failure {
+            case .oauth(_, let code, let description):
+                return APIError(.badRequest, "salesforce_login_refused",
+                                "Salesforce refused the login (\(code): \(description)); check the login URL, the consumer key and secret, and that the connected app allows this flow")
+            case .connectionBroken: return APIError(.conflict, "connection_broken", failure.description)
+            case .unreachable, .outcomeUnknown: return APIError(.badGateway, "salesforce_unreachable", failure.description)
+            case .api where failure.isRequestLimitExceeded: return APIError(.serviceUnavailable, "salesforce_request_limit", failure.description)
+            default: return APIError(.badGateway, "salesforce_error", failure.description)
+            }
         }
     }
 
@@ -94,6 +120,7 @@ extension APIError {
         case 415: "unsupported_media_type"
         case 422: "validation_failed"
         case 429: "too_many_requests"
+        case 502: "bad_gateway"
         case 503: "unavailable"
         default: status.code >= 500 ? "internal_error" : "bad_request"
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RosterStore
+import SalesforceClient
 
 /// Everything `roster serve` needs to know, read once at start and checked before anything runs.
 public struct AppConfiguration: Sendable {
@@ -14,17 +15,58 @@ public struct AppConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// The most bytes an import (JSON array or CSV) may have.
     public var maxImportBytes: Int
+    /// Where the key that encrypts secrets at rest comes from.
+    public var secretKey: SecretKeySetting
+    /// Roster's URL as browsers reach it (for the OAuth callback); `nil` uses each request's origin.
+    public var publicURL: String?
+    /// How Salesforce requests are retried.
+    public var salesforceRetry: RetryPolicy
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: DatabaseURL = .default, logLevel: Logger.Level = .info,
-        maxBodyBytes: Int = 1 << 20, maxImportBytes: Int = 128 << 20
+        maxBodyBytes: Int = 1 << 20, maxImportBytes: Int = 128 << 20, secretKey: SecretKeySetting = .besideDatabase,
+        publicURL: String? = nil, salesforceRetry: RetryPolicy = RetryPolicy()
     ) {
+        self.secretKey = secretKey
+        self.publicURL = publicURL
+        self.salesforceRetry = salesforceRetry
         self.host = host
         self.port = port
         self.database = database
         self.logLevel = logLevel
         self.maxBodyBytes = maxBodyBytes
         self.maxImportBytes = maxImportBytes
+    }
+}
+
+/// Where the secret key (AES-256-GCM, for consumer secrets and tokens) comes from.
+public enum SecretKeySetting: Sendable, Equatable {
+    /// `ROSTER_SECRET_KEY`: base64 of 32 bytes.
+    case base64(String)
+    /// `ROSTER_SECRET_KEY_FILE`: a file holding that, made (mode 0600) when missing.
+    case file(String)
+    /// `<database file>.key` beside an SQLite database, made on first start; PostgreSQL
+    /// deployments must set the key (every process shares it).
+    case besideDatabase
+}
+
+extension AppConfiguration {
+    /// The key's bytes, made on first start where the setting allows.
+    /// - Throws: a ``ConfigurationError`` naming the setting.
+    public func loadSecretKey() throws(ConfigurationError) -> (key: [UInt8], setting: String) {
+        do {
+            switch secretKey {
+            case .base64(let text): return (try SecretKeys.decode(base64: text, setting: "ROSTER_SECRET_KEY"), "ROSTER_SECRET_KEY")
+            case .file(let path): return (try SecretKeys.loadOrCreate(file: path), "ROSTER_SECRET_KEY_FILE (\(path))")
+            case .besideDatabase:
+                guard case .sqlite(let path) = database else {
+                    throw StoreError.configuration("ROSTER_SECRET_KEY (base64 of 32 bytes, e.g. from `openssl rand -base64 32`) is required with PostgreSQL, so every process shares one key")
+                }
+                return (try SecretKeys.loadOrCreate(file: path + ".key"), "the secret key file \(path).key")
+            }
+        } catch {
+            throw ConfigurationError("\(error)")
+        }
     }
 }
 
@@ -55,6 +97,17 @@ extension AppConfiguration {
         if let url = database ?? environment["ROSTER_DATABASE_URL"] {
             do { configuration.database = try DatabaseURL(parsing: url) }
             catch { throw ConfigurationError("--database / ROSTER_DATABASE_URL: \(error)") }
+        }
+        if let key = environment["ROSTER_SECRET_KEY"], !key.isEmpty {
+            configuration.secretKey = .base64(key)
+        } else if let file = environment["ROSTER_SECRET_KEY_FILE"], !file.isEmpty {
+            configuration.secretKey = .file(file)
+        }
+        if let url = environment["ROSTER_PUBLIC_URL"], !url.isEmpty {
+            guard let components = URLComponents(string: url), ["http", "https"].contains(components.scheme ?? ""), components.host != nil else {
+                throw ConfigurationError("ROSTER_PUBLIC_URL='\(url)' is not an http(s) URL such as https://roster.example.org")
+            }
+            configuration.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
         }
         if let level = logLevel ?? environment["ROSTER_LOG_LEVEL"] {
             guard let value = Logger.Level(rawValue: level.lowercased()) else {

@@ -3,8 +3,10 @@ import Hummingbird
 import Logging
 import OpenAPIHummingbird
 import OpenAPIRuntime
+import RosterConnector
 import RosterCore
 import RosterStore
+import SalesforceClient
 
 /// The request context of every route.
 public typealias AppRequestContext = BasicRequestContext
@@ -23,29 +25,52 @@ public func buildApplication(
     logger.logLevel = configuration.logLevel
     _ = Observability.registry
 
+    let (key, keySetting) = try configuration.loadSecretKey()
+    let secrets = try SecretBox(key: key)
     let database = try RosterDatabase(url: configuration.database, logger: logger)
     do {
         try await Migrator(database: database, logger: logger).migrate()
+        try await SecretKeys.verify(secrets, on: database, setting: keySetting)
+    } catch let error as StoreError {
+        try? await database.shutdown()
+        if case .configuration(let message) = error { throw ConfigurationError(message) }
+        throw error
     } catch {
         try? await database.shutdown()
         throw error
     }
 
-    let writer = ParticipantWriter(database: database, participants: ParticipantRepository(database: database, ids: ids, now: now), logger: logger)
-    let router = try buildRouter(configuration: configuration, database: database, writer: writer, ids: ids, now: now, logger: logger)
+    let http = SalesforceHTTPClient()
+    let participants = ParticipantRepository(database: database, ids: ids, now: now)
+    let writer = ParticipantWriter(database: database, participants: participants, logger: logger)
+    let connectors = ConnectorService(
+        connectors: ConnectorRepository(database: database, secrets: secrets, now: now),
+        states: OAuthStateRepository(database: database, secrets: secrets, now: now),
+        participants: participants, transport: http, retry: configuration.salesforceRetry,
+        logger: Logger(label: "roster.salesforce", level: configuration.logLevel)
+    )
+    try await connectors.publishHealth()
+    let router = try buildRouter(configuration: configuration, database: database, writer: writer, connectors: connectors, ids: ids, now: now, logger: logger)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "roster"),
         // Started in this order, stopped in reverse after the HTTP server: queued writes are
         // committed before the database closes.
-        services: [database, writer],
+        services: [database, http, writer],
         logger: logger
     )
 }
 
+extension Logger {
+    init(label: String, level: Logger.Level) {
+        self.init(label: label)
+        logLevel = level
+    }
+}
+
 /// The routes and middleware, on a database that is already migrated.
 func buildRouter(
-    configuration: AppConfiguration, database: RosterDatabase, writer: ParticipantWriter, ids: any IDGenerator,
+    configuration: AppConfiguration, database: RosterDatabase, writer: ParticipantWriter, connectors: ConnectorService, ids: any IDGenerator,
     now: @escaping @Sendable () -> Date, logger: Logger
 ) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
@@ -53,6 +78,7 @@ func buildRouter(
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: BearerAuthMiddleware(tokens: TokenRepository(database: database), cache: TokenCache()))
     router.add(middleware: HeaderEncodingMiddleware())
+    router.add(middleware: RequestOriginMiddleware())
     router.add(middleware: BodyLimitMiddleware(maxBodyBytes: configuration.maxBodyBytes, maxImportBytes: configuration.maxImportBytes))
 
     let api = RosterAPI(
@@ -61,9 +87,10 @@ func buildRouter(
         eventCache: EventCache(),
         participants: ParticipantRepository(database: database, ids: ids, now: now),
         writer: writer,
+        connectors: connectors, publicURL: configuration.publicURL,
         ids: ids, now: now, logger: logger
     )
-    try api.registerHandlers(on: router, configuration: .init(dateTranscoder: FlexibleDateTranscoder(), jsonEncodingOptions: [.sortedKeys]))
+    try api.registerHandlers(on: router, configuration: .init(dateTranscoder: FlexibleDateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
 
     router.get("/metrics") { _, _ in
         Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

@@ -52,4 +52,26 @@ public enum DemoEvent {
         _ = try await ParticipantRepository(database: database).importRows(into: event, rows)
         return event.id
     }
+
+    /// The demo event's connector, filled in for the bundled sandbox (not connected), unless it
+    /// was configured already.
+    public static func prefillConnector(eventId: String, into database: RosterDatabase, secrets: SecretBox, sandboxURL: String,
+                                        consumerKey: String, consumerSecret: String) async throws {
+        let connectors = ConnectorRepository(database: database, secrets: secrets)
+        guard try await connectors.find(eventId: eventId) == nil else { return }
+        let people = FieldMapping([
+            MappingEntry(participantField: "tshirt", salesforceField: "T_Shirt_Size__c"),
+            MappingEntry(participantField: "diet", salesforceField: "Diet__c"),
+            MappingEntry(participantField: "newsletter", salesforceField: "Newsletter__c", overwrite: .ifEmpty),
+        ])
+        let settings = ConnectorSettings(
+            enabled: true, loginUrl: sandboxURL, consumerKey: consumerKey, campaignName: name,
+            registeredStatus: "Registered", attendedStatus: "Attended", allowLeadCreation: true, allowUpdate: true,
+            mappings: ConnectorMappings(contact: people, lead: people, campaignMember: FieldMapping([
+                MappingEntry(participantField: "arrival", salesforceField: "Arrival_Date__c"),
+                MappingEntry(participantField: "sessions", salesforceField: "Sessions__c"),
+            ]))
+        )
+        try await connectors.save(eventId: eventId, settings: settings, consumerSecret: consumerSecret)
+    }
 }

@@ -78,3 +78,29 @@ extension ChangeLog {
             }
     }
 }
+
+/// How far an event's sync has come.
+public struct SyncCounts: Sendable, Hashable {
+    public var total: Int
+    /// Never synced, or changed since their last sync.
+    public var pending: Int
+    /// With a campaign member Id.
+    public var members: Int
+}
+
+extension ParticipantRepository {
+    /// Counts for the sync-cost estimate, in one pass over the event.
+    public func syncCounts(eventId: String) async throws -> SyncCounts {
+        let row = try await database.sql.raw("""
+            SELECT COUNT(*) AS total,
+                   SUM(CASE WHEN sf_synced_at IS NULL OR updated_at > sf_synced_at THEN 1 ELSE 0 END) AS pending,
+                   SUM(CASE WHEN sf_campaign_member_id IS NOT NULL THEN 1 ELSE 0 END) AS members
+            FROM participants WHERE event_id = \(bind: eventId)
+            """).first()
+        return SyncCounts(
+            total: try row?.decode(column: "total", as: Int?.self) ?? 0,
+            pending: try row?.decode(column: "pending", as: Int?.self) ?? 0,
+            members: try row?.decode(column: "members", as: Int?.self) ?? 0
+        )
+    }
+}

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Metrics
 import OpenAPIRuntime
+import RosterConnector
 import RosterCore
 import RosterStore
 import Synchronization
@@ -15,6 +16,10 @@ struct RosterAPI: APIProtocol {
     let participants: ParticipantRepository
     /// Single registrations and check-ins go through group commit.
     let writer: ParticipantWriter
+    /// The Salesforce connector of each event.
+    let connectors: ConnectorService
+    /// Roster's public URL, when configured (else the request's own origin is used).
+    let publicURL: String?
     let ids: any IDGenerator
     let now: @Sendable () -> Date
     let logger: Logger

@@ -13,7 +13,15 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             throw APIError(.contentTooLarge, "payload_too_large", "the request body has \(length) bytes; the most this route accepts is \(limit)")
         }
-        if request.uri.path.hasPrefix("/api/") {
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw APIError(.contentTooLarge, "payload_too_large", "the request body is larger than the \(limit) bytes this route accepts")
+        }
+        // A body-less POST (a check, a campaign create) needs no content type.
+        if request.uri.path.hasPrefix("/api/"), body.readableBytes > 0 {
             let type = request.headers[.contentType]?.lowercased() ?? ""
             let accepted = isImport ? ["application/json", "text/csv"] : ["application/json"]
             guard accepted.contains(where: { type.hasPrefix($0) }) else {
@@ -21,12 +29,6 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
                 throw APIError(.unsupportedMediaType, "unsupported_media_type",
                                "this route takes \(accepted.joined(separator: " or ")), not \(given)")
             }
-        }
-        var request = request
-        do {
-            _ = try await request.collectBody(upTo: limit)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw APIError(.contentTooLarge, "payload_too_large", "the request body is larger than the \(limit) bytes this route accepts")
         }
         return try await next(request, context)
     }

@@ -72,6 +72,15 @@ struct OrgState: Sendable {
         register(schema)
     }
 
+    /// Sets what the running user may do with an object, as a profile or permission set does;
+    /// describe shows it and writes honour it.
+    mutating func setPermissions(of object: String, createable: Bool, updateable: Bool) throws(SalesforceError) {
+        guard var schema = schemas[object.lowercased()] else { throw .invalidType(object) }
+        schema.createable = createable
+        schema.updateable = updateable
+        register(schema)
+    }
+
     func schema(_ name: String) -> SObjectSchema? { schemas[name.lowercased()] }
 
     func schema(for id: SalesforceId) -> SObjectSchema? {

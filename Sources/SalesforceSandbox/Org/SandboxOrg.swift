@@ -101,6 +101,13 @@ public final class SandboxOrg: Sendable {
         try storage.write { (state: inout OrgState) throws(SalesforceError) in try state.addField(field, to: object) }
     }
 
+    /// Grants or withdraws Create and Edit on an object for the admin user (a profile change).
+    public func setPermissions(of object: String, createable: Bool, updateable: Bool) throws(SalesforceError) {
+        try storage.write { (state: inout OrgState) throws(SalesforceError) in
+            try state.setPermissions(of: object, createable: createable, updateable: updateable)
+        }
+    }
+
     /// Removes every row (the schema, custom fields included, stays) and re-creates the admin user.
     public func removeAllRecords() {
         storage.write { state in

@@ -5,6 +5,8 @@ import Logging
 import NIOCore
 import RosterServer
 import RosterStore
+import SalesforceClient
+import SalesforceSandbox
 import Testing
 
 /// A running Roster on a fresh SQLite file and an ephemeral loopback port, built by the real
@@ -12,10 +14,17 @@ import Testing
 struct TestApp {
     let client: any TestClientProtocol
     let token: String
+    /// The SQLite file behind the app.
+    let databasePath: String
+    /// The Salesforce sandbox, for tests that asked for one.
+    let sandbox: RunningSandbox?
 
-    static func run(_ body: @escaping @Sendable (TestApp) async throws -> Void) async throws {
+    /// Retries without long waits (the back-off is tested in the client's suite).
+    static let fastRetry = RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(1), maxDelay: .milliseconds(5))
+
+    static func run(withSandbox: Bool = false, _ body: @escaping @Sendable (TestApp) async throws -> Void) async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("roster-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        defer { for suffix in ["", "-wal", "-shm", ".key"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let url = DatabaseURL.sqlite(path: path)
         var logger = Logger(label: "test")
         logger.logLevel = .warning
@@ -24,10 +33,18 @@ struct TestApp {
         let token = try await TokenRepository(database: database).create(name: "tests")
         try await database.shutdown()
 
-        let app = try await buildApplication(configuration: AppConfiguration(port: 0, database: url, logLevel: .warning, maxBodyBytes: 64 * 1024))
-        try await app.test(.live) { client in
-            try await body(TestApp(client: client, token: token))
+        let sandbox = withSandbox ? try await SalesforceSandbox.start() : nil
+        let app = try await buildApplication(configuration: AppConfiguration(
+            port: 0, database: url, logLevel: .warning, maxBodyBytes: 64 * 1024, salesforceRetry: fastRetry))
+        do {
+            try await app.test(.live) { client in
+                try await body(TestApp(client: client, token: token, databasePath: path, sandbox: sandbox))
+            }
+        } catch {
+            await sandbox?.shutdown()
+            throw error
         }
+        await sandbox?.shutdown()
     }
 
     /// Sends a request with the token, JSON by default.

@@ -1,0 +1,28 @@
+import SalesforceClient
+
+/// Why a connector action could not be done, in words that say the fix.
+public enum ConnectorError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The event has no connector settings yet.
+    case notConfigured(eventId: String)
+    /// A setting the action needs is empty.
+    case missingSetting(field: String, message: String)
+    /// The action needs a working connection.
+    case notConnected(String)
+    /// The OAuth `state` is unknown, expired, or already used.
+    case invalidState
+    /// Salesforce refused or failed.
+    case salesforce(SalesforceFailure)
+    /// The campaign to create exists already.
+    case campaignExists(id: String, name: String)
+
+    public var description: String {
+        switch self {
+        case .notConfigured(let eventId): "the event \(eventId) has no Salesforce connector settings yet; save them first (PUT …/connectors/salesforce)"
+        case .missingSetting(let field, let message): "\(field): \(message)"
+        case .notConnected(let message): message
+        case .invalidState: "this Salesforce login link is unknown, expired or already used; start the login again"
+        case .salesforce(let failure): failure.description
+        case .campaignExists(let id, let name): "a campaign named \"\(name)\" already exists (\(id)); it was not created again"
+        }
+    }
+}

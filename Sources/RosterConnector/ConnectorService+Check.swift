@@ -1,0 +1,118 @@
+import RosterCore
+import RosterStore
+import SalesforceClient
+
+extension ConnectorService {
+    /// "Check configuration" (S20): every problem at once, the org's API usage, and what a full
+    /// sync would cost. Reads describes afresh (3 objects in one call), then the campaign and its
+    /// statuses; a refused token turns the connection broken and is reported, never thrown.
+    public func check(event: Event) async throws -> CheckReport {
+        let stored = try await connectors.find(eventId: event.id)
+        let settings = stored?.settings ?? ConnectorSettings()
+        let connection = stored?.connection ?? SalesforceConnection()
+        var report = CheckReport()
+        var org: OrgFacts?
+        var extraErrors: [CheckIssue] = []
+
+        if connection.state == .connected, let client = try? await client(eventId: event.id) {
+            do {
+                org = try await orgFacts(settings: settings, client: client)
+                report.apiUsage = await client.apiUsage
+            } catch let failure as SalesforceFailure {
+                switch failure {
+                case .connectionBroken(let reason):
+                    extraErrors.append(.init("token_refused", field: "connection", "Salesforce refused Roster's token (\(reason)): log in to Salesforce again."))
+                default:
+                    extraErrors.append(.init("salesforce_unavailable", field: "connection", "Salesforce could not be asked: \(failure). Try again in a moment."))
+                }
+            }
+        }
+        var (errors, warnings) = ConfigurationCheck.run(settings: settings, hasConsumerSecret: stored?.consumerSecret != nil,
+                                                        connection: connection,
+                                                        event: event, org: org)
+        errors += extraErrors
+        if let campaigns = org?.campaignsNamed, campaigns.count == 1, settings.campaignId != campaigns[0].id {
+            try await connectors.setCampaignId(eventId: event.id, campaignId: campaigns[0].id, forName: settings.campaignName)
+        }
+
+        let counts = try await participants.syncCounts(eventId: event.id)
+        report.estimatedCallsForFullSync = SyncCostEstimate.calls(people: counts.pending, knownMembers: counts.members)
+        if let usage = report.apiUsage {
+            let budget = Int(Double(usage.max) * settings.apiBudgetShare) - usage.used
+            if budget < report.estimatedCallsForFullSync {
+                warnings.append(.init("api_budget_low", field: "apiBudgetShare",
+                                      "A full sync needs about \(report.estimatedCallsForFullSync) API calls but only \(max(0, budget)) remain under the budget (\(Int(settings.apiBudgetShare * 100))% of \(usage.max) a day); it will pause and resume as the budget allows."))
+            }
+        }
+        report.errors = errors
+        report.warnings = warnings
+        return report
+    }
+
+    /// Describes of the three objects, the campaigns with the setting's name, and the statuses
+    /// (or, when none matched, other names for suggestions).
+    func orgFacts(settings: ConnectorSettings, client: SalesforceClient) async throws -> OrgFacts {
+        var facts = OrgFacts()
+        let describes = try await client.describe(MappingTarget.allCases.map(\.objectName), refresh: true)
+        for target in MappingTarget.allCases { facts.describes[target] = describes[target.objectName] }
+        let name = settings.campaignName.trimmed().isEmpty ? nil : settings.campaignName
+        guard let name else { return facts }
+        let campaigns = try await client.queryAll(SOQL.select(["Id", "Name"], from: "Campaign", where: .equals("Name", name), limit: 10))
+            .compactMap { record -> (id: String, name: String)? in
+                guard let id = record["Id"]?.stringValue, let found = record["Name"]?.stringValue else { return nil }
+                return (id, found)
+            }
+        facts.campaignsNamed = campaigns
+        if campaigns.count == 1 {
+            facts.statuses = try await statuses(campaignId: campaigns[0].id, client: client)
+        } else if campaigns.isEmpty {
+            facts.otherCampaignNames = try await client.queryAll(SOQL.select(["Name"], from: "Campaign", orderBy: "Name", limit: 2000))
+                .compactMap { $0["Name"]?.stringValue }
+        }
+        return facts
+    }
+
+    /// The member status labels of a campaign, in its order.
+    public func statuses(campaignId: String, client: SalesforceClient) async throws -> [String] {
+        try await client.queryAll(SOQL.select(["Label"], from: "CampaignMemberStatus", where: .equals("CampaignId", campaignId), orderBy: "SortOrder"))
+            .compactMap { $0["Label"]?.stringValue }
+    }
+
+    /// Creates the campaign named in the settings, with the registered and attended statuses
+    /// (S53: only when the user asks), in one Composite call that succeeds or changes nothing.
+    public func createCampaign(eventId: String) async throws -> (id: String, name: String) {
+        let stored = try await stored(eventId: eventId)
+        let settings = stored.settings
+        let name = settings.campaignName.trimmed()
+        guard !name.isEmpty else { throw ConnectorError.missingSetting(field: "campaignName", message: "enter the name of the campaign to create") }
+        let client = try await client(eventId: eventId)
+        do {
+            if let existing = try await client.queryAll(SOQL.select(["Id", "Name"], from: "Campaign", where: .equals("Name", name), limit: 1)).first,
+               let id = existing["Id"]?.stringValue {
+                throw ConnectorError.campaignExists(id: id, name: existing["Name"]?.stringValue ?? name)
+            }
+            let version = client.apiVersion
+            var subrequests = [CompositeSubrequest(method: "POST", url: "/services/data/v\(version)/sobjects/Campaign", referenceId: "campaign",
+                                                   body: .object(["Name": .string(name), "IsActive": true]))]
+            // New campaigns come with "Sent" (default) and "Responded"; add the two the connector uses.
+            let wanted = [(settings.registeredStatus.trimmed(), false, true), (settings.attendedStatus.trimmed(), true, false)]
+            for (index, (label, responded, isDefault)) in wanted.enumerated() where !label.isEmpty && !["sent", "responded"].contains(label.lowercased()) {
+                if index == 1, label.lowercased() == wanted[0].0.lowercased() { continue }
+                subrequests.append(CompositeSubrequest(method: "POST", url: "/services/data/v\(version)/sobjects/CampaignMemberStatus",
+                                                       referenceId: "status\(index)",
+                                                       body: .object(["CampaignId": "@{campaign.id}", "Label": .string(label),
+                                                                      "HasResponded": .bool(responded), "IsDefault": .bool(isDefault)])))
+            }
+            let responses = try await client.composite(subrequests, allOrNone: true)
+            if let failed = responses.first(where: { !(200..<300).contains($0.httpStatusCode) && $0.errors.first?.errorCode != "PROCESSING_HALTED" }) {
+                throw SalesforceFailure.api(status: failed.httpStatusCode, errors: failed.errors)
+            }
+            guard let id = try responses[0].successBody()["id"]?.stringValue else { throw SalesforceFailure.invalidResponse("the campaign was created without an id") }
+            try await connectors.setCampaignId(eventId: eventId, campaignId: id, forName: settings.campaignName)
+            logger.info("created the Salesforce campaign", metadata: ["event": "\(eventId)", "campaign": "\(id)"])
+            return (id, name)
+        } catch let failure as SalesforceFailure {
+            throw ConnectorError.salesforce(failure)
+        }
+    }
+}

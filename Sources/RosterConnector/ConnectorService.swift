@@ -1,0 +1,240 @@
+import Foundation
+import Logging
+import RosterCore
+import RosterStore
+import SalesforceClient
+
+/// An event's connector seen from the outside: settings, whether a secret is set, connection.
+public struct ConnectorView: Sendable, Hashable {
+    public var settings: ConnectorSettings
+    public var consumerSecretSet: Bool
+    public var connection: SalesforceConnection
+}
+
+/// The Salesforce connector of each event: saving settings, connecting (both OAuth flows),
+/// disconnecting, and handing out a client per connection that keeps renewed tokens and
+/// reports a broken connection at once.
+public final class ConnectorService: Sendable {
+    /// Where the web-server flow sends the browser back.
+    public static let callbackPath = "/oauth/salesforce/callback"
+
+    let connectors: ConnectorRepository
+    let states: OAuthStateRepository
+    let participants: ParticipantRepository
+    let transport: any HTTPTransport
+    let retry: RetryPolicy
+    let health: ConnectionHealth
+    let logger: Logger
+    let clients = ClientCache()
+
+    public init(connectors: ConnectorRepository, states: OAuthStateRepository, participants: ParticipantRepository,
+                transport: any HTTPTransport, retry: RetryPolicy = RetryPolicy(), logger: Logger) {
+        self.connectors = connectors
+        self.states = states
+        self.participants = participants
+        self.transport = transport
+        self.retry = retry
+        self.health = ConnectionHealth(logger: logger)
+        self.logger = logger
+    }
+
+    /// Sets the health gauge of every connector from the store (at start).
+    public func publishHealth() async throws {
+        for (eventId, state) in try await connectors.connectionStates() { health.record(eventId: eventId, state: state) }
+    }
+
+    // MARK: Settings
+
+    /// The event's connector, or the defaults when it was never configured.
+    public func view(eventId: String) async throws -> ConnectorView {
+        guard let stored = try await connectors.find(eventId: eventId) else {
+            return ConnectorView(settings: ConnectorSettings(), consumerSecretSet: false, connection: SalesforceConnection())
+        }
+        return Self.view(stored)
+    }
+
+    /// The stored connector.
+    func stored(eventId: String) async throws -> StoredConnector {
+        guard let stored = try await connectors.find(eventId: eventId) else { throw ConnectorError.notConfigured(eventId: eventId) }
+        return stored
+    }
+
+    /// Checks and saves settings. A changed campaign name forgets the resolved campaign Id.
+    ///
+    /// - Parameter consumerSecret: a new secret, or `nil` to keep the stored one.
+    /// - Throws: ``ValidationFailure`` naming each bad setting.
+    public func save(eventId: String, settings: ConnectorSettings, consumerSecret: String?) async throws -> ConnectorView {
+        var settings = settings
+        settings.loginUrl = settings.loginUrl.trimmed()
+        settings.consumerKey = settings.consumerKey.trimmed()
+        let issues = settings.problems()
+        guard issues.isEmpty else { throw ValidationFailure(issues) }
+        let current = try await connectors.find(eventId: eventId)
+        if let current, current.settings.campaignName == settings.campaignName, settings.campaignId == nil {
+            settings.campaignId = current.settings.campaignId
+        }
+        if current?.settings.campaignName != settings.campaignName { settings.campaignId = nil }
+        let secret = consumerSecret.map { $0.trimmed() }.flatMap { $0.isEmpty ? nil : $0 }
+        let saved = try await connectors.save(eventId: eventId, settings: settings, consumerSecret: secret)
+        await clients.forget(eventId)
+        health.record(eventId: eventId, state: saved.connection.state)
+        return Self.view(saved)
+    }
+
+    static func view(_ stored: StoredConnector) -> ConnectorView {
+        ConnectorView(settings: stored.settings, consumerSecretSet: stored.consumerSecret != nil, connection: stored.connection)
+    }
+
+    // MARK: Connecting
+
+    /// The connected app of the stored settings, or the setting that is missing.
+    static func app(of stored: StoredConnector) throws(ConnectorError) -> OAuthApp {
+        guard !stored.settings.consumerKey.isEmpty else {
+            throw .missingSetting(field: "consumerKey", message: "enter the consumer key of your Salesforce connected app first")
+        }
+        guard let secret = stored.consumerSecret else {
+            throw .missingSetting(field: "consumerSecret", message: "enter the consumer secret of your Salesforce connected app first")
+        }
+        return OAuthApp(loginURL: stored.settings.loginUrl, consumerKey: stored.settings.consumerKey, consumerSecret: secret)
+    }
+
+    /// Connects with the client-credentials flow (headless): at once, no browser.
+    public func connectWithClientCredentials(eventId: String) async throws -> ConnectorView {
+        let stored = try await stored(eventId: eventId)
+        let app = try Self.app(of: stored)
+        let oauth = OAuthClient(transport: transport)
+        do {
+            let tokens = try await oauth.clientCredentials(app: app)
+            try await finishConnecting(eventId: eventId, flow: .clientCredentials, tokens: tokens)
+        } catch let failure as SalesforceFailure {
+            throw ConnectorError.salesforce(failure)
+        }
+        return try await view(eventId: eventId)
+    }
+
+    /// Starts the web-server flow: remembers a single-use `state` (10 minutes) and the PKCE
+    /// verifier, and answers the login page to open in the pop-up.
+    ///
+    /// - Parameter baseURL: Roster's own URL as the browser reaches it (`http://127.0.0.1:8080`).
+    public func beginWebServerLogin(eventId: String, baseURL: String, userId: String? = nil) async throws -> String {
+        let stored = try await stored(eventId: eventId)
+        let app = try Self.app(of: stored)
+        let pkce = PKCE.generate()
+        let state = PKCE.randomToken()
+        let redirect = Self.redirectURI(baseURL: baseURL)
+        try await states.create(state: state, PendingAuthorization(eventId: eventId, userId: userId, codeVerifier: pkce.verifier, redirectUri: redirect))
+        return OAuthClient.authorizeURL(app: app, redirectURI: redirect, state: state, pkce: pkce)
+    }
+
+    /// `…/oauth/salesforce/callback` under Roster's URL.
+    public static func redirectURI(baseURL: String) -> String {
+        (baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL) + callbackPath
+    }
+
+    /// Finishes the web-server flow from the callback's `code` and `state`.
+    ///
+    /// - Parameter userId: the signed-in user, when the state was bound to one.
+    /// - Returns: the event the login was for.
+    /// - Throws: ``ConnectorError/invalidState`` for an unknown, expired, replayed or foreign state.
+    public func completeWebServerLogin(code: String, state: String, userId: String? = nil) async throws -> String {
+        guard let pending = try await states.consume(state: state) else { throw ConnectorError.invalidState }
+        if let bound = pending.userId, bound != userId { throw ConnectorError.invalidState }
+        let stored = try await stored(eventId: pending.eventId)
+        let app = try Self.app(of: stored)
+        do {
+            let tokens = try await OAuthClient(transport: transport).exchange(code: code, app: app, redirectURI: pending.redirectUri, verifier: pending.codeVerifier)
+            try await finishConnecting(eventId: pending.eventId, flow: .webServer, tokens: tokens)
+        } catch let failure as SalesforceFailure {
+            throw ConnectorError.salesforce(failure)
+        }
+        return pending.eventId
+    }
+
+    /// Uses up a state whose login was declined or failed at Salesforce.
+    public func abandonWebServerLogin(state: String) async throws {
+        _ = try await states.consume(state: state)
+    }
+
+    private func finishConnecting(eventId: String, flow: ConnectionFlow, tokens: SalesforceTokens) async throws {
+        let identity = try? await OAuthClient(transport: transport).identity(tokens)
+        try await connectors.connect(eventId: eventId, flow: flow, instanceUrl: tokens.instanceURL, username: identity?.username,
+                                     accessToken: tokens.accessToken, refreshToken: tokens.refreshToken)
+        await clients.forget(eventId)
+        health.record(eventId: eventId, state: .connected)
+        logger.info("connected to Salesforce", metadata: ["event": "\(eventId)", "flow": "\(flow.rawValue)", "instance": "\(tokens.instanceURL)"])
+    }
+
+    /// Revokes the tokens at Salesforce and forgets them.
+    public func disconnect(eventId: String) async throws -> ConnectorView {
+        let stored = try await stored(eventId: eventId)
+        if let app = try? Self.app(of: stored), let token = stored.refreshToken ?? stored.accessToken {
+            do { try await OAuthClient(transport: transport).revoke(token: token, app: app) }
+            catch { logger.warning("could not revoke the Salesforce token; forgetting it anyway", metadata: ["event": "\(eventId)", "error": "\(error)"]) }
+        }
+        try await connectors.disconnect(eventId: eventId)
+        await clients.forget(eventId)
+        health.record(eventId: eventId, state: .disconnected)
+        return try await view(eventId: eventId)
+    }
+
+    // MARK: The client
+
+    /// A client for the event's connection, made once and kept while the connection lasts.
+    ///
+    /// - Throws: ``ConnectorError/notConnected(_:)`` when there is no working connection.
+    public func client(eventId: String) async throws -> SalesforceClient {
+        if let client = await clients.client(for: eventId) { return client }
+        let stored = try await stored(eventId: eventId)
+        return try await clients.client(for: eventId) { try self.makeClient(stored) }
+    }
+
+    private func makeClient(_ stored: StoredConnector) throws -> SalesforceClient {
+        let eventId = stored.eventId
+        switch stored.connection.state {
+        case .disconnected: throw ConnectorError.notConnected("the event is not connected to Salesforce; log in to Salesforce first")
+        case .broken: throw ConnectorError.notConnected("the Salesforce connection is broken (\(stored.connection.error ?? "token refused")); log in to Salesforce again")
+        case .connected: break
+        }
+        let app = try Self.app(of: stored)
+        guard let access = stored.accessToken, let instance = stored.connection.instanceUrl else {
+            throw ConnectorError.notConnected("the Salesforce connection has no token; log in to Salesforce again")
+        }
+        let renewal: SalesforceClient.Renewal = switch stored.connection.flow {
+        case .clientCredentials?: .clientCredentials
+        default: stored.refreshToken.map { .refreshToken($0) } ?? .none
+        }
+        let connectors = self.connectors
+        let health = self.health
+        let clients = self.clients
+        let hooks = SalesforceClient.SessionHooks(
+            renewed: { tokens in
+                try? await connectors.renewTokens(eventId: eventId, accessToken: tokens.accessToken, refreshToken: nil, instanceUrl: tokens.instanceURL)
+            },
+            broken: { failure in
+                let reason = failure.description
+                try? await connectors.markBroken(eventId: eventId, error: reason)
+                await clients.forget(eventId)
+                health.broke(eventId: eventId, reason: reason)
+            }
+        )
+        return SalesforceClient(app: app, tokens: SalesforceTokens(accessToken: access, refreshToken: stored.refreshToken, instanceURL: instance),
+                                renewal: renewal, apiVersion: stored.settings.apiVersion, transport: transport, retry: retry, hooks: hooks,
+                                logger: logger)
+    }
+}
+
+/// One client per event's connection.
+actor ClientCache {
+    private var clients: [String: SalesforceClient] = [:]
+
+    func client(for eventId: String) -> SalesforceClient? { clients[eventId] }
+
+    func client(for eventId: String, make: () throws -> SalesforceClient) throws -> SalesforceClient {
+        if let client = clients[eventId] { return client }
+        let client = try make()
+        clients[eventId] = client
+        return client
+    }
+
+    func forget(_ eventId: String) { clients[eventId] = nil }
+}

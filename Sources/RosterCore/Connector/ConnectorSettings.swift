@@ -1,0 +1,127 @@
+import Foundation
+
+/// An event's Salesforce connector settings (SPEC S10–S20, S41, S53), as stored and as the
+/// API shows them. Secrets (the consumer secret, tokens) are not part of it: they are kept
+/// encrypted beside it and never shown.
+public struct ConnectorSettings: Sendable, Hashable, Codable {
+    /// The connector is switched on (S10): live sync runs only when it is.
+    public var enabled: Bool
+    /// The login host: `https://login.salesforce.com`, `https://test.salesforce.com`, a My Domain.
+    public var loginUrl: String
+    /// The connected app's consumer key (S11).
+    public var consumerKey: String
+    /// The campaign matching the event (S12).
+    public var campaignName: String
+    /// The campaign's Id once resolved by a check or by creating it; cleared when the name changes.
+    public var campaignId: String?
+    /// The member status for `isRegistered` (S13).
+    public var registeredStatus: String
+    /// The member status for `hasAttended`, which wins (S14).
+    public var attendedStatus: String
+    /// Create a Lead for an unknown email; off creates a Contact (S15).
+    public var allowLeadCreation: Bool
+    /// Update existing Contacts and Leads; off only links them (S16).
+    public var allowUpdate: Bool
+    /// Extra fields per Salesforce object (S18).
+    public var mappings: ConnectorMappings
+    /// The REST API version, e.g. `62.0`.
+    public var apiVersion: String
+    /// Emails (`staff@corp.com`) and whole domains (`@corp.com`) never synced (S53).
+    public var exclusions: [String]
+    /// Whether Salesforce duplicate rules may block a save (S53).
+    public var duplicateRules: DuplicateRulePolicy
+    /// What to do with text longer than its Salesforce field (S32).
+    public var longText: LongTextPolicy
+    /// Stop before this share of the org's daily API maximum (S41).
+    public var apiBudgetShare: Double
+
+    public init(
+        enabled: Bool = false, loginUrl: String = ConnectorSettings.defaultLoginURL, consumerKey: String = "",
+        campaignName: String = "", campaignId: String? = nil, registeredStatus: String = "", attendedStatus: String = "",
+        allowLeadCreation: Bool = false, allowUpdate: Bool = false, mappings: ConnectorMappings = ConnectorMappings(),
+        apiVersion: String = ConnectorSettings.defaultAPIVersion, exclusions: [String] = [],
+        duplicateRules: DuplicateRulePolicy = .respect, longText: LongTextPolicy = .error, apiBudgetShare: Double = 0.8
+    ) {
+        self.enabled = enabled
+        self.loginUrl = loginUrl
+        self.consumerKey = consumerKey
+        self.campaignName = campaignName
+        self.campaignId = campaignId
+        self.registeredStatus = registeredStatus
+        self.attendedStatus = attendedStatus
+        self.allowLeadCreation = allowLeadCreation
+        self.allowUpdate = allowUpdate
+        self.mappings = mappings
+        self.apiVersion = apiVersion
+        self.exclusions = exclusions
+        self.duplicateRules = duplicateRules
+        self.longText = longText
+        self.apiBudgetShare = apiBudgetShare
+    }
+
+    public static let defaultLoginURL = "https://login.salesforce.com"
+    public static let defaultAPIVersion = "62.0"
+
+    /// The `Company` a new Lead gets when the participant gave none: Salesforce requires one,
+    /// and this is the placeholder Salesforce's own tools use.
+    public static let leadCompanyPlaceholder = "[not provided]"
+
+    /// Whether an email is on the exclusion list (exact address or `@domain`, in any case).
+    public func isExcluded(email: String) -> Bool {
+        let email = EmailAddress.normalized(email)
+        return exclusions.contains { entry in
+            let entry = EmailAddress.normalized(entry)
+            return entry.hasPrefix("@") ? email.hasSuffix(entry) : email == entry
+        }
+    }
+
+    /// Every problem with the values themselves (not with Salesforce), each naming its field.
+    public func problems() -> [ValidationIssue] {
+        var issues: [ValidationIssue] = []
+        if let problem = Self.loginURLProblem(loginUrl) { issues.append(.init(field: "loginUrl", message: problem)) }
+        let version = apiVersion.split(separator: ".")
+        if version.count != 2 || Int(version[0]).map({ $0 < 20 }) ?? true || version[1] != "0" {
+            issues.append(.init(field: "apiVersion", message: "'\(apiVersion)' is not a Salesforce API version such as \(Self.defaultAPIVersion)"))
+        }
+        if !(apiBudgetShare > 0 && apiBudgetShare <= 1) {
+            issues.append(.init(field: "apiBudgetShare", message: "must be more than 0 and at most 1 (0.8 stops at 80% of the daily maximum)"))
+        }
+        for (index, entry) in exclusions.enumerated() {
+            let text = entry.trimmed()
+            let valid = text.hasPrefix("@") ? text.count > 2 && text.dropFirst().contains(".") : EmailAddress.isPlausible(text)
+            if !valid {
+                issues.append(.init(field: "exclusions[\(index)]", message: "'\(entry)' is neither an email (staff@corp.com) nor a domain (@corp.com)"))
+            }
+        }
+        for (field, value) in [("campaignName", campaignName), ("registeredStatus", registeredStatus), ("attendedStatus", attendedStatus)]
+        where value.count > 255 {
+            issues.append(.init(field: field, message: "at most 255 characters"))
+        }
+        return issues
+    }
+
+    /// Why a login URL can't be used, or `nil`. HTTPS is required, except on the loopback
+    /// interface (the bundled sandbox).
+    public static func loginURLProblem(_ text: String) -> String? {
+        guard let url = URLComponents(string: text), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty,
+              url.path.isEmpty || url.path == "/", url.query == nil
+        else {
+            return "'\(text)' is not a login URL such as https://login.salesforce.com, https://test.salesforce.com or https://MyDomain.my.salesforce.com"
+        }
+        let loopback = host == "localhost" || host == "127.0.0.1" || host == "::1" || host == "[::1]"
+        if scheme == "https" || (scheme == "http" && loopback) { return nil }
+        return "the login URL must use https:// (plain http is only accepted on localhost, for the sandbox)"
+    }
+}
+
+/// Duplicate rules (S53): respected by default, or "save anyway".
+public enum DuplicateRulePolicy: String, Sendable, Hashable, Codable, CaseIterable {
+    case respect
+    case allowSave
+}
+
+/// Over-long text (S32): a per-person error, or cut to fit and logged.
+public enum LongTextPolicy: String, Sendable, Hashable, Codable, CaseIterable {
+    case error
+    case truncate
+}

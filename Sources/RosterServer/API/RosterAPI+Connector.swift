@@ -1,0 +1,219 @@
+import Foundation
+import OpenAPIRuntime
+import RosterConnector
+import RosterCore
+import SalesforceClient
+
+/// The Salesforce connector routes: settings, connecting, the check, the campaign.
+extension RosterAPI {
+    func getSalesforceConnector(_ input: Operations.GetSalesforceConnector.Input) async throws -> Operations.GetSalesforceConnector.Output {
+        let event = try await event(input.path.eventId)
+        return .ok(.init(body: .json(try .init(try await connectors.view(eventId: event.id)))))
+    }
+
+    func putSalesforceConnector(_ input: Operations.PutSalesforceConnector.Input) async throws -> Operations.PutSalesforceConnector.Output {
+        guard case .json(let body) = input.body else { throw APIError(.unsupportedMediaType, "unsupported_media_type", "send JSON") }
+        let event = try await event(input.path.eventId)
+        let current = try await connectors.view(eventId: event.id).settings
+        let settings = try ConnectorSettings(merging: body, over: current)
+        let view = try await connectors.save(eventId: event.id, settings: settings, consumerSecret: body.consumerSecret)
+        logger.info("Salesforce connector settings saved", metadata: ["event": "\(event.id)"])
+        return .ok(.init(body: .json(try .init(view))))
+    }
+
+    func connectSalesforce(_ input: Operations.ConnectSalesforce.Input) async throws -> Operations.ConnectSalesforce.Output {
+        guard case .json(let body) = input.body else { throw APIError(.unsupportedMediaType, "unsupported_media_type", "send JSON") }
+        let event = try await event(input.path.eventId)
+        switch body.flow {
+        case .clientCredentials:
+            let view = try await connectors.connectWithClientCredentials(eventId: event.id)
+            return .ok(.init(body: .json(.init(connection: .init(view.connection)))))
+        case .webServer:
+            guard let base = publicURL ?? RequestOrigin.current else {
+                throw APIError(.unprocessableContent, "validation_failed", "Roster does not know its own URL for the OAuth callback; set ROSTER_PUBLIC_URL")
+            }
+            let url = try await connectors.beginWebServerLogin(eventId: event.id, baseURL: base)
+            return .ok(.init(body: .json(.init(authorizeUrl: url))))
+        }
+    }
+
+    func disconnectSalesforce(_ input: Operations.DisconnectSalesforce.Input) async throws -> Operations.DisconnectSalesforce.Output {
+        let event = try await event(input.path.eventId)
+        return .ok(.init(body: .json(try .init(try await connectors.disconnect(eventId: event.id)))))
+    }
+
+    func checkSalesforceConnector(_ input: Operations.CheckSalesforceConnector.Input) async throws -> Operations.CheckSalesforceConnector.Output {
+        let event = try await event(input.path.eventId)
+        let report = try await connectors.check(event: event)
+        func issues(_ list: [CheckIssue]) -> [Components.Schemas.CheckIssue] { list.map { .init(code: $0.code, field: $0.field, message: $0.message) } }
+        return .ok(.init(body: .json(.init(
+            ok: report.ok, errors: issues(report.errors), warnings: issues(report.warnings),
+            apiUsage: report.apiUsage.map { .init(used: $0.used, max: $0.max) },
+            estimatedCallsForFullSync: report.estimatedCallsForFullSync
+        ))))
+    }
+
+    func createSalesforceCampaign(_ input: Operations.CreateSalesforceCampaign.Input) async throws -> Operations.CreateSalesforceCampaign.Output {
+        let event = try await event(input.path.eventId)
+        let created = try await connectors.createCampaign(eventId: event.id)
+        return .created(.init(body: .json(.init(id: created.id, name: created.name))))
+    }
+
+    func salesforceCallback(_ input: Operations.SalesforceCallback.Input) async throws -> Operations.SalesforceCallback.Output {
+        let query = input.query
+        if let error = query.error {
+            // The state is used up even when the user declined, so the link can't be replayed.
+            if let state = query.state { _ = try? await connectors.abandonWebServerLogin(state: state) }
+            return .badRequest(.init(body: .html(.init(CallbackPage.failure("Salesforce did not connect: \(query.errorDescription ?? error) (\(error))")))))
+        }
+        guard let code = query.code, let state = query.state else {
+            return .badRequest(.init(body: .html(.init(CallbackPage.failure("This page needs the code and state Salesforce sends back; start the login again.")))))
+        }
+        do {
+            let eventId = try await connectors.completeWebServerLogin(code: code, state: state)
+            let view = try await connectors.view(eventId: eventId)
+            return .ok(.init(body: .html(.init(CallbackPage.success(eventId: eventId, username: view.connection.username, instance: view.connection.instanceUrl)))))
+        } catch let error as ConnectorError {
+            return .badRequest(.init(body: .html(.init(CallbackPage.failure(error.description)))))
+        }
+    }
+}
+
+extension ConnectorSettings {
+    /// The stored settings with what a PUT body gives laid over them.
+    init(merging body: Components.Schemas.SalesforceConnectorInput, over current: ConnectorSettings) throws {
+        self = current
+        if let value = body.enabled { enabled = value }
+        if let value = body.loginUrl { loginUrl = value }
+        if let value = body.consumerKey { consumerKey = value }
+        if let value = body.campaignName { campaignName = value }
+        if let value = body.registeredStatus { registeredStatus = value }
+        if let value = body.attendedStatus { attendedStatus = value }
+        if let value = body.allowLeadCreation { allowLeadCreation = value }
+        if let value = body.allowUpdate { allowUpdate = value }
+        if let value = body.apiVersion { apiVersion = value }
+        if let value = body.exclusions { exclusions = value.map { $0.trimmed() }.filter { !$0.isEmpty } }
+        if let value = body.duplicateRules { duplicateRules = DuplicateRulePolicy(rawValue: value.rawValue) ?? .respect }
+        if let value = body.longText { longText = LongTextPolicy(rawValue: value.rawValue) ?? .error }
+        if let value = body.apiBudgetShare { apiBudgetShare = value }
+        if let container = body.mappings?.additionalProperties {
+            // Through JSON text, so nested values arrive as the Foundation types the parser reads.
+            let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(container)) as? [String: Any] ?? [:]
+            if let unknown = object.keys.first(where: { MappingTarget(rawValue: $0) == nil }) {
+                throw APIError(.badRequest, "invalid_mapping", "mappings.\(unknown): unknown object; mappings are for contact, lead and campaignMember",
+                               details: [.init(field: "mappings.\(unknown)", row: nil, message: "unknown object; use contact, lead or campaignMember")])
+            }
+            for target in MappingTarget.allCases where object.keys.contains(target.rawValue) {
+                mappings[target] = try FieldMapping.parse(object[target.rawValue], path: "mappings.\(target.rawValue)")
+            }
+        }
+    }
+}
+
+extension Components.Schemas.SalesforceConnector {
+    init(_ view: ConnectorView) throws {
+        let settings = view.settings
+        var mappings: [String: any Sendable] = [:]
+        for (target, mapping) in settings.mappings.all { mappings[target.rawValue] = mapping.jsonObject }
+        self.init(
+            enabled: settings.enabled, loginUrl: settings.loginUrl, consumerKey: settings.consumerKey,
+            consumerSecretSet: view.consumerSecretSet, campaignName: settings.campaignName, campaignId: settings.campaignId,
+            registeredStatus: settings.registeredStatus, attendedStatus: settings.attendedStatus,
+            allowLeadCreation: settings.allowLeadCreation, allowUpdate: settings.allowUpdate,
+            mappings: .init(additionalProperties: try OpenAPIObjectContainer(unvalidatedValue: mappings)),
+            apiVersion: settings.apiVersion, exclusions: settings.exclusions,
+            duplicateRules: .init(rawValue: settings.duplicateRules.rawValue) ?? .respect,
+            longText: .init(rawValue: settings.longText.rawValue) ?? .error, apiBudgetShare: settings.apiBudgetShare,
+            connection: .init(view.connection)
+        )
+    }
+
+    /// `campaignId` is written as `null` until resolved, as the contract shows every key.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(enabled, forKey: .enabled)
+        try container.encode(loginUrl, forKey: .loginUrl)
+        try container.encode(consumerKey, forKey: .consumerKey)
+        try container.encode(consumerSecretSet, forKey: .consumerSecretSet)
+        try container.encode(campaignName, forKey: .campaignName)
+        try container.encode(campaignId, forKey: .campaignId)
+        try container.encode(registeredStatus, forKey: .registeredStatus)
+        try container.encode(attendedStatus, forKey: .attendedStatus)
+        try container.encode(allowLeadCreation, forKey: .allowLeadCreation)
+        try container.encode(allowUpdate, forKey: .allowUpdate)
+        try container.encode(mappings, forKey: .mappings)
+        try container.encode(apiVersion, forKey: .apiVersion)
+        try container.encode(exclusions, forKey: .exclusions)
+        try container.encode(duplicateRules, forKey: .duplicateRules)
+        try container.encode(longText, forKey: .longText)
+        try container.encode(apiBudgetShare, forKey: .apiBudgetShare)
+        try container.encode(connection, forKey: .connection)
+    }
+}
+
+extension Components.Schemas.SalesforceConnection {
+    init(_ connection: SalesforceConnection) {
+        self.init(connected: connection.state == .connected, instanceUrl: connection.instanceUrl, username: connection.username,
+                  state: .init(rawValue: connection.state.rawValue) ?? .disconnected, error: connection.error)
+    }
+
+    /// Every key, `null` included.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(connected, forKey: .connected)
+        try container.encode(instanceUrl, forKey: .instanceUrl)
+        try container.encode(username, forKey: .username)
+        try container.encode(state, forKey: .state)
+        try container.encode(error, forKey: .error)
+    }
+}
+
+extension Components.Schemas.CheckResult {
+    /// `apiUsage` is `null` when Salesforce could not be asked.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(ok, forKey: .ok)
+        try container.encode(errors, forKey: .errors)
+        try container.encode(warnings, forKey: .warnings)
+        try container.encode(apiUsage, forKey: .apiUsage)
+        try container.encode(estimatedCallsForFullSync, forKey: .estimatedCallsForFullSync)
+    }
+}
+
+/// The page the login pop-up lands on: it tells the screen that opened it and closes itself.
+enum CallbackPage {
+    static func success(eventId: String, username: String?, instance: String?) -> String {
+        let who = [username, instance].compactMap { $0 }.joined(separator: " — ")
+        return page(title: "Connected to Salesforce", message: "Connected\(who.isEmpty ? "" : " as \(escape(who))"). This window closes itself.", script: """
+            if (window.opener) { window.opener.postMessage({type: "roster-salesforce-connected", eventId: \(jsString(eventId))}, window.location.origin); }
+            setTimeout(function () { window.close(); }, 300);
+            """)
+    }
+
+    static func failure(_ message: String) -> String {
+        page(title: "Salesforce login failed", message: escape(message), script: """
+            if (window.opener) { window.opener.postMessage({type: "roster-salesforce-failed", message: \(jsString(message))}, window.location.origin); }
+            """)
+    }
+
+    private static func page(title: String, message: String, script: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(title)</title>
+        <style>body{font:16px system-ui,sans-serif;margin:3rem auto;max-width:32rem;padding:0 1rem;color:#1b1f24}</style></head>
+        <body><h1>\(title)</h1><p id="message">\(message)</p><script>\(script)</script></body></html>
+        """
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    /// A JavaScript string literal that can't close the script element.
+    static func jsString(_ text: String) -> String {
+        let data = (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8)
+        return String(decoding: data, as: UTF8.self).replacingOccurrences(of: "<", with: "\\u003c")
+    }
+}

@@ -1,0 +1,217 @@
+import Foundation
+import RosterCore
+import SQLKit
+
+/// An event's connector as stored: settings, connection, and the secrets opened.
+public struct StoredConnector: Sendable, Hashable {
+    public var eventId: String
+    public var settings: ConnectorSettings
+    public var connection: SalesforceConnection
+    /// The consumer secret in clear, when one was saved.
+    public var consumerSecret: String?
+    public var accessToken: String?
+    public var refreshToken: String?
+}
+
+/// Stores connector settings and connections. Secrets are sealed with ``SecretBox`` before they
+/// reach the database and opened on the way out; nothing else ever sees them sealed or not.
+public struct ConnectorRepository: Sendable {
+    let database: RosterDatabase
+    let secrets: SecretBox
+    let now: @Sendable () -> Date
+
+    public init(database: RosterDatabase, secrets: SecretBox, now: @escaping @Sendable () -> Date = Date.init) {
+        self.database = database
+        self.secrets = secrets
+        self.now = now
+    }
+
+    /// The event's connector, or `nil` when it was never configured.
+    public func find(eventId: String) async throws -> StoredConnector? {
+        guard let row = try await database.sql.select().column("*").from("salesforce_connectors")
+            .where("event_id", .equal, eventId).first()
+        else { return nil }
+        return try connector(from: row)
+    }
+
+    /// The connection state of every configured connector (for the health metric at start).
+    public func connectionStates() async throws -> [(eventId: String, state: ConnectionState)] {
+        try await database.sql.select().columns("event_id", "connection_state").from("salesforce_connectors").all().map {
+            (try $0.decode(column: "event_id", as: String.self),
+             ConnectionState(rawValue: try $0.decode(column: "connection_state", as: String.self)) ?? .disconnected)
+        }
+    }
+
+    /// Saves settings. `consumerSecret` `nil` keeps the stored one. When the login host or
+    /// the connected app changes, the old tokens belong to another app or org: they are
+    /// dropped and the connection starts over as disconnected.
+    @discardableResult
+    public func save(eventId: String, settings: ConnectorSettings, consumerSecret: String?) async throws -> StoredConnector {
+        let time = StoreTime.millis(now())
+        let settingsJSON = try StoreJSON.encode(settings)
+        return try await database.transaction { db in
+            let current = try await db.select().column("*").from("salesforce_connectors").where("event_id", .equal, eventId).first()
+                .map(self.connector(from:))
+            let sealedSecret = try consumerSecret.map { try self.secrets.seal($0, context: Self.context(eventId, "consumer_secret")) }
+            guard let current else {
+                try await db.insert(into: "salesforce_connectors")
+                    .columns("event_id", "settings_json", "consumer_secret", "connection_state", "updated_at")
+                    .values(SQLBind(eventId), SQLBind(settingsJSON), SQLBind(sealedSecret), SQLBind(ConnectionState.disconnected.rawValue), SQLBind(time))
+                    .run()
+                return StoredConnector(eventId: eventId, settings: settings, connection: SalesforceConnection(), consumerSecret: consumerSecret)
+            }
+            let appChanged = current.settings.loginUrl != settings.loginUrl || current.settings.consumerKey != settings.consumerKey
+                || (consumerSecret != nil && consumerSecret != current.consumerSecret)
+            let update = db.update("salesforce_connectors").set("settings_json", to: settingsJSON).set("updated_at", to: time)
+            if let sealedSecret { update.set("consumer_secret", to: sealedSecret) }
+            var result = current
+            result.settings = settings
+            if let consumerSecret { result.consumerSecret = consumerSecret }
+            if appChanged && current.connection.state != .disconnected {
+                Self.clearConnection(update)
+                result.connection = SalesforceConnection()
+                result.accessToken = nil
+                result.refreshToken = nil
+            }
+            try await update.where("event_id", .equal, eventId).run()
+            return result
+        }
+    }
+
+    /// Records a new connection with its tokens.
+    public func connect(eventId: String, flow: ConnectionFlow, instanceUrl: String, username: String?, accessToken: String, refreshToken: String?) async throws {
+        try await database.sql.update("salesforce_connectors")
+            .set("flow", to: flow.rawValue)
+            .set("access_token", to: try secrets.seal(accessToken, context: Self.context(eventId, "access_token")))
+            .set("refresh_token", to: try refreshToken.map { try secrets.seal($0, context: Self.context(eventId, "refresh_token")) })
+            .set("instance_url", to: instanceUrl).set("username", to: username)
+            .set("connection_state", to: ConnectionState.connected.rawValue).set(SQLIdentifier("connection_error"), to: SQLLiteral.null)
+            .set("connected_at", to: StoreTime.millis(now())).set("updated_at", to: StoreTime.millis(now()))
+            .where("event_id", .equal, eventId).run()
+    }
+
+    /// Keeps a renewed access token (and refresh token, when Salesforce rotated it).
+    public func renewTokens(eventId: String, accessToken: String, refreshToken: String?, instanceUrl: String) async throws {
+        let update = database.sql.update("salesforce_connectors")
+            .set("access_token", to: try secrets.seal(accessToken, context: Self.context(eventId, "access_token")))
+            .set("instance_url", to: instanceUrl)
+            .set("connection_state", to: ConnectionState.connected.rawValue).set(SQLIdentifier("connection_error"), to: SQLLiteral.null)
+            .set("updated_at", to: StoreTime.millis(now()))
+        if let refreshToken { update.set("refresh_token", to: try secrets.seal(refreshToken, context: Self.context(eventId, "refresh_token"))) }
+        try await update.where("event_id", .equal, eventId).run()
+    }
+
+    /// Marks the connection broken, with the reason; the tokens are kept for the record but no
+    /// longer used.
+    public func markBroken(eventId: String, error: String) async throws {
+        try await database.sql.update("salesforce_connectors")
+            .set("connection_state", to: ConnectionState.broken.rawValue).set("connection_error", to: error)
+            .set("updated_at", to: StoreTime.millis(now()))
+            .where("event_id", .equal, eventId).run()
+    }
+
+    /// Forgets the tokens (after revoking them).
+    public func disconnect(eventId: String) async throws {
+        let update = database.sql.update("salesforce_connectors").set("updated_at", to: StoreTime.millis(now()))
+        Self.clearConnection(update)
+        try await update.where("event_id", .equal, eventId).run()
+    }
+
+    /// Remembers the campaign's Id, unless the name changed since it was looked up.
+    public func setCampaignId(eventId: String, campaignId: String?, forName name: String) async throws {
+        try await database.transaction { db in
+            guard let row = try await db.select().column("*").from("salesforce_connectors").where("event_id", .equal, eventId).first() else { return }
+            var settings = try self.connector(from: row).settings
+            guard settings.campaignName == name, settings.campaignId != campaignId else { return }
+            settings.campaignId = campaignId
+            try await db.update("salesforce_connectors").set("settings_json", to: try StoreJSON.encode(settings))
+                .where("event_id", .equal, eventId).run()
+        }
+    }
+
+    private static func clearConnection(_ update: SQLUpdateBuilder) {
+        for column in ["flow", "access_token", "refresh_token", "instance_url", "username", "connection_error", "connected_at"] {
+            update.set(SQLIdentifier(column), to: SQLLiteral.null)
+        }
+        update.set("connection_state", to: ConnectionState.disconnected.rawValue)
+    }
+
+    static func context(_ eventId: String, _ column: String) -> String { "connector:\(eventId):\(column)" }
+
+    private func connector(from row: any SQLRow) throws -> StoredConnector {
+        let eventId = try row.decode(column: "event_id", as: String.self)
+        func secret(_ column: String) throws -> String? {
+            try row.decode(column: column, as: String?.self).map { sealed throws(StoreError) in try secrets.open(sealed, context: Self.context(eventId, column)) }
+        }
+        return StoredConnector(
+            eventId: eventId,
+            settings: try StoreJSON.decode(ConnectorSettings.self, from: row.decode(column: "settings_json", as: String.self)),
+            connection: SalesforceConnection(
+                state: ConnectionState(rawValue: try row.decode(column: "connection_state", as: String.self)) ?? .disconnected,
+                flow: try row.decode(column: "flow", as: String?.self).flatMap(ConnectionFlow.init(rawValue:)),
+                instanceUrl: try row.decode(column: "instance_url", as: String?.self),
+                username: try row.decode(column: "username", as: String?.self),
+                error: try row.decode(column: "connection_error", as: String?.self),
+                connectedAt: try row.decode(column: "connected_at", as: Int64?.self).map(StoreTime.date)
+            ),
+            consumerSecret: try secret("consumer_secret"), accessToken: try secret("access_token"), refreshToken: try secret("refresh_token")
+        )
+    }
+}
+
+/// A login in progress (the web-server flow), found again by its `state`.
+public struct PendingAuthorization: Sendable, Hashable {
+    public var eventId: String
+    /// The back-office user who started it, when known.
+    public var userId: String?
+    public var codeVerifier: String
+    public var redirectUri: String
+
+    public init(eventId: String, userId: String?, codeVerifier: String, redirectUri: String) {
+        self.eventId = eventId
+        self.userId = userId
+        self.codeVerifier = codeVerifier
+        self.redirectUri = redirectUri
+    }
+}
+
+/// OAuth `state` values: single-use, expiring, bound to the event (and user) that asked.
+public struct OAuthStateRepository: Sendable {
+    let database: RosterDatabase
+    let secrets: SecretBox
+    let now: @Sendable () -> Date
+
+    public init(database: RosterDatabase, secrets: SecretBox, now: @escaping @Sendable () -> Date = Date.init) {
+        self.database = database
+        self.secrets = secrets
+        self.now = now
+    }
+
+    /// Remembers a login for `lifetime` seconds.
+    public func create(state: String, _ pending: PendingAuthorization, lifetime: TimeInterval = 600) async throws {
+        let time = StoreTime.millis(now())
+        let hash = TokenRepository.digest(state)
+        try await database.sql.delete(from: "oauth_states").where("expires_at", .lessThan, time).run()
+        try await database.sql.insert(into: "oauth_states")
+            .columns("state_hash", "event_id", "user_id", "code_verifier", "redirect_uri", "expires_at")
+            .values(SQLBind(hash), SQLBind(pending.eventId), SQLBind(pending.userId),
+                    SQLBind(try secrets.seal(pending.codeVerifier, context: "oauth_state:\(hash)")), SQLBind(pending.redirectUri),
+                    SQLBind(time + Int64(lifetime * 1000)))
+            .run()
+    }
+
+    /// Takes the login of this `state` out of the store: a second use finds nothing. Expired
+    /// or unknown states answer `nil`.
+    public func consume(state: String) async throws -> PendingAuthorization? {
+        let hash = TokenRepository.digest(state)
+        let rows = try await database.sql.delete(from: "oauth_states").where("state_hash", .equal, hash)
+            .returning("event_id", "user_id", "code_verifier", "redirect_uri", "expires_at").all()
+        guard let row = rows.first, try row.decode(column: "expires_at", as: Int64.self) > StoreTime.millis(now()) else { return nil }
+        return PendingAuthorization(
+            eventId: try row.decode(column: "event_id", as: String.self),
+            userId: try row.decode(column: "user_id", as: String?.self),
+            codeVerifier: try secrets.open(try row.decode(column: "code_verifier", as: String.self), context: "oauth_state:\(hash)"),
+            redirectUri: try row.decode(column: "redirect_uri", as: String.self)
+        )
+    }
+}

@@ -1,0 +1,57 @@
+/// One batch of query results.
+public struct QueryPage: Sendable, Hashable {
+    public var totalSize: Int
+    public var done: Bool
+    public var records: [SalesforceRecord]
+    /// Where the next batch is, while `done` is false.
+    public var nextRecordsUrl: String?
+
+    init(_ value: SalesforceValue) throws(SalesforceFailure) {
+        guard let object = value.objectValue, let records = object["records"]?.arrayValue else {
+            throw .invalidResponse("a query result without records")
+        }
+        totalSize = Int(object["totalSize"]?.numberValue ?? Double(records.count))
+        done = object["done"]?.boolValue ?? true
+        self.records = records.compactMap(\.objectValue)
+        nextRecordsUrl = object["nextRecordsUrl"]?.stringValue
+    }
+}
+
+extension SalesforceClient {
+    /// The first batch of a SOQL query. A statement too long for a URL goes in a Composite
+    /// body, as Salesforce advises for long queries; that still counts as one call.
+    public func queryPage(_ soql: String, includeDeleted: Bool = false) async throws(SalesforceFailure) -> QueryPage {
+        let resource = includeDeleted ? "queryAll" : "query"
+        let path = "\(dataPath)/\(resource)?q=\(FormEncoding.percentEncode(soql))"
+        if path.utf8.count <= Self.maxURLBytes {
+            return try QueryPage(try await send(Request(method: "GET", path: path)).body)
+        }
+        let responses = try await composite([CompositeSubrequest(method: "GET", url: path, referenceId: "q")], allOrNone: false)
+        return try QueryPage(try responses[0].successBody())
+    }
+
+    /// The batch at a `nextRecordsUrl`.
+    public func nextPage(_ nextRecordsUrl: String) async throws(SalesforceFailure) -> QueryPage {
+        try QueryPage(try await send(Request(method: "GET", path: nextRecordsUrl)).body)
+    }
+
+    /// Every record of a query, following `nextRecordsUrl` (each batch is a call).
+    public func queryAll(_ soql: String, includeDeleted: Bool = false) async throws(SalesforceFailure) -> [SalesforceRecord] {
+        var page = try await queryPage(soql, includeDeleted: includeDeleted)
+        var records = page.records
+        while !page.done, let next = page.nextRecordsUrl {
+            page = try await nextPage(next)
+            records += page.records
+        }
+        return records
+    }
+
+    /// `DailyApiRequests` from the Limits resource.
+    public func limits() async throws(SalesforceFailure) -> APIUsage {
+        let (_, body) = try await send(Request(method: "GET", path: "/limits"))
+        guard let daily = body["DailyApiRequests"], let max = daily["Max"]?.numberValue, let remaining = daily["Remaining"]?.numberValue else {
+            throw .invalidResponse("the limits resource has no DailyApiRequests")
+        }
+        return APIUsage(used: Int(max - remaining), max: Int(max))
+    }
+}

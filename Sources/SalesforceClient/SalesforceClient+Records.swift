@@ -1,0 +1,72 @@
+/// The outcome for one record of an sObject Collections request, in request order.
+public struct RecordResult: Sendable, Hashable, Decodable {
+    public var id: String?
+    public var success: Bool
+    public var errors: [SalesforceAPIError]
+
+    public init(id: String?, success: Bool, errors: [SalesforceAPIError] = []) {
+        self.id = id
+        self.success = success
+        self.errors = errors
+    }
+
+    enum CodingKeys: String, CodingKey { case id, success, errors }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decodeIfPresent(String.self, forKey: .id)
+        success = try c.decodeIfPresent(Bool.self, forKey: .success) ?? false
+        errors = try c.decodeIfPresent([SalesforceAPIError].self, forKey: .errors) ?? []
+    }
+}
+
+/// A record to write through sObject Collections: its object and fields (with `Id` for updates).
+public struct RecordWrite: Sendable, Hashable {
+    public var object: String
+    public var fields: SalesforceRecord
+
+    public init(object: String, fields: SalesforceRecord) {
+        self.object = object
+        self.fields = fields
+    }
+
+    var json: SalesforceValue {
+        var record = fields
+        record["attributes"] = .object(["type": .string(object)])
+        return .object(record)
+    }
+}
+
+extension SalesforceClient {
+    /// The most records one sObject Collections request takes.
+    public static let collectionLimit = 200
+
+    /// Creates one row and answers its Id.
+    public func create(_ object: String, _ fields: SalesforceRecord, headers: [(String, String)] = []) async throws(SalesforceFailure) -> String {
+        let (_, body) = try await send(Request(method: "POST", path: "/sobjects/\(object)", body: .object(fields), headers: headers))
+        guard let id = body["id"]?.stringValue else { throw .invalidResponse("a create answered without an id") }
+        return id
+    }
+
+    /// Updates one row.
+    public func update(_ object: String, id: String, _ fields: SalesforceRecord, headers: [(String, String)] = []) async throws(SalesforceFailure) {
+        _ = try await send(Request(method: "PATCH", path: "/sobjects/\(object)/\(id)", body: .object(fields), headers: headers))
+    }
+
+    /// Creates up to 200 records in one call; each gets its own result.
+    public func createCollection(_ records: [RecordWrite], allOrNone: Bool = false, headers: [(String, String)] = []) async throws(SalesforceFailure) -> [RecordResult] {
+        let sub = try CompositeSubrequest.collection(.create, records, allOrNone: allOrNone, version: apiVersion, referenceId: "c")
+        return try await collection(sub, headers: headers)
+    }
+
+    /// Updates up to 200 records (each with its `Id`) in one call.
+    public func updateCollection(_ records: [RecordWrite], allOrNone: Bool = false, headers: [(String, String)] = []) async throws(SalesforceFailure) -> [RecordResult] {
+        let sub = try CompositeSubrequest.collection(.update, records, allOrNone: allOrNone, version: apiVersion, referenceId: "c")
+        return try await collection(sub, headers: headers)
+    }
+
+    private func collection(_ sub: CompositeSubrequest, headers: [(String, String)]) async throws(SalesforceFailure) -> [RecordResult] {
+        let (_, body) = try await send(Request(method: sub.method, path: sub.url, body: sub.body, headers: headers))
+        return try Self.decode([RecordResult].self, from: body, what: "sObject Collections")
+    }
+}

@@ -1,0 +1,245 @@
+import Foundation
+import Logging
+
+/// A REST client for one Salesforce connection: one connected app, one user's tokens, one API
+/// version. It renews the session itself, retries what Salesforce documents as transient, keeps
+/// the org's API usage from every response, and caches describe results.
+///
+/// It knows nothing of Roster: the caller hears about renewed tokens and a broken connection
+/// through ``SessionHooks`` and decides what to store.
+public final class SalesforceClient: Sendable {
+    /// How a session is renewed once the access token expires.
+    public enum Renewal: Sendable, Hashable {
+        /// The refresh-token grant (web-server flow).
+        case refreshToken(String)
+        /// A new client-credentials login (that flow has no refresh token).
+        case clientCredentials
+        /// No renewal: an expired session is a broken connection.
+        case none
+    }
+
+    /// Told when the session changes, so the caller can keep the tokens (encrypted) and show
+    /// the connection's health.
+    public struct SessionHooks: Sendable {
+        public var renewed: @Sendable (SalesforceTokens) async -> Void
+        public var broken: @Sendable (SalesforceFailure) async -> Void
+
+        public init(renewed: @escaping @Sendable (SalesforceTokens) async -> Void = { _ in },
+                    broken: @escaping @Sendable (SalesforceFailure) async -> Void = { _ in }) {
+            self.renewed = renewed
+            self.broken = broken
+        }
+    }
+
+    /// A recent version; the connector can ask for another.
+    public static let defaultAPIVersion = "62.0"
+    /// Salesforce refuses a request line plus headers over 16,384 bytes (help article
+    /// 000386264); past this many bytes of URL, a query travels in a Composite body instead.
+    public static let maxURLBytes = 12_000
+
+    public let app: OAuthApp
+    public let apiVersion: String
+    let transport: any HTTPTransport
+    let oauth: OAuthClient
+    let retry: RetryPolicy
+    let timeout: Duration
+    let session: Session
+    let logger: Logger
+
+    public init(
+        app: OAuthApp, tokens: SalesforceTokens, renewal: Renewal, apiVersion: String = SalesforceClient.defaultAPIVersion,
+        transport: any HTTPTransport, retry: RetryPolicy = RetryPolicy(), timeout: Duration = .seconds(120),
+        hooks: SessionHooks = SessionHooks(), logger: Logger = Logger(label: "roster.salesforce")
+    ) {
+        self.app = app
+        self.apiVersion = apiVersion
+        self.transport = transport
+        self.oauth = OAuthClient(transport: transport)
+        self.retry = retry
+        self.timeout = timeout
+        self.logger = logger
+        session = Session(tokens: tokens, renewal: renewal, hooks: hooks)
+    }
+
+    /// The tokens in use now.
+    public var tokens: SalesforceTokens { get async { await session.tokens } }
+
+    /// The org's API usage as the last response reported it; `nil` before the first call.
+    public var apiUsage: APIUsage? { get async { await session.usage } }
+
+    /// REST calls this client made that Salesforce counted (token requests are free).
+    public var callCount: Int { get async { await session.calls } }
+
+    /// `/services/data/vNN.N`.
+    public var dataPath: String { "/services/data/v\(apiVersion)" }
+
+    // MARK: Sending
+
+    /// One REST request. `path` is either under the data path (`/sobjects/Lead`) or absolute
+    /// (`/services/data/v62.0/query/01g…`, as `nextRecordsUrl` gives it).
+    public struct Request: Sendable {
+        public var method: String
+        public var path: String
+        public var body: SalesforceValue?
+        public var headers: [(String, String)]
+        /// Safe to send twice: reads, and composite requests made only of queries.
+        public var isIdempotent: Bool
+
+        public init(method: String, path: String, body: SalesforceValue? = nil, headers: [(String, String)] = [], isIdempotent: Bool? = nil) {
+            self.method = method
+            self.path = path
+            self.body = body
+            self.headers = headers
+            self.isIdempotent = isIdempotent ?? (method == "GET" || method == "HEAD")
+        }
+    }
+
+    /// Sends a request: renews an expired session once, retries transient failures with
+    /// back-off, and never repeats a write whose answer was lost (``SalesforceFailure/outcomeUnknown(_:)``).
+    ///
+    /// - Returns: the status and the JSON body (`.null` when empty) of a 2xx answer.
+    public func send(_ request: Request) async throws(SalesforceFailure) -> (status: Int, body: SalesforceValue) {
+        let body = try request.body.map { value throws(SalesforceFailure) in try SalesforceJSON.encode(value) }
+        var random = SystemRandomNumberGenerator()
+        var attempt = 1
+        var renewed = false
+        while true {
+            let tokens = await session.tokens
+            let path = request.path.hasPrefix("/services/") ? request.path : dataPath + request.path
+            var headers = [("Authorization", "Bearer \(tokens.accessToken)"), ("Accept", "application/json")]
+            if body != nil { headers.append(("Content-Type", "application/json")) }
+            headers += request.headers
+            let exchange = HTTPExchange(method: request.method, url: tokens.instanceURL + path, headers: headers, body: body)
+
+            let reply: HTTPReply
+            do {
+                reply = try await transport.send(exchange, timeout: timeout)
+            } catch {
+                let (sent, reason): (Bool, String) = switch error {
+                case .notSent(let reason): (false, reason)
+                case .noAnswer(let reason): (true, reason)
+                }
+                if sent && !request.isIdempotent {
+                    throw .outcomeUnknown("\(request.method) \(path): \(reason)")
+                }
+                if attempt < retry.maxAttempts {
+                    try await pause(beforeRetry: attempt, &random, why: reason, path: path)
+                    attempt += 1
+                    continue
+                }
+                throw .unreachable("\(request.method) \(path) after \(attempt) tries: \(reason)")
+            }
+
+            if let header = reply.header("Sforce-Limit-Info"), let usage = APIUsage(limitInfoHeader: header) {
+                await session.observe(usage)
+            }
+            if (200..<300).contains(reply.status) {
+                let value = reply.body.isEmpty ? SalesforceValue.null
+                    : try SalesforceJSON.decode(SalesforceValue.self, from: reply.body, what: "\(request.method) \(path)")
+                return (reply.status, value)
+            }
+            let errors = Self.errors(in: reply)
+            if reply.status == 401, !renewed, errors.contains(where: { $0.errorCode == "INVALID_SESSION_ID" }) || errors.isEmpty {
+                renewed = true
+                _ = try await session.renew(after: tokens, oauth: oauth, app: app, logger: logger)
+                continue
+            }
+            if reply.status == 401 {
+                let failure = SalesforceFailure.connectionBroken("Salesforce refused the renewed session (\(errors.first?.message ?? "401"))")
+                await session.markBroken(failure)
+                throw failure
+            }
+            if RetryPolicy.isRetryable(status: reply.status, errors: errors), attempt < retry.maxAttempts {
+                try await pause(beforeRetry: attempt, &random, why: errors.first?.errorCode ?? "HTTP \(reply.status)", path: path)
+                attempt += 1
+                continue
+            }
+            throw .api(status: reply.status, errors: errors)
+        }
+    }
+
+    private func pause(beforeRetry attempt: Int, _ random: inout SystemRandomNumberGenerator, why: String, path: String) async throws(SalesforceFailure) {
+        let delay = retry.delay(beforeRetry: attempt, using: &random)
+        logger.debug("retrying a Salesforce request", metadata: ["path": "\(path)", "attempt": "\(attempt + 1)", "reason": "\(why)"])
+        do { try await Task.sleep(for: delay) } catch { throw .unreachable("cancelled while waiting to retry \(path)") }
+    }
+
+    /// The error array of a failed REST response (Salesforce's documented shape), or one made
+    /// from the status when the body is something else (a proxy's page, an empty 503).
+    static func errors(in reply: HTTPReply) -> [SalesforceAPIError] {
+        if let errors = try? JSONDecoder().decode([SalesforceAPIError].self, from: Data(reply.body)) { return errors }
+        if let error = try? JSONDecoder().decode(SalesforceAPIError.self, from: Data(reply.body)) { return [error] }
+        let code = reply.status == 503 ? "SERVER_UNAVAILABLE" : reply.status == 401 ? "INVALID_SESSION_ID" : "HTTP_\(reply.status)"
+        return [SalesforceAPIError(errorCode: code, message: String(decoding: reply.body.prefix(300), as: UTF8.self))]
+    }
+}
+
+/// The mutable side of a connection: tokens (renewed at most once at a time), the last API
+/// usage seen, and the describe cache.
+actor Session {
+    private(set) var tokens: SalesforceTokens
+    private let renewal: SalesforceClient.Renewal
+    private let hooks: SalesforceClient.SessionHooks
+    private var renewing: Task<Result<SalesforceTokens, SalesforceFailure>, Never>?
+    private(set) var usage: APIUsage?
+    private(set) var calls = 0
+    var describes: [String: SObjectDescribe] = [:]
+    private var isBroken = false
+
+    init(tokens: SalesforceTokens, renewal: SalesforceClient.Renewal, hooks: SalesforceClient.SessionHooks) {
+        self.tokens = tokens
+        self.renewal = renewal
+        self.hooks = hooks
+    }
+
+    func observe(_ usage: APIUsage) {
+        self.usage = usage
+        calls += 1
+    }
+
+    func cache(_ describe: SObjectDescribe, for key: String) { describes[key] = describe }
+    func cachedDescribe(_ key: String) -> SObjectDescribe? { describes[key] }
+    func clearDescribes() { describes = [:] }
+
+    func markBroken(_ failure: SalesforceFailure) async {
+        guard !isBroken else { return }
+        isBroken = true
+        await hooks.broken(failure)
+    }
+
+    /// New tokens after `stale` was refused; concurrent callers share one renewal.
+    func renew(after stale: SalesforceTokens, oauth: OAuthClient, app: OAuthApp, logger: Logger) async throws(SalesforceFailure) -> SalesforceTokens {
+        if tokens.accessToken != stale.accessToken { return tokens }
+        if let renewing { return try await renewing.value.get() }
+        let renewal = self.renewal
+        let task = Task { () -> Result<SalesforceTokens, SalesforceFailure> in
+            do throws(SalesforceFailure) {
+                switch renewal {
+                case .refreshToken(let refresh): return .success(try await oauth.refresh(refreshToken: refresh, app: app))
+                case .clientCredentials: return .success(try await oauth.clientCredentials(app: app))
+                case .none: return .failure(.connectionBroken("the session expired and this connection cannot renew it"))
+                }
+            } catch {
+                return .failure(error)
+            }
+        }
+        renewing = task
+        let result = await task.value
+        renewing = nil
+        switch result {
+        case .success(let fresh):
+            tokens = fresh
+            isBroken = false
+            logger.info("renewed the Salesforce session")
+            await hooks.renewed(fresh)
+            return fresh
+        case .failure(let failure):
+            if case .unreachable = failure { throw failure }
+            let broken: SalesforceFailure = if case .connectionBroken = failure { failure } else {
+                .connectionBroken("Salesforce refused to renew the session (\(failure.errorCode ?? "\(failure)"))")
+            }
+            await markBroken(broken)
+            throw broken
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import HummingbirdTesting
+import SalesforceSandbox
+import Testing
+
+/// One situation the check must name, set up for real in the sandbox.
+struct CheckScenario: Sendable, CustomTestStringConvertible {
+    var code: String
+    var field: String
+    var isWarning = false
+    /// Top-level settings laid over the fixture's (a JSON fragment).
+    var settings = ""
+    var connect = true
+    var org: @Sendable (RunningSandbox) throws -> Void = { _ in }
+
+    var testDescription: String { "\(code) on \(field)" }
+}
+
+@Suite("Check configuration: every code, against the sandbox")
+struct CheckCodeTests {
+    static let scenarios: [CheckScenario] = [
+        CheckScenario(code: "not_connected", field: "connection", connect: false),
+        CheckScenario(code: "consumer_key_missing", field: "consumerKey", settings: #""consumerKey": """#, connect: false),
+        CheckScenario(code: "object_not_createable", field: "objects.Lead",
+                      org: { try $0.org.setPermissions(of: "Lead", createable: false, updateable: true) }),
+        CheckScenario(code: "object_not_createable", field: "objects.Contact", settings: #""allowLeadCreation": false"#,
+                      org: { try $0.org.setPermissions(of: "Contact", createable: false, updateable: true) }),
+        CheckScenario(code: "object_not_updateable", field: "objects.CampaignMember",
+                      org: { try $0.org.setPermissions(of: "CampaignMember", createable: true, updateable: false) }),
+        CheckScenario(code: "campaign_name_missing", field: "campaignName", settings: #""campaignName": "  ""#),
+        CheckScenario(code: "campaign_not_found", field: "campaignName", settings: #""campaignName": "Tech Sumit 2026 ""#),
+        CheckScenario(code: "campaign_ambiguous", field: "campaignName",
+                      org: { try $0.org.create("Campaign", ["Name": .string(ConnectorFixture.campaign)]) }),
+        CheckScenario(code: "registered_status_missing", field: "registeredStatus", settings: #""registeredStatus": """#),
+        CheckScenario(code: "attended_status_not_found", field: "attendedStatus", settings: #""attendedStatus": "Came""#),
+        CheckScenario(code: "mapping_unknown_participant_field", field: "mappings.contact.shoe", settings: #""mappings": {"contact": {"shoe": "Title"}}"#),
+        CheckScenario(code: "mapping_field_not_syncable", field: "mappings.contact.isRegistered", settings: #""mappings": {"contact": {"isRegistered": "Department"}}"#),
+        CheckScenario(code: "mapping_unknown_salesforce_field", field: "mappings.lead.size", settings: #""mappings": {"lead": {"size": "Shirt__c"}}"#),
+        CheckScenario(code: "mapping_field_read_only", field: "mappings.contact.bio", settings: #""mappings": {"contact": {"bio": "Name"}}"#),
+        CheckScenario(code: "mapping_incompatible_types", field: "mappings.contact.age", settings: #""mappings": {"contact": {"age": "Birthdate"}}"#),
+        CheckScenario(code: "mapping_picklist_values_missing", field: "mappings.contact.size", settings: #""mappings": {"contact": {"size": "Size__c"}}"#,
+                      org: { try $0.org.addField(SObjectField("Size__c", .picklist, picklistValues: [PicklistValue("S"), PicklistValue("M")], restrictedPicklist: true), to: "Contact") }),
+        CheckScenario(code: "mapping_duplicate_target", field: "mappings.contact.size", settings: #""mappings": {"contact": {"bio": "Department", "size": "Department"}}"#),
+        CheckScenario(code: "mapping_reserved_field", field: "mappings.campaignMember.size", settings: #""mappings": {"campaignMember": {"size": "Status"}}"#),
+        CheckScenario(code: "required_field_unmapped", field: "mappings.lead",
+                      org: { try $0.org.addField(SObjectField("Region__c", .string, nillable: false), to: "Lead") }),
+        CheckScenario(code: "mapping_text_may_be_too_long", field: "mappings.contact.bio", isWarning: true, settings: #""mappings": {"contact": {"bio": "Department"}}"#),
+        CheckScenario(code: "api_budget_low", field: "apiBudgetShare", isWarning: true, org: { $0.sandbox.setAPIUsage(11_998) }),
+        CheckScenario(code: "connector_disabled", field: "enabled", isWarning: true, settings: #""enabled": false"#),
+    ]
+
+    @Test("the check names the code and the field", arguments: scenarios)
+    func scenario(_ scenario: CheckScenario) async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app, settings: scenario.settings)
+            try scenario.org(fixture.running)
+            // Some participants, so the cost estimate is not zero.
+            try await app.send(.post, "/api/v1/events/\(fixture.eventId)/participants/import",
+                               json: "[" + (0..<50).map { #"{"email": "p\#($0)@example.org", "firstName": "P", "lastName": "L"}"# }.joined(separator: ",") + "]")
+            if scenario.connect { try await fixture.connect() }
+            let report = try await fixture.check()
+            let found = report.issues(scenario.isWarning ? "warnings" : "errors")
+            #expect(found.contains { $0 == (scenario.code, scenario.field) }, "\(report)")
+            #expect(report["ok"] as? Bool == (scenario.isWarning ? true : false), "\(report)")
+            let message = try #require(report.message(scenario.isWarning ? "warnings" : "errors", code: scenario.code))
+            #expect(message.count > 20)
+        }
+    }
+}

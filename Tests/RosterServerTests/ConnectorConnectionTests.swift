@@ -1,0 +1,197 @@
+import Foundation
+import HummingbirdTesting
+import RosterStore
+import SalesforceClient
+import SalesforceSandbox
+import Testing
+
+@Suite("Salesforce connection: OAuth flows, check, campaign, secrets at rest")
+struct ConnectorConnectionTests {
+    @Test("client credentials connect at once, and the demo-like setup checks clean")
+    func clientCredentials() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app, settings: #""mappings": {"contact": {"size": "Title"}}"#)
+            for index in 0..<3 {
+                try await app.send(.post, "/api/v1/events/\(fixture.eventId)/participants",
+                                   json: #"{"email": "p\#(index)@example.org", "firstName": "P", "lastName": "\#(index)"}"#)
+            }
+            let connected = try await fixture.connect().json()
+            let connection = try #require(connected["connection"] as? [String: Any])
+            #expect(connection["state"] as? String == "connected")
+            #expect(connection["username"] as? String == fixture.running.configuration.username)
+            #expect(connection["instanceUrl"] as? String == fixture.running.baseURL)
+
+            let report = try await fixture.check()
+            #expect(report["ok"] as? Bool == true, "\(report)")
+            #expect(report.issues("errors").isEmpty)
+            let usage = try #require(report["apiUsage"] as? [String: Int])
+            #expect(usage["used"] == fixture.running.sandbox.apiCallCount)
+            #expect(usage["max"] == SandboxDefaults.apiDailyLimit)
+            // 3 people: ⌈(2 + 1)/5⌉ + 2·⌈1/5⌉ + 1 = 4.
+            #expect(report["estimatedCallsForFullSync"] as? Int == 4)
+            let settings = try await fixture.settings()
+            #expect((settings["campaignId"] as? String)?.hasPrefix("701") == true)
+        }
+    }
+
+    @Test("a misspelled campaign is reported with its closest names")
+    func misspelledCampaign() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app, settings: #""campaignName": "tech sumit 2026 ""#)
+            try await fixture.connect()
+            let report = try await fixture.check()
+            #expect(report["ok"] as? Bool == false)
+            #expect(report.issues("errors").contains { $0 == ("campaign_not_found", "campaignName") })
+            let message = try #require(report.message("errors", code: "campaign_not_found"))
+            #expect(message.contains("did you mean Tech Summit 2026?") || message.contains("Did you mean Tech Summit 2026?"), "\(message)")
+            #expect(!message.contains("Spring Webinar"))
+        }
+    }
+
+    @Test("the web-server flow: PKCE S256 and a single-use state; replayed and foreign states are refused")
+    func webServerFlow() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app)
+            let callback = try await WebServerLogin.run(fixture)
+            #expect(callback.status == .ok)
+            #expect(String(buffer: callback.body).contains("window.close()"))
+            let connection = try #require(try await fixture.settings()["connection"] as? [String: Any])
+            #expect(connection["state"] as? String == "connected")
+            #expect(connection["username"] as? String == fixture.running.configuration.username)
+
+            let replay = try await app.client.execute(uri: WebServerLogin.lastCallback, method: .get)
+            #expect(replay.status == .badRequest)
+            #expect(String(buffer: replay.body).contains("already used"))
+            let foreign = try await app.client.execute(uri: "/oauth/salesforce/callback?code=abc&state=forged", method: .get)
+            #expect(foreign.status == .badRequest)
+            let declined = try await app.client.execute(uri: "/oauth/salesforce/callback?error=access_denied&error_description=end-user+denied+authorization&state=x", method: .get)
+            #expect(declined.status == .badRequest)
+            #expect(String(buffer: declined.body).contains("end-user denied authorization"))
+            #expect(try await fixture.check()["ok"] as? Bool == true)
+        }
+    }
+
+    @Test("a refresh after forced expiry goes unnoticed; a revoked refresh token turns the connection broken, with a metric")
+    func expiryAndRevocation() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app)
+            _ = try await WebServerLogin.run(fixture)
+            fixture.running.sandbox.expireAccessTokens()
+            #expect(try await fixture.check()["ok"] as? Bool == true)
+
+            fixture.running.sandbox.revokeRefreshTokens()
+            let report = try await fixture.check()
+            #expect(report.issues("errors").contains { $0 == ("token_refused", "connection") }, "\(report)")
+            let connection = try #require(try await fixture.settings()["connection"] as? [String: Any])
+            #expect(connection["state"] as? String == "broken")
+            #expect((connection["error"] as? String)?.isEmpty == false)
+            let metrics = String(buffer: try await app.client.execute(uri: "/metrics", method: .get).body)
+            #expect(metrics.contains(#"roster_salesforce_connection_up{event="\#(fixture.eventId)"} 0"#), "\(metrics)")
+            #expect(try await fixture.check().issues("errors").contains { $0 == ("connection_broken", "connection") })
+
+            // Logging in again mends it.
+            _ = try await WebServerLogin.run(fixture)
+            #expect(try await fixture.check()["ok"] as? Bool == true)
+            let after = String(buffer: try await app.client.execute(uri: "/metrics", method: .get).body)
+            #expect(after.contains(#"roster_salesforce_connection_up{event="\#(fixture.eventId)"} 1"#))
+        }
+    }
+
+    @Test("secrets are encrypted at rest: the database holds neither the consumer secret nor a token")
+    func encryptedAtRest() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app)
+            _ = try await WebServerLogin.run(fixture)
+            let database = try RosterDatabase(url: .sqlite(path: app.databasePath), logger: .init(label: "test"))
+            let box = try SecretBox(key: try SecretKeys.loadOrCreate(file: app.databasePath + ".key"))
+            let stored = try #require(try await ConnectorRepository(database: database, secrets: box).find(eventId: fixture.eventId))
+            try await database.shutdown()
+            let secrets = [fixture.running.configuration.consumerSecret, try #require(stored.accessToken), try #require(stored.refreshToken)]
+            var bytes = Data()
+            for suffix in ["", "-wal"] { bytes += (FileManager.default.contents(atPath: app.databasePath + suffix) ?? Data()) }
+            #expect(bytes.count > 10_000)
+            for secret in secrets { #expect(bytes.range(of: Data(secret.utf8)) == nil, "a secret is in the database file in clear") }
+            let permissions = try FileManager.default.attributesOfItem(atPath: app.databasePath + ".key")[.posixPermissions] as? Int
+            #expect(permissions == 0o600)
+        }
+    }
+
+    @Test("disconnect revokes the refresh token at Salesforce and forgets it")
+    func disconnect() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app)
+            _ = try await WebServerLogin.run(fixture)
+            let database = try RosterDatabase(url: .sqlite(path: app.databasePath), logger: .init(label: "test"))
+            let box = try SecretBox(key: try SecretKeys.loadOrCreate(file: app.databasePath + ".key"))
+            let refresh = try #require(try await ConnectorRepository(database: database, secrets: box).find(eventId: fixture.eventId)?.refreshToken)
+            try await database.shutdown()
+
+            let response = try await app.send(.delete, "\(fixture.base)/connection")
+            #expect(response.status == .ok)
+            #expect((try response.json()["connection"] as? [String: Any])?["state"] as? String == "disconnected")
+            let http = SalesforceHTTPClient()
+            let app2 = OAuthApp(loginURL: fixture.running.baseURL, consumerKey: fixture.running.configuration.consumerKey,
+                                consumerSecret: fixture.running.configuration.consumerSecret)
+            await #expect(throws: SalesforceFailure.self) { _ = try await OAuthClient(transport: http).refresh(refreshToken: refresh, app: app2) }
+            try await http.shutdown()
+            #expect(try await fixture.check().issues("errors").contains { $0 == ("not_connected", "connection") })
+        }
+    }
+
+    @Test("a missing campaign is created with both statuses when asked, and only once")
+    func createCampaign() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app, settings: #""campaignName": "Brand New Expo", "registeredStatus": "Signed up", "attendedStatus": "Came""#)
+            try await fixture.connect()
+            #expect(try await fixture.check().issues("errors").contains { $0 == ("campaign_not_found", "campaignName") })
+            let created = try await app.send(.post, "\(fixture.base)/campaign")
+            #expect(created.status == .created)
+            let id = try #require(try created.json()["id"] as? String)
+            #expect(try created.json()["name"] as? String == "Brand New Expo")
+            let statuses = try fixture.org.query("SELECT Label, HasResponded, IsDefault FROM CampaignMemberStatus WHERE CampaignId = '\(id)'")
+            let byLabel = Dictionary(uniqueKeysWithValues: statuses.map { ($0["Label"]?.stringValue ?? "", $0) })
+            #expect(byLabel["Came"]?["HasResponded"]?.boolValue == true)
+            #expect(byLabel["Signed up"]?["IsDefault"]?.boolValue == true)
+            let report = try await fixture.check()
+            #expect(report["ok"] as? Bool == true, "\(report)")
+            #expect(try await fixture.settings()["campaignId"] as? String == id)
+            let again = try await app.send(.post, "\(fixture.base)/campaign")
+            #expect(again.status == .conflict)
+            #expect(try again.apiError().code == "campaign_exists")
+        }
+    }
+}
+
+/// Drives the web-server flow as a browser would: Roster's authorize URL, the sandbox's login
+/// form, the redirect back to Roster's callback.
+enum WebServerLogin {
+    nonisolated(unsafe) static var lastCallback = ""
+
+    static func run(_ fixture: ConnectorFixture) async throws -> TestResponse {
+        let started = try await fixture.app.send(.post, "\(fixture.base)/connect", json: #"{"flow": "webServer"}"#)
+        #expect(started.status == .ok)
+        let authorize = try #require(try started.json()["authorizeUrl"] as? String)
+        #expect(authorize.hasPrefix("\(fixture.running.baseURL)/services/oauth2/authorize?"))
+        let query = FormEncoding.decode(String(authorize.split(separator: "?")[1]))
+        #expect(query["code_challenge_method"] == "S256")
+        #expect(query["code_challenge"]?.count == 43)
+        #expect((query["state"]?.count ?? 0) >= 32)
+        #expect(query["redirect_uri"]?.hasSuffix("/oauth/salesforce/callback") == true)
+        #expect(query["scope"] == "api refresh_token offline_access")
+
+        let http = SalesforceHTTPClient()
+        defer { Task { try? await http.shutdown() } }
+        let page = try await http.send(HTTPExchange(method: "GET", url: authorize), timeout: .seconds(10))
+        #expect(page.status == 200)
+        var form = query.map { ($0.key, $0.value) }
+        form += [("username", fixture.running.configuration.username), ("pw", fixture.running.configuration.password)]
+        let login = try await http.send(HTTPExchange(method: "POST", url: "\(fixture.running.baseURL)/services/oauth2/authorize",
+                                                     headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                                                     body: Array(FormEncoding.encode(form).utf8)), timeout: .seconds(10))
+        #expect(login.status == 302)
+        let location = try #require(login.header("Location"))
+        let path = try #require(location.range(of: "/oauth/salesforce/callback")).lowerBound
+        lastCallback = String(location[path...])
+        return try await fixture.app.client.execute(uri: lastCallback, method: .get)
+    }
+}
