@@ -1,5 +1,6 @@
 """`roster demo`, the README's run command, started as a new user would (in an empty directory)."""
 import os
+import json
 import re
 import signal
 import socket
@@ -66,6 +67,15 @@ def test_demo_serves_the_demo_event_and_a_seeded_salesforce_org():
                                      headers={"Authorization": f"Bearer {access['access_token']}"})
             assert campaigns.status_code == 200, campaigns.text
             assert campaigns.json()["totalSize"] == 1
+
+            # The README's two curls: connect with client credentials, then a clean check.
+            connect = re.search(r"^\s*(curl -X POST .*/connect)$", printed, re.MULTILINE).group(1)
+            check = re.search(r"^\s*(curl -X POST .*/check)$", printed, re.MULTILINE).group(1)
+            connected = json.loads(subprocess.run(connect, shell=True, capture_output=True, text=True, check=True).stdout)
+            assert connected["connection"]["state"] == "connected", connected
+            report = json.loads(subprocess.run(check, shell=True, capture_output=True, text=True, check=True).stdout)
+            assert report["ok"] is True and report["errors"] == [] and report["warnings"] == [], report
+            assert report["estimatedCallsForFullSync"] > 0 and report["apiUsage"]["used"] > 0
         finally:
             process.send_signal(signal.SIGINT)
             assert process.wait(timeout=20) == 0
