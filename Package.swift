@@ -8,6 +8,7 @@
 //   SalesforceClient    a Salesforce REST + OAuth client on AsyncHTTPClient (knows nothing of Roster)
 //   SalesforceSandbox   an emulator of the Salesforce REST API, for tests and the demo
 //   RosterConnector     the Salesforce connector: settings, connections, configuration check
+//   RosterSync          the sync engine: a pure planner, batched execution, forced runs, live sync
 //   RosterServer        the Hummingbird application: REST API (spec-first), metrics, composition root
 //   roster              the executable: parses arguments, calls the libraries
 import PackageDescription
@@ -106,6 +107,20 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .target(
+            name: "RosterSync",
+            dependencies: [
+                "RosterConnector",
+                "RosterCore",
+                "RosterStore",
+                "SalesforceClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+
         // MARK: Application
         .target(
             name: "RosterServer",
@@ -114,6 +129,7 @@ let package = Package(
                 "RosterStore",
                 "RosterFiles",
                 "RosterConnector",
+                "RosterSync",
                 "SalesforceClient",
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -168,6 +184,11 @@ let package = Package(
                 "SalesforceSandbox",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "RosterSyncTests",
+            dependencies: ["RosterSync", "RosterConnector", "RosterCore", "SalesforceClient"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -6,6 +6,7 @@ import OpenAPIRuntime
 import RosterConnector
 import RosterCore
 import RosterStore
+import RosterSync
 import SalesforceClient
 
 /// The request context of every route.
@@ -50,13 +51,18 @@ public func buildApplication(
         logger: Logger(label: "roster.salesforce", level: configuration.logLevel)
     )
     try await connectors.publishHealth()
-    let router = try buildRouter(configuration: configuration, database: database, writer: writer, connectors: connectors, ids: ids, now: now, logger: logger)
+    let syncRuns = SyncRepository(database: database, now: now)
+    let engine = SyncEngine(connectors: connectors, repository: syncRuns, participants: participants, events: EventRepository(database: database),
+                            ids: ids, now: now, logger: Logger(label: "roster.sync", level: configuration.logLevel))
+    let sync = SyncService(engine: engine, repository: syncRuns, logger: Logger(label: "roster.sync", level: configuration.logLevel))
+    let router = try buildRouter(configuration: configuration, database: database, writer: writer, connectors: connectors,
+                                 sync: sync, syncRuns: syncRuns, ids: ids, now: now, logger: logger)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "roster"),
-        // Started in this order, stopped in reverse after the HTTP server: queued writes are
-        // committed before the database closes.
-        services: [database, http, writer],
+        // Started in this order, stopped in reverse after the HTTP server: the sync workers
+        // stop first, queued writes are committed, then the database closes.
+        services: [database, http, writer, sync],
         logger: logger
     )
 }
@@ -70,7 +76,8 @@ extension Logger {
 
 /// The routes and middleware, on a database that is already migrated.
 func buildRouter(
-    configuration: AppConfiguration, database: RosterDatabase, writer: ParticipantWriter, connectors: ConnectorService, ids: any IDGenerator,
+    configuration: AppConfiguration, database: RosterDatabase, writer: ParticipantWriter, connectors: ConnectorService,
+    sync: SyncService, syncRuns: SyncRepository, ids: any IDGenerator,
     now: @escaping @Sendable () -> Date, logger: Logger
 ) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
@@ -87,7 +94,7 @@ func buildRouter(
         eventCache: EventCache(),
         participants: ParticipantRepository(database: database, ids: ids, now: now),
         writer: writer,
-        connectors: connectors, publicURL: configuration.publicURL,
+        connectors: connectors, sync: sync, syncRuns: syncRuns, publicURL: configuration.publicURL,
         ids: ids, now: now, logger: logger
     )
     try api.registerHandlers(on: router, configuration: .init(dateTranscoder: FlexibleDateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))

@@ -65,6 +65,11 @@ extension SalesforceClient {
         return try await collection(sub, headers: headers)
     }
 
+    /// The per-record results of a collection answer (e.g. inside a Composite response).
+    public static func decodeResults(_ body: SalesforceValue) throws(SalesforceFailure) -> [RecordResult] {
+        try decode([RecordResult].self, from: body, what: "sObject Collections")
+    }
+
     private func collection(_ sub: CompositeSubrequest, headers: [(String, String)]) async throws(SalesforceFailure) -> [RecordResult] {
         let (_, body) = try await send(Request(method: sub.method, path: sub.url, body: sub.body, headers: headers))
         return try Self.decode([RecordResult].self, from: body, what: "sObject Collections")

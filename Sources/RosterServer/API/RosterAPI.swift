@@ -3,6 +3,7 @@ import Logging
 import Metrics
 import OpenAPIRuntime
 import RosterConnector
+import RosterSync
 import RosterCore
 import RosterStore
 import Synchronization
@@ -18,6 +19,9 @@ struct RosterAPI: APIProtocol {
     let writer: ParticipantWriter
     /// The Salesforce connector of each event.
     let connectors: ConnectorService
+    /// Forced runs and live sync.
+    let sync: SyncService
+    let syncRuns: SyncRepository
     /// Roster's public URL, when configured (else the request's own origin is used).
     let publicURL: String?
     let ids: any IDGenerator

@@ -20,8 +20,13 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw APIError(.contentTooLarge, "payload_too_large", "the request body is larger than the \(limit) bytes this route accepts")
         }
-        // A body-less POST (a check, a campaign create) needs no content type.
-        if request.uri.path.hasPrefix("/api/"), body.readableBytes > 0 {
+        // A body-less POST (a check, a forced sync with its defaults) needs no content type; it
+        // reaches the handlers as an empty JSON object, which optional bodies read as defaults.
+        if request.uri.path.hasPrefix("/api/"), body.readableBytes == 0, request.method == .post {
+            var head = request.head
+            head.headerFields[.contentType] = "application/json"
+            request = Request(head: head, body: .init(buffer: ByteBuffer(string: "{}")))
+        } else if request.uri.path.hasPrefix("/api/"), body.readableBytes > 0 {
             let type = request.headers[.contentType]?.lowercased() ?? ""
             let accepted = isImport ? ["application/json", "text/csv"] : ["application/json"]
             guard accepted.contains(where: { type.hasPrefix($0) }) else {

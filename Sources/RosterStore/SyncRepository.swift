@@ -1,0 +1,274 @@
+import Foundation
+import RosterCore
+import SQLKit
+
+/// A forced sync of an event (S19), with its counters.
+public struct SyncRun: Sendable, Hashable, Codable {
+    public enum State: String, Sendable, Hashable, Codable { case queued, running, paused, succeeded, failed }
+
+    public var id: String
+    public var eventId: String
+    public var state: State
+    public var pausedReason: String?
+    public var dryRun: Bool
+    public var total: Int
+    public var processed = 0
+    public var created = 0
+    public var updated = 0
+    public var linked = 0
+    public var unchanged = 0
+    public var failed = 0
+    public var apiCalls = 0
+    /// The last participant id done, so a run resumes where it stopped.
+    public var cursor: String?
+    /// Per-person errors, `participantId: message`, the first ones.
+    public var errors: [SyncRunError] = []
+    public var createdAt: Date
+    public var startedAt: Date?
+    public var finishedAt: Date?
+
+    public init(id: String, eventId: String, state: State = .queued, dryRun: Bool, total: Int, createdAt: Date) {
+        self.id = id
+        self.eventId = eventId
+        self.state = state
+        self.dryRun = dryRun
+        self.total = total
+        self.createdAt = createdAt
+    }
+}
+
+/// One person's failure in a run.
+public struct SyncRunError: Sendable, Hashable, Codable {
+    public var participantId: String
+    public var email: String
+    public var message: String
+
+    public init(participantId: String, email: String, message: String) {
+        self.participantId = participantId
+        self.email = email
+        self.message = message
+    }
+}
+
+/// One line of a participant's sync history.
+public struct SyncHistoryEntry: Sendable, Hashable {
+    public var at: Date
+    public var runId: String?
+    /// `create`, `update`, `link`, `member_create`, `member_update`, `skip`, `plan`…
+    public var operation: String
+    /// `Contact`, `Lead`, `CampaignMember`.
+    public var object: String
+    public var recordId: String?
+    /// `succeeded`, `failed`, `planned`, `skipped`.
+    public var outcome: String
+    public var error: String?
+
+    public init(at: Date, runId: String?, operation: String, object: String, recordId: String?, outcome: String, error: String?) {
+        self.at = at
+        self.runId = runId
+        self.operation = operation
+        self.object = object
+        self.recordId = recordId
+        self.outcome = outcome
+        self.error = error
+    }
+}
+
+/// What a sync learned of one participant, stored in one transaction with its history.
+public struct ParticipantSyncResult: Sendable, Hashable {
+    public var participantId: String
+    /// Set on success (the `salesforceSyncDate`).
+    public var syncedAt: Date?
+    public var contactId: String?
+    public var leadId: String?
+    public var campaignMemberId: String?
+    public var error: String?
+    public var warning: String?
+    public var history: [SyncHistoryEntry]
+
+    public init(participantId: String, syncedAt: Date?, contactId: String?, leadId: String?, campaignMemberId: String?,
+                error: String?, warning: String?, history: [SyncHistoryEntry]) {
+        self.participantId = participantId
+        self.syncedAt = syncedAt
+        self.contactId = contactId
+        self.leadId = leadId
+        self.campaignMemberId = campaignMemberId
+        self.error = error
+        self.warning = warning
+        self.history = history
+    }
+}
+
+/// Runs, history, participants' Salesforce state, event leases and the outbox's consumption.
+public struct SyncRepository: Sendable {
+    let database: RosterDatabase
+    let now: @Sendable () -> Date
+
+    public init(database: RosterDatabase, now: @escaping @Sendable () -> Date = Date.init) {
+        self.database = database
+        self.now = now
+    }
+
+    // MARK: Runs
+
+    public func create(_ run: SyncRun) async throws {
+        try await database.sql.insert(into: "salesforce_sync_runs").columns(Self.runColumns).values(try Self.values(run)).run()
+    }
+
+    public func save(_ run: SyncRun) async throws {
+        try await save(run, on: database.sql)
+    }
+
+    func save(_ run: SyncRun, on db: any SQLDatabase) async throws {
+        let update = db.update("salesforce_sync_runs")
+        for (column, value) in zip(Self.runColumns, try Self.values(run)) where column != "id" { update.set(SQLIdentifier(column), to: value) }
+        try await update.where("id", .equal, run.id).run()
+    }
+
+    public func run(id: String) async throws -> SyncRun? {
+        try await database.sql.select().column("*").from("salesforce_sync_runs").where("id", .equal, id).first().map(Self.run(from:))
+    }
+
+    /// The event's runs, newest first.
+    public func runs(eventId: String, limit: Int = 50) async throws -> [SyncRun] {
+        try await database.sql.select().column("*").from("salesforce_sync_runs").where("event_id", .equal, eventId)
+            .orderBy("created_at", .descending).orderBy("id", .descending).limit(limit).all().map(Self.run(from:))
+    }
+
+    /// Runs not finished (queued, running or paused), oldest first: what a restart resumes.
+    public func unfinishedRuns() async throws -> [SyncRun] {
+        try await database.sql.select().column("*").from("salesforce_sync_runs")
+            .where("state", .in, [SyncRun.State.queued.rawValue, SyncRun.State.running.rawValue, SyncRun.State.paused.rawValue])
+            .orderBy("created_at").all().map(Self.run(from:))
+    }
+
+    static let runColumns = ["id", "event_id", "state", "paused_reason", "dry_run", "total", "processed", "created", "updated", "linked",
+                             "unchanged", "failed", "api_calls", "cursor", "errors_json", "created_at", "started_at", "finished_at"]
+
+    static func values(_ run: SyncRun) throws -> [any SQLExpression] {
+        [SQLBind(run.id), SQLBind(run.eventId), SQLBind(run.state.rawValue), SQLBind(run.pausedReason), SQLBind(run.dryRun),
+         SQLBind(run.total), SQLBind(run.processed), SQLBind(run.created), SQLBind(run.updated), SQLBind(run.linked),
+         SQLBind(run.unchanged), SQLBind(run.failed), SQLBind(run.apiCalls), SQLBind(run.cursor), SQLBind(try StoreJSON.encode(run.errors)),
+         SQLBind(StoreTime.millis(run.createdAt)), SQLBind(run.startedAt.map(StoreTime.millis)), SQLBind(run.finishedAt.map(StoreTime.millis))]
+    }
+
+    static func run(from row: any SQLRow) throws -> SyncRun {
+        var run = SyncRun(id: try row.decode(column: "id", as: String.self), eventId: try row.decode(column: "event_id", as: String.self),
+                          state: SyncRun.State(rawValue: try row.decode(column: "state", as: String.self)) ?? .failed,
+                          dryRun: try row.decode(column: "dry_run", as: Bool.self), total: try row.decode(column: "total", as: Int.self),
+                          createdAt: StoreTime.date(try row.decode(column: "created_at", as: Int64.self)))
+        run.pausedReason = try row.decode(column: "paused_reason", as: String?.self)
+        run.processed = try row.decode(column: "processed", as: Int.self)
+        run.created = try row.decode(column: "created", as: Int.self)
+        run.updated = try row.decode(column: "updated", as: Int.self)
+        run.linked = try row.decode(column: "linked", as: Int.self)
+        run.unchanged = try row.decode(column: "unchanged", as: Int.self)
+        run.failed = try row.decode(column: "failed", as: Int.self)
+        run.apiCalls = try row.decode(column: "api_calls", as: Int.self)
+        run.cursor = try row.decode(column: "cursor", as: String?.self)
+        run.errors = try StoreJSON.decode([SyncRunError].self, from: row.decode(column: "errors_json", as: String.self))
+        run.startedAt = try row.decode(column: "started_at", as: Int64?.self).map(StoreTime.date)
+        run.finishedAt = try row.decode(column: "finished_at", as: Int64?.self).map(StoreTime.date)
+        return run
+    }
+
+    // MARK: Results
+
+    /// Stores what a batch learned, with the run's progress, in one transaction: a person's
+    /// Salesforce Ids and sync date never get ahead of, or behind, their history.
+    public func record(_ results: [ParticipantSyncResult], eventId: String, run: SyncRun?) async throws {
+        try await database.transaction { db in
+            for result in results {
+                let update = db.update("participants").set("sf_error", to: result.error).set("sf_warning", to: result.warning)
+                if let syncedAt = result.syncedAt { update.set("sf_synced_at", to: StoreTime.millis(syncedAt)) }
+                if let id = result.contactId { update.set("sf_contact_id", to: id) }
+                if let id = result.leadId { update.set("sf_lead_id", to: id) }
+                if let id = result.campaignMemberId { update.set("sf_campaign_member_id", to: id) }
+                try await update.where("id", .equal, result.participantId).where("event_id", .equal, eventId).run()
+            }
+            let entries = results.flatMap { result in result.history.map { (result.participantId, $0) } }
+            if !entries.isEmpty {
+                let insert = db.insert(into: "salesforce_sync_history")
+                    .columns("event_id", "participant_id", "run_id", "at", "operation", "object", "record_id", "outcome", "error")
+                for (participantId, entry) in entries {
+                    insert.values(SQLBind(eventId), SQLBind(participantId), SQLBind(entry.runId), SQLBind(StoreTime.millis(entry.at)),
+                                  SQLBind(entry.operation), SQLBind(entry.object), SQLBind(entry.recordId), SQLBind(entry.outcome), SQLBind(entry.error))
+                }
+                try await insert.run()
+            }
+            if let run { try await self.save(run, on: db) }
+        }
+    }
+
+    /// A participant's history, newest first.
+    public func history(participantId: String, limit: Int = 200) async throws -> [SyncHistoryEntry] {
+        try await database.sql.select().column("*").from("salesforce_sync_history").where("participant_id", .equal, participantId)
+            .orderBy("id", .descending).limit(limit).all().map { row in
+                SyncHistoryEntry(at: StoreTime.date(try row.decode(column: "at", as: Int64.self)),
+                                 runId: try row.decode(column: "run_id", as: String?.self),
+                                 operation: try row.decode(column: "operation", as: String.self),
+                                 object: try row.decode(column: "object", as: String.self),
+                                 recordId: try row.decode(column: "record_id", as: String?.self),
+                                 outcome: try row.decode(column: "outcome", as: String.self),
+                                 error: try row.decode(column: "error", as: String?.self))
+            }
+    }
+
+    // MARK: Leases
+
+    /// Takes (or renews) the event's lease for `holder` until `seconds` from now, unless another
+    /// holder's lease is still running. One holder at a time writes an event's campaign, across
+    /// processes: the lease is a row, taken in one conditional upsert.
+    public func acquireLease(eventId: String, holder: String, seconds: Double) async throws -> Bool {
+        let time = StoreTime.millis(now())
+        let rows = try await database.sql.raw("""
+            INSERT INTO salesforce_event_leases (event_id, holder, expires_at) VALUES (\(bind: eventId), \(bind: holder), \(bind: time + Int64(seconds * 1000)))
+            ON CONFLICT (event_id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+            WHERE salesforce_event_leases.holder = excluded.holder OR salesforce_event_leases.expires_at < \(bind: time)
+            RETURNING holder
+            """).all()
+        return rows.contains { (try? $0.decode(column: "holder", as: String.self)) == holder }
+    }
+
+    public func releaseLease(eventId: String, holder: String) async throws {
+        try await database.sql.delete(from: "salesforce_event_leases").where("event_id", .equal, eventId).where("holder", .equal, holder).run()
+    }
+
+    // MARK: The outbox
+
+    /// Events with changes not yet synced, oldest change first.
+    public func eventsWithPendingChanges(limit: Int = 20) async throws -> [String] {
+        let rows = try await database.sql.raw("""
+            SELECT event_id, MIN(seq) AS first FROM participant_changes WHERE processed_at IS NULL
+            GROUP BY event_id ORDER BY first LIMIT \(bind: limit)
+            """).all()
+        return try rows.map { try $0.decode(column: "event_id", as: String.self) }
+    }
+
+    /// The event's oldest pending changes: distinct participant ids and the highest `seq` read.
+    public func pendingChanges(eventId: String, limit: Int) async throws -> (participantIds: [String], upTo: Int64)? {
+        let rows = try await database.sql.select().columns("seq", "participant_id").from("participant_changes")
+            .where("event_id", .equal, eventId).where("processed_at", .is, SQLLiteral.null).orderBy("seq").limit(limit).all()
+        guard let last = rows.last else { return nil }
+        var ids: [String] = []
+        var seen: Set<String> = []
+        for row in rows {
+            let id = try row.decode(column: "participant_id", as: String.self)
+            if seen.insert(id).inserted { ids.append(id) }
+        }
+        return (ids, try last.decode(column: "seq", as: Int64.self))
+    }
+
+    /// Marks the event's changes up to `seq` done.
+    public func completeChanges(eventId: String, upTo seq: Int64) async throws {
+        try await database.sql.update("participant_changes").set("processed_at", to: StoreTime.millis(now()))
+            .where("event_id", .equal, eventId).where("seq", .lessThanOrEqual, seq).where("processed_at", .is, SQLLiteral.null).run()
+    }
+
+    /// Participants by id, in one query.
+    public func participants(eventId: String, ids: [String]) async throws -> [Participant] {
+        guard !ids.isEmpty else { return [] }
+        return try await database.sql.select().columns(ParticipantRow.columns.map { SQLIdentifier($0) }).from("participants")
+            .where("event_id", .equal, eventId).where("id", .in, ids).all().map { try ParticipantRow.participant(from: $0).0 }
+    }
+}

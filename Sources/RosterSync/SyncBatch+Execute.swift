@@ -1,0 +1,247 @@
+import Foundation
+import RosterConnector
+import RosterCore
+import RosterStore
+import SalesforceClient
+
+extension SyncBatch {
+    /// One write and whose it is.
+    struct Write {
+        var index: Int
+        var operation: CompositeSubrequest.CollectionOperation
+        var record: RecordWrite
+    }
+
+    /// Writes people, then members, then reconciles members Salesforce already had.
+    func execute(_ participants: [Participant], _ plans: [PersonPlan], snapshot: OrgSnapshot) async throws -> ([ParticipantSyncResult], BatchTally) {
+        var outcomes = plans.map { Outcome(plan: $0) }
+
+        // People: creates and updates.
+        var writes: [Write] = []
+        for (index, plan) in plans.enumerated() where plan.error == nil {
+            switch plan.person {
+            case .create(let kind, let fields): writes.append(Write(index: index, operation: .create, record: RecordWrite(object: Self.object(kind), fields: fields)))
+            case .update(let kind, let id, let fields):
+                var record = fields
+                record["Id"] = .string(id)
+                writes.append(Write(index: index, operation: .update, record: RecordWrite(object: Self.object(kind), fields: record)))
+            case .link(let kind, let id): outcomes[index].personId = (kind, id)
+            case .skip: break
+            }
+        }
+        for (write, result) in try await send(writes) {
+            let plan = plans[write.index]
+            guard let kind = plan.person.kind else { continue }
+            if result.success, let id = result.id ?? plan.person.recordId {
+                outcomes[write.index].personId = (kind, id)
+                outcomes[write.index].history.append(entry(write.operation == .create ? "create" : "update", Self.object(kind), id, nil))
+            } else {
+                let message = Self.describe(result.errors)
+                outcomes[write.index].fail(message)
+                outcomes[write.index].history.append(entry(write.operation == .create ? "create" : "update", Self.object(kind), plan.person.recordId, message))
+            }
+        }
+
+        // Members: creates need the person's Id, known only now.
+        var memberWrites: [Write] = []
+        for (index, plan) in plans.enumerated() where outcomes[index].error == nil {
+            guard let (kind, personId) = outcomes[index].personId else { continue }
+            switch plan.member {
+            case .create(let status, let fields):
+                var record = fields
+                record["CampaignId"] = .string(campaignId)
+                record[kind == .contact ? "ContactId" : "LeadId"] = .string(personId)
+                record["Status"] = .string(status)
+                memberWrites.append(Write(index: index, operation: .create, record: RecordWrite(object: "CampaignMember", fields: record)))
+            case .update(let id, let fields):
+                var record = fields
+                record["Id"] = .string(id)
+                outcomes[index].memberId = id
+                memberWrites.append(Write(index: index, operation: .update, record: RecordWrite(object: "CampaignMember", fields: record)))
+            case .keep(let id): outcomes[index].memberId = id
+            case .none: break
+            }
+        }
+        var duplicates: [Int] = []
+        for (write, result) in try await send(memberWrites) {
+            if result.success {
+                if let id = result.id { outcomes[write.index].memberId = id }
+                outcomes[write.index].memberWritten = true
+                outcomes[write.index].history.append(entry(write.operation == .create ? "member_create" : "member_update", "CampaignMember",
+                                                           result.id ?? outcomes[write.index].memberId, nil))
+            } else if write.operation == .create, result.errors.contains(where: { $0.errorCode == "DUPLICATE_VALUE" }) {
+                duplicates.append(write.index)
+            } else {
+                let message = Self.describe(result.errors)
+                outcomes[write.index].fail(message)
+                outcomes[write.index].history.append(entry(write.operation == .create ? "member_create" : "member_update", "CampaignMember", nil, message))
+            }
+        }
+        if !duplicates.isEmpty { try await reconcileMembers(duplicates, participants, plans, &outcomes) }
+
+        let time = now()
+        var tally = BatchTally()
+        let results = outcomes.enumerated().map { index, outcome -> ParticipantSyncResult in
+            outcome.result(participant: participants[index], at: time, tally: &tally)
+        }
+        return (results, tally)
+    }
+
+    /// `DUPLICATE_VALUE` on a member create: the person is a member already (created by an
+    /// earlier try, or by someone in Salesforce). Find those members and update them instead.
+    func reconcileMembers(_ indexes: [Int], _ participants: [Participant], _ plans: [PersonPlan], _ outcomes: inout [Outcome]) async throws {
+        let ids = indexes.compactMap { outcomes[$0].personId?.1 }
+        var members: [String: MemberRecord] = [:]
+        try await run(Self.chunks(ids).map { (nil, memberQuery(personIds: $0)) }) { _, records in
+            for record in records { if let member = Self.member(record) { members[member.personId] = member } }
+        }
+        var writes: [Write] = []
+        for index in indexes {
+            guard let personId = outcomes[index].personId?.1, let member = members[personId] else {
+                outcomes[index].fail("Salesforce reported this person as a campaign member already, but the member could not be found")
+                continue
+            }
+            outcomes[index].memberId = member.id
+            let snapshot = OrgSnapshot(members: [member])
+            if case .update(let id, let fields) = try planner.member(participants[index], personId: personId,
+                                                                      status: Self.status(plans[index]), in: snapshot) {
+                var record = fields
+                record["Id"] = .string(id)
+                writes.append(Write(index: index, operation: .update, record: RecordWrite(object: "CampaignMember", fields: record)))
+            }
+            outcomes[index].history.append(entry("member_link", "CampaignMember", member.id, nil))
+        }
+        for (write, result) in try await send(writes) {
+            if result.success { outcomes[write.index].memberWritten = true } else { outcomes[write.index].fail(Self.describe(result.errors)) }
+            outcomes[write.index].history.append(entry("member_update", "CampaignMember", outcomes[write.index].memberId,
+                                                       result.success ? nil : Self.describe(result.errors)))
+        }
+    }
+
+    static func status(_ plan: PersonPlan) -> String? {
+        if case .create(let status, _) = plan.member { return status }
+        return nil
+    }
+
+    /// Sends writes in collections of 200, five collections to a Composite call.
+    func send(_ writes: [Write]) async throws -> [(Write, RecordResult)] {
+        guard !writes.isEmpty else { return [] }
+        var groups: [[Write]] = []
+        for operation in [CompositeSubrequest.CollectionOperation.create, .update] {
+            let same = writes.filter { $0.operation == operation }
+            stride(from: 0, to: same.count, by: SalesforceClient.collectionLimit).forEach {
+                groups.append(Array(same[$0..<min($0 + SalesforceClient.collectionLimit, same.count)]))
+            }
+        }
+        let headers = settings.duplicateRules == .allowSave ? [("Sforce-Duplicate-Rule-Header", "allowSave=true")] : []
+        var results: [(Write, RecordResult)] = []
+        for start in stride(from: 0, to: groups.count, by: SalesforceClient.compositeQueryOrCollectionLimit) {
+            let batch = Array(groups[start..<min(start + SalesforceClient.compositeQueryOrCollectionLimit, groups.count)])
+            let subrequests = try batch.enumerated().map { index, group in
+                try CompositeSubrequest.collection(group[0].operation, group.map(\.record), allOrNone: false, version: version, referenceId: "w\(index)")
+            }
+            try await checkBudget()
+            let responses = try await client.composite(subrequests, allOrNone: false, headers: headers)
+            for (group, response) in zip(batch, responses) {
+                guard (200..<300).contains(response.httpStatusCode) else {
+                    let failure = RecordResult(id: nil, success: false, errors: response.errors)
+                    results += group.map { ($0, failure) }
+                    continue
+                }
+                let records = try SalesforceClient.decodeResults(response.body)
+                results += zip(group, records).map { ($0, $1) }
+            }
+        }
+        return results
+    }
+
+    static func object(_ kind: PersonRecord.Kind) -> String { kind == .contact ? "Contact" : "Lead" }
+
+    /// Salesforce's errors in words, with the matching record of a duplicate rule (S53).
+    static func describe(_ errors: [SalesforceAPIError]) -> String {
+        errors.map { error in
+            var text = "\(error.errorCode): \(error.message)"
+            if error.errorCode == "DUPLICATES_DETECTED", let details = error.details {
+                let ids = Self.recordIds(in: details)
+                if !ids.isEmpty { text += " (matching record \(ids.joined(separator: ", ")))" }
+            }
+            return text
+        }.joined(separator: "; ")
+    }
+
+    static func recordIds(in value: SalesforceValue) -> [String] {
+        switch value {
+        case .object(let object):
+            var ids = object["Id"]?.stringValue.map { [$0] } ?? []
+            for (key, member) in object.sorted(by: { $0.key < $1.key }) where key != "Id" { ids += recordIds(in: member) }
+            return Array(NSOrderedSet(array: ids)) as? [String] ?? ids
+        case .array(let items): return items.flatMap(recordIds(in:))
+        default: return []
+        }
+    }
+
+    func entry(_ operation: String, _ object: String, _ recordId: String?, _ error: String?) -> SyncHistoryEntry {
+        SyncHistoryEntry(at: now(), runId: runId, operation: operation, object: object, recordId: recordId,
+                         outcome: error == nil ? "succeeded" : "failed", error: error)
+    }
+
+    /// A dry run: what would happen, per person; nothing is written.
+    func planned(_ participants: [Participant], _ plans: [PersonPlan]) -> ([ParticipantSyncResult], BatchTally) {
+        var tally = BatchTally()
+        let results = zip(participants, plans).map { participant, plan -> ParticipantSyncResult in
+            let (operation, object, id): (String, String, String?) = switch plan.person {
+            case .create(let kind, _): ("create", Self.object(kind), nil)
+            case .update(let kind, let id, _): ("update", Self.object(kind), id)
+            case .link(let kind, let id): ("link", Self.object(kind), id)
+            case .skip: ("skip", "", nil)
+            }
+            if let error = plan.error {
+                tally.failed += 1
+                tally.errors.append(SyncRunError(participantId: participant.id, email: participant.email, message: error))
+            } else if plan.isUnchanged { tally.unchanged += 1 } else if operation == "create" { tally.created += 1 }
+            else if operation == "update" { tally.updated += 1 } else { tally.linked += 1 }
+            return ParticipantSyncResult(participantId: participant.id, syncedAt: nil, contactId: nil, leadId: nil, campaignMemberId: nil,
+                                         error: nil, warning: nil, history: [SyncHistoryEntry(at: now(), runId: runId, operation: operation, object: object,
+                                                                                              recordId: id, outcome: "planned", error: plan.error)])
+        }
+        return (results, tally)
+    }
+}
+
+/// What happened to one person in a batch.
+struct Outcome {
+    let plan: PersonPlan
+    var personId: (PersonRecord.Kind, String)?
+    var memberId: String?
+    var memberWritten = false
+    var error: String?
+    var history: [SyncHistoryEntry] = []
+
+    init(plan: PersonPlan) {
+        self.plan = plan
+        error = plan.error
+    }
+
+    mutating func fail(_ message: String) { if error == nil { error = message } }
+
+    func result(participant: Participant, at time: Date, tally: inout BatchTally) -> ParticipantSyncResult {
+        if let error {
+            tally.failed += 1
+            tally.errors.append(SyncRunError(participantId: participant.id, email: participant.email, message: error))
+        } else {
+            switch plan.person {
+            case .create: tally.created += 1
+            case .update: tally.updated += 1
+            case .link: if memberWritten { tally.linked += 1 } else { tally.unchanged += 1 }
+            case .skip: tally.unchanged += 1
+            }
+        }
+        let synced = error == nil && personId != nil
+        return ParticipantSyncResult(
+            participantId: participant.id, syncedAt: synced ? time : nil,
+            contactId: personId?.0 == .contact ? personId?.1 : nil, leadId: personId?.0 == .lead ? personId?.1 : nil,
+            campaignMemberId: memberId, error: error, warning: plan.warning,
+            history: error == nil && history.isEmpty && synced ? [SyncHistoryEntry(at: time, runId: nil, operation: "unchanged", object: "",
+                                                                                   recordId: personId?.1, outcome: "succeeded", error: nil)] : history)
+    }
+}

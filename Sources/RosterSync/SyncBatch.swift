@@ -1,0 +1,171 @@
+import Foundation
+import Logging
+import RosterConnector
+import RosterCore
+import RosterStore
+import SalesforceClient
+
+/// The Salesforce API budget (S41) is spent: stop before the configured share of the daily maximum.
+public struct BudgetExhausted: Error, Sendable, CustomStringConvertible {
+    public var usage: APIUsage
+    public var share: Double
+    public var description: String {
+        "the Salesforce API budget is used up: \(usage.used) of \(usage.max) daily calls, the limit is \(Int(share * 100))%; the sync resumes once usage allows"
+    }
+}
+
+/// What one batch did, for a run's counters.
+public struct BatchTally: Sendable, Hashable {
+    public var created = 0
+    public var updated = 0
+    public var linked = 0
+    public var unchanged = 0
+    public var failed = 0
+    public var errors: [SyncRunError] = []
+}
+
+/// Carries out plans for one batch of participants with as few calls as Salesforce allows:
+/// one Composite call of queries to match, then person writes and member writes in sObject
+/// Collections of 200, five to a Composite call.
+struct SyncBatch: Sendable {
+    let client: SalesforceClient
+    let planner: SyncPlanner
+    let campaignId: String
+    let runId: String?
+    let now: @Sendable () -> Date
+    let logger: Logger
+
+    var settings: ConnectorSettings { planner.settings }
+    var version: String { client.apiVersion }
+
+    /// Plans and, unless `dryRun`, writes; answers each participant's result. A write whose
+    /// answer was lost sends the batch back to matching (never blindly repeated).
+    func sync(_ participants: [Participant], dryRun: Bool) async throws -> ([ParticipantSyncResult], BatchTally) {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let snapshot = try await match(participants)
+                let plans = participants.map { planner.plan($0, in: snapshot) }
+                if dryRun { return planned(participants, plans) }
+                return try await execute(participants, plans, snapshot: snapshot)
+            } catch SalesforceFailure.outcomeUnknown(let what) where attempt < 3 {
+                logger.warning("a Salesforce write's answer was lost; matching again before going on", metadata: ["what": "\(what)"])
+            }
+        }
+    }
+
+    // MARK: Matching
+
+    /// Contacts and Leads by email and by remembered Id, and the members of the people Roster
+    /// already knows, in Composite calls of five queries.
+    func match(_ participants: [Participant]) async throws -> OrgSnapshot {
+        let emails = Array(Set(participants.filter { !settings.isExcluded(email: $0.email) }.map(\.normalizedEmail))).sorted()
+        let knownContacts = participants.compactMap(\.salesforce.contactId)
+        let knownLeads = participants.compactMap(\.salesforce.leadId)
+        var queries: [(PersonRecord.Kind?, SOQL)] = []
+        for chunk in Self.chunks(emails) {
+            queries.append((.contact, SOQL.select(SyncPlanner.readFields(.contact, settings: settings), from: "Contact",
+                                                   where: knownContacts.isEmpty ? .in("Email", chunk) : .or([.in("Email", chunk), .in("Id", knownContacts)]))))
+            queries.append((.lead, SOQL.select(SyncPlanner.readFields(.lead, settings: settings), from: "Lead",
+                                                where: knownLeads.isEmpty ? .in("Email", chunk) : .or([.in("Email", chunk), .in("Id", knownLeads)]))))
+        }
+        let known = knownContacts + knownLeads
+        for chunk in Self.chunks(known) {
+            queries.append((nil, memberQuery(personIds: chunk)))
+        }
+        var snapshot = OrgSnapshot()
+        try await run(queries) { kind, records in
+            for record in records {
+                if let kind { if let person = Self.person(kind, record) { snapshot.records[person.id] = person } }
+                else if let member = Self.member(record) { snapshot.members[member.personId] = member }
+            }
+        }
+        // A converted Lead's Contact may carry another email: read it too, to compare fields.
+        let missing = Set(snapshot.records.values.compactMap { $0.isConverted ? $0.convertedContactId : nil }).subtracting(snapshot.records.keys)
+        if !missing.isEmpty {
+            var follow: [(PersonRecord.Kind?, SOQL)] = Self.chunks(missing.sorted()).map {
+                (.contact, SOQL.select(SyncPlanner.readFields(.contact, settings: settings), from: "Contact", where: .in("Id", $0)))
+            }
+            follow += Self.chunks(missing.sorted()).map { (nil, memberQuery(personIds: $0)) }
+            try await run(follow) { kind, records in
+                for record in records {
+                    if let kind { if let person = Self.person(kind, record) { snapshot.records[person.id] = person } }
+                    else if let member = Self.member(record) { snapshot.members[member.personId] = member }
+                }
+            }
+        }
+        return snapshot
+    }
+
+    func memberQuery(personIds: [String]) -> SOQL {
+        SOQL.select(SyncPlanner.readFields(.campaignMember, settings: settings), from: "CampaignMember",
+                    where: .and([.equals("CampaignId", campaignId), .or([.in("ContactId", personIds), .in("LeadId", personIds)])]))
+    }
+
+    /// Runs queries five to a Composite call, following `nextRecordsUrl` pages.
+    func run(_ queries: [(PersonRecord.Kind?, SOQL)], _ consume: (PersonRecord.Kind?, [SalesforceRecord]) -> Void) async throws {
+        var pending = queries.map { ($0.0, CompositeSubrequest.query($0.1.text, version: version, referenceId: "q")) }
+        while !pending.isEmpty {
+            let group = Array(pending.prefix(SalesforceClient.compositeQueryOrCollectionLimit))
+            pending.removeFirst(group.count)
+            try await checkBudget()
+            let subrequests = group.enumerated().map { index, item in
+                var sub = item.1
+                sub.referenceId = "q\(index)"
+                return sub
+            }
+            let responses = try await client.composite(subrequests, allOrNone: false)
+            for ((kind, _), response) in zip(group, responses) {
+                let body = try response.successBody()
+                consume(kind, (body["records"]?.arrayValue ?? []).compactMap(\.objectValue))
+                if body["done"]?.boolValue == false, let next = body["nextRecordsUrl"]?.stringValue {
+                    pending.append((kind, CompositeSubrequest(method: "GET", url: next, referenceId: "q")))
+                }
+            }
+        }
+    }
+
+    /// `IN` lists of at most 2,000 values and about 60,000 characters, well inside SOQL's limits.
+    static func chunks(_ values: [String]) -> [[String]] {
+        var chunks: [[String]] = []
+        var current: [String] = []
+        var bytes = 0
+        for value in values {
+            let size = SOQL.literal(value).utf8.count + 2
+            if current.count == SyncCostEstimate.emailsPerQuery || bytes + size > 60_000 {
+                chunks.append(current)
+                current = []
+                bytes = 0
+            }
+            current.append(value)
+            bytes += size
+        }
+        if !current.isEmpty { chunks.append(current) }
+        return chunks
+    }
+
+    static func person(_ kind: PersonRecord.Kind, _ record: SalesforceRecord) -> PersonRecord? {
+        guard let id = record["Id"]?.stringValue else { return nil }
+        var fields = record
+        fields["attributes"] = nil
+        return PersonRecord(kind: kind, id: id, email: record["Email"]?.stringValue, lastModified: record["LastModifiedDate"]?.stringValue ?? "",
+                            isConverted: record["IsConverted"]?.boolValue ?? false, convertedContactId: record["ConvertedContactId"]?.stringValue,
+                            fields: fields)
+    }
+
+    static func member(_ record: SalesforceRecord) -> MemberRecord? {
+        guard let id = record["Id"]?.stringValue, let person = record["ContactId"]?.stringValue ?? record["LeadId"]?.stringValue else { return nil }
+        var fields = record
+        fields["attributes"] = nil
+        return MemberRecord(id: id, personId: person, status: record["Status"]?.stringValue ?? "", fields: fields)
+    }
+
+    /// Stops before a call that would pass the budget. The last usage seen is enough: every
+    /// response carries it.
+    func checkBudget() async throws {
+        if let usage = await client.apiUsage, Double(usage.used + 1) > Double(usage.max) * settings.apiBudgetShare {
+            throw BudgetExhausted(usage: usage, share: settings.apiBudgetShare)
+        }
+    }
+}

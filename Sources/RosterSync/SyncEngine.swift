@@ -1,0 +1,179 @@
+import Foundation
+import Logging
+import RosterConnector
+import RosterCore
+import RosterStore
+import SalesforceClient
+
+/// Why a sync could not start or go on, in words that say the fix.
+public struct SyncError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Forced runs (S19) and live sync (S21) of events into their campaigns. Both go through
+/// ``SyncBatch``; an event's campaign is written by one holder at a time (the event lease).
+public final class SyncEngine: Sendable {
+    /// Participants per batch: one Composite call of queries matches them all.
+    public static let batchSize = SyncCostEstimate.emailsPerQuery
+
+    let connectors: ConnectorService
+    let repository: SyncRepository
+    let participants: ParticipantRepository
+    let events: EventRepository
+    let ids: any IDGenerator
+    let now: @Sendable () -> Date
+    let logger: Logger
+    /// This process's name in event leases.
+    let holder: String
+
+    public init(connectors: ConnectorService, repository: SyncRepository, participants: ParticipantRepository, events: EventRepository,
+                ids: any IDGenerator, now: @escaping @Sendable () -> Date, logger: Logger, holder: String = "roster-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))") {
+        self.connectors = connectors
+        self.repository = repository
+        self.participants = participants
+        self.events = events
+        self.ids = ids
+        self.now = now
+        self.logger = logger
+        self.holder = holder
+    }
+
+    // MARK: Forced runs
+
+    /// Queues a forced sync of every participant of the event.
+    public func queueRun(eventId: String, dryRun: Bool) async throws -> SyncRun {
+        let total = try await participants.count(eventId: eventId)
+        let run = SyncRun(id: ids.next(), eventId: eventId, dryRun: dryRun, total: total, createdAt: now())
+        try await repository.create(run)
+        return run
+    }
+
+    /// Carries out a run from its cursor to the end, saving progress after each batch, so a
+    /// crash resumes where it stopped. Pauses (never fails) when the API budget is spent.
+    @discardableResult
+    public func execute(_ run: SyncRun, progress: @Sendable (SyncRun) async -> Void = { _ in }) async throws -> SyncRun {
+        var run = run
+        guard let event = try await events.find(id: run.eventId) else { throw SyncError("no event with id \(run.eventId)") }
+        while !(try await repository.acquireLease(eventId: event.id, holder: holder, seconds: 120)) {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        run.state = .running
+        run.pausedReason = nil
+        run.startedAt = run.startedAt ?? now()
+        try await repository.save(run)
+        await progress(run)
+        do {
+            let batch = try await prepare(event: event, runId: run.id)
+            let callsBefore = await batch.client.callCount
+            let apiBefore = run.apiCalls
+            while true {
+                let people = try await participants.batch(eventId: event.id, after: run.cursor, limit: Self.batchSize)
+                guard let last = people.last else { break }
+                _ = try await repository.acquireLease(eventId: event.id, holder: holder, seconds: 120)
+                let (results, tally) = try await batch.sync(people, dryRun: run.dryRun)
+                run.add(tally, people: people.count)
+                run.cursor = last.id
+                run.apiCalls = apiBefore + (await batch.client.callCount - callsBefore)
+                if run.dryRun {
+                    try await repository.record(results.map { var r = $0; r.syncedAt = nil; return r }.map(Self.historyOnly), eventId: event.id, run: run)
+                } else {
+                    try await repository.record(results, eventId: event.id, run: run)
+                }
+                await progress(run)
+            }
+            run.state = .succeeded
+            run.finishedAt = now()
+        } catch let exhausted as BudgetExhausted {
+            run.state = .paused
+            run.pausedReason = exhausted.description
+            logger.notice("sync paused", metadata: ["run": "\(run.id)", "reason": "\(exhausted)"])
+        } catch {
+            run.state = .failed
+            run.pausedReason = "\(error)"
+            run.finishedAt = now()
+            logger.error("sync failed", metadata: ["run": "\(run.id)", "error": "\(error)"])
+        }
+        try await repository.save(run)
+        try? await repository.releaseLease(eventId: event.id, holder: holder)
+        await progress(run)
+        return run
+    }
+
+    /// A dry run leaves the participants' Salesforce state as it is; only the plan is kept.
+    static func historyOnly(_ result: ParticipantSyncResult) -> ParticipantSyncResult {
+        ParticipantSyncResult(participantId: result.participantId, syncedAt: nil, contactId: nil, leadId: nil, campaignMemberId: nil,
+                              error: nil, warning: nil, history: result.history)
+    }
+
+    // MARK: Live sync
+
+    /// Syncs the event's pending changes, if its connector is on and connected; answers how many
+    /// participants were synced, or `nil` when another process holds the event.
+    public func syncPendingChanges(eventId: String) async throws -> Int? {
+        guard try await repository.acquireLease(eventId: eventId, holder: holder, seconds: 60) else { return nil }
+        do {
+            let count = try await syncLeased(eventId: eventId)
+            try await repository.releaseLease(eventId: eventId, holder: holder)
+            return count
+        } catch {
+            try? await repository.releaseLease(eventId: eventId, holder: holder)
+            throw error
+        }
+    }
+
+    private func syncLeased(eventId: String) async throws -> Int {
+        guard let pending = try await repository.pendingChanges(eventId: eventId, limit: Self.batchSize) else { return 0 }
+        let view = try await connectors.view(eventId: eventId)
+        guard view.settings.enabled, view.connection.state == .connected, let event = try await events.find(id: eventId) else {
+            // Nothing to send to: a forced sync catches up once the connector is on.
+            try await repository.completeChanges(eventId: eventId, upTo: pending.upTo)
+            return 0
+        }
+        let batch = try await prepare(event: event, runId: nil)
+        let people = try await repository.participants(eventId: eventId, ids: pending.participantIds)
+        let (results, _) = try await batch.sync(people, dryRun: false)
+        try await repository.record(results, eventId: eventId, run: nil)
+        try await repository.completeChanges(eventId: eventId, upTo: pending.upTo)
+        return people.count
+    }
+
+    // MARK: Shared
+
+    /// The client, the describes and the campaign of the event's connector.
+    func prepare(event: Event, runId: String?) async throws -> SyncBatch {
+        let view = try await connectors.view(eventId: event.id)
+        let client = try await connectors.client(eventId: event.id)
+        let describes = try await client.describe(MappingTarget.allCases.map(\.objectName))
+        var byTarget: [MappingTarget: SObjectDescribe] = [:]
+        for target in MappingTarget.allCases { byTarget[target] = describes[target.objectName] }
+        let settings = view.settings
+        guard !settings.registeredStatus.isBlank, !settings.attendedStatus.isBlank else {
+            throw SyncError("choose the registered and attended statuses first (check configuration)")
+        }
+        let campaignId: String
+        if let known = settings.campaignId {
+            campaignId = known
+        } else {
+            let found = try await client.queryAll(SOQL.select(["Id"], from: "Campaign", where: .equals("Name", settings.campaignName), limit: 2))
+            guard found.count == 1, let id = found[0]["Id"]?.stringValue else {
+                throw SyncError("the campaign \"\(settings.campaignName)\" was \(found.isEmpty ? "not found" : "found twice") in Salesforce; run check configuration")
+            }
+            campaignId = id
+        }
+        return SyncBatch(client: client, planner: SyncPlanner(settings: settings, event: event, describes: byTarget),
+                         campaignId: campaignId, runId: runId, now: now, logger: logger)
+    }
+}
+
+extension SyncRun {
+    mutating func add(_ tally: BatchTally, people: Int) {
+        processed += people
+        created += tally.created
+        updated += tally.updated
+        linked += tally.linked
+        unchanged += tally.unchanged
+        failed += tally.failed
+        errors += tally.errors.prefix(max(0, 100 - errors.count))
+    }
+}

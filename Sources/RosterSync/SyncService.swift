@@ -1,0 +1,93 @@
+import Foundation
+import Logging
+import Metrics
+import RosterConnector
+import RosterStore
+import ServiceLifecycle
+
+/// The sync workers, as one `Service`: forced runs one after another, paused runs retried as
+/// the budget allows, and the live sync that drains the outbox. Runs left unfinished by a
+/// crash or a restart are picked up at start.
+public final class SyncService: Service, Sendable {
+    let engine: SyncEngine
+    let repository: SyncRepository
+    let logger: Logger
+    /// How long live changes are left to gather before a sync (a burst becomes one batch).
+    let window: Duration
+    private let queue: AsyncStream<SyncRun>
+    private let continuation: AsyncStream<SyncRun>.Continuation
+
+    public init(engine: SyncEngine, repository: SyncRepository, logger: Logger, window: Duration = .milliseconds(100)) {
+        self.engine = engine
+        self.repository = repository
+        self.logger = logger
+        self.window = window
+        (queue, continuation) = AsyncStream.makeStream(of: SyncRun.self)
+    }
+
+    /// Queues a forced sync; it runs in the background, its progress readable by id.
+    public func enqueue(eventId: String, dryRun: Bool) async throws -> SyncRun {
+        let run = try await engine.queueRun(eventId: eventId, dryRun: dryRun)
+        continuation.yield(run)
+        return run
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.runForcedSyncs() }
+                group.addTask { await self.runLiveSync() }
+                group.addTask { await self.retryPausedRuns() }
+            }
+        }
+        continuation.finish()
+    }
+
+    private func runForcedSyncs() async {
+        if let unfinished = try? await repository.unfinishedRuns() {
+            for run in unfinished where run.state != .paused { continuation.yield(run) }
+        }
+        for await run in queue {
+            guard !Task.isCancelled else { break }
+            do { try await engine.execute(run) } catch { logger.error("a forced sync could not run", metadata: ["run": "\(run.id)", "error": "\(error)"]) }
+        }
+    }
+
+    /// Paused runs (API budget) are tried again every minute; a run pauses again at once if the
+    /// budget still forbids it.
+    private func retryPausedRuns() async {
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: .seconds(60)) } catch { return }
+            for run in (try? await repository.unfinishedRuns()) ?? [] where run.state == .paused {
+                continuation.yield(run)
+            }
+        }
+    }
+
+    /// Drains the outbox: events with pending changes are synced after a short window, each
+    /// under its lease; an event that fails waits longer before the next try.
+    private func runLiveSync() async {
+        var retryAt: [String: ContinuousClock.Instant] = [:]
+        var delays: [String: Duration] = [:]
+        let clock = ContinuousClock()
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: window) } catch { return }
+            guard let events = try? await repository.eventsWithPendingChanges() else { continue }
+            Gauge(label: "roster_sync_live_events_pending").record(events.count)
+            for eventId in events where (retryAt[eventId].map { $0 <= clock.now } ?? true) {
+                do {
+                    if let count = try await engine.syncPendingChanges(eventId: eventId), count > 0 {
+                        Counter(label: "roster_sync_live_participants_total").increment(by: count)
+                    }
+                    retryAt[eventId] = nil
+                    delays[eventId] = nil
+                } catch {
+                    let delay = min((delays[eventId] ?? .milliseconds(500)) * 2, .seconds(60))
+                    delays[eventId] = delay
+                    retryAt[eventId] = clock.now.advanced(by: delay)
+                    logger.warning("live sync failed; retrying later", metadata: ["event": "\(eventId)", "error": "\(error)", "retryIn": "\(delay)"])
+                }
+            }
+        }
+    }
+}
