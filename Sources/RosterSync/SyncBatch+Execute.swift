@@ -133,15 +133,18 @@ extension SyncBatch {
                 groups.append(Array(same[$0..<min($0 + SalesforceClient.collectionLimit, same.count)]))
             }
         }
-        let headers = settings.duplicateRules == .allowSave ? [("Sforce-Duplicate-Rule-Header", "allowSave=true")] : []
+        let headers = settings.duplicateRules == .allowSave ? ["Sforce-Duplicate-Rule-Header": "allowSave=true"] : [:]
         var results: [(Write, RecordResult)] = []
         for start in stride(from: 0, to: groups.count, by: SalesforceClient.compositeQueryOrCollectionLimit) {
             let batch = Array(groups[start..<min(start + SalesforceClient.compositeQueryOrCollectionLimit, groups.count)])
             let subrequests = try batch.enumerated().map { index, group in
-                try CompositeSubrequest.collection(group[0].operation, group.map(\.record), allOrNone: false, version: version, referenceId: "w\(index)")
+                var sub = try CompositeSubrequest.collection(group[0].operation, group.map(\.record), allOrNone: false, version: version, referenceId: "w\(index)")
+                sub.httpHeaders = headers
+                return sub
             }
             try await checkBudget()
-            let responses = try await client.composite(subrequests, allOrNone: false, headers: headers)
+            let responses = try await client.composite(subrequests, allOrNone: false)
+            calls.add()
             for (group, response) in zip(batch, responses) {
                 guard (200..<300).contains(response.httpStatusCode) else {
                     let failure = RecordResult(id: nil, success: false, errors: response.errors)

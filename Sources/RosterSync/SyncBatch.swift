@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import RosterConnector
 import RosterCore
 import RosterStore
@@ -29,6 +30,8 @@ public struct BatchTally: Sendable, Hashable {
 /// Collections of 200, five to a Composite call.
 struct SyncBatch: Sendable {
     let client: SalesforceClient
+    /// The calls this batch's runner made (the client is shared with other work).
+    let calls = CallCounter()
     let planner: SyncPlanner
     let campaignId: String
     let runId: String?
@@ -116,6 +119,7 @@ struct SyncBatch: Sendable {
                 return sub
             }
             let responses = try await client.composite(subrequests, allOrNone: false)
+            calls.add()
             for ((kind, _), response) in zip(group, responses) {
                 let body = try response.successBody()
                 consume(kind, (body["records"]?.arrayValue ?? []).compactMap(\.objectValue))
@@ -167,5 +171,30 @@ struct SyncBatch: Sendable {
         if let usage = await client.apiUsage, Double(usage.used + 1) > Double(usage.max) * settings.apiBudgetShare {
             throw BudgetExhausted(usage: usage, share: settings.apiBudgetShare)
         }
+    }
+}
+
+/// Counts API calls, safely from any task.
+final class CallCounter: Sendable {
+    private let count = Mutex(0)
+    func add() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
+}
+
+/// One writer at a time per event inside this process (the lease does it across processes).
+actor EventGate {
+    private var busy: Set<String> = []
+    private var waiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+
+    func enter(_ eventId: String) async {
+        while busy.contains(eventId) {
+            await withCheckedContinuation { waiters[eventId, default: []].append($0) }
+        }
+        busy.insert(eventId)
+    }
+
+    func leave(_ eventId: String) {
+        busy.remove(eventId)
+        for waiter in waiters.removeValue(forKey: eventId) ?? [] { waiter.resume() }
     }
 }

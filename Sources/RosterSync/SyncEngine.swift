@@ -26,6 +26,7 @@ public final class SyncEngine: Sendable {
     let logger: Logger
     /// This process's name in event leases.
     let holder: String
+    let gate = EventGate()
 
     public init(connectors: ConnectorService, repository: SyncRepository, participants: ParticipantRepository, events: EventRepository,
                 ids: any IDGenerator, now: @escaping @Sendable () -> Date, logger: Logger, holder: String = "roster-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))") {
@@ -53,6 +54,23 @@ public final class SyncEngine: Sendable {
     /// crash resumes where it stopped. Pauses (never fails) when the API budget is spent.
     @discardableResult
     public func execute(_ run: SyncRun, progress: @Sendable (SyncRun) async -> Void = { _ in }) async throws -> SyncRun {
+        try await exclusively(run.eventId) { try await self.executeExclusively(run, progress: progress) }
+    }
+
+    /// Runs `body` while no other work of this process writes the event.
+    func exclusively<T: Sendable>(_ eventId: String, _ body: () async throws -> T) async throws -> T {
+        await gate.enter(eventId)
+        do {
+            let result = try await body()
+            await gate.leave(eventId)
+            return result
+        } catch {
+            await gate.leave(eventId)
+            throw error
+        }
+    }
+
+    private func executeExclusively(_ run: SyncRun, progress: @Sendable (SyncRun) async -> Void) async throws -> SyncRun {
         var run = run
         guard let event = try await events.find(id: run.eventId) else { throw SyncError("no event with id \(run.eventId)") }
         while !(try await repository.acquireLease(eventId: event.id, holder: holder, seconds: 120)) {
@@ -65,7 +83,6 @@ public final class SyncEngine: Sendable {
         await progress(run)
         do {
             let batch = try await prepare(event: event, runId: run.id)
-            let callsBefore = await batch.client.callCount
             let apiBefore = run.apiCalls
             while true {
                 let people = try await participants.batch(eventId: event.id, after: run.cursor, limit: Self.batchSize)
@@ -74,7 +91,7 @@ public final class SyncEngine: Sendable {
                 let (results, tally) = try await batch.sync(people, dryRun: run.dryRun)
                 run.add(tally, people: people.count)
                 run.cursor = last.id
-                run.apiCalls = apiBefore + (await batch.client.callCount - callsBefore)
+                run.apiCalls = apiBefore + batch.calls.value
                 if run.dryRun {
                     try await repository.record(results.map { var r = $0; r.syncedAt = nil; return r }.map(Self.historyOnly), eventId: event.id, run: run)
                 } else {
@@ -111,6 +128,10 @@ public final class SyncEngine: Sendable {
     /// Syncs the event's pending changes, if its connector is on and connected; answers how many
     /// participants were synced, or `nil` when another process holds the event.
     public func syncPendingChanges(eventId: String) async throws -> Int? {
+        try await exclusively(eventId) { try await self.syncPendingChangesExclusively(eventId: eventId) }
+    }
+
+    private func syncPendingChangesExclusively(eventId: String) async throws -> Int? {
         guard try await repository.acquireLease(eventId: eventId, holder: holder, seconds: 60) else { return nil }
         do {
             let count = try await syncLeased(eventId: eventId)

@@ -5,12 +5,16 @@ public struct CompositeSubrequest: Sendable, Hashable {
     public var url: String
     public var referenceId: String
     public var body: SalesforceValue?
+    /// Headers of this subrequest alone (e.g. `Sforce-Duplicate-Rule-Header`); the Composite
+    /// request's own headers do not reach its subrequests.
+    public var httpHeaders: [String: String]
 
-    public init(method: String, url: String, referenceId: String, body: SalesforceValue? = nil) {
+    public init(method: String, url: String, referenceId: String, body: SalesforceValue? = nil, httpHeaders: [String: String] = [:]) {
         self.method = method
         self.url = url
         self.referenceId = referenceId
         self.body = body
+        self.httpHeaders = httpHeaders
     }
 
     /// Queries, `nextRecordsUrl` pages and sObject Collections are limited to five a request.
@@ -43,6 +47,7 @@ public struct CompositeSubrequest: Sendable, Hashable {
     var json: SalesforceValue {
         var object: [String: SalesforceValue] = ["method": .string(method), "url": .string(url), "referenceId": .string(referenceId)]
         if let body { object["body"] = body }
+        if !httpHeaders.isEmpty { object["httpHeaders"] = .object(httpHeaders.mapValues { .string($0) }) }
         return .object(object)
     }
 }

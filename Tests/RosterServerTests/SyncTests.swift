@@ -1,0 +1,175 @@
+import Foundation
+import HummingbirdTesting
+import SalesforceSandbox
+import Testing
+
+@Suite("Sync into the campaign, against the sandbox")
+struct SyncTests {
+    @Test("a forced sync matches Contacts, Leads and converted Leads, creates the rest, and adds everyone once")
+    func forcedSync() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            // Switched off, so the live sync leaves the forced run all the work.
+            let fixture = try await ConnectorFixture.make(app, settings: #""enabled": false"#)
+            let org = fixture.org
+            let contact = try org.create("Contact", ["LastName": "Known", "Email": "known@example.org"])
+            let older = try org.create("Contact", ["LastName": "Twin A", "Email": "twin@example.org"])
+            let lead = try org.create("Lead", ["LastName": "Prospect", "Company": "Acme", "Email": "lead@example.org"])
+            let converted = try org.create("Lead", ["LastName": "Was Lead", "Company": "Acme", "Email": "converted@example.org"])
+            let convertedContact = try fixture.running.sandbox.convertLead(converted)
+            try await Task.sleep(for: .milliseconds(5)) // a later LastModifiedDate for the second twin
+            let newer = try org.create("Contact", ["LastName": "Twin B", "Email": "TWIN@example.org"])
+            try await fixture.importPeople([
+                ConnectorFixture.person("known@example.org"), ConnectorFixture.person("twin@example.org", attended: true),
+                ConnectorFixture.person("lead@example.org"), ConnectorFixture.person("converted@example.org"),
+                ConnectorFixture.person("new@example.org", company: "Newco"), ConnectorFixture.person("nocompany@example.org"),
+                ConnectorFixture.person("stranger@example.org", registered: false),
+            ])
+            try await fixture.connect()
+            let leadsBefore = org.count("Lead")
+            let run = try await fixture.forceSync()
+            #expect(run["state"] as? String == "succeeded", "\(run)")
+            #expect(run["processed"] as? Int == 7)
+            #expect(run["created"] as? Int == 2)
+            #expect(run["updated"] as? Int == 4)
+            #expect(run["failed"] as? Int == 0)
+            #expect((run["apiCalls"] as? Int ?? 99) <= 4)
+
+            #expect(org.count("Lead") == leadsBefore + 2)
+            let members = try fixture.members()
+            #expect(members[contact] == "Registered")
+            #expect(members[newer] == "Attended")
+            #expect(members[older] == nil)
+            #expect(members[lead] == "Registered")
+            #expect(members[convertedContact] == "Registered")
+            #expect(members.count == 6)
+            let created = try org.query("SELECT Id, Company, Email FROM Lead WHERE Email IN ('new@example.org', 'nocompany@example.org') ORDER BY Email")
+            #expect(created.map { $0["Company"]?.stringValue } == ["Newco", "[not provided]"])
+
+            let twin = try await fixture.participant("twin@example.org")
+            let state = try #require(twin["salesforce"] as? [String: Any])
+            #expect(state["contactId"] as? String == newer)
+            #expect(state["syncedAt"] is String)
+            let synced = try await app.send(.get, "/api/v1/events/\(fixture.eventId)/participants?synced=true").json()
+            #expect(synced["total"] as? Int == 6)
+
+            // Again, with nothing changed: no write, a single call, nobody doubled.
+            let calls = fixture.running.sandbox.apiCallCount
+            let again = try await fixture.forceSync()
+            #expect(again["unchanged"] as? Int == 7, "\(again)")
+            #expect(fixture.running.sandbox.apiCallCount - calls <= 2)
+            #expect(try fixture.members().count == 6)
+            #expect(org.count("Lead") == leadsBefore + 2)
+        }
+    }
+
+    @Test("with allowUpdate off, existing records stay byte-identical; only membership changes")
+    func allowUpdateOff() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app, settings: #""enabled": false, "allowUpdate": false, "mappings": {"contact": {"size": "Department"}}"#)
+            let id = try fixture.org.create("Contact", ["FirstName": "Old", "LastName": "Name", "Email": "known@example.org", "Title": "CEO"])
+            let before = try #require(fixture.org.record(id))
+            try await fixture.importPeople([ConnectorFixture.person("known@example.org")])
+            try await fixture.connect()
+            let run = try await fixture.forceSync()
+            #expect(run["linked"] as? Int == 1, "\(run)")
+            #expect(fixture.org.record(id) == before)
+            #expect(try fixture.members()[id] == "Registered")
+        }
+    }
+
+    @Test("a dry run plans every person and writes nothing")
+    func dryRun() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app, settings: #""enabled": false"#)
+            try fixture.org.create("Contact", ["LastName": "Known", "Email": "known@example.org"])
+            try await fixture.importPeople([ConnectorFixture.person("known@example.org"), ConnectorFixture.person("new@example.org")])
+            try await fixture.connect()
+            let contacts = fixture.org.count("Contact"), leads = fixture.org.count("Lead"), members = fixture.org.count("CampaignMember")
+            let run = try await fixture.forceSync(dryRun: true)
+            #expect(run["dryRun"] as? Bool == true)
+            #expect(run["created"] as? Int == 1 && run["updated"] as? Int == 1, "\(run)")
+            #expect(fixture.org.count("Contact") == contacts && fixture.org.count("Lead") == leads && fixture.org.count("CampaignMember") == members)
+            let person = try await fixture.participant("new@example.org")
+            #expect((person["salesforce"] as? [String: Any])?["syncedAt"] is NSNull)
+            let history = try await app.send(.get, "/api/v1/events/\(fixture.eventId)/participants/\(person["id"] as! String)/salesforce/history").json()
+            let items = try #require(history["items"] as? [[String: Any]])
+            #expect(items.first?["outcome"] as? String == "planned")
+            #expect(items.first?["operation"] as? String == "create")
+        }
+    }
+
+    @Test("an existing member at Attended is not set back; one at the default status moves forward")
+    func statusesMoveForward() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app, settings: #""enabled": false, "allowUpdate": false"#)
+            let campaign = try #require(try fixture.org.query("SELECT Id FROM Campaign WHERE Name = '\(ConnectorFixture.campaign)'").first?["Id"]?.stringValue)
+            let came = try fixture.org.create("Contact", ["LastName": "Came", "Email": "came@example.org"])
+            let sent = try fixture.org.create("Contact", ["LastName": "Sent", "Email": "sent@example.org"])
+            try fixture.org.create("CampaignMember", ["CampaignId": .string(campaign), "ContactId": .string(came), "Status": "Attended"])
+            try fixture.org.create("CampaignMember", ["CampaignId": .string(campaign), "ContactId": .string(sent), "Status": "Sent"])
+            try await fixture.importPeople([ConnectorFixture.person("came@example.org"), ConnectorFixture.person("sent@example.org")])
+            try await fixture.connect()
+            let run = try await fixture.forceSync()
+            #expect(run["failed"] as? Int == 0, "\(run)")
+            #expect(try fixture.members() == [came: "Attended", sent: "Registered"])
+        }
+    }
+
+    @Test("a check-in reaches the campaign by itself (live sync)")
+    func liveCheckIn() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app)
+            try await fixture.connect()
+            try await fixture.importPeople([ConnectorFixture.person("ada@example.org")])
+            try await fixture.eventually("the live sync of a registration") {
+                try fixture.members().values.contains("Registered")
+            }
+            let person = try await fixture.participant("ada@example.org")
+            let response = try await app.send(.patch, "/api/v1/events/\(fixture.eventId)/participants/\(person["id"] as! String)", json: #"{"hasAttended": true}"#)
+            #expect(response.status == .ok)
+            try await fixture.eventually("the live sync of a check-in") { try fixture.members().values.first == "Attended" }
+            #expect(fixture.org.count("Lead") == 1)
+        }
+    }
+
+    @Test("excluded emails and domains are never sent")
+    func exclusions() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app, settings: #""enabled": false, "exclusions": ["boss@example.org", "@staff.example"]"#)
+            try await fixture.importPeople([ConnectorFixture.person("boss@example.org"), ConnectorFixture.person("a@staff.example"),
+                                            ConnectorFixture.person("guest@example.org")])
+            try await fixture.connect()
+            let run = try await fixture.forceSync()
+            #expect(run["created"] as? Int == 1, "\(run)")
+            #expect(try fixture.org.query("SELECT Email FROM Lead").compactMap { $0["Email"]?.stringValue } == ["guest@example.org"])
+        }
+    }
+
+    @Test("duplicate rules are respected (the match is stored on the person), or saved anyway when asked", arguments: [false, true])
+    func duplicateRules(allowSave: Bool) async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app, settings: #""enabled": false, "duplicateRules": "\#(allowSave ? "allowSave" : "respect")""#)
+            let mine = try fixture.org.create("Contact", ["LastName": "Mine", "Email": "old@example.org"])
+            let other = try fixture.org.create("Contact", ["LastName": "Other", "Email": "new@example.org"])
+            try await fixture.importPeople([ConnectorFixture.person("old@example.org")])
+            try await fixture.connect()
+            #expect(try await fixture.forceSync()["failed"] as? Int == 0)
+            // The person's email changes to one another Contact has; the remembered Contact is updated.
+            fixture.org.setDuplicateRule(object: "Contact", active: true)
+            let person = try await fixture.participant("old@example.org")
+            let patched = try await app.send(.patch, "/api/v1/events/\(fixture.eventId)/participants/\(person["id"] as! String)", json: #"{"email": "new@example.org"}"#)
+            #expect(patched.status == .ok)
+            let run = try await fixture.forceSync()
+            let state = try #require(try await fixture.participant("new@example.org")["salesforce"] as? [String: Any])
+            if allowSave {
+                #expect(run["failed"] as? Int == 0, "\(run)")
+                #expect(fixture.org.record(mine)?["Email"]?.stringValue == "new@example.org")
+            } else {
+                #expect(run["failed"] as? Int == 1, "\(run)")
+                let error = try #require(state["error"] as? String)
+                #expect(error.contains("DUPLICATES_DETECTED") && error.contains(other), "\(error)")
+                #expect(fixture.org.record(mine)?["Email"]?.stringValue == "old@example.org")
+            }
+        }
+    }
+}

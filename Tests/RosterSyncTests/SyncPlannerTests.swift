@@ -1,0 +1,138 @@
+import Foundation
+import RosterConnector
+import RosterCore
+import RosterSync
+import SalesforceClient
+import Testing
+
+@Suite("Sync planner: decisions without I/O")
+struct SyncPlannerTests {
+    static let event = Event(id: "e", name: "Summit", fields: [
+        FieldDefinition(code: "size", label: "Size", type: .selectList, options: ["S", "M", "L"]),
+        FieldDefinition(code: "bio", label: "Bio", type: .text),
+        FieldDefinition(code: "day", label: "Day", type: .date),
+    ], createdAt: Date(timeIntervalSince1970: 0))
+
+    static let describes: [MappingTarget: SObjectDescribe] = [
+        .contact: SObjectDescribe(name: "Contact", label: "Contact", createable: true, updateable: true, fields: [
+            FieldDescribe(name: "Size__c", type: "picklist", length: 255, picklistValues: ["S", "M", "L"], restrictedPicklist: true),
+            FieldDescribe(name: "Bio__c", type: "string", length: 10),
+            FieldDescribe(name: "Day__c", type: "datetime"),
+        ]),
+        .lead: SObjectDescribe(name: "Lead", label: "Lead", createable: true, updateable: true, fields: [FieldDescribe(name: "Size__c", type: "string", length: 255)]),
+        .campaignMember: SObjectDescribe(name: "CampaignMember", label: "Campaign Member", createable: true, updateable: true, fields: [FieldDescribe(name: "Day__c", type: "date")]),
+    ]
+
+    func planner(_ change: (inout ConnectorSettings) -> Void = { _ in }) -> SyncPlanner {
+        var settings = ConnectorSettings(enabled: true, campaignName: "Summit", registeredStatus: "Registered", attendedStatus: "Attended",
+                                         allowLeadCreation: true, allowUpdate: true)
+        settings.mappings.contact = FieldMapping([MappingEntry(participantField: "size", salesforceField: "Size__c"),
+                                                  MappingEntry(participantField: "bio", salesforceField: "Bio__c")])
+        settings.mappings.lead = FieldMapping([MappingEntry(participantField: "size", salesforceField: "Size__c")])
+        settings.mappings.campaignMember = FieldMapping([MappingEntry(participantField: "day", salesforceField: "Day__c")])
+        change(&settings)
+        return SyncPlanner(settings: settings, event: Self.event, describes: Self.describes)
+    }
+
+    func person(_ email: String = "ada@example.org", company: String = "", attended: Bool = false, registered: Bool = true,
+                fields: [String: FieldValue] = ["size": .text("M")], salesforce: SalesforceState = .init()) -> Participant {
+        Participant(id: "p-\(email)", eventId: "e", email: email, firstName: "Ada", lastName: "Lovelace", company: company,
+                    isRegistered: registered, hasAttended: attended, fields: fields, createdAt: .init(timeIntervalSince1970: 0),
+                    updatedAt: .init(timeIntervalSince1970: 0), salesforce: salesforce)
+    }
+
+    @Test("a date goes to a Date/Time field as midnight UTC")
+    func dateTime() {
+        let plan = planner { $0.allowLeadCreation = false; $0.mappings.contact.entries.append(MappingEntry(participantField: "day", salesforceField: "Day__c")) }
+            .plan(person(fields: ["day": .date("2026-12-08")]), in: OrgSnapshot())
+        if case .create(_, let fields) = plan.person { #expect(fields["Day__c"] == "2026-12-08T00:00:00.000Z") } else { Issue.record("\(plan.person)") }
+    }
+
+    @Test("a new person becomes a Lead with the placeholder company, and a registered member")
+    func createLead() {
+        let plan = planner().plan(person(), in: OrgSnapshot())
+        #expect(plan.person == .create(.lead, ["FirstName": "Ada", "LastName": "Lovelace", "Email": "ada@example.org",
+                                               "Company": .string(ConnectorSettings.leadCompanyPlaceholder), "Size__c": "M"]))
+        #expect(plan.member == .create(status: "Registered", [:]))
+    }
+
+    @Test("without lead creation a new person becomes a Contact; attended wins over registered")
+    func createContact() {
+        let plan = planner { $0.allowLeadCreation = false }.plan(person(attended: true, fields: ["size": .text("S"), "day": .date("2026-12-08")]), in: OrgSnapshot())
+        #expect(plan.person == .create(.contact, ["FirstName": "Ada", "LastName": "Lovelace", "Email": "ada@example.org",
+                                                  "Size__c": "S"]))
+        #expect(plan.member == .create(status: "Attended", ["Day__c": "2026-12-08"]))
+    }
+
+    @Test("Contacts come before Leads; several Contacts: the newest, with a warning")
+    func matching() {
+        let snapshot = OrgSnapshot(records: [
+            PersonRecord(kind: .lead, id: "00Q1", email: "ADA@example.org"),
+            PersonRecord(kind: .contact, id: "0031", email: "ada@example.org", lastModified: "2026-01-01T00:00:00.000+0000"),
+            PersonRecord(kind: .contact, id: "0032", email: "Ada@Example.org", lastModified: "2026-06-01T00:00:00.000+0000"),
+        ])
+        let plan = planner { $0.allowUpdate = false }.plan(person(), in: snapshot)
+        #expect(plan.person == .link(.contact, id: "0032"))
+        #expect(plan.warning?.contains("2 Contacts") == true)
+    }
+
+    @Test("a converted Lead leads to its Contact; a remembered Id wins over the email")
+    func convertedAndRemembered() {
+        let converted = OrgSnapshot(records: [
+            PersonRecord(kind: .lead, id: "00Q1", email: "ada@example.org", isConverted: true, convertedContactId: "0039"),
+            PersonRecord(kind: .contact, id: "0039", email: "ada@work.example"),
+        ])
+        #expect(planner { $0.allowUpdate = false }.plan(person(), in: converted).person == .link(.contact, id: "0039"))
+        let remembered = OrgSnapshot(records: [PersonRecord(kind: .contact, id: "0035", email: "old@example.org"),
+                                               PersonRecord(kind: .contact, id: "0036", email: "ada@example.org")])
+        let plan = planner { $0.allowUpdate = false }.plan(person(salesforce: .init(contactId: "0035")), in: remembered)
+        #expect(plan.person == .link(.contact, id: "0035"))
+    }
+
+    @Test("updates send only what differs, and honour never and ifEmpty")
+    func changedFieldsOnly() {
+        let current: SalesforceRecord = ["FirstName": "Ada", "LastName": "Lovelace", "Email": "ADA@example.org", "Title": .null,
+                                         "Size__c": "S", "Bio__c": "Old bio"]
+        let snapshot = OrgSnapshot(records: [PersonRecord(kind: .contact, id: "0031", email: "ada@example.org", fields: current)])
+        let plan = planner {
+            $0.mappings.contact = FieldMapping([MappingEntry(participantField: "size", salesforceField: "Size__c", overwrite: .ifEmpty),
+                                                MappingEntry(participantField: "bio", salesforceField: "Bio__c", overwrite: .never)])
+        }.plan(person(fields: ["size": .text("M"), "bio": .text("New")]), in: snapshot)
+        #expect(plan.person == .link(.contact, id: "0031"))
+        let renamed = planner().plan(Participant(id: "p", eventId: "e", email: "ada@example.org", firstName: "Augusta", lastName: "Lovelace",
+                                                 fields: ["size": .text("S"), "bio": .text("Old bio")], createdAt: .now, updatedAt: .now), in: snapshot)
+        #expect(renamed.person == .update(.contact, id: "0031", ["FirstName": "Augusta"]))
+    }
+
+    @Test("statuses only move forward; a person neither registered nor attended is not added")
+    func statuses() {
+        let attendedMember = OrgSnapshot(records: [PersonRecord(kind: .contact, id: "0031", email: "ada@example.org")],
+                                         members: [MemberRecord(id: "00v1", personId: "0031", status: "Attended", fields: ["Day__c": .null])])
+        #expect(planner { $0.allowUpdate = false }.plan(person(fields: [:]), in: attendedMember).member == .keep(id: "00v1"))
+        let sentMember = OrgSnapshot(records: [PersonRecord(kind: .contact, id: "0031", email: "ada@example.org")],
+                                     members: [MemberRecord(id: "00v1", personId: "0031", status: "Sent", fields: ["Day__c": .null])])
+        #expect(planner { $0.allowUpdate = false }.plan(person(attended: true, fields: [:]), in: sentMember).member == .update(id: "00v1", ["Status": "Attended"]))
+        let nobody = planner().plan(person(registered: false), in: OrgSnapshot())
+        #expect(nobody.member == .none)
+        if case .skip = nobody.person {} else { Issue.record("an unregistered stranger was planned: \(nobody.person)") }
+    }
+
+    @Test("excluded emails are never synced")
+    func exclusions() {
+        let plan = planner { $0.exclusions = ["@corp.example"] }.plan(person("staff@CORP.example"), in: OrgSnapshot())
+        #expect(plan.person == .skip("excluded by the connector's exclusion list"))
+        #expect(plan.member == .none)
+    }
+
+    @Test("too-long text is a per-person error, or cut when asked; values outside a restricted picklist are refused")
+    func values() {
+        let long = person(fields: ["size": .text("M"), "bio": .text("far longer than ten")])
+        let refused = planner { $0.allowLeadCreation = false }.plan(long, in: OrgSnapshot())
+        #expect(refused.error?.contains("Bio__c has 19 characters but Salesforce holds 10") == true)
+        #expect(refused.member == .none)
+        let cut = planner { $0.allowLeadCreation = false; $0.longText = .truncate }.plan(long, in: OrgSnapshot())
+        if case .create(_, let fields) = cut.person { #expect(fields["Bio__c"] == "far longer") } else { Issue.record("\(cut.person)") }
+        let bad = planner { $0.allowLeadCreation = false }.plan(person(fields: ["size": .text("XXL")]), in: OrgSnapshot())
+        #expect(bad.error?.contains("XXL") == true)
+    }
+}
