@@ -123,8 +123,22 @@ extension SyncBatch {
         return nil
     }
 
-    /// Sends writes in collections of 200, five collections to a Composite call.
+    /// Sends writes in collections of 200, five collections to a Composite call; records that
+    /// failed for a transient reason (`UNABLE_TO_LOCK_ROW`: nothing was written) are sent again.
     func send(_ writes: [Write]) async throws -> [(Write, RecordResult)] {
+        var results = try await sendOnce(writes)
+        for _ in 0..<3 {
+            let retry = results.indices.filter { index in
+                !results[index].1.success && results[index].1.errors.contains { RetryPolicy.retryableCodes.contains($0.errorCode) }
+            }
+            guard !retry.isEmpty else { break }
+            let again = try await sendOnce(retry.map { results[$0].0 })
+            for (position, index) in retry.enumerated() { results[index] = again[position] }
+        }
+        return results
+    }
+
+    private func sendOnce(_ writes: [Write]) async throws -> [(Write, RecordResult)] {
         guard !writes.isEmpty else { return [] }
         var groups: [[Write]] = []
         for operation in [CompositeSubrequest.CollectionOperation.create, .update] {
@@ -155,7 +169,9 @@ extension SyncBatch {
                 results += zip(group, records).map { ($0, $1) }
             }
         }
-        return results
+        // Back in the order given (creates and updates were grouped apart).
+        let byIndex = Dictionary(results.map { ($0.0.index, $0.1) }, uniquingKeysWith: { first, _ in first })
+        return writes.compactMap { write in byIndex[write.index].map { (write, $0) } }
     }
 
     static func object(_ kind: PersonRecord.Kind) -> String { kind == .contact ? "Contact" : "Lead" }

@@ -1,5 +1,6 @@
 import Foundation
 import HummingbirdTesting
+import RosterStore
 import SalesforceSandbox
 import Testing
 
@@ -170,6 +171,76 @@ struct SyncTests {
                 #expect(error.contains("DUPLICATES_DETECTED") && error.contains(other), "\(error)")
                 #expect(fixture.org.record(mine)?["Email"]?.stringValue == "old@example.org")
             }
+        }
+    }
+}
+
+@Suite("Sync under faults, budget and crashes")
+struct SyncFaultTests {
+    @Test("10% injected faults end in the exact final state: nobody missing, nobody doubled")
+    func faults() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app, settings: #""enabled": false"#)
+            for index in 0..<40 { try fixture.org.create("Contact", ["LastName": .string("C\(index)"), "Email": .string("known\(index)@example.org")]) }
+            let people = (0..<40).map { ConnectorFixture.person("known\($0)@example.org", attended: $0 % 2 == 0) }
+                + (0..<160).map { ConnectorFixture.person("new\($0)@example.org", attended: $0 % 3 == 0) }
+            try await fixture.importPeople(people)
+            try await fixture.connect()
+            fixture.running.sandbox.setFaults(rate: 0.1, kinds: [.serverUnavailable, .internalServerError, .dropBeforeCommit, .dropAfterCommit, .unableToLockRow])
+            var run = try await fixture.forceSync()
+            // A run that gave up on some people is simply run again, as a user would.
+            for _ in 0..<3 where run["failed"] as? Int != 0 || run["state"] as? String != "succeeded" { run = try await fixture.forceSync() }
+            fixture.running.sandbox.setFaults(rate: 0, kinds: [])
+            #expect(run["state"] as? String == "succeeded", "\(run)")
+            #expect(fixture.org.count("Contact") == 40)
+            #expect(fixture.org.count("Lead") == 160)
+            let emails = try fixture.org.query("SELECT Email FROM Lead").compactMap { $0["Email"]?.stringValue }
+            #expect(Set(emails).count == 160)
+            let members = try fixture.members()
+            #expect(members.count == 200)
+            #expect(members.values.filter { $0 == "Attended" }.count == 20 + 54)
+        }
+    }
+
+    @Test("a crash between the Salesforce write and the local commit is followed by a re-run without duplicates")
+    func crashBeforeLocalCommit() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app, settings: #""enabled": false"#)
+            try await fixture.importPeople((0..<30).map { ConnectorFixture.person("p\($0)@example.org") })
+            try await fixture.connect()
+            #expect(try await fixture.forceSync()["created"] as? Int == 30)
+            // What a crash before the local commit leaves: Salesforce has everything, Roster nothing.
+            let database = try RosterDatabase(url: .sqlite(path: app.databasePath), logger: .init(label: "test"))
+            try await database.sql.raw("UPDATE participants SET sf_synced_at = NULL, sf_contact_id = NULL, sf_lead_id = NULL, sf_campaign_member_id = NULL").run()
+            try await database.shutdown()
+            let run = try await fixture.forceSync()
+            #expect(run["failed"] as? Int == 0 && run["created"] as? Int == 0, "\(run)")
+            #expect(fixture.org.count("Lead") == 30)
+            #expect(try fixture.members().count == 30)
+            let synced = try await app.send(.get, "/api/v1/events/\(fixture.eventId)/participants?synced=true").json()
+            #expect(synced["total"] as? Int == 30)
+            #expect(((try await fixture.participant("p7@example.org"))["salesforce"] as? [String: Any])?["campaignMemberId"] is String)
+        }
+    }
+
+    @Test("the API budget pauses a run with the reason; it resumes on request once usage allows")
+    func budget() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app, settings: #""enabled": false, "apiBudgetShare": 0.5"#)
+            try await fixture.importPeople((0..<10).map { ConnectorFixture.person("p\($0)@example.org") })
+            try await fixture.connect()
+            fixture.running.sandbox.setAPIUsage(7_600, max: 15_000)
+            _ = try await fixture.check() // the client learns the usage
+            let paused = try await fixture.forceSync()
+            #expect(paused["state"] as? String == "paused", "\(paused)")
+            #expect((paused["pausedReason"] as? String)?.contains("budget") == true)
+            #expect(fixture.org.count("Lead") == 0)
+            fixture.running.sandbox.setAPIUsage(100)
+            _ = try await fixture.check()
+            let resumed = try await fixture.forceSync()
+            #expect(resumed["state"] as? String == "succeeded", "\(resumed)")
+            #expect(resumed["id"] as? String == paused["id"] as? String)
+            #expect(fixture.org.count("Lead") == 10)
         }
     }
 }
