@@ -152,6 +152,7 @@ let package = Package(
             dependencies: [
                 "RosterServer",
                 "RosterStore",
+                "RosterSync",
                 "SalesforceSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -16,7 +16,7 @@ struct Roster: AsyncParsableCommand {
 
             Exit codes: 0 success, 1 a problem to fix (the message says which), 2 bad usage.
             """,
-        subcommands: [Demo.self, Serve.self, Migrate.self, Token.self, User.self, SandboxCommand.self]
+        subcommands: [Demo.self, Serve.self, Migrate.self, Token.self, User.self, SyncCommand.self, SandboxCommand.self]
     )
 }
 

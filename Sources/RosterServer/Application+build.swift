@@ -22,49 +22,81 @@ public func buildApplication(
     ids: any IDGenerator = UUIDv7Generator(),
     now: @escaping @Sendable () -> Date = Date.init
 ) async throws -> some ApplicationProtocol {
-    var logger = Logger(label: "roster")
-    logger.logLevel = configuration.logLevel
-    _ = Observability.registry
-
-    let (key, keySetting) = try configuration.loadSecretKey()
-    let secrets = try SecretBox(key: key)
-    let database = try RosterDatabase(url: configuration.database, logger: logger)
-    do {
-        try await Migrator(database: database, logger: logger).migrate()
-        try await SecretKeys.verify(secrets, on: database, setting: keySetting)
-    } catch let error as StoreError {
-        try? await database.shutdown()
-        if case .configuration(let message) = error { throw ConfigurationError(message) }
-        throw error
-    } catch {
-        try? await database.shutdown()
-        throw error
-    }
-
-    let http = SalesforceHTTPClient()
-    let participants = ParticipantRepository(database: database, ids: ids, now: now)
-    let writer = ParticipantWriter(database: database, participants: participants, logger: logger)
-    let connectors = ConnectorService(
-        connectors: ConnectorRepository(database: database, secrets: secrets, now: now),
-        states: OAuthStateRepository(database: database, secrets: secrets, now: now),
-        participants: participants, transport: http, retry: configuration.salesforceRetry,
-        logger: Logger(label: "roster.salesforce", level: configuration.logLevel)
-    )
-    try await connectors.publishHealth()
-    let syncRuns = SyncRepository(database: database, now: now)
-    let engine = SyncEngine(connectors: connectors, repository: syncRuns, participants: participants, events: EventRepository(database: database),
-                            ids: ids, now: now, logger: Logger(label: "roster.sync", level: configuration.logLevel))
-    let sync = SyncService(engine: engine, repository: syncRuns, logger: Logger(label: "roster.sync", level: configuration.logLevel))
-    let router = try buildRouter(configuration: configuration, database: database, writer: writer, connectors: connectors,
-                                 sync: sync, syncRuns: syncRuns, ids: ids, now: now, logger: logger)
+    let services = try await AppServices.open(configuration: configuration, ids: ids, now: now)
+    let logger = services.logger
+    let router = try buildRouter(configuration: configuration, database: services.database, writer: services.writer,
+                                 connectors: services.connectors, sync: services.sync, syncRuns: services.syncRuns,
+                                 ids: ids, now: now, logger: logger)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "roster"),
         // Started in this order, stopped in reverse after the HTTP server: the sync workers
         // stop first, queued writes are committed, then the database closes.
-        services: [database, http, writer, sync],
+        services: [services.database, services.http, services.writer, services.sync],
         logger: logger
     )
+}
+
+/// Everything the application is made of, wired once: what `serve` runs as services and what
+/// the shell commands (`roster sync`) use directly.
+public struct AppServices: Sendable {
+    public let logger: Logger
+    public let database: RosterDatabase
+    public let http: SalesforceHTTPClient
+    public let writer: ParticipantWriter
+    public let events: EventRepository
+    public let connectors: ConnectorService
+    public let syncRuns: SyncRepository
+    public let engine: SyncEngine
+    public let sync: SyncService
+
+    /// Opens the database (migrated, its secret key checked) and builds the rest on it.
+    public static func open(configuration: AppConfiguration, ids: any IDGenerator = UUIDv7Generator(),
+                            now: @escaping @Sendable () -> Date = Date.init) async throws -> AppServices {
+        let logger = Logger(label: "roster", level: configuration.logLevel)
+        _ = Observability.registry
+        let (key, keySetting) = try configuration.loadSecretKey()
+        let secrets = try SecretBox(key: key)
+        let database = try RosterDatabase(url: configuration.database, logger: logger)
+        do {
+            try await Migrator(database: database, logger: logger).migrate()
+            try await SecretKeys.verify(secrets, on: database, setting: keySetting)
+        } catch let error as StoreError {
+            try? await database.shutdown()
+            if case .configuration(let message) = error { throw ConfigurationError(message) }
+            throw error
+        } catch {
+            try? await database.shutdown()
+            throw error
+        }
+
+        let http = SalesforceHTTPClient()
+        let participants = ParticipantRepository(database: database, ids: ids, now: now)
+        let events = EventRepository(database: database)
+        let connectors = ConnectorService(
+            connectors: ConnectorRepository(database: database, secrets: secrets, now: now),
+            states: OAuthStateRepository(database: database, secrets: secrets, now: now),
+            participants: participants, transport: http, retry: configuration.salesforceRetry,
+            logger: Logger(label: "roster.salesforce", level: configuration.logLevel)
+        )
+        try await connectors.publishHealth()
+        let syncRuns = SyncRepository(database: database, now: now)
+        let syncLogger = Logger(label: "roster.sync", level: configuration.logLevel)
+        let engine = SyncEngine(connectors: connectors, repository: syncRuns, participants: participants, events: events,
+                                ids: ids, now: now, logger: syncLogger)
+        return AppServices(
+            logger: logger, database: database, http: http,
+            writer: ParticipantWriter(database: database, participants: participants, logger: logger),
+            events: events, connectors: connectors, syncRuns: syncRuns, engine: engine,
+            sync: SyncService(engine: engine, repository: syncRuns, logger: syncLogger)
+        )
+    }
+
+    /// Closes what ``open(configuration:ids:now:)`` opened, for commands that ran no service group.
+    public func close() async {
+        try? await http.shutdown()
+        try? await database.shutdown()
+    }
 }
 
 extension Logger {
