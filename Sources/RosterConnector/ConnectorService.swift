@@ -150,6 +150,11 @@ public final class ConnectorService: Sendable {
         return pending.eventId
     }
 
+    /// Remembers the campaign's Id found for the settings' name, so later syncs need not look it up.
+    public func rememberCampaign(eventId: String, campaignId: String, forName name: String) async throws {
+        try await connectors.setCampaignId(eventId: eventId, campaignId: campaignId, forName: name)
+    }
+
     /// Uses up a state whose login was declined or failed at Salesforce.
     public func abandonWebServerLogin(state: String) async throws {
         _ = try await states.consume(state: state)

@@ -56,8 +56,13 @@ public struct SalesforceState: Sendable, Hashable, Codable {
     public var campaignMemberId: String?
     /// The last sync error for this person, in words; nil once a sync succeeds.
     public var error: String?
+    /// A fingerprint of the data last sent, so a change that leaves it alone (a check-in) can
+    /// take the short path. Internal to the sync; never shown.
+    public var dataHash: String?
 
-    public init(syncedAt: Date? = nil, contactId: String? = nil, leadId: String? = nil, campaignMemberId: String? = nil, error: String? = nil) {
+    public init(syncedAt: Date? = nil, contactId: String? = nil, leadId: String? = nil, campaignMemberId: String? = nil, error: String? = nil,
+                dataHash: String? = nil) {
+        self.dataHash = dataHash
         self.syncedAt = syncedAt
         self.contactId = contactId
         self.leadId = leadId

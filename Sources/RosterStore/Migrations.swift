@@ -108,6 +108,7 @@ public enum Migrations {
     /// campaign.
     static let salesforceSync = Migration(id: "0003_salesforce_sync") { db, _ in
         try await db.alter(table: "participants").column("sf_warning", type: .text).run()
+        try await db.alter(table: "participants").column("sf_hash", type: .text).run()
 
         try await db.create(table: "salesforce_sync_runs")
             .column("id", type: .text, .primaryKey(autoIncrement: false))

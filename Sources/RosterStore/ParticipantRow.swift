@@ -7,7 +7,7 @@ enum ParticipantRow {
     static let columns = [
         "id", "event_id", "email", "email_key", "first_name", "last_name", "company", "job_title",
         "is_registered", "has_attended", "allow_networking", "fields_json", "version", "created_at", "updated_at",
-        "sf_synced_at", "sf_contact_id", "sf_lead_id", "sf_campaign_member_id", "sf_error",
+        "sf_synced_at", "sf_contact_id", "sf_lead_id", "sf_campaign_member_id", "sf_error", "sf_hash",
     ]
 
     /// The values of ``columns`` for a participant, in order.
@@ -20,6 +20,7 @@ enum ParticipantRow {
             SQLBind(StoreTime.millis(p.createdAt)), SQLBind(StoreTime.millis(p.updatedAt)),
             SQLBind(p.salesforce.syncedAt.map(StoreTime.millis)), SQLBind(p.salesforce.contactId),
             SQLBind(p.salesforce.leadId), SQLBind(p.salesforce.campaignMemberId), SQLBind(p.salesforce.error),
+            SQLBind(p.salesforce.dataHash),
         ]
     }
 
@@ -43,7 +44,8 @@ enum ParticipantRow {
                 contactId: try row.decode(column: "sf_contact_id", as: String?.self),
                 leadId: try row.decode(column: "sf_lead_id", as: String?.self),
                 campaignMemberId: try row.decode(column: "sf_campaign_member_id", as: String?.self),
-                error: try row.decode(column: "sf_error", as: String?.self)
+                error: try row.decode(column: "sf_error", as: String?.self),
+                dataHash: try row.decode(column: "sf_hash", as: String?.self)
             )
         )
         return (participant, try row.decode(column: "version", as: Int64.self))

@@ -84,10 +84,13 @@ public struct ParticipantSyncResult: Sendable, Hashable {
     public var campaignMemberId: String?
     public var error: String?
     public var warning: String?
+    /// The fingerprint of what was sent, kept on success.
+    public var dataHash: String?
     public var history: [SyncHistoryEntry]
 
     public init(participantId: String, syncedAt: Date?, contactId: String?, leadId: String?, campaignMemberId: String?,
-                error: String?, warning: String?, history: [SyncHistoryEntry]) {
+                error: String?, warning: String?, dataHash: String? = nil, history: [SyncHistoryEntry]) {
+        self.dataHash = dataHash
         self.participantId = participantId
         self.syncedAt = syncedAt
         self.contactId = contactId
@@ -180,7 +183,7 @@ public struct SyncRepository: Sendable {
         try await database.transaction { db in
             for result in results {
                 let update = db.update("participants").set("sf_error", to: result.error).set("sf_warning", to: result.warning)
-                if let syncedAt = result.syncedAt { update.set("sf_synced_at", to: StoreTime.millis(syncedAt)) }
+                if let syncedAt = result.syncedAt { update.set("sf_synced_at", to: StoreTime.millis(syncedAt)).set("sf_hash", to: result.dataHash) }
                 if let id = result.contactId { update.set("sf_contact_id", to: id) }
                 if let id = result.leadId { update.set("sf_lead_id", to: id) }
                 if let id = result.campaignMemberId { update.set("sf_campaign_member_id", to: id) }

@@ -12,8 +12,11 @@ extension SyncBatch {
         var record: RecordWrite
     }
 
-    /// Writes people, then members, then reconciles members Salesforce already had.
+    /// Writes people, then members, then reconciles members Salesforce already had. A small
+    /// batch (a live change) goes in one Composite call of single-record writes, each member
+    /// create referring to its person's create (`@{p0.id}`).
     func execute(_ participants: [Participant], _ plans: [PersonPlan], snapshot: OrgSnapshot) async throws -> ([ParticipantSyncResult], BatchTally) {
+        if let chained = try await executeChained(participants, plans) { return chained }
         var outcomes = plans.map { Outcome(plan: $0) }
 
         // People: creates and updates.
@@ -84,6 +87,74 @@ extension SyncBatch {
         let results = outcomes.enumerated().map { index, outcome -> ParticipantSyncResult in
             outcome.result(participant: participants[index], at: time, tally: &tally)
         }
+        return (results, tally)
+    }
+
+    /// Everything in one Composite call when it fits in 25 single-record subrequests; `nil`
+    /// when it does not (then collections are cheaper).
+    func executeChained(_ participants: [Participant], _ plans: [PersonPlan]) async throws -> ([ParticipantSyncResult], BatchTally)? {
+        var subrequests: [CompositeSubrequest] = []
+        var owners: [(index: Int, isMember: Bool, operation: String)] = []
+        let base = "/services/data/v\(version)/sobjects"
+        let headers = settings.duplicateRules == .allowSave ? ["Sforce-Duplicate-Rule-Header": "allowSave=true"] : [:]
+        for (index, plan) in plans.enumerated() where plan.error == nil {
+            var personRef: String?
+            switch plan.person {
+            case .create(let kind, let fields):
+                personRef = "@{p\(index).id}"
+                subrequests.append(CompositeSubrequest(method: "POST", url: "\(base)/\(Self.object(kind))", referenceId: "p\(index)", body: .object(fields), httpHeaders: headers))
+                owners.append((index, false, "create"))
+            case .update(let kind, let id, let fields):
+                subrequests.append(CompositeSubrequest(method: "PATCH", url: "\(base)/\(Self.object(kind))/\(id)", referenceId: "p\(index)", body: .object(fields), httpHeaders: headers))
+                owners.append((index, false, "update"))
+            case .link, .skip: break
+            }
+            switch plan.member {
+            case .create(let status, let fields):
+                guard let kind = plan.person.kind, let person = personRef ?? plan.person.recordId else { continue }
+                var record = fields
+                record["CampaignId"] = .string(campaignId)
+                record[kind == .contact ? "ContactId" : "LeadId"] = .string(person)
+                record["Status"] = .string(status)
+                subrequests.append(CompositeSubrequest(method: "POST", url: "\(base)/CampaignMember", referenceId: "m\(index)", body: .object(record)))
+                owners.append((index, true, "member_create"))
+            case .update(let id, let fields):
+                subrequests.append(CompositeSubrequest(method: "PATCH", url: "\(base)/CampaignMember/\(id)", referenceId: "m\(index)", body: .object(fields)))
+                owners.append((index, true, "member_update"))
+            case .keep, .none: break
+            }
+        }
+        // A member create that may meet an existing member needs the collection path's reconciliation.
+        let risky = plans.contains { plan in if case .create = plan.member, plan.person.recordId != nil { true } else { false } }
+        guard subrequests.count <= SalesforceClient.compositeLimit, !risky else { return nil }
+        var outcomes = plans.map { Outcome(plan: $0) }
+        for (index, plan) in plans.enumerated() {
+            if case .link(let kind, let id) = plan.person { outcomes[index].personId = (kind, id) }
+            if case .keep(let id) = plan.member { outcomes[index].memberId = id }
+            if case .update(let id, _) = plan.member { outcomes[index].memberId = id }
+        }
+        if !subrequests.isEmpty {
+            try await checkBudget()
+            let responses = try await client.composite(subrequests, allOrNone: false)
+            calls.add()
+            for (owner, response) in zip(owners, responses) {
+                let plan = plans[owner.index]
+                let ok = (200..<300).contains(response.httpStatusCode)
+                let id = response.body["id"]?.stringValue
+                let object = owner.isMember ? "CampaignMember" : (plan.person.kind.map(Self.object) ?? "")
+                let message = ok ? nil : Self.describe(response.errors)
+                if owner.isMember {
+                    if ok { outcomes[owner.index].memberId = id ?? outcomes[owner.index].memberId; outcomes[owner.index].memberWritten = true }
+                } else if ok, let kind = plan.person.kind, let personId = id ?? plan.person.recordId {
+                    outcomes[owner.index].personId = (kind, personId)
+                }
+                if let message { outcomes[owner.index].fail(message) }
+                outcomes[owner.index].history.append(entry(owner.operation, object, ok ? (id ?? (owner.isMember ? outcomes[owner.index].memberId : plan.person.recordId)) : nil, message))
+            }
+        }
+        let time = now()
+        var tally = BatchTally()
+        let results = outcomes.enumerated().map { index, outcome in outcome.result(participant: participants[index], at: time, tally: &tally) }
         return (results, tally)
     }
 

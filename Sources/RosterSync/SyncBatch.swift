@@ -17,6 +17,15 @@ public struct BudgetExhausted: Error, Sendable, CustomStringConvertible {
 
 /// What one batch did, for a run's counters.
 public struct BatchTally: Sendable, Hashable {
+    mutating func add(_ other: BatchTally) {
+        created += other.created
+        updated += other.updated
+        linked += other.linked
+        unchanged += other.unchanged
+        failed += other.failed
+        errors += other.errors
+    }
+
     public var created = 0
     public var updated = 0
     public var linked = 0
@@ -43,7 +52,55 @@ struct SyncBatch: Sendable {
 
     /// Plans and, unless `dryRun`, writes; answers each participant's result. A write whose
     /// answer was lost sends the batch back to matching (never blindly repeated).
-    func sync(_ participants: [Participant], dryRun: Bool) async throws -> ([ParticipantSyncResult], BatchTally) {
+    ///
+    /// - Parameter quick: let check-ins of people synced before take the one-call path (live
+    ///   sync); a forced sync matches everyone again instead, which also finds drift.
+    func sync(_ participants: [Participant], dryRun: Bool, quick: Bool = false) async throws -> ([ParticipantSyncResult], BatchTally) {
+        guard !dryRun, quick else { return try await syncFully(participants, dryRun: dryRun) }
+        let (quick, results, tally) = try await checkIns(participants)
+        let rest = participants.filter { !quick.contains($0.id) }
+        guard !rest.isEmpty else { return (results, tally) }
+        var (more, moreTally) = try await syncFully(rest, dryRun: false)
+        more += results
+        moreTally.add(tally)
+        return (more, moreTally)
+    }
+
+    /// Check-ins of people synced before whose data is as last sent: their known member goes to
+    /// the attended status in one call for up to 25 people, without matching again (attended is
+    /// the last status, so this never moves one back). Those it can't do take the full path.
+    func checkIns(_ participants: [Participant]) async throws -> (Set<String>, [ParticipantSyncResult], BatchTally) {
+        let candidates = participants.filter { person in
+            guard person.hasAttended, person.salesforce.error == nil, let member = person.salesforce.campaignMemberId, !member.isEmpty,
+                  let hash = person.salesforce.dataHash, !settings.isExcluded(email: person.email) else { return false }
+            let kind: PersonRecord.Kind = person.salesforce.contactId != nil ? .contact : .lead
+            return planner.fingerprint(person, kind: kind) == hash
+        }.prefix(SalesforceClient.compositeLimit)
+        guard !candidates.isEmpty else { return ([], [], BatchTally()) }
+        let subrequests = candidates.enumerated().map { index, person in
+            CompositeSubrequest(method: "PATCH", url: "/services/data/v\(version)/sobjects/CampaignMember/\(person.salesforce.campaignMemberId!)",
+                                referenceId: "m\(index)", body: .object(["Status": .string(settings.attendedStatus)]))
+        }
+        try await checkBudget()
+        let responses = try await client.composite(subrequests, allOrNone: false)
+        calls.add()
+        var done: Set<String> = []
+        var results: [ParticipantSyncResult] = []
+        var tally = BatchTally()
+        let time = now()
+        for (person, response) in zip(candidates, responses) where (200..<300).contains(response.httpStatusCode) {
+            done.insert(person.id)
+            tally.linked += 1
+            results.append(ParticipantSyncResult(
+                participantId: person.id, syncedAt: time, contactId: person.salesforce.contactId, leadId: person.salesforce.leadId,
+                campaignMemberId: person.salesforce.campaignMemberId, error: nil, warning: nil, dataHash: person.salesforce.dataHash,
+                history: [SyncHistoryEntry(at: time, runId: runId, operation: "member_update", object: "CampaignMember",
+                                           recordId: person.salesforce.campaignMemberId, outcome: "succeeded", error: nil)]))
+        }
+        return (done, results, tally)
+    }
+
+    func syncFully(_ participants: [Participant], dryRun: Bool) async throws -> ([ParticipantSyncResult], BatchTally) {
         var attempt = 0
         while true {
             attempt += 1
@@ -51,10 +108,23 @@ struct SyncBatch: Sendable {
                 let snapshot = try await match(participants)
                 let plans = participants.map { planner.plan($0, in: snapshot) }
                 if dryRun { return planned(participants, plans) }
-                return try await execute(participants, plans, snapshot: snapshot)
+                let (results, tally) = try await execute(participants, plans, snapshot: snapshot)
+                return (fingerprinted(results, participants), tally)
             } catch SalesforceFailure.outcomeUnknown(let what) where attempt < 3 {
                 logger.warning("a Salesforce write's answer was lost; matching again before going on", metadata: ["what": "\(what)"])
             }
+        }
+    }
+
+    /// Keeps, for each person synced, the fingerprint of what was sent.
+    func fingerprinted(_ results: [ParticipantSyncResult], _ participants: [Participant]) -> [ParticipantSyncResult] {
+        let byId = Dictionary(participants.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return results.map { result in
+            var result = result
+            if result.syncedAt != nil, let person = byId[result.participantId] {
+                result.dataHash = planner.fingerprint(person, kind: result.contactId != nil ? .contact : .lead)
+            }
+            return result
         }
     }
 

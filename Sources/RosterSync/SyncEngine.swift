@@ -153,7 +153,7 @@ public final class SyncEngine: Sendable {
         }
         let batch = try await prepare(event: event, runId: nil)
         let people = try await repository.participants(eventId: eventId, ids: pending.participantIds)
-        let (results, _) = try await batch.sync(people, dryRun: false)
+        let (results, _) = try await batch.sync(people, dryRun: false, quick: true)
         try await repository.record(results, eventId: eventId, run: nil)
         try await repository.completeChanges(eventId: eventId, upTo: pending.upTo)
         return people.count
@@ -181,6 +181,7 @@ public final class SyncEngine: Sendable {
                 throw SyncError("the campaign \"\(settings.campaignName)\" was \(found.isEmpty ? "not found" : "found twice") in Salesforce; run check configuration")
             }
             campaignId = id
+            try await connectors.rememberCampaign(eventId: event.id, campaignId: id, forName: settings.campaignName)
         }
         return SyncBatch(client: client, planner: SyncPlanner(settings: settings, event: event, describes: byTarget),
                          campaignId: campaignId, runId: runId, now: now, logger: logger)

@@ -30,6 +30,24 @@ public struct SyncPlanner: Sendable {
         return fields
     }
 
+    /// A fingerprint of what a sync sends for this person (record fields and member fields, the
+    /// status aside), or `nil` when a value can't be converted. FNV-1a over the sorted fields:
+    /// stable across processes, not a security measure.
+    public func fingerprint(_ participant: Participant, kind: PersonRecord.Kind) -> String? {
+        guard let person = try? fields(for: participant, kind: kind, current: nil),
+              case let member = try? self.member(participant, personId: nil, status: "", in: OrgSnapshot()),
+              case .create(_, let memberFields)? = member
+        else { return nil }
+        var hash: UInt64 = 0xcbf29ce484222325
+        for (name, value) in (person.map { ("p.\($0.key)", $0.value) } + memberFields.map { ("m.\($0.key)", $0.value) }).sorted(by: { $0.0 < $1.0 }) {
+            for byte in "\(name)=\(value)\u{1F}".utf8 {
+                hash ^= UInt64(byte)
+                hash = hash &* 0x100000001b3
+            }
+        }
+        return String(hash, radix: 16)
+    }
+
     /// Plans one participant.
     public func plan(_ participant: Participant, in snapshot: OrgSnapshot) -> PersonPlan {
         var plan = PersonPlan(participantId: participant.id, email: participant.email, person: .skip(""), member: .none)
