@@ -76,6 +76,37 @@ def test_demo_serves_the_demo_event_and_a_seeded_salesforce_org():
             report = json.loads(subprocess.run(check, shell=True, capture_output=True, text=True, check=True).stdout)
             assert report["ok"] is True and report["errors"] == [] and report["warnings"] == [], report
             assert report["estimatedCallsForFullSync"] > 0 and report["apiUsage"]["used"] > 0
+
+            # Force a sync and watch its counters, then see everyone in the sandbox's campaign.
+            event = re.search(r"events/([^/]+)/connectors", connect).group(1)
+            api = f"http://127.0.0.1:{port}/api/v1/events/{event}"
+            auth = {"Authorization": f"Bearer {token}"}
+            run_id = requests.post(f"{api}/connectors/salesforce/sync", headers=auth).json()["runId"]
+            deadline = time.time() + 60
+            while time.time() < deadline:
+                run = requests.get(f"{api}/connectors/salesforce/runs/{run_id}", headers=auth).json()
+                if run["state"] in ("succeeded", "failed", "paused"):
+                    break
+                time.sleep(0.1)
+            assert run["state"] == "succeeded" and run["processed"] == 300 and run["failed"] == 0, run
+            assert run["apiCalls"] <= 6, run
+            sf = {"Authorization": f"Bearer {access['access_token']}"}
+            def members():
+                campaign = campaigns.json()["records"][0]["Id"]
+                reply = requests.get(f"{access['instance_url']}/services/data/v62.0/query", headers=sf,
+                                     params={"q": f"SELECT Id, ContactId, LeadId, Status FROM CampaignMember WHERE CampaignId = '{campaign}'"})
+                return reply.json()["records"]
+            assert len(members()) == 300
+
+            # Check someone in: the campaign shows it within a second or so, with no button.
+            people = requests.get(f"{api}/participants?limit=10", headers=auth).json()["items"]
+            person = next(p for p in people if not p["hasAttended"])
+            member_id = person["salesforce"]["campaignMemberId"]
+            assert requests.patch(f"{api}/participants/{person['id']}", headers=auth, json={"hasAttended": True}).status_code == 200
+            deadline = time.time() + 5
+            while time.time() < deadline and next(m for m in members() if m["Id"] == member_id)["Status"] != "Attended":
+                time.sleep(0.05)
+            assert next(m for m in members() if m["Id"] == member_id)["Status"] == "Attended"
         finally:
             process.send_signal(signal.SIGINT)
             assert process.wait(timeout=20) == 0

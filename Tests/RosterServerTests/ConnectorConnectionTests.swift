@@ -102,10 +102,7 @@ struct ConnectorConnectionTests {
         try await TestApp.run(withSandbox: true) { app in
             let fixture = try await ConnectorFixture.make(app)
             _ = try await WebServerLogin.run(fixture)
-            let database = try RosterDatabase(url: .sqlite(path: app.databasePath), logger: .init(label: "test"))
-            let box = try SecretBox(key: try SecretKeys.loadOrCreate(file: app.databasePath + ".key"))
-            let stored = try #require(try await ConnectorRepository(database: database, secrets: box).find(eventId: fixture.eventId))
-            try await database.shutdown()
+            let stored = try #require(try await app.storedConnector(eventId: fixture.eventId))
             let secrets = [fixture.running.configuration.consumerSecret, try #require(stored.accessToken), try #require(stored.refreshToken)]
             var bytes = Data()
             for suffix in ["", "-wal"] { bytes += (FileManager.default.contents(atPath: app.databasePath + suffix) ?? Data()) }
@@ -121,10 +118,7 @@ struct ConnectorConnectionTests {
         try await TestApp.run(withSandbox: true) { app in
             let fixture = try await ConnectorFixture.make(app)
             _ = try await WebServerLogin.run(fixture)
-            let database = try RosterDatabase(url: .sqlite(path: app.databasePath), logger: .init(label: "test"))
-            let box = try SecretBox(key: try SecretKeys.loadOrCreate(file: app.databasePath + ".key"))
-            let refresh = try #require(try await ConnectorRepository(database: database, secrets: box).find(eventId: fixture.eventId)?.refreshToken)
-            try await database.shutdown()
+            let refresh = try #require(try await app.storedConnector(eventId: fixture.eventId)?.refreshToken)
 
             let response = try await app.send(.delete, "\(fixture.base)/connection")
             #expect(response.status == .ok)
@@ -162,6 +156,22 @@ struct ConnectorConnectionTests {
     }
 }
 
+extension TestApp {
+    /// The connector as stored, secrets opened with the app's key file (what a test inspects).
+    func storedConnector(eventId: String) async throws -> StoredConnector? {
+        let database = try RosterDatabase(url: .sqlite(path: databasePath), logger: .init(label: "test"))
+        let box = try SecretBox(key: try SecretKeys.loadOrCreate(file: databasePath + ".key"))
+        do {
+            let stored = try await ConnectorRepository(database: database, secrets: box).find(eventId: eventId)
+            try await database.shutdown()
+            return stored
+        } catch {
+            try? await database.shutdown()
+            throw error
+        }
+    }
+}
+
 /// Drives the web-server flow as a browser would: Roster's authorize URL, the sandbox's login
 /// form, the redirect back to Roster's callback.
 enum WebServerLogin {
@@ -180,7 +190,17 @@ enum WebServerLogin {
         #expect(query["scope"] == "api refresh_token offline_access")
 
         let http = SalesforceHTTPClient()
-        defer { Task { try? await http.shutdown() } }
+        do {
+            let result = try await login(fixture, authorize: authorize, query: query, http: http)
+            try await http.shutdown()
+            return result
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+    }
+
+    private static func login(_ fixture: ConnectorFixture, authorize: String, query: [String: String], http: SalesforceHTTPClient) async throws -> TestResponse {
         let page = try await http.send(HTTPExchange(method: "GET", url: authorize), timeout: .seconds(10))
         #expect(page.status == 200)
         var form = query.map { ($0.key, $0.value) }
