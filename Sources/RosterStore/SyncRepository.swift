@@ -262,6 +262,14 @@ public struct SyncRepository: Sendable {
         return (ids, try last.decode(column: "seq", as: Int64.self))
     }
 
+    /// Seconds the oldest unsynced change has waited (0 when none waits): the live sync's lag.
+    public func oldestPendingChangeAge() async throws -> Double {
+        let oldest = try await database.sql.select().column(SQLFunction("MIN", args: SQLColumn("changed_at")), as: "oldest")
+            .from("participant_changes").where("processed_at", .is, SQLLiteral.null).first(decodingColumn: "oldest", as: Int64?.self)
+        guard let oldest = oldest ?? nil else { return 0 }
+        return max(0, Double(StoreTime.millis(now()) - oldest) / 1000)
+    }
+
     /// Marks the event's changes up to `seq` done.
     public func completeChanges(eventId: String, upTo seq: Int64) async throws {
         try await database.sql.update("participant_changes").set("processed_at", to: StoreTime.millis(now()))

@@ -88,7 +88,9 @@ public final class SyncEngine: Sendable {
                 let people = try await participants.batch(eventId: event.id, after: run.cursor, limit: Self.batchSize)
                 guard let last = people.last else { break }
                 _ = try await repository.acquireLease(eventId: event.id, holder: holder, seconds: 120)
+                let callsBefore = batch.calls.value
                 let (results, tally) = try await batch.sync(people, dryRun: run.dryRun)
+                if !run.dryRun { SyncMetrics.record(results, calls: batch.calls.value - callsBefore, usage: await batch.client.apiUsage) }
                 run.add(tally, people: people.count)
                 run.cursor = last.id
                 run.apiCalls = apiBefore + batch.calls.value
@@ -155,6 +157,7 @@ public final class SyncEngine: Sendable {
         let people = try await repository.participants(eventId: eventId, ids: pending.participantIds)
         let (results, _) = try await batch.sync(people, dryRun: false, quick: true)
         try await repository.record(results, eventId: eventId, run: nil)
+        SyncMetrics.record(results, calls: batch.calls.value, usage: await batch.client.apiUsage)
         try await repository.completeChanges(eventId: eventId, upTo: pending.upTo)
         return people.count
     }

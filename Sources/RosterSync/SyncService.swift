@@ -80,7 +80,7 @@ public final class SyncService: Service, Sendable {
         while !Task.isCancelled {
             do { try await Task.sleep(for: window) } catch { return }
             guard let events = try? await repository.eventsWithPendingChanges() else { continue }
-            Gauge(label: "roster_sync_live_events_pending").record(events.count)
+            SyncMetrics.queue(events: events.count, oldestWaitSeconds: (try? await repository.oldestPendingChangeAge()) ?? 0)
             for eventId in events where (retryAt[eventId].map { $0 <= clock.now } ?? true) {
                 do {
                     if let count = try await engine.syncPendingChanges(eventId: eventId), count > 0 {
