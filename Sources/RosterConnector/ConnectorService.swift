@@ -76,7 +76,11 @@ public final class ConnectorService: Sendable {
         if current?.settings.campaignName != settings.campaignName { settings.campaignId = nil }
         let secret = consumerSecret.map { $0.trimmed() }.flatMap { $0.isEmpty ? nil : $0 }
         let saved = try await connectors.save(eventId: eventId, settings: settings, consumerSecret: secret)
-        await clients.forget(eventId)
+        // A client (and its describe cache) lives as long as its app, host and API version do.
+        if current.map({ $0.settings.loginUrl != settings.loginUrl || $0.settings.consumerKey != settings.consumerKey
+                            || $0.settings.apiVersion != settings.apiVersion || (secret != nil && secret != $0.consumerSecret) }) ?? true {
+            await clients.forget(eventId)
+        }
         health.record(eventId: eventId, state: saved.connection.state)
         return Self.view(saved)
     }

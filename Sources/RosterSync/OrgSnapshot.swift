@@ -45,17 +45,25 @@ public struct MemberRecord: Sendable, Hashable {
 /// What Salesforce holds for a batch of people: their Contacts and Leads (by email and by the
 /// Ids Roster remembers) and the campaign's members.
 public struct OrgSnapshot: Sendable {
-    public var records: [String: PersonRecord] = [:]
+    public private(set) var records: [String: PersonRecord] = [:]
     public var members: [String: MemberRecord] = [:]
+    /// Record Ids by normalized email, so matching a batch stays linear.
+    private var byEmail: [String: [String]] = [:]
 
     public init(records: [PersonRecord] = [], members: [MemberRecord] = []) {
-        for record in records { self.records[record.id] = record }
+        for record in records { add(record) }
         for member in members { self.members[member.personId] = member }
+    }
+
+    /// Adds (or replaces) a Contact or Lead.
+    public mutating func add(_ record: PersonRecord) {
+        if records.updateValue(record, forKey: record.id) == nil, let email = record.email {
+            byEmail[EmailAddress.normalized(email), default: []].append(record.id)
+        }
     }
 
     /// Contacts and Leads whose email is this one, in any case.
     func people(withEmail email: String, kind: PersonRecord.Kind) -> [PersonRecord] {
-        let key = EmailAddress.normalized(email)
-        return records.values.filter { $0.kind == kind && $0.email.map(EmailAddress.normalized) == key }
+        (byEmail[EmailAddress.normalized(email)] ?? []).compactMap { records[$0] }.filter { $0.kind == kind }
     }
 }

@@ -150,7 +150,7 @@ struct SyncBatch: Sendable {
         var snapshot = OrgSnapshot()
         try await run(queries) { kind, records in
             for record in records {
-                if let kind { if let person = Self.person(kind, record) { snapshot.records[person.id] = person } }
+                if let kind { if let person = Self.person(kind, record) { snapshot.add(person) } }
                 else if let member = Self.member(record) { snapshot.members[member.personId] = member }
             }
         }
@@ -163,7 +163,7 @@ struct SyncBatch: Sendable {
             follow += Self.chunks(missing.sorted()).map { (nil, memberQuery(personIds: $0)) }
             try await run(follow) { kind, records in
                 for record in records {
-                    if let kind { if let person = Self.person(kind, record) { snapshot.records[person.id] = person } }
+                    if let kind { if let person = Self.person(kind, record) { snapshot.add(person) } }
                     else if let member = Self.member(record) { snapshot.members[member.personId] = member }
                 }
             }

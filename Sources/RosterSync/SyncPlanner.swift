@@ -59,16 +59,18 @@ public struct SyncPlanner: Sendable {
         let (match, warning) = self.match(participant, in: snapshot)
         plan.warning = warning
         do {
+            var cut: [String] = []
             if let match {
-                plan.person = try existing(match, participant)
+                plan.person = try existing(match, participant, truncations: &cut)
             } else if status != nil {
                 let kind: PersonRecord.Kind = settings.allowLeadCreation ? .lead : .contact
-                plan.person = .create(kind, try fields(for: participant, kind: kind, current: nil))
+                plan.person = .create(kind, try fields(for: participant, kind: kind, current: nil, truncations: &cut))
             } else {
                 plan.person = .skip("neither registered nor attended, and unknown to Salesforce")
                 return plan
             }
             plan.member = try member(participant, personId: plan.person.recordId, status: status, in: snapshot)
+            if !cut.isEmpty { plan.warning = ([plan.warning].compactMap { $0 } + cut).joined(separator: "; ") }
         } catch {
             plan.person = .skip(error.description)
             plan.member = .none
@@ -107,15 +109,22 @@ public struct SyncPlanner: Sendable {
         records.max { ($0.lastModified, $1.id) < ($1.lastModified, $0.id) }
     }
 
-    func existing(_ record: PersonRecord, _ participant: Participant) throws(ValueConversion.Failure) -> PersonAction {
+    func existing(_ record: PersonRecord, _ participant: Participant, truncations cut: inout [String]) throws(ValueConversion.Failure) -> PersonAction {
         guard settings.allowUpdate else { return .link(record.kind, id: record.id) }
-        let changes = try fields(for: participant, kind: record.kind, current: record.fields.isEmpty ? nil : record.fields)
+        let changes = try fields(for: participant, kind: record.kind, current: record.fields.isEmpty ? nil : record.fields, truncations: &cut)
         return changes.isEmpty ? .link(record.kind, id: record.id) : .update(record.kind, id: record.id, changes)
     }
 
     /// Default fields (S17) and the object's mappings; with `current`, only those that differ
     /// and that the overwrite policy lets through (S53).
     func fields(for participant: Participant, kind: PersonRecord.Kind, current: SalesforceRecord?) throws(ValueConversion.Failure) -> SalesforceRecord {
+        var cut: [String] = []
+        return try fields(for: participant, kind: kind, current: current, truncations: &cut)
+    }
+
+    /// The same, telling which values were cut to fit (`longText: truncate`), so it is said, never silent.
+    func fields(for participant: Participant, kind: PersonRecord.Kind, current: SalesforceRecord?,
+                truncations cut: inout [String]) throws(ValueConversion.Failure) -> SalesforceRecord {
         let target: MappingTarget = kind == .contact ? .contact : .lead
         var wanted: [(String, SalesforceValue, OverwritePolicy)] = [
             ("FirstName", participant.firstName.isEmpty ? .null : .string(participant.firstName), .always),
@@ -131,8 +140,9 @@ public struct SyncPlanner: Sendable {
         let describe = describes[target]
         for entry in settings.mappings[target].entries {
             guard let field = describe?.field(entry.salesforceField) else { continue }
-            let value = try ValueConversion.salesforceValue(ValueConversion.participantValue(participant, code: entry.participantField),
-                                                            for: field, truncate: settings.longText == .truncate).0
+            let (value, truncated) = try ValueConversion.salesforceValue(ValueConversion.participantValue(participant, code: entry.participantField),
+                                                                         for: field, truncate: settings.longText == .truncate)
+            if truncated { cut.append("\(field.name) was cut to \(field.length) characters") }
             wanted.removeAll { $0.0.lowercased() == field.name.lowercased() }
             wanted.append((field.name, value, entry.overwrite))
         }

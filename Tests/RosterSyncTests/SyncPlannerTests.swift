@@ -132,6 +132,7 @@ struct SyncPlannerTests {
         #expect(refused.member == .none)
         let cut = planner { $0.allowLeadCreation = false; $0.longText = .truncate }.plan(long, in: OrgSnapshot())
         if case .create(_, let fields) = cut.person { #expect(fields["Bio__c"] == "far longer") } else { Issue.record("\(cut.person)") }
+        #expect(cut.warning == "Bio__c was cut to 10 characters")
         let bad = planner { $0.allowLeadCreation = false }.plan(person(fields: ["size": .text("XXL")]), in: OrgSnapshot())
         #expect(bad.error?.contains("XXL") == true)
     }
