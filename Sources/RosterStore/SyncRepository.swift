@@ -86,6 +86,9 @@ public struct ParticipantSyncResult: Sendable, Hashable {
     public var warning: String?
     /// The fingerprint of what was sent, kept on success.
     public var dataHash: String?
+    /// Nothing was sent and nothing Roster keeps changed: neither the participant's row (its
+    /// sync date stays that of the last write) nor the history is touched.
+    public var leavesStateAlone = false
     public var history: [SyncHistoryEntry]
 
     public init(participantId: String, syncedAt: Date?, contactId: String?, leadId: String?, campaignMemberId: String?,
@@ -181,7 +184,7 @@ public struct SyncRepository: Sendable {
     /// Salesforce Ids and sync date never get ahead of, or behind, their history.
     public func record(_ results: [ParticipantSyncResult], eventId: String, run: SyncRun?) async throws {
         try await database.transaction { db in
-            for result in results {
+            for result in results where !result.leavesStateAlone {
                 let update = db.update("participants").set("sf_error", to: result.error).set("sf_warning", to: result.warning)
                 if let syncedAt = result.syncedAt { update.set("sf_synced_at", to: StoreTime.millis(syncedAt)).set("sf_hash", to: result.dataHash) }
                 if let id = result.contactId { update.set("sf_contact_id", to: id) }
@@ -189,7 +192,7 @@ public struct SyncRepository: Sendable {
                 if let id = result.campaignMemberId { update.set("sf_campaign_member_id", to: id) }
                 try await update.where("id", .equal, result.participantId).where("event_id", .equal, eventId).run()
             }
-            let entries = results.flatMap { result in result.history.map { (result.participantId, $0) } }
+            let entries = results.filter { !$0.leavesStateAlone }.flatMap { result in result.history.map { (result.participantId, $0) } }
             if !entries.isEmpty {
                 let insert = db.insert(into: "salesforce_sync_history")
                     .columns("event_id", "participant_id", "run_id", "at", "operation", "object", "record_id", "outcome", "error")

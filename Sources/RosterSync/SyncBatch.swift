@@ -123,6 +123,11 @@ struct SyncBatch: Sendable {
             var result = result
             if result.syncedAt != nil, let person = byId[result.participantId] {
                 result.dataHash = planner.fingerprint(person, kind: result.contactId != nil ? .contact : .lead)
+                let stored = person.salesforce
+                result.leavesStateAlone = result.history.allSatisfy { $0.operation == "unchanged" } && stored.syncedAt != nil
+                    && stored.contactId == result.contactId && stored.leadId == result.leadId
+                    && stored.campaignMemberId == result.campaignMemberId && stored.error == nil && result.error == nil
+                    && stored.dataHash == result.dataHash && result.warning == nil
             }
             return result
         }
