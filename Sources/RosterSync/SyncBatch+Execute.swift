@@ -259,13 +259,18 @@ extension SyncBatch {
         }.joined(separator: "; ")
     }
 
+    /// Every `Id` in a duplicate result, in the order found, each once.
     static func recordIds(in value: SalesforceValue) -> [String] {
+        var seen: Set<String> = []
+        return allIds(in: value).filter { seen.insert($0).inserted }
+    }
+
+    private static func allIds(in value: SalesforceValue) -> [String] {
         switch value {
         case .object(let object):
-            var ids = object["Id"]?.stringValue.map { [$0] } ?? []
-            for (key, member) in object.sorted(by: { $0.key < $1.key }) where key != "Id" { ids += recordIds(in: member) }
-            return Array(NSOrderedSet(array: ids)) as? [String] ?? ids
-        case .array(let items): return items.flatMap(recordIds(in:))
+            let own = object["Id"]?.stringValue.map { [$0] } ?? []
+            return own + object.sorted(by: { $0.key < $1.key }).filter { $0.key != "Id" }.flatMap { allIds(in: $0.value) }
+        case .array(let items): return items.flatMap(allIds(in:))
         default: return []
         }
     }
