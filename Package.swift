@@ -9,6 +9,7 @@
 //   SalesforceSandbox   an emulator of the Salesforce REST API, for tests and the demo
 //   RosterConnector     the Salesforce connector: settings, connections, configuration check
 //   RosterSync          the sync engine: a pure planner, batched execution, forced runs, live sync
+//   RosterWeb           the back office: server-rendered pages (Mustache), sign-in sessions, EN/FR
 //   RosterServer        the Hummingbird application: REST API (spec-first), metrics, composition root
 //   roster              the executable: parses arguments, calls the libraries
 import PackageDescription
@@ -34,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird", from: "2.1.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
@@ -123,8 +126,24 @@ let package = Package(
 
         // MARK: Application
         .target(
+            name: "RosterWeb",
+            dependencies: [
+                "RosterCore",
+                "RosterStore",
+                "RosterConnector",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Templates"), .copy("Static"), .copy("Strings")],
+            swiftSettings: strict
+        ),
+        .target(
             name: "RosterServer",
             dependencies: [
+                "RosterWeb",
                 "RosterCore",
                 "RosterStore",
                 "RosterFiles",
@@ -133,7 +152,6 @@ let package = Package(
                 "SalesforceClient",
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -151,6 +169,7 @@ let package = Package(
             name: "RosterCommand",
             dependencies: [
                 "RosterServer",
+                "RosterWeb",
                 "RosterStore",
                 "RosterSync",
                 "SalesforceSandbox",
@@ -198,9 +217,15 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "RosterWebTests",
+            dependencies: ["RosterWeb", "RosterStore", "RosterCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "RosterServerTests",
             dependencies: [
                 "RosterServer",
+                "RosterWeb",
                 "RosterStore",
                 "SalesforceSandbox",
                 "SalesforceClient",

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import RosterServer
+import RosterWeb
 import RosterStore
 
 /// Opens the configured database for one administrative command, migrates it, runs `body` with

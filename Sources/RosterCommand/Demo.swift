@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import RosterServer
+import RosterWeb
 import RosterStore
 import SalesforceSandbox
 import ServiceLifecycle
@@ -72,6 +73,8 @@ struct Demo: AsyncParsableCommand {
         let sandboxApp = sandbox.makeApplication(logger: logger)
         print("""
             Roster demo
+              back office:      http://127.0.0.1:\(port)/   (sign in with the organiser login below)
+              connector screen: http://127.0.0.1:\(port)/events/\(eventId)/salesforce
               api:              http://127.0.0.1:\(port)/api/v1   (OpenAPI: http://127.0.0.1:\(port)/openapi.yaml)
               api token:        \(token)
               organiser login:  \(Self.organiser.email) / \(Self.organiser.password)

@@ -51,10 +51,12 @@ extension ConnectorService {
 
     /// Describes of the three objects, the campaigns with the setting's name, and the statuses
     /// (or, when none matched, other names for suggestions).
-    func orgFacts(settings: ConnectorSettings, client: SalesforceClient) async throws -> OrgFacts {
+    func orgFacts(settings: ConnectorSettings, client: SalesforceClient, describe: Bool = true) async throws -> OrgFacts {
         var facts = OrgFacts()
-        let describes = try await client.describe(MappingTarget.allCases.map(\.objectName), refresh: true)
-        for target in MappingTarget.allCases { facts.describes[target] = describes[target.objectName] }
+        if describe {
+            let describes = try await client.describe(MappingTarget.allCases.map(\.objectName), refresh: true)
+            for target in MappingTarget.allCases { facts.describes[target] = describes[target.objectName] }
+        }
         let name = settings.campaignName.trimmed().isEmpty ? nil : settings.campaignName
         guard let name else { return facts }
         let campaigns = try await client.queryAll(SOQL.select(["Id", "Name"], from: "Campaign", where: .equals("Name", name), limit: 10))

@@ -52,6 +52,9 @@ extension APIError {
         case let error as MappingSyntaxError:
             return APIError(.badRequest, "invalid_mapping", error.description, details: [Detail(field: error.field, row: nil, message: error.message)])
         case let error as ConnectorError: return from(error)
+        case let error as ParticipantQueryError:
+            let code = error.field == "cursor" ? "invalid_cursor" : "invalid_parameter"
+            return APIError(.badRequest, code, error.description, details: [Detail(field: error.field, row: nil, message: error.description)])
         case let error as DecodingError: return fromDecoding(error)
         case let error as HTTPError:
             let message = error.body ?? defaultMessage(error.status)

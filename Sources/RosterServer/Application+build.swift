@@ -7,6 +7,7 @@ import RosterConnector
 import RosterCore
 import RosterStore
 import RosterSync
+import RosterWeb
 import SalesforceClient
 
 /// The request context of every route.
@@ -24,9 +25,15 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     let services = try await AppServices.open(configuration: configuration, ids: ids, now: now)
     let logger = services.logger
+    let backOffice = try await BackOffice.load(.init(
+        events: services.events, participants: ParticipantRepository(database: services.database, ids: ids, now: now),
+        connectors: services.connectors, syncRuns: services.syncRuns, sessions: SessionRepository(database: services.database, now: now),
+        accounts: UserAccounts(database: services.database), throttle: SignInThrottle(now: now),
+        secureCookies: configuration.publicURL?.hasPrefix("https://") ?? false
+    ))
     let router = try buildRouter(configuration: configuration, database: services.database, writer: services.writer,
                                  connectors: services.connectors, sync: services.sync, syncRuns: services.syncRuns,
-                                 ids: ids, now: now, logger: logger)
+                                 backOffice: backOffice, ids: ids, now: now, logger: logger)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "roster"),
@@ -109,12 +116,13 @@ extension Logger {
 /// The routes and middleware, on a database that is already migrated.
 func buildRouter(
     configuration: AppConfiguration, database: RosterDatabase, writer: ParticipantWriter, connectors: ConnectorService,
-    sync: SyncService, syncRuns: SyncRepository, ids: any IDGenerator,
+    sync: SyncService, syncRuns: SyncRepository, backOffice: BackOffice, ids: any IDGenerator,
     now: @escaping @Sendable () -> Date, logger: Logger
 ) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestMetricsMiddleware())
     router.add(middleware: ErrorMiddleware())
+    router.add(middleware: WebSessionMiddleware(sessions: SessionRepository(database: database, now: now)))
     router.add(middleware: BearerAuthMiddleware(tokens: TokenRepository(database: database), cache: TokenCache()))
     router.add(middleware: HeaderEncodingMiddleware())
     router.add(middleware: RequestOriginMiddleware())
@@ -135,6 +143,7 @@ func buildRouter(
         Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                  body: .init(byteBuffer: ByteBuffer(bytes: Observability.exposition())))
     }
+    backOffice.register(on: router)
     let document = try OpenAPIDocument.load()
     router.get("/openapi.yaml") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: document)))

@@ -20,6 +20,10 @@ public enum StoreDialect: Sendable {
 public final class RosterDatabase: Service, Sendable {
     /// The database, for repositories. Queries use any pooled connection.
     public let sql: any SQLDatabase
+    /// For reads that may see any committed state (lists, counts, pages): on SQLite a pool of
+    /// read connections beside the single writer (WAL lets them read while it writes), on its own
+    /// threads so reads never hold the thread a commit needs; on PostgreSQL the same pool as ``sql``.
+    public let reader: any SQLDatabase
     public let dialect: StoreDialect
     public let url: DatabaseURL
     private let shutdownPool: @Sendable () async throws -> Void
@@ -41,8 +45,22 @@ public final class RosterDatabase: Service, Sendable {
                 on: eventLoopGroup.next()
             )
             sql = PooledSQLiteDatabase(pool: pool, logger: logger).sql(queryLogLevel: .trace)
+            let readThreads = NIOThreadPool(numberOfThreads: Self.sqliteReaders)
+            readThreads.start()
+            let readPool = EventLoopGroupConnectionPool(
+                source: SQLiteConnectionSetup(path: path, readOnly: true, threadPool: readThreads),
+                maxConnectionsPerEventLoop: Self.sqliteReaders,
+                requestTimeout: .seconds(60),
+                logger: logger,
+                on: eventLoopGroup.next()
+            )
+            reader = PooledSQLiteDatabase(pool: readPool, logger: logger).sql(queryLogLevel: .trace)
             dialect = .sqlite
-            shutdownPool = { try await pool.shutdownAsync() }
+            shutdownPool = {
+                try await readPool.shutdownAsync()
+                try await pool.shutdownAsync()
+                try await readThreads.shutdownGracefully()
+            }
         case .postgres(let text):
             let configuration: SQLPostgresConfiguration
             do { configuration = try SQLPostgresConfiguration(url: text) }
@@ -55,10 +73,14 @@ public final class RosterDatabase: Service, Sendable {
                 on: eventLoopGroup
             )
             sql = pool.database(logger: logger).sql(queryLogLevel: .trace)
+            reader = sql
             dialect = .postgres
             shutdownPool = { try await pool.shutdownAsync() }
         }
     }
+
+    /// SQLite read connections (and threads running them).
+    static let sqliteReaders = 4
 
     /// Waits for graceful shutdown, then closes every connection.
     public func run() async throws {

@@ -5,35 +5,76 @@ import SQLKit
 /// One page of participants.
 public struct ParticipantPage: Sendable {
     public var items: [Participant]
-    /// How many participants match the filter, across all pages.
+    /// How many participants match the filter, across all pages (counted on the first page).
     public var total: Int
-    /// The id after which the next page starts; `nil` on the last page.
-    public var nextAfter: String?
+    /// Where the next page starts, to pass back as `cursor`; `nil` on the last page.
+    public var nextCursor: String?
 }
 
 extension ParticipantRepository {
-    /// A page of an event's participants in creation order (ids are time-ordered), starting after
-    /// the id `after`. Keyset paging: a participant added while a client pages never makes another
-    /// appear twice or be skipped.
-    ///
-    /// - Parameter synced: `true` only synced people (S4: "sync date is not empty"), `false` only the others.
-    public func page(eventId: String, synced: Bool?, limit: Int, after: String?) async throws -> ParticipantPage {
-        func filtered<Builder: SQLPredicateBuilder>(_ query: Builder) -> Builder {
-            query.where("event_id", .equal, eventId)
-            switch synced {
-            case true?: query.where("sf_synced_at", .isNot, SQLLiteral.null)
-            case false?: query.where("sf_synced_at", .is, SQLLiteral.null)
-            case nil: break
-            }
-            return query
+    /// A page of an event's participants, filtered and ordered by `query`, starting after
+    /// `cursor`. Keyset paging on (sort key, id): a participant added while a client pages
+    /// never makes another appear twice or be skipped. The total is counted on the first page
+    /// and carried in the cursor.
+    public func page(eventId: String, query: ParticipantQuery = .init(), limit: Int, cursor: String?) async throws -> ParticipantPage {
+        let after = try cursor.map { text throws(ParticipantQueryError) in try PageCursor.decode(text, for: query) }
+        let filter = filterSQL(eventId: eventId, query: query)
+        let key = Self.keySQL(query.sort)
+        let direction = query.descending ? "DESC" : "ASC"
+        var sql: SQLQueryString = "SELECT \(unsafeRaw: ParticipantRow.columns.joined(separator: ", ")) FROM participants WHERE " + filter
+        if let after {
+            let op = query.descending ? "<" : ">"
+            sql += query.sort == .created
+                ? " AND id \(unsafeRaw: op) \(bind: after.id)"
+                : " AND (\(unsafeRaw: key) \(unsafeRaw: op) \(bind: after.key) OR (\(unsafeRaw: key) = \(bind: after.key) AND id \(unsafeRaw: op) \(bind: after.id)))"
         }
-        let select = filtered(database.sql.select().columns(ParticipantRow.columns.map { SQLIdentifier($0) }).from("participants"))
-        if let after { select.where("id", .greaterThan, after) }
-        let rows = try await select.orderBy("id").limit(limit + 1).all().map { try ParticipantRow.participant(from: $0).0 }
-        let total = try await filtered(database.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("participants"))
-            .first(decodingColumn: "n", as: Int.self) ?? 0
+        sql += query.sort == .created
+            ? " ORDER BY id \(unsafeRaw: direction) LIMIT \(literal: limit + 1)"
+            : " ORDER BY \(unsafeRaw: key) \(unsafeRaw: direction), id \(unsafeRaw: direction) LIMIT \(literal: limit + 1)"
+        let rows = try await database.reader.raw(sql).all().map { try ParticipantRow.participant(from: $0).0 }
+        let total: Int
+        if let after {
+            total = after.total
+        } else {
+            total = try await database.reader.raw("SELECT COUNT(*) AS n FROM participants WHERE " + filter).first(decodingColumn: "n", as: Int.self) ?? 0
+        }
         let items = Array(rows.prefix(limit))
-        return ParticipantPage(items: items, total: total, nextAfter: rows.count > limit ? items.last?.id : nil)
+        let next = rows.count > limit ? items.last.map {
+            PageCursor(key: query.key(of: $0), id: $0.id, total: total, fingerprint: query.fingerprint).encoded()
+        } : nil
+        return ParticipantPage(items: items, total: total, nextCursor: next)
+    }
+
+    /// The stored expression each order sorts by; the indexes of migration 0004 are on these.
+    static func keySQL(_ sort: ParticipantQuery.Sort) -> String {
+        switch sort {
+        case .created: "id"
+        case .lastName: "lower(last_name)"
+        case .firstName: "lower(first_name)"
+        case .email: "email_key"
+        }
+    }
+
+    /// The event, the sync filter and the search, as a predicate.
+    func filterSQL(eventId: String, query: ParticipantQuery) -> SQLQueryString {
+        var sql: SQLQueryString = "event_id = \(bind: eventId)"
+        switch query.synced {
+        case true?: sql += " AND sf_synced_at IS NOT NULL"
+        case false?: sql += " AND sf_synced_at IS NULL"
+        case nil: break
+        }
+        if let prefix = query.search {
+            let columns = ["email_key", "lower(first_name)", "lower(last_name)"]
+            let matches: [SQLQueryString] = columns.map { column in
+                switch database.dialect {
+                // A range on the stored key, which an index serves (SQLite compares UTF-8 bytes).
+                case .sqlite: "(\(unsafeRaw: column) >= \(bind: prefix) AND \(unsafeRaw: column) < \(bind: prefix + "\u{10FFFF}"))"
+                case .postgres: "starts_with(\(unsafeRaw: column), \(bind: prefix))"
+                }
+            }
+            sql += " AND (" + matches.joined(separator: " OR ") + ")"
+        }
+        return sql
     }
 
     /// Up to `limit` participants of the event created after the id `after`, in creation order:
@@ -47,7 +88,7 @@ extension ParticipantRepository {
 
     /// How many participants the event has.
     public func count(eventId: String) async throws -> Int {
-        try await database.sql.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("participants")
+        try await database.reader.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("participants")
             .where("event_id", .equal, eventId).first(decodingColumn: "n", as: Int.self) ?? 0
     }
 }
@@ -88,19 +129,41 @@ public struct SyncCounts: Sendable, Hashable {
     public var members: Int
 }
 
+/// An event's head counts, for its home page and the sync-cost estimate.
+public struct EventCounts: Sendable, Hashable {
+    public var participants: Int
+    public var registered: Int
+    public var attended: Int
+    /// With a Salesforce sync date.
+    public var synced: Int
+    /// Never synced, or changed since their last sync.
+    public var pending: Int
+    /// With a campaign member Id.
+    public var members: Int
+
+    /// What the sync-cost estimate needs.
+    public var sync: SyncCounts { SyncCounts(total: participants, pending: pending, members: members) }
+}
+
 extension ParticipantRepository {
-    /// Counts for the sync-cost estimate, in one pass over the event.
-    public func syncCounts(eventId: String) async throws -> SyncCounts {
-        let row = try await database.sql.raw("""
+    /// Every head count of the event, in one pass over it.
+    public func counts(eventId: String) async throws -> EventCounts {
+        let row = try await database.reader.raw("""
             SELECT COUNT(*) AS total,
+                   SUM(CASE WHEN is_registered THEN 1 ELSE 0 END) AS registered,
+                   SUM(CASE WHEN has_attended THEN 1 ELSE 0 END) AS attended,
+                   SUM(CASE WHEN sf_synced_at IS NOT NULL THEN 1 ELSE 0 END) AS synced,
                    SUM(CASE WHEN sf_synced_at IS NULL OR updated_at > sf_synced_at THEN 1 ELSE 0 END) AS pending,
                    SUM(CASE WHEN sf_campaign_member_id IS NOT NULL THEN 1 ELSE 0 END) AS members
             FROM participants WHERE event_id = \(bind: eventId)
             """).first()
-        return SyncCounts(
-            total: try row?.decode(column: "total", as: Int?.self) ?? 0,
-            pending: try row?.decode(column: "pending", as: Int?.self) ?? 0,
-            members: try row?.decode(column: "members", as: Int?.self) ?? 0
-        )
+        func count(_ column: String) throws -> Int { try row?.decode(column: column, as: Int?.self) ?? 0 }
+        return EventCounts(participants: try count("total"), registered: try count("registered"), attended: try count("attended"),
+                           synced: try count("synced"), pending: try count("pending"), members: try count("members"))
+    }
+
+    /// Counts for the sync-cost estimate.
+    public func syncCounts(eventId: String) async throws -> SyncCounts {
+        try await counts(eventId: eventId).sync
     }
 }

@@ -130,11 +130,12 @@ public enum ChangeLog {
 
     static func append(_ changes: [(Participant, Int64, Kind)], on db: any SQLDatabase) async throws {
         guard !changes.isEmpty else { return }
-        let time = StoreTime.now()
         let insert = db.insert(into: "participant_changes")
             .columns("event_id", "participant_id", "participant_version", "kind", "changed_at")
         for (participant, version, kind) in changes {
-            insert.values(SQLBind(participant.eventId), SQLBind(participant.id), SQLBind(version), SQLBind(kind.rawValue), SQLBind(time))
+            insert.values(SQLBind(participant.eventId), SQLBind(participant.id), SQLBind(version), SQLBind(kind.rawValue),
+                          // The change's own time (the repository's injected clock), not the wall clock.
+                          SQLBind(StoreTime.millis(participant.updatedAt)))
         }
         try await insert.run()
     }

@@ -3,21 +3,27 @@ import Logging
 import NIOCore
 import SQLiteKit
 
+import NIOPosix
+
 /// Opens SQLite connections set up for a server: write-ahead logging so readers never wait for
 /// the writer, a busy timeout so concurrent writers queue instead of failing, full sync so a
-/// registration answered 201 survives a crash, and foreign keys enforced.
+/// registration answered 201 survives a crash, and foreign keys enforced. Read connections are
+/// `query_only`, so nothing can write through them.
 struct SQLiteConnectionSetup: ConnectionPoolSource {
     let source: SQLiteConnectionSource
+    let readOnly: Bool
 
-    init(path: String) {
-        source = SQLiteConnectionSource(configuration: .init(storage: .file(path: path), enableForeignKeys: true))
+    init(path: String, readOnly: Bool = false, threadPool: NIOThreadPool = .singleton) {
+        source = SQLiteConnectionSource(configuration: .init(storage: .file(path: path), enableForeignKeys: true), threadPool: threadPool)
+        self.readOnly = readOnly
     }
 
     func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<SQLiteConnection> {
-        source.makeConnection(logger: logger, on: eventLoop).flatMap { connection in
+        let readOnly = self.readOnly
+        return source.makeConnection(logger: logger, on: eventLoop).flatMap { connection in
             connection.query("PRAGMA busy_timeout = 10000")
-                .flatMap { _ in connection.query("PRAGMA journal_mode = WAL") }
-                .flatMap { _ in connection.query("PRAGMA synchronous = FULL") }
+                .flatMap { _ in connection.query(readOnly ? "PRAGMA query_only = ON" : "PRAGMA journal_mode = WAL") }
+                .flatMap { _ in connection.query(readOnly ? "PRAGMA cache_size = -16000" : "PRAGMA synchronous = FULL") }
                 .map { _ in connection }
         }
     }
@@ -39,3 +45,4 @@ struct PooledSQLiteDatabase: SQLiteDatabase {
         pool.withConnection(logger: logger, closure)
     }
 }
+

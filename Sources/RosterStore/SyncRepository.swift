@@ -209,15 +209,28 @@ public struct SyncRepository: Sendable {
     /// A participant's history, newest first.
     public func history(participantId: String, limit: Int = 200) async throws -> [SyncHistoryEntry] {
         try await database.sql.select().column("*").from("salesforce_sync_history").where("participant_id", .equal, participantId)
-            .orderBy("id", .descending).limit(limit).all().map { row in
-                SyncHistoryEntry(at: StoreTime.date(try row.decode(column: "at", as: Int64.self)),
-                                 runId: try row.decode(column: "run_id", as: String?.self),
-                                 operation: try row.decode(column: "operation", as: String.self),
-                                 object: try row.decode(column: "object", as: String.self),
-                                 recordId: try row.decode(column: "record_id", as: String?.self),
-                                 outcome: try row.decode(column: "outcome", as: String.self),
-                                 error: try row.decode(column: "error", as: String?.self))
+            .orderBy("id", .descending).limit(limit).all().map(Self.entry(from:))
+    }
+
+    /// What a run did for each person (or, for a dry run, planned), in order, with the person's
+    /// email: the per-person result table of a forced sync.
+    public func results(runId: String, limit: Int = 500) async throws -> [(participantId: String, email: String, entry: SyncHistoryEntry)] {
+        try await database.sql.raw("""
+            SELECT h.*, p.email FROM salesforce_sync_history h JOIN participants p ON p.id = h.participant_id
+            WHERE h.run_id = \(bind: runId) ORDER BY h.id LIMIT \(literal: limit)
+            """).all().map { row in
+                (try row.decode(column: "participant_id", as: String.self), try row.decode(column: "email", as: String.self), try Self.entry(from: row))
             }
+    }
+
+    static func entry(from row: any SQLRow) throws -> SyncHistoryEntry {
+        SyncHistoryEntry(at: StoreTime.date(try row.decode(column: "at", as: Int64.self)),
+                         runId: try row.decode(column: "run_id", as: String?.self),
+                         operation: try row.decode(column: "operation", as: String.self),
+                         object: try row.decode(column: "object", as: String.self),
+                         recordId: try row.decode(column: "record_id", as: String?.self),
+                         outcome: try row.decode(column: "outcome", as: String.self),
+                         error: try row.decode(column: "error", as: String?.self))
     }
 
     // MARK: Leases
@@ -271,6 +284,17 @@ public struct SyncRepository: Sendable {
             .from("participant_changes").where("processed_at", .is, SQLLiteral.null).first(decodingColumn: "oldest", as: Int64?.self)
         guard let oldest = oldest ?? nil else { return 0 }
         return max(0, Double(StoreTime.millis(now()) - oldest) / 1000)
+    }
+
+    /// The event's live queue: changes waiting to be synced and how long the oldest has waited.
+    public func liveQueue(eventId: String) async throws -> (pending: Int, lagSeconds: Double) {
+        let row = try await database.sql.raw("""
+            SELECT COUNT(*) AS n, MIN(changed_at) AS oldest FROM participant_changes
+            WHERE event_id = \(bind: eventId) AND processed_at IS NULL
+            """).first()
+        let pending = try row?.decode(column: "n", as: Int.self) ?? 0
+        guard let oldest = try row?.decode(column: "oldest", as: Int64?.self) else { return (pending, 0) }
+        return (pending, max(0, Double(StoreTime.millis(now()) - oldest) / 1000))
     }
 
     /// Marks the event's changes up to `seq` done.

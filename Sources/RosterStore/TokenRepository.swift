@@ -16,10 +16,7 @@ public struct TokenRepository: Sendable {
 
     /// Creates a token and returns it in clear; it is never shown again.
     public func create(name: String) async throws -> String {
-        var random = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &random) }
-        let token = "rst_" + Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let token = "rst_" + SessionRepository.randomToken()
         try await database.sql.insert(into: "api_tokens")
             .columns("id", "name", "token_hash", "created_at")
             .values(SQLBind(ids.next()), SQLBind(name), SQLBind(Self.digest(token)), SQLBind(StoreTime.now()))

@@ -23,10 +23,11 @@ public struct UserRepository: Sendable {
         }
     }
 
-    /// The stored password hash of the user with this email, or `nil`.
-    public func passwordHash(email: String) async throws -> String? {
-        try await database.sql.select().column("password_hash").from("users")
-            .where("email", .equal, EmailAddress.normalized(email))
-            .first(decodingColumn: "password_hash", as: String.self)
+    /// The id and stored password hash of the user with this email, or `nil`.
+    public func credentials(email: String) async throws -> (id: String, passwordHash: String)? {
+        guard let row = try await database.sql.select().columns("id", "password_hash").from("users")
+            .where("email", .equal, EmailAddress.normalized(email)).first()
+        else { return nil }
+        return (try row.decode(column: "id", as: String.self), try row.decode(column: "password_hash", as: String.self))
     }
 }

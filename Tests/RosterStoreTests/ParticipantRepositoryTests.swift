@@ -110,7 +110,7 @@ struct ParticipantRepositoryTests {
             #expect(summary.updated == 2)
             #expect(summary.rejected.map(\.row) == [3, 4])
             #expect(summary.rejected.first?.field == "size")
-            let page = try await repository.page(eventId: Self.event.id, synced: nil, limit: 10, after: nil)
+            let page = try await repository.page(eventId: Self.event.id, limit: 10, cursor: nil)
             #expect(Set(page.items.map(\.lastName)) == ["Changed", "Twice"])
             #expect(try await ChangeLog.pending(in: database).map(\.kind).sorted() == ["created", "created", "updated"])
         }
@@ -125,18 +125,18 @@ struct ParticipantRepositoryTests {
             for start in stride(from: 0, to: rows.count, by: 500) {
                 _ = try await repository.importChunk(into: Self.event, Array(rows[start..<min(start + 500, rows.count)]))
             }
-            let before = Set(try await repository.page(eventId: Self.event.id, synced: nil, limit: 2_000, after: nil).items.map(\.email))
+            let before = Set(try await repository.page(eventId: Self.event.id, limit: 2_000, cursor: nil).items.map(\.email))
 
             let writer = Task {
                 for index in 0..<150 { _ = try await repository.upsert(into: Self.event, draft("late\(index)@example.com")) }
             }
             var seen: [String] = []
-            var after: String? = nil
+            var cursor: String? = nil
             repeat {
-                let page = try await repository.page(eventId: Self.event.id, synced: nil, limit: 97, after: after)
+                let page = try await repository.page(eventId: Self.event.id, limit: 97, cursor: cursor)
                 seen += page.items.map(\.email)
-                after = page.nextAfter
-            } while after != nil
+                cursor = page.nextCursor
+            } while cursor != nil
             try await writer.value
 
             #expect(seen.count == Set(seen).count, "a participant appeared twice")
@@ -153,12 +153,100 @@ struct ParticipantRepositoryTests {
             _ = try await repository.upsert(into: Self.event, draft("waiting@example.com"))
             try await database.sql.update("participants").set("sf_synced_at", to: Int64(1_800_000_000_000)).where("id", .equal, synced.id).run()
 
-            let done = try await repository.page(eventId: Self.event.id, synced: true, limit: 10, after: nil)
-            let waiting = try await repository.page(eventId: Self.event.id, synced: false, limit: 10, after: nil)
+            let done = try await repository.page(eventId: Self.event.id, query: .init(synced: true), limit: 10, cursor: nil)
+            let waiting = try await repository.page(eventId: Self.event.id, query: .init(synced: false), limit: 10, cursor: nil)
             #expect(done.items.map(\.email) == ["synced@example.com"])
             #expect(done.total == 1)
             #expect(done.items.first?.salesforce.syncedAt == Date(timeIntervalSince1970: 1_800_000_000))
             #expect(waiting.items.map(\.email) == ["waiting@example.com"])
+        }
+    }
+
+    /// Every page of a sorted, searched list, following the cursors.
+    func all(_ repository: ParticipantRepository, _ query: ParticipantQuery, pageSize: Int) async throws -> (emails: [String], totals: [Int]) {
+        var emails: [String] = []
+        var totals: [Int] = []
+        var cursor: String? = nil
+        repeat {
+            let page = try await repository.page(eventId: Self.event.id, query: query, limit: pageSize, cursor: cursor)
+            emails += page.items.map(\.email)
+            totals.append(page.total)
+            cursor = page.nextCursor
+        } while cursor != nil
+        return (emails, totals)
+    }
+
+    @Test(arguments: TestDatabaseKind.available)
+    func sortedPagesFollowTheOrderWithTiesBrokenById(kind: TestDatabaseKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let repository = try await setUp(database)
+            // Names in mixed case with ties, so the key and the id both decide.
+            let people = [("zoe@x.org", "Zed"), ("al@x.org", "adams"), ("bo@x.org", "Brown"), ("cy@x.org", "ADAMS"), ("di@x.org", "brown"), ("ed@x.org", "Cole")]
+            var ids: [String: String] = [:]
+            for (email, last) in people { ids[email] = try await repository.upsert(into: Self.event, draft(email, last)).participant.id }
+
+            let byName = try await all(repository, ParticipantQuery(sort: .lastName), pageSize: 2)
+            let expected = people.sorted { ($0.1.lowercased(), ids[$0.0]!) < ($1.1.lowercased(), ids[$1.0]!) }.map(\.0)
+            #expect(byName.emails == expected)
+            #expect(byName.totals == [6, 6, 6])
+
+            let newestFirst = try await all(repository, ParticipantQuery(sort: .created, descending: true), pageSize: 4)
+            #expect(newestFirst.emails == people.map(\.0).reversed())
+            let byEmailDescending = try await all(repository, try ParticipantQuery(synced: nil, search: nil, sort: "-email"), pageSize: 5)
+            #expect(byEmailDescending.emails == people.map(\.0).sorted(by: >))
+        }
+    }
+
+    @Test(arguments: TestDatabaseKind.available)
+    func searchMatchesTheStartOfEmailOrNamesInAnyCase(kind: TestDatabaseKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let repository = try await setUp(database)
+            _ = try await repository.upsert(into: Self.event, ParticipantDraft(email: "ada@lovelace.org", firstName: "Ada", lastName: "Lovelace"))
+            _ = try await repository.upsert(into: Self.event, ParticipantDraft(email: "grace@navy.mil", firstName: "Grace", lastName: "Hopper"))
+            _ = try await repository.upsert(into: Self.event, ParticipantDraft(email: "alan@turing.uk", firstName: "Alan", lastName: "Turing"))
+            _ = try await repository.upsert(into: Self.event, ParticipantDraft(email: "50%_off@shop.com", firstName: "Per", lastName: "Cent"))
+
+            func emails(_ search: String) async throws -> [String] {
+                try await repository.page(eventId: Self.event.id, query: ParticipantQuery(search: search, sort: .email), limit: 10, cursor: nil).items.map(\.email)
+            }
+            #expect(try await emails("A") == ["ada@lovelace.org", "alan@turing.uk"])
+            #expect(try await emails("hop") == ["grace@navy.mil"])
+            #expect(try await emails("  GRACE@N ") == ["grace@navy.mil"])
+            #expect(try await emails("love") == ["ada@lovelace.org"])
+            #expect(try await emails("50%_") == ["50%_off@shop.com"], "% and _ are searched as themselves")
+            #expect(try await emails("ring") == [], "the search matches starts, not the middle")
+            let page = try await repository.page(eventId: Self.event.id, query: ParticipantQuery(search: "a"), limit: 1, cursor: nil)
+            #expect(page.total == 2)
+        }
+    }
+
+    @Test(arguments: TestDatabaseKind.available)
+    func aCursorIsRefusedOnAnotherListOrWhenForged(kind: TestDatabaseKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let repository = try await setUp(database)
+            for index in 0..<3 { _ = try await repository.upsert(into: Self.event, draft("p\(index)@example.com")) }
+            let first = try await repository.page(eventId: Self.event.id, query: ParticipantQuery(sort: .email), limit: 1, cursor: nil)
+            let cursor = try #require(first.nextCursor)
+            await #expect(throws: ParticipantQueryError.invalidCursor(cursor)) {
+                try await repository.page(eventId: Self.event.id, query: ParticipantQuery(sort: .lastName), limit: 1, cursor: cursor)
+            }
+            await #expect(throws: ParticipantQueryError.invalidCursor("nonsense")) {
+                try await repository.page(eventId: Self.event.id, limit: 1, cursor: "nonsense")
+            }
+            #expect(throws: ParticipantQueryError.self) { try ParticipantQuery(synced: nil, search: nil, sort: "shoeSize") }
+        }
+    }
+
+    @Test(arguments: TestDatabaseKind.available)
+    func countsPerEventFollowRegistrationAttendanceAndSync(kind: TestDatabaseKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let repository = try await setUp(database)
+            let ada = try await repository.upsert(into: Self.event, draft("ada@example.com")).participant
+            _ = try await repository.upsert(into: Self.event, ParticipantDraft(email: "bo@example.com", firstName: "Bo", lastName: "B", isRegistered: .bool(false)))
+            _ = try await repository.update(in: Self.event, participantId: ada.id, ParticipantDraft(hasAttended: .bool(true)))
+            try await database.sql.update("participants").set("sf_synced_at", to: Int64(1_800_000_000_000)).where("id", .equal, ada.id).run()
+            let counts = try await repository.counts(eventId: Self.event.id)
+            #expect(counts == EventCounts(participants: 2, registered: 1, attended: 1, synced: 1, pending: 1, members: 0))
         }
     }
 

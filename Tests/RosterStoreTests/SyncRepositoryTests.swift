@@ -28,11 +28,16 @@ struct SyncRepositoryTests {
     func resultsAndOutbox(kind: TestDatabaseKind) async throws {
         try await withTestDatabase(kind) { database in
             try await EventRepository(database: database).create(Self.event)
-            let participants = ParticipantRepository(database: database)
+            let clock = TestClock()
+            let participants = ParticipantRepository(database: database, now: { clock.now })
             let ada = try await participants.upsert(into: Self.event, ParticipantDraft(email: "ada@example.org", firstName: "Ada", lastName: "L")).participant
             _ = try await participants.upsert(into: Self.event, ParticipantDraft(email: "bob@example.org", firstName: "Bob", lastName: "B"))
-            let repository = SyncRepository(database: database)
+            let repository = SyncRepository(database: database, now: { clock.now })
             #expect(try await repository.eventsWithPendingChanges() == [Self.event.id])
+            clock.advance(by: 30)
+            let queue = try await repository.liveQueue(eventId: Self.event.id)
+            #expect(queue.pending == 2 && queue.lagSeconds == 30)
+            #expect(try await repository.liveQueue(eventId: "other").pending == 0)
             let pending = try #require(try await repository.pendingChanges(eventId: Self.event.id, limit: 10))
             #expect(pending.participantIds.count == 2)
             #expect(try await participants.syncCounts(eventId: Self.event.id) == SyncCounts(total: 2, pending: 2, members: 0))
@@ -54,10 +59,14 @@ struct SyncRepositoryTests {
             #expect(stored.salesforce.dataHash == "abc")
             #expect(try await repository.run(id: "r1") == run)
             #expect(try await repository.history(participantId: ada.id).map(\.operation) == ["create"])
+            let results = try await repository.results(runId: "r1")
+            #expect(results.map(\.email) == ["ada@example.org"])
+            #expect(results.first?.entry.recordId == "00Q000000000001AAA")
             #expect(try await participants.syncCounts(eventId: Self.event.id) == SyncCounts(total: 2, pending: 1, members: 1))
 
             try await repository.completeChanges(eventId: Self.event.id, upTo: pending.upTo)
             #expect(try await repository.eventsWithPendingChanges().isEmpty)
+            #expect(try await repository.liveQueue(eventId: Self.event.id) == (0, 0))
         }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import OpenAPIRuntime
 import RosterConnector
 import RosterCore
+import RosterWeb
 import SalesforceClient
 
 /// The Salesforce connector routes: settings, connecting, the check, the campaign.
@@ -32,7 +33,8 @@ extension RosterAPI {
             guard let base = publicURL ?? RequestOrigin.current else {
                 throw APIError(.unprocessableContent, "validation_failed", "Roster does not know its own URL for the OAuth callback; set ROSTER_PUBLIC_URL")
             }
-            let url = try await connectors.beginWebServerLogin(eventId: event.id, baseURL: base)
+            // A login begun from the back office is bound to its user: only their session can finish it.
+            let url = try await connectors.beginWebServerLogin(eventId: event.id, baseURL: base, userId: BackOfficeSession.current?.userId)
             return .ok(.init(body: .json(.init(authorizeUrl: url))))
         }
     }
@@ -45,7 +47,7 @@ extension RosterAPI {
     func checkSalesforceConnector(_ input: Operations.CheckSalesforceConnector.Input) async throws -> Operations.CheckSalesforceConnector.Output {
         let event = try await event(input.path.eventId)
         let report = try await connectors.check(event: event)
-        func issues(_ list: [CheckIssue]) -> [Components.Schemas.CheckIssue] { list.map { .init(code: $0.code, field: $0.field, message: $0.message) } }
+        func issues(_ list: [CheckIssue]) -> [Components.Schemas.CheckIssue] { list.map(Components.Schemas.CheckIssue.init) }
         return .ok(.init(body: .json(.init(
             ok: report.ok, errors: issues(report.errors), warnings: issues(report.warnings),
             apiUsage: report.apiUsage.map { .init(used: $0.used, max: $0.max) },
@@ -70,7 +72,7 @@ extension RosterAPI {
             return .badRequest(.init(body: .html(.init(CallbackPage.failure("This page needs the code and state Salesforce sends back; start the login again.")))))
         }
         do {
-            let eventId = try await connectors.completeWebServerLogin(code: code, state: state)
+            let eventId = try await connectors.completeWebServerLogin(code: code, state: state, userId: BackOfficeSession.current?.userId)
             let view = try await connectors.view(eventId: eventId)
             return .ok(.init(body: .html(.init(CallbackPage.success(eventId: eventId, username: view.connection.username, instance: view.connection.instanceUrl)))))
         } catch let error as ConnectorError {

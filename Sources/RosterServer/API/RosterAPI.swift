@@ -103,12 +103,12 @@ struct RosterAPI: APIProtocol {
             throw APIError(.badRequest, "invalid_parameter", "limit must be between 1 and 1000, not \(limit)",
                            details: [.init(field: "limit", row: nil, message: "between 1 and 1000")])
         }
-        let after = try input.query.cursor.map { cursor throws(APIError) in try Cursor.decode(cursor) }
-        let page = try await participants.page(eventId: event.id, synced: input.query.synced, limit: limit, after: after)
+        let query = try ParticipantQuery(synced: input.query.synced, search: input.query.q, sort: input.query.sort)
+        let page = try await participants.page(eventId: event.id, query: query, limit: limit, cursor: input.query.cursor)
         return .ok(.init(body: .json(.init(
             items: try page.items.map(Components.Schemas.Participant.init),
             total: page.total,
-            nextCursor: page.nextAfter.map(Cursor.encode(after:))
+            nextCursor: page.nextCursor
         ))))
     }
 

@@ -25,9 +25,15 @@ public struct UserAccounts: Sendable {
         try await users.create(email: email, passwordHash: hash)
     }
 
-    /// Whether the password is the user's.
-    public func verify(email: String, password: String) async throws -> Bool {
-        guard let hash = try await users.passwordHash(email: email) else { return false }
-        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+    /// The user's id when the password is theirs, else `nil`. An unknown email costs a bcrypt
+    /// check too, so timing does not tell which emails have accounts.
+    public func verify(email: String, password: String) async throws -> String? {
+        let user = try await users.credentials(email: email)
+        let hash = user?.passwordHash ?? Self.decoyHash
+        let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        return matches ? user?.id : nil
     }
+
+    /// A bcrypt hash (cost 12) of a random password no one knows.
+    static let decoyHash = Bcrypt.hash(SessionRepository.randomToken(), cost: 12)
 }

@@ -1,0 +1,77 @@
+import Foundation
+import OpenAPIRuntime
+import RosterConnector
+import RosterCore
+import SalesforceClient
+
+/// The routes the connector screen edits with: the campaign lookup behind the red outline (S12),
+/// the mapping editor's field catalog and validation (S18, S34), a run's per-person results and
+/// the live queue (S19, S64). Scripts may use them too (S61).
+extension RosterAPI {
+    func lookupSalesforceCampaign(_ input: Operations.LookupSalesforceCampaign.Input) async throws -> Operations.LookupSalesforceCampaign.Output {
+        let event = try await event(input.path.eventId)
+        let lookup = try await connectors.lookupCampaign(eventId: event.id, name: input.query.name)
+        return .ok(.init(body: .json(.init(
+            name: lookup.name, matches: lookup.matches,
+            campaign: lookup.campaign.map { .init(id: $0.id, name: $0.name, statuses: $0.statuses) },
+            suggestions: lookup.suggestions
+        ))))
+    }
+
+    func getSalesforceFieldCatalog(_ input: Operations.GetSalesforceFieldCatalog.Input) async throws -> Operations.GetSalesforceFieldCatalog.Output {
+        let event = try await event(input.path.eventId)
+        let catalog = try await connectors.fieldCatalog(event: event)
+        func byObject<Value>(_ values: [MappingTarget: Value]) -> [String: Value] {
+            Dictionary(uniqueKeysWithValues: values.map { ($0.key.rawValue, $0.value) })
+        }
+        let participants = catalog.participantFields.map { field in
+            Components.Schemas.CatalogParticipantField(
+                code: field.info.code, label: field.info.label, _type: field.info.type.rawValue, maxLength: field.info.maxLength,
+                syncable: field.unsyncableReason == nil, reason: field.unsyncableReason,
+                compatible: .init(additionalProperties: byObject(field.compatible)))
+        }
+        let salesforce = catalog.salesforceFields.mapValues { fields in
+            fields.map { field in
+                Components.Schemas.CatalogSalesforceField(
+                    name: field.describe.name, label: field.describe.label, _type: field.describe.type,
+                    typeLabel: FieldCompatibility.label(field.describe.type), length: field.describe.length > 0 ? field.describe.length : nil,
+                    writable: field.readOnlyReason == nil, reason: field.readOnlyReason)
+            }
+        }
+        return .ok(.init(body: .json(.init(participantFields: participants, salesforceFields: .init(additionalProperties: byObject(salesforce)),
+                                           salesforceError: catalog.salesforceError))))
+    }
+
+    func validateSalesforceMapping(_ input: Operations.ValidateSalesforceMapping.Input) async throws -> Operations.ValidateSalesforceMapping.Output {
+        guard case .json(let body) = input.body else { throw APIError(.unsupportedMediaType, "unsupported_media_type", "send JSON") }
+        let event = try await event(input.path.eventId)
+        guard let target = MappingTarget(rawValue: body.object.rawValue) else { throw APIError.notFound("no mapping object '\(body.object.rawValue)'") }
+        // Through JSON text, so the value arrives as the Foundation types the mapping parser reads.
+        let value = try JSONSerialization.jsonObject(with: JSONEncoder().encode(body.mapping), options: .fragmentsAllowed)
+        let mapping = try FieldMapping.parse(value, path: "mappings.\(target.rawValue)")
+        let (errors, warnings) = try await connectors.validateMapping(event: event, target: target, mapping: mapping)
+        return .ok(.init(body: .json(.init(errors: errors.map(Components.Schemas.CheckIssue.init), warnings: warnings.map(Components.Schemas.CheckIssue.init)))))
+    }
+
+    func getSalesforceRunResults(_ input: Operations.GetSalesforceRunResults.Input) async throws -> Operations.GetSalesforceRunResults.Output {
+        let event = try await event(input.path.eventId)
+        guard let run = try await syncRuns.run(id: input.path.runId), run.eventId == event.id else {
+            throw APIError.notFound("no sync run '\(input.path.runId)' in event '\(event.id)'")
+        }
+        let items = try await syncRuns.results(runId: run.id).map { line in
+            Components.Schemas.SyncRunResult(participantId: line.participantId, email: line.email, at: line.entry.at, operation: line.entry.operation,
+                                             object: line.entry.object, recordId: line.entry.recordId, outcome: line.entry.outcome, error: line.entry.error)
+        }
+        return .ok(.init(body: .json(.init(items: items))))
+    }
+
+    func getSalesforceLiveQueue(_ input: Operations.GetSalesforceLiveQueue.Input) async throws -> Operations.GetSalesforceLiveQueue.Output {
+        let event = try await event(input.path.eventId)
+        let queue = try await syncRuns.liveQueue(eventId: event.id)
+        return .ok(.init(body: .json(.init(pending: queue.pending, lagSeconds: queue.lagSeconds))))
+    }
+}
+
+extension Components.Schemas.CheckIssue {
+    init(_ issue: CheckIssue) { self.init(code: issue.code, field: issue.field, message: issue.message) }
+}

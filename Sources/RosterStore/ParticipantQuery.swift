@@ -1,0 +1,106 @@
+import Foundation
+import RosterCore
+
+/// What a participant list shows: which people (sync filter, search) in which order. The REST
+/// list and the back office's grid both read through it, so they can't disagree.
+public struct ParticipantQuery: Sendable, Hashable {
+    /// The orders a list can take; each is a key plus the id, so keyset paging stays exact.
+    public enum Sort: String, Sendable, Hashable, CaseIterable {
+        /// Creation order (ids are time-ordered).
+        case created
+        case lastName
+        case firstName
+        case email
+    }
+
+    /// `true` only synced people (S4: "sync date is not empty"), `false` only the others.
+    public var synced: Bool?
+    /// Case-insensitive prefix of the email, the first name or the last name.
+    public var search: String?
+    public var sort: Sort
+    public var descending: Bool
+
+    public init(synced: Bool? = nil, search: String? = nil, sort: Sort = .created, descending: Bool = false) {
+        self.synced = synced
+        let trimmed = search?.trimmed().lowercased()
+        self.search = trimmed?.isEmpty == false ? trimmed : nil
+        self.sort = sort
+        self.descending = descending
+    }
+
+    /// Parses the `sort` parameter: a ``Sort`` name, `-` in front for descending (`-created`).
+    public init(synced: Bool?, search: String?, sort text: String?) throws(ParticipantQueryError) {
+        var name = text?.trimmed() ?? ""
+        let descending = name.hasPrefix("-")
+        if descending { name.removeFirst() }
+        guard let sort = name.isEmpty ? .created : Sort(rawValue: name) else {
+            throw .invalidSort(text ?? "", allowed: Sort.allCases.map(\.rawValue))
+        }
+        self.init(synced: synced, search: search, sort: sort, descending: descending)
+    }
+
+    /// The `sort` parameter that gives this order.
+    public var sortParameter: String { (descending ? "-" : "") + sort.rawValue }
+
+    /// The value a participant sorts by, as stored (lower-cased names, the email key).
+    func key(of participant: Participant) -> String {
+        switch sort {
+        case .created: participant.id
+        case .lastName: participant.lastName.lowercased()
+        case .firstName: participant.firstName.lowercased()
+        case .email: participant.normalizedEmail
+        }
+    }
+
+    /// Identifies the filter and order, so a cursor can't be replayed on another list.
+    var fingerprint: String {
+        [synced.map { $0 ? "1" : "0" } ?? "-", search ?? "", sortParameter].joined(separator: "\u{1F}")
+    }
+}
+
+/// A list parameter that can't be used, named so the caller can say which.
+public enum ParticipantQueryError: Error, Sendable, Equatable, CustomStringConvertible {
+    case invalidSort(String, allowed: [String])
+    case invalidCursor(String)
+
+    public var field: String {
+        switch self {
+        case .invalidSort: "sort"
+        case .invalidCursor: "cursor"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .invalidSort(let text, let allowed):
+            "sort '\(text)' is not one of \(allowed.joined(separator: ", ")) (add '-' in front for descending)"
+        case .invalidCursor(let text):
+            "the cursor '\(text)' is not one this list gave (or the filter or order changed); start again without a cursor"
+        }
+    }
+}
+
+/// Where the next page starts: the last row's sort key and id, and the list's total counted on
+/// its first page, so later pages need not count the whole event again. Opaque to clients
+/// (base64url of JSON).
+struct PageCursor: Codable, Sendable, Hashable {
+    var key: String
+    var id: String
+    var total: Int
+    var fingerprint: String
+
+    func encoded() -> String {
+        let data = (try? JSONEncoder().encode(self)) ?? Data()
+        return data.base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decode(_ text: String, for query: ParticipantQuery) throws(ParticipantQueryError) -> PageCursor {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let cursor = try? JSONDecoder().decode(PageCursor.self, from: data),
+              cursor.fingerprint == query.fingerprint
+        else { throw .invalidCursor(text) }
+        return cursor
+    }
+}

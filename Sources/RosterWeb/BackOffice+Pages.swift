@@ -1,0 +1,137 @@
+import Foundation
+import Hummingbird
+import RosterConnector
+import RosterCore
+import RosterStore
+
+/// Events, an event's home, the participant grid and a participant.
+extension BackOffice {
+    func eventsPage(_ page: PageRequest) async throws -> Response {
+        let counts = try await dependencies.events.participantCounts()
+        var context = layout(page, title: localization.text("events_title", page.language))
+        context["events"] = try await dependencies.events.all().map { event -> [String: Any] in
+            Self.present(["id": event.id, "name": event.name, "dates": Self.dates(event), "participants": counts[event.id] ?? 0])
+        }
+        return try html("events", context)
+    }
+
+    func eventPage(_ page: PageRequest, eventId: String) async throws -> Response {
+        guard let event = try await dependencies.events.find(id: eventId) else {
+            return try notFound(page, localization.text("notFound_event", page.language, ["id": eventId]))
+        }
+        let counts = try await dependencies.participants.counts(eventId: event.id)
+        let connection = try await dependencies.connectors.view(eventId: event.id).connection
+        var context = layout(page, title: event.name)
+        context["event"] = Self.eventContext(event)
+        context["counts"] = ["participants": counts.participants, "registered": counts.registered, "attended": counts.attended, "synced": counts.synced]
+        context["connectionState"] = localization.text("connection_\(connection.state.rawValue)", page.language)
+        return try html("event", context)
+    }
+
+    /// The grid (S4): search, sort, the sync-date filter with its count, keyset pages of 50.
+    func participantsPage(_ page: PageRequest, eventId: String) async throws -> Response {
+        guard let event = try await dependencies.events.find(id: eventId) else {
+            return try notFound(page, localization.text("notFound_event", page.language, ["id": eventId]))
+        }
+        let parameters = page.request.uri.queryParameters
+        let search = parameters["q"].map(String.init) ?? ""
+        let syncedFilter = parameters["synced"].map(String.init) ?? ""
+        let synced: Bool? = syncedFilter == "set" ? true : syncedFilter == "notset" ? false : nil
+        let query = (try? ParticipantQuery(synced: synced, search: search, sort: parameters["sort"].map(String.init))) ?? ParticipantQuery(synced: synced, search: search)
+        let cursor = parameters["cursor"].map(String.init)
+        let result: ParticipantPage
+        do {
+            result = try await dependencies.participants.page(eventId: event.id, query: query, limit: Self.pageSize, cursor: cursor)
+        } catch is ParticipantQueryError {
+            result = try await dependencies.participants.page(eventId: event.id, query: query, limit: Self.pageSize, cursor: nil)
+        }
+
+        func link(sort: String? = nil, cursor: String? = nil) -> String {
+            var items = [("q", search), ("synced", syncedFilter), ("sort", sort ?? query.sortParameter)]
+            if let cursor { items.append(("cursor", cursor)) }
+            let query = items.filter { !$0.1.isEmpty && !($0.0 == "sort" && $0.1 == "created") }
+                .map { "\($0.0)=\(Self.percentEncoded($0.1))" }.joined(separator: "&")
+            return "/events/\(event.id)/participants" + (query.isEmpty ? "" : "?\(query)")
+        }
+        func column(_ sort: ParticipantQuery.Sort, _ key: String) -> [String: Any] {
+            let active = query.sort == sort
+            let next = active && !query.descending ? "-\(sort.rawValue)" : sort.rawValue
+            return ["label": localization.text(key, page.language), "href": link(sort: next), "active": active,
+                    "ariaSort": active ? (query.descending ? "descending" : "ascending") : "none"]
+        }
+
+        var context = layout(page, title: localization.text("grid_title", page.language) + " — " + event.name)
+        context["event"] = Self.eventContext(event)
+        context["q"] = search
+        context["syncedAll"] = synced == nil
+        context["syncedSet"] = synced == true
+        context["syncedNotSet"] = synced == false
+        context["sort"] = query.sortParameter
+        context["total"] = result.total
+        context["countText"] = localization.text(synced == true ? "grid_count_synced" : synced == false ? "grid_count_not_synced" : "grid_count",
+                                                 page.language, ["count": String(result.total)])
+        context["columns"] = ["lastName": column(.lastName, "grid_name"), "email": column(.email, "grid_email"), "created": column(.created, "grid_registered_at")]
+        context["rows"] = result.items.map { participant -> [String: Any] in
+            Self.present([
+                "id": participant.id, "name": Self.name(participant), "email": participant.email, "company": participant.company,
+                "href": "/events/\(event.id)/participants/\(participant.id)",
+                "registered": participant.isRegistered, "attended": participant.hasAttended,
+                "syncedAt": Self.display(participant.salesforce.syncedAt), "error": participant.salesforce.error ?? "",
+                "createdAt": Self.display(participant.createdAt),
+            ])
+        }
+        context["empty"] = result.items.isEmpty
+        if let next = result.nextCursor { context["nextHref"] = link(cursor: next) }
+        if cursor != nil { context["firstHref"] = link() }
+        return try html("participants", context)
+    }
+
+    /// One person: their data, Salesforce Ids (links into the org), last error and history.
+    func participantPage(_ page: PageRequest, eventId: String, participantId: String) async throws -> Response {
+        guard let event = try await dependencies.events.find(id: eventId),
+              let participant = try await dependencies.participants.find(eventId: eventId, id: participantId)
+        else { return try notFound(page, localization.text("notFound_participant", page.language, ["id": participantId])) }
+        let instance = try await dependencies.connectors.view(eventId: event.id).connection.instanceUrl
+        let state = participant.salesforce
+        let records = [("Contact", state.contactId), ("Lead", state.leadId), ("CampaignMember", state.campaignMemberId)].compactMap { object, id -> [String: Any]? in
+            guard let id else { return nil }
+            var record: [String: Any] = ["object": object, "id": id]
+            if let instance { record["href"] = "\(instance)/\(id)" }
+            return record
+        }
+        let fields = event.fields.compactMap { definition -> [String: Any]? in
+            guard let value = participant.fields[definition.code] else { return nil }
+            let text = if case .bool(let flag) = value { localization.text(flag ? "yes" : "no", page.language) } else { value.text }
+            return ["label": definition.label, "value": text]
+        }
+        var context = layout(page, title: Self.name(participant))
+        context["event"] = Self.eventContext(event)
+        context["participant"] = Self.present([
+            "id": participant.id, "name": Self.name(participant), "email": participant.email, "company": participant.company,
+            "jobTitle": participant.jobTitle, "registered": participant.isRegistered, "attended": participant.hasAttended,
+            "createdAt": Self.display(participant.createdAt), "syncedAt": Self.display(state.syncedAt), "error": state.error ?? "",
+        ])
+        context["fields"] = fields
+        context["records"] = records
+        let history = try await dependencies.syncRuns.history(participantId: participant.id, limit: 50).map { entry -> [String: Any] in
+            Self.present(["at": Self.display(entry.at), "operation": entry.operation, "object": entry.object, "recordId": entry.recordId ?? "",
+                          "outcome": entry.outcome, "failed": entry.outcome == "failed", "error": entry.error ?? ""])
+        }
+        context["history"] = history
+        context["hasHistory"] = !history.isEmpty
+        return try html("participant", context)
+    }
+
+    static func eventContext(_ event: Event) -> [String: Any] {
+        present(["id": event.id, "name": event.name, "dates": dates(event)])
+    }
+
+    static func dates(_ event: Event) -> String {
+        [event.startsAt, event.endsAt].compactMap { $0 }.map { display($0) }.joined(separator: " → ")
+    }
+
+    static func name(_ participant: Participant) -> String {
+        let name = [participant.firstName, participant.lastName].filter { !$0.isEmpty }.joined(separator: " ")
+        return name.isEmpty ? participant.email : name
+    }
+}

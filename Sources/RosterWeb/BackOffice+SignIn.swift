@@ -1,0 +1,67 @@
+import Foundation
+import Hummingbird
+import RosterStore
+
+/// Signing in and out, and the language switch.
+extension BackOffice {
+    /// `/`: the sign-in form, or the events for someone already signed in. The form's CSRF
+    /// token is a cookie of its own until there is a session (login CSRF).
+    func signInPage(_ request: Request, next: String? = nil, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        if BackOfficeSession.current != nil { return .redirect(to: "/events", type: .found) }
+        let token = request.cookies[Self.signInCSRFCookie]?.value ?? SessionRepository.randomToken()
+        let language = language(of: request)
+        var context = layout(language, csrf: token, user: nil, title: localization.text("signin_title", language), path: "/")
+        context["next"] = next ?? Self.localPath(request.uri.queryParameters["next"].map(String.init)) ?? "/events"
+        if let error { context["error"] = error }
+        return try html("signin", context, status: status, cookies: [cookie(Self.signInCSRFCookie, token, maxAge: nil)])
+    }
+
+    func signIn(_ request: Request) async throws -> Response {
+        let form = try await Self.form(request)
+        let language = language(of: request)
+        guard let token = request.cookies[Self.signInCSRFCookie]?.value, form["_csrf"] == token else {
+            return try await signInPage(request, error: localization.text("signin_expired", language), status: .forbidden)
+        }
+        let email = form["email"]?.trimmingCharacters(in: .whitespaces) ?? ""
+        let target = Self.localPath(form["next"]) ?? "/events"
+        if let wait = dependencies.throttle.retryAfter(email: email) {
+            let minutes = String(Int((wait / 60).rounded(.up)))
+            return try await signInPage(request, next: target, error: localization.text("signin_throttled", language, ["minutes": minutes]), status: .tooManyRequests)
+        }
+        guard let userId = try await dependencies.accounts.verify(email: email, password: form["password"] ?? "") else {
+            dependencies.throttle.recordFailure(email: email)
+            return try await signInPage(request, next: target, error: localization.text("signin_wrong", language), status: .unauthorized)
+        }
+        dependencies.throttle.recordSuccess(email: email)
+        let session = try await dependencies.sessions.create(userId: userId, lifetime: Self.sessionLifetime)
+        var response = Response.redirect(to: target, type: .normal)
+        response.setCookie(cookie(BackOfficeSession.cookie, session, maxAge: Int(Self.sessionLifetime)))
+        response.setCookie(cookie(Self.signInCSRFCookie, "", maxAge: 0))
+        return response
+    }
+
+    func signOut(_ request: Request) async throws -> Response {
+        let form = try await Self.form(request)
+        if let session = BackOfficeSession.current, form["_csrf"] == session.csrfToken,
+           let id = request.cookies[BackOfficeSession.cookie]?.value {
+            try await dependencies.sessions.delete(id)
+        } else if BackOfficeSession.current != nil {
+            return Response(status: .forbidden)
+        }
+        var response = Response.redirect(to: "/", type: .normal)
+        response.setCookie(cookie(BackOfficeSession.cookie, "", maxAge: 0))
+        return response
+    }
+
+    /// Remembers the chosen language for a year and goes back to the page.
+    func switchLanguage(_ request: Request) async throws -> Response {
+        let form = try await Self.form(request)
+        let expected = BackOfficeSession.current?.csrfToken ?? request.cookies[Self.signInCSRFCookie]?.value
+        guard let expected, form["_csrf"] == expected, let language = Language(rawValue: form["lang"] ?? "") else {
+            return Response(status: .forbidden)
+        }
+        var response = Response.redirect(to: Self.localPath(form["next"]) ?? "/", type: .normal)
+        response.setCookie(cookie(Self.languageCookie, language.rawValue, maxAge: 365 * 24 * 3600))
+        return response
+    }
+}

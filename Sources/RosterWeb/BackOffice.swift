@@ -1,0 +1,205 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import RosterConnector
+import RosterCore
+import RosterStore
+
+/// The back office (S4, S5, S10–S22, S65): server-rendered pages for signing in, events, the
+/// participant grid, a participant, the Salesforce connector screen and the sync history.
+///
+/// Pages only read. Every change a page makes (saving settings, connecting, checking, forcing a
+/// sync, checking someone in, importing) is a call from the page's script to the REST API,
+/// authenticated by the session cookie plus its CSRF token: one implementation of each rule (S61).
+public struct BackOffice: Sendable {
+    /// What the pages read, and the sign-in machinery.
+    public struct Dependencies: Sendable {
+        public var events: EventRepository
+        public var participants: ParticipantRepository
+        public var connectors: ConnectorService
+        public var syncRuns: SyncRepository
+        public var sessions: SessionRepository
+        public var accounts: UserAccounts
+        public var throttle: SignInThrottle
+        /// Mark cookies `Secure` (Roster is reached over HTTPS).
+        public var secureCookies: Bool
+
+        public init(events: EventRepository, participants: ParticipantRepository, connectors: ConnectorService, syncRuns: SyncRepository,
+                    sessions: SessionRepository, accounts: UserAccounts, throttle: SignInThrottle, secureCookies: Bool) {
+            self.events = events
+            self.participants = participants
+            self.connectors = connectors
+            self.syncRuns = syncRuns
+            self.sessions = sessions
+            self.accounts = accounts
+            self.throttle = throttle
+            self.secureCookies = secureCookies
+        }
+    }
+
+    /// How long a sign-in lasts.
+    public static let sessionLifetime: TimeInterval = 12 * 3600
+    /// The cookie holding the sign-in form's CSRF token before there is a session.
+    static let signInCSRFCookie = "roster_csrf"
+    static let languageCookie = "roster_lang"
+    /// Rows per grid page.
+    static let pageSize = 50
+
+    let dependencies: Dependencies
+    let renderer: PageRenderer
+    let assets: StaticAssets
+    let localization: Localization
+
+    /// Loads the templates, scripts and strings bundled with the module.
+    public static func load(_ dependencies: Dependencies) async throws -> BackOffice {
+        guard let root = Bundle.module.resourceURL else { throw BackOfficeError.resources("the RosterWeb bundle has no resources") }
+        return BackOffice(
+            dependencies: dependencies,
+            renderer: try await PageRenderer.load(from: root.appendingPathComponent("Templates")),
+            assets: try StaticAssets.load(from: root.appendingPathComponent("Static")),
+            localization: try Localization.load(from: root.appendingPathComponent("Strings"))
+        )
+    }
+
+    /// Adds the pages, the sign-in routes and `/static/` to the router.
+    public func register<Context: RequestContext>(on router: Router<Context>) {
+        router.get("/") { request, _ in try await self.signInPage(request) }
+        router.post("/signin") { request, _ in try await self.signIn(request) }
+        router.post("/signout") { request, _ in try await self.signOut(request) }
+        router.post("/language") { request, _ in try await self.switchLanguage(request) }
+        router.get("/static/:name") { request, context in self.asset(context.parameters.get("name") ?? "", request: request) }
+        router.get("/events") { request, _ in try await self.signedIn(request) { try await self.eventsPage($0) } }
+        router.get("/events/:eventId") { request, context in
+            try await self.signedIn(request) { try await self.eventPage($0, eventId: context.parameters.get("eventId") ?? "") }
+        }
+        router.get("/events/:eventId/participants") { request, context in
+            try await self.signedIn(request) { try await self.participantsPage($0, eventId: context.parameters.get("eventId") ?? "") }
+        }
+        router.get("/events/:eventId/participants/:participantId") { request, context in
+            try await self.signedIn(request) {
+                try await self.participantPage($0, eventId: context.parameters.get("eventId") ?? "",
+                                               participantId: context.parameters.get("participantId") ?? "")
+            }
+        }
+        router.get("/events/:eventId/salesforce") { request, context in
+            try await self.signedIn(request) { try await self.connectorPage($0, eventId: context.parameters.get("eventId") ?? "") }
+        }
+        router.get("/events/:eventId/salesforce/history") { request, context in
+            try await self.signedIn(request) { try await self.historyPage($0, eventId: context.parameters.get("eventId") ?? "") }
+        }
+    }
+
+    // MARK: Shared page machinery
+
+    /// A page request from a signed-in user.
+    struct PageRequest {
+        var request: Request
+        var session: WebSession
+        var language: Language
+    }
+
+    /// Runs `body` for a signed-in user; anyone else is sent to sign in, then back here.
+    func signedIn(_ request: Request, _ body: (PageRequest) async throws -> Response) async throws -> Response {
+        guard let session = BackOfficeSession.current else {
+            let target = request.uri.path + (request.uri.query.map { "?\($0)" } ?? "")
+            return .redirect(to: "/?next=\(Self.percentEncoded(target))", type: .found)
+        }
+        return try await body(PageRequest(request: request, session: session, language: language(of: request)))
+    }
+
+    func language(of request: Request) -> Language {
+        Language.negotiate(cookie: request.cookies[Self.languageCookie]?.value, acceptLanguage: request.headers[.acceptLanguage])
+    }
+
+    /// What every page's layout needs: the words, the language switch, the CSRF token, who is signed in.
+    func layout(_ language: Language, csrf: String, user: String?, title: String, path: String) -> [String: Any] {
+        let strings = localization.strings(language)
+        let scriptStrings = (try? JSONEncoder().encode(strings)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        var context: [String: Any] = [
+            "t": strings, "lang": language.rawValue, "csrf": csrf, "title": title, "path": path,
+            // A JSON data block is not executed; `<` is escaped so it can't close the element.
+            "stringsJSON": scriptStrings.replacingOccurrences(of: "<", with: "\\u003c"),
+            "languages": Language.allCases.map { ["code": $0.rawValue, "name": strings["language_\($0.rawValue)"] ?? $0.rawValue, "current": $0 == language] },
+        ]
+        if let user { context["user"] = user }
+        return context
+    }
+
+    func layout(_ page: PageRequest, title: String) -> [String: Any] {
+        // The language switch comes back to this very page, filters and all.
+        let path = page.request.uri.path + (page.request.uri.query.map { "?\($0)" } ?? "")
+        return layout(page.language, csrf: page.session.csrfToken, user: page.session.email, title: title, path: path)
+    }
+
+    /// An HTML response with the headers every page carries: no inline script may run, no
+    /// other site may frame it, forms post only here.
+    func html(_ template: String, _ context: [String: Any], status: HTTPResponse.Status = .ok, cookies: [Cookie] = []) throws -> Response {
+        var response = Response(status: status, headers: [
+            .contentType: "text/html; charset=utf-8",
+            .contentSecurityPolicy: "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'",
+            .xContentTypeOptions: "nosniff", .referrerPolicy: "same-origin", .cacheControl: "no-store",
+        ], body: .init(byteBuffer: ByteBuffer(string: try renderer.render(template, context))))
+        for cookie in cookies { response.setCookie(cookie) }
+        return response
+    }
+
+    func notFound(_ page: PageRequest, _ message: String) throws -> Response {
+        var context = layout(page, title: localization.text("notFound_title", page.language))
+        context["message"] = message
+        return try html("not-found", context, status: .notFound)
+    }
+
+    func asset(_ name: String, request: Request) -> Response {
+        guard let asset = assets.assets[name] else { return Response(status: .notFound) }
+        if request.headers[.ifNoneMatch] == asset.etag { return Response(status: .notModified, headers: [.eTag: asset.etag]) }
+        return Response(status: .ok, headers: [.contentType: asset.contentType, .eTag: asset.etag, .cacheControl: "no-cache",
+                                               .xContentTypeOptions: "nosniff"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: asset.bytes)))
+    }
+
+    func cookie(_ name: String, _ value: String, maxAge: Int?) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: dependencies.secureCookies, httpOnly: true, sameSite: .lax)
+    }
+
+    /// Reads an `application/x-www-form-urlencoded` body (small: sign-in and switches).
+    static func form(_ request: Request) async throws -> [String: String] {
+        let body = try await request.body.collect(upTo: 16 * 1024)
+        var form: [String: String] = [:]
+        for pair in String(buffer: body).split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map {
+                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
+            if let key = parts.first { form[key] = parts.count > 1 ? parts[1] : "" }
+        }
+        return form
+    }
+
+    static func percentEncoded(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~/")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+
+    /// A local path to return to after a form, never another site (`//host` or a scheme).
+    static func localPath(_ text: String?) -> String? {
+        guard let text, text.hasPrefix("/"), !text.hasPrefix("//"), !text.contains("\\") else { return nil }
+        return text
+    }
+
+    /// The context without its empty texts: Mustache renders a section for any string, even "",
+    /// so `{{#error}}…{{/error}}` needs the key gone.
+    static func present(_ context: [String: Any]) -> [String: Any] {
+        context.filter { !(($0.value as? String)?.isEmpty ?? false) }
+    }
+
+    static func display(_ date: Date?) -> String {
+        guard let date else { return "" }
+        return date.formatted(Date.ISO8601FormatStyle(dateSeparator: .dash, dateTimeSeparator: .space, timeZone: .gmt)
+            .year().month().day().time(includingFractionalSeconds: false)).replacingOccurrences(of: "Z", with: "") + " UTC"
+    }
+}
+
+extension HTTPField.Name {
+    static let referrerPolicy = Self("Referrer-Policy")!
+}

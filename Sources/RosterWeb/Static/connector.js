@@ -1,0 +1,362 @@
+// Configuration › Third-party integrations › Salesforce. Every action is a REST API call, the
+// same ones a script would make (S61); this file only draws what they answer.
+"use strict";
+
+(() => {
+  const { t, api, el } = Roster;
+  const root = document.getElementById("connector");
+  const eventId = root.dataset.event;
+  const base = `/api/v1/events/${eventId}/connectors/salesforce`;
+  const $ = (id) => document.getElementById(id);
+  let settings = null;
+  let catalog = null;
+
+  // MARK: Settings and connection
+
+  async function load() {
+    settings = await api("GET", base);
+    $("enabled").checked = settings.enabled;
+    $("loginUrl").value = settings.loginUrl ?? "";
+    $("consumerKey").value = settings.consumerKey ?? "";
+    $("consumerSecret").value = "";
+    $("consumerSecret").placeholder = settings.consumerSecretSet ? t("connector_secret_set") : "";
+    $("consumerSecret-state").textContent = settings.consumerSecretSet ? t("connector_secret_set_hint") : t("connector_secret_missing");
+    $("campaignName").value = settings.campaignName ?? "";
+    fillStatuses([], settings.registeredStatus, settings.attendedStatus);
+    $("allowLeadCreation").checked = settings.allowLeadCreation;
+    $("allowUpdate").checked = settings.allowUpdate;
+    showConnection(settings.connection);
+    root.setAttribute("aria-busy", "false");
+    if (settings.connection.state === "connected" && settings.campaignName.trim()) await checkCampaign();
+  }
+
+  function showConnection(connection) {
+    const connected = connection.state === "connected";
+    $("connection-status").textContent = connected
+      ? t("connector_connected_as", { username: connection.username ?? "?", instance: connection.instanceUrl ?? "" })
+      : connection.state === "broken" ? t("connector_broken") : t("connector_not_connected");
+    $("connection-status").className = connected ? "ok-text" : connection.state === "broken" ? "error-text" : "muted";
+    $("disconnect").hidden = connection.state === "disconnected";
+    $("connection-alert").hidden = connection.state !== "broken";
+    $("connection-alert-text").textContent = connection.state === "broken"
+      ? t("connector_broken_alert", { error: connection.error ?? "" }) : "";
+    $("salesforce-login").textContent = connected ? t("connector_login_again_button") : t("connector_login");
+  }
+
+  /** The form as the PUT body; the secret only when typed (it is never shown back). */
+  function formSettings() {
+    const body = {
+      enabled: $("enabled").checked, loginUrl: $("loginUrl").value.trim(), consumerKey: $("consumerKey").value.trim(),
+      campaignName: $("campaignName").value, registeredStatus: $("registeredStatus").value, attendedStatus: $("attendedStatus").value,
+      allowLeadCreation: $("allowLeadCreation").checked, allowUpdate: $("allowUpdate").checked,
+    };
+    if ($("consumerSecret").value) body.consumerSecret = $("consumerSecret").value;
+    return body;
+  }
+
+  async function save() {
+    settings = await api("PUT", base, formSettings());
+    $("consumerSecret").value = "";
+    $("consumerSecret").placeholder = settings.consumerSecretSet ? t("connector_secret_set") : "";
+    $("consumerSecret-state").textContent = settings.consumerSecretSet ? t("connector_secret_set_hint") : t("connector_secret_missing");
+    return settings;
+  }
+
+  function status(id, text, kind) {
+    $(id).textContent = text;
+    $(id).className = kind === "error" ? "error-text" : kind === "ok" ? "ok-text" : "muted";
+  }
+
+  $("connector-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    status("save-status", t("connector_saving"));
+    try {
+      await save();
+      status("save-status", t("connector_saved"), "ok");
+      if (settings.connection.state === "connected") await checkCampaign();
+    } catch (error) {
+      status("save-status", error.message, "error");
+    }
+  });
+
+  /** The web-server flow in a pop-up (S11). The window opens at once, within the click, so no
+   *  pop-up blocker stops it; it is sent to Salesforce once Roster has made the login URL. */
+  async function login() {
+    const popup = window.open("about:blank", "salesforce-login", "popup,width=520,height=680");
+    status("save-status", t("connector_opening_login"));
+    try {
+      await save();
+      const { authorizeUrl } = await api("POST", `${base}/connect`, { flow: "webServer" });
+      if (popup) popup.location.href = authorizeUrl;
+      else window.location.assign(authorizeUrl);
+      status("save-status", t("connector_login_waiting"));
+    } catch (error) {
+      popup?.close();
+      status("save-status", error.message, "error");
+    }
+  }
+  $("salesforce-login").addEventListener("click", login);
+  $("login-again").addEventListener("click", login);
+
+  window.addEventListener("message", async (event) => {
+    if (event.origin !== location.origin || !event.data?.type?.startsWith("roster-salesforce")) return;
+    if (event.data.type === "roster-salesforce-connected") {
+      status("save-status", t("connector_login_done"), "ok");
+      await load();
+    } else {
+      status("save-status", event.data.message ?? t("connector_login_failed"), "error");
+    }
+  });
+
+  $("disconnect").addEventListener("click", async () => {
+    try {
+      settings = await api("DELETE", `${base}/connection`);
+      showConnection(settings.connection);
+    } catch (error) {
+      status("save-status", error.message, "error");
+    }
+  });
+
+  // MARK: Campaign and statuses (S12–S14)
+
+  function fillStatuses(statuses, registered, attended) {
+    for (const [id, current] of [["registeredStatus", registered], ["attendedStatus", attended]]) {
+      const select = $(id);
+      const values = [...statuses];
+      if (current && !values.includes(current)) values.unshift(current);
+      select.replaceChildren(el("option", { value: "" }, t("connector_choose_status")),
+        ...values.map((value) => el("option", { value, selected: value === current }, statuses.length && !statuses.includes(value) ? t("connector_status_unknown", { status: value }) : value)));
+    }
+  }
+
+  function markCampaign(invalid, message, suggestions = [], canCreate = false) {
+    const input = $("campaignName");
+    input.setAttribute("aria-invalid", invalid ? "true" : "false");
+    input.classList.toggle("invalid", invalid);
+    $("campaignName-error").hidden = !invalid;
+    $("campaignName-message").textContent = message ?? "";
+    $("campaign-suggestions").replaceChildren(...suggestions.map((name) =>
+      el("li", {}, el("button", { type: "button", class: "link campaign-suggestion", onclick: () => pickCampaign(name) }, name))));
+    $("create-campaign").hidden = !canCreate;
+  }
+
+  async function pickCampaign(name) {
+    $("campaignName").value = name;
+    await checkCampaign();
+    $("campaignName").focus();
+  }
+
+  /** Looks the name up as the check does; on blur and on save. */
+  async function checkCampaign() {
+    const name = $("campaignName").value;
+    if (!settings || settings.connection.state !== "connected") return;
+    if (!name.trim()) { markCampaign(true, t("connector_campaign_missing")); return; }
+    try {
+      const found = await api("GET", `${base}/campaigns?name=${encodeURIComponent(name)}`);
+      if (found.matches === 1) {
+        markCampaign(false);
+        fillStatuses(found.campaign.statuses, $("registeredStatus").value || settings.registeredStatus, $("attendedStatus").value || settings.attendedStatus);
+      } else if (found.matches === 0) {
+        markCampaign(true, t(found.suggestions.length ? "connector_campaign_not_found_suggest" : "connector_campaign_not_found", { name }), found.suggestions, true);
+      } else {
+        markCampaign(true, t("connector_campaign_ambiguous", { name, count: found.matches }));
+      }
+    } catch (error) {
+      markCampaign(true, error.message);
+    }
+  }
+  $("campaignName").addEventListener("blur", checkCampaign);
+
+  $("create-campaign").addEventListener("click", async () => {
+    try {
+      await save();
+      const created = await api("POST", `${base}/campaign`);
+      status("save-status", t("connector_campaign_created", { name: created.name }), "ok");
+      await checkCampaign();
+    } catch (error) {
+      $("campaignName-message").textContent = error.message;
+    }
+  });
+
+  // MARK: Mapping editors (S18, S34)
+
+  let mappingObject = null;
+  let validateTimer = null;
+
+  async function openMapping(object) {
+    mappingObject = object;
+    $("mapping-title").textContent = document.querySelector(`#mapping-${object}`).textContent;
+    $("mapping-json").value = JSON.stringify(settings?.mappings?.[object] ?? {}, null, 2);
+    $("mapping-error").hidden = true;
+    $("mapping-dialog").showModal();
+    $("mapping-json").focus();
+    validateMapping();
+    try {
+      catalog ??= await api("GET", `${base}/fields`);
+      drawCatalog();
+    } catch (error) {
+      $("mapping-fields-note").textContent = error.message;
+    }
+  }
+
+  function drawCatalog() {
+    $("mapping-fields-note").textContent = catalog.salesforceError ? t("mapping_no_salesforce", { error: catalog.salesforceError }) : t("mapping_fields_hint");
+    $("mapping-fields").tBodies[0].replaceChildren(...catalog.participantFields.map((field) => {
+      const compatible = field.compatible?.[mappingObject] ?? [];
+      return el("tr", { class: field.syncable ? "" : "muted" },
+        el("td", {}, el("code", {}, field.code), " ", field.label),
+        el("td", {}, field.type),
+        el("td", {}, field.syncable ? (compatible.length ? compatible.join(", ") : (catalog.salesforceError ? "—" : t("mapping_none"))) : t("mapping_not_syncable", { reason: field.reason })));
+    }));
+    const fields = catalog.salesforceFields?.[mappingObject] ?? [];
+    $("mapping-sf-fields").tBodies[0].replaceChildren(...fields.map((field) =>
+      el("tr", { class: field.writable ? "" : "muted" },
+        el("td", {}, el("code", {}, field.name), " ", field.label),
+        el("td", {}, field.typeLabel + (field.length ? ` (${field.length})` : "")),
+        el("td", {}, field.writable ? t("yes") : field.reason))));
+  }
+
+  /** Parses as you type; a mapping that parses is checked by the server, as the check would. */
+  function validateMapping() {
+    clearTimeout(validateTimer);
+    const text = $("mapping-json").value;
+    let parsed;
+    try {
+      parsed = text.trim() ? JSON.parse(text) : {};
+    } catch (error) {
+      showMappingValidity(false, t("mapping_not_json", { error: error.message }), []);
+      return null;
+    }
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+      showMappingValidity(false, t("mapping_not_object"), []);
+      return null;
+    }
+    validateTimer = setTimeout(async () => {
+      try {
+        const result = await api("POST", `${base}/mappings/validate`, { object: mappingObject, mapping: parsed });
+        showMappingValidity(result.errors.length === 0, result.errors.length ? t("mapping_has_errors", { count: result.errors.length }) : t("mapping_valid"),
+          result.errors, result.warnings);
+      } catch (error) {
+        showMappingValidity(false, error.message, []);
+      }
+    }, 250);
+    return parsed;
+  }
+
+  function showMappingValidity(valid, message, errors, warnings = []) {
+    const textarea = $("mapping-json");
+    textarea.setAttribute("aria-invalid", valid ? "false" : "true");
+    textarea.classList.toggle("invalid", !valid);
+    $("mapping-validity").textContent = message;
+    $("mapping-validity").className = valid ? "ok-text" : "error-text";
+    $("mapping-issues").replaceChildren(
+      ...errors.map((issue) => el("li", { class: "error" }, issue.message)),
+      ...warnings.map((issue) => el("li", { class: "warning" }, issue.message)));
+  }
+
+  $("mapping-json").addEventListener("input", () => {
+    $("mapping-error").hidden = true;
+    validateMapping();
+  });
+  document.querySelectorAll(".mapping-open").forEach((button) => button.addEventListener("click", () => openMapping(button.dataset.object)));
+  $("mapping-cancel").addEventListener("click", () => $("mapping-dialog").close());
+  $("mapping-save").addEventListener("click", async () => {
+    const parsed = validateMapping();
+    const box = $("mapping-error");
+    if (parsed === null) { box.textContent = $("mapping-validity").textContent; box.hidden = false; return; }
+    try {
+      settings = await api("PUT", base, { mappings: { [mappingObject]: parsed } });
+      box.hidden = true;
+      $("mapping-dialog").close();
+      status("save-status", t("mapping_saved"), "ok");
+    } catch (error) {
+      box.textContent = error.message;
+      box.hidden = false;
+    }
+  });
+
+  // MARK: Check configuration (S20)
+
+  function showUsage(usage) {
+    if (!usage) return;
+    $("api-usage-block").hidden = false;
+    $("api-usage").max = usage.max;
+    $("api-usage").value = usage.used;
+    $("api-usage-text").textContent = t("connector_api_usage_text", { used: usage.used, max: usage.max });
+  }
+
+  $("check").addEventListener("click", async () => {
+    const button = $("check");
+    button.disabled = true;
+    $("check-errors").replaceChildren(el("li", { class: "muted" }, t("connector_checking")));
+    $("check-warnings").replaceChildren();
+    $("check-ok").hidden = true;
+    try {
+      const result = await api("POST", `${base}/check`);
+      $("check-ok").hidden = !result.ok;
+      $("check-errors").replaceChildren(...result.errors.map((issue) => el("li", { class: "error", "data-code": issue.code, "data-field": issue.field }, issue.message)));
+      $("check-warnings").replaceChildren(...result.warnings.map((issue) => el("li", { class: "warning", "data-code": issue.code, "data-field": issue.field }, issue.message)));
+      $("check-estimate").textContent = t("connector_estimate", { calls: result.estimatedCallsForFullSync });
+      showUsage(result.apiUsage);
+      if (result.errors.some((issue) => issue.field === "campaignName")) await checkCampaign();
+    } catch (error) {
+      $("check-errors").replaceChildren(el("li", { class: "error" }, error.message));
+    } finally {
+      button.disabled = false;
+    }
+  });
+
+  // MARK: Force sync (S19): progress, counters, per-person results
+
+  const counters = ["processed", "created", "updated", "linked", "unchanged", "failed", "apiCalls"];
+
+  async function startSync(dryRun) {
+    $("force-sync").disabled = $("dry-run").disabled = true;
+    $("sync-block").hidden = false;
+    $("sync-results").hidden = true;
+    $("sync-label").textContent = dryRun ? t("connector_dry_run_progress") : t("connector_sync_progress");
+    try {
+      const { runId } = await api("POST", `${base}/sync`, { dryRun });
+      await follow(runId);
+    } catch (error) {
+      status("sync-state", error.message, "error");
+    } finally {
+      $("force-sync").disabled = $("dry-run").disabled = false;
+    }
+  }
+
+  async function follow(runId) {
+    for (;;) {
+      const run = await api("GET", `${base}/runs/${runId}`);
+      const done = ["succeeded", "failed", "paused"].includes(run.state);
+      const percent = run.total > 0 ? Math.floor((run.processed / run.total) * 100) : (done ? 100 : 0);
+      $("sync-progress").value = percent;
+      $("sync-percent").textContent = `${percent}%`;
+      status("sync-state", t(`run_${run.state}`) + (run.pausedReason ? ` — ${run.pausedReason}` : ""),
+        run.state === "failed" ? "error" : run.state === "succeeded" ? "ok" : undefined);
+      $("sync-counters").replaceChildren(...counters.map((name) =>
+        el("div", {}, el("dt", {}, t(`counter_${name === "apiCalls" ? "api_calls" : name}`)), el("dd", { id: `counter-${name}` }, name === "processed" ? `${run.processed} / ${run.total}` : run[name]))));
+      if (done) {
+        await showResults(runId);
+        return run;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 400));
+    }
+  }
+
+  async function showResults(runId) {
+    const { items } = await api("GET", `${base}/runs/${runId}/results`);
+    const table = $("sync-results");
+    table.tBodies[0].replaceChildren(...items.map((line) =>
+      el("tr", { class: line.outcome === "failed" ? "failed" : "" },
+        el("td", {}, el("a", { href: `/events/${eventId}/participants/${line.participantId}` }, line.email)),
+        el("td", {}, line.operation), el("td", {}, line.object),
+        el("td", {}, line.outcome + (line.error ? `: ${line.error}` : "")))));
+    table.hidden = items.length === 0;
+  }
+
+  $("force-sync").addEventListener("click", () => startSync(false));
+  $("dry-run").addEventListener("click", () => startSync(true));
+
+  load().catch((error) => status("save-status", error.message, "error"));
+})();

@@ -1,0 +1,45 @@
+// The participant grid and a participant's page: check-in and CSV import, through the REST API.
+"use strict";
+
+(() => {
+  const { t, api, el } = Roster;
+  const eventId = location.pathname.split("/")[2];
+
+  document.addEventListener("click", async (event) => {
+    const button = event.target.closest("button.check-in");
+    if (!button) return;
+    button.disabled = true;
+    try {
+      await api("PATCH", `/api/v1/events/${eventId}/participants/${button.dataset.participant}`, { hasAttended: true });
+      button.replaceWith(el("span", { class: "yes", role: "status" }, t("yes")));
+    } catch (error) {
+      button.disabled = false;
+      button.after(el("span", { class: "error-text", role: "alert" }, ` ${error.message}`));
+    }
+  });
+
+  const form = document.getElementById("import-form");
+  form?.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const report = document.getElementById("import-report");
+    const file = document.getElementById("import-file").files[0];
+    report.replaceChildren();
+    if (!file) { report.append(el("p", { class: "error-text", role: "alert" }, t("import_choose_file"))); return; }
+    const submit = document.getElementById("import-submit");
+    submit.disabled = true;
+    report.append(el("p", { role: "status" }, t("import_running")));
+    try {
+      const result = await api("POST", `/api/v1/events/${eventId}/participants/import`, await file.text(), "text/csv");
+      report.replaceChildren(el("p", { class: "ok-text", id: "import-summary" },
+        t("import_done", { created: result.created, updated: result.updated, rejected: result.rejected.length })));
+      if (result.rejected.length) {
+        report.append(el("ul", { class: "issues errors", id: "import-rejected" },
+          result.rejected.map((row) => el("li", {}, t("import_row", { row: row.row }), " ", row.error))));
+      }
+    } catch (error) {
+      report.replaceChildren(el("p", { class: "error-text", role: "alert" }, error.message));
+    } finally {
+      submit.disabled = false;
+    }
+  });
+})();

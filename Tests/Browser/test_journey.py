@@ -1,0 +1,191 @@
+"""The organiser's whole journey through the back office, in real Chromium, one step at a time,
+with a screenshot of each: sign in, open the connector, a misspelled campaign, log in to the
+sandbox through the pop-up, statuses, mappings, check, force sync, the synced filter, a check-in,
+French."""
+import requests
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+RED = (179, 38, 30)
+
+
+def rgb(css):
+    """(r, g, b) of a computed CSS colour, `rgb(…)` or `rgba(…)`."""
+    return tuple(int(float(part)) for part in css[css.index("(") + 1:-1].split(",")[:3])
+
+
+def wait(browser, condition, seconds=20):
+    return WebDriverWait(browser, seconds).until(condition)
+
+
+def text_of(browser, element_id):
+    return browser.find_element(By.ID, element_id).text
+
+
+def test_the_organisers_journey(demo, browser, shoot):
+    base = demo["url"]
+    email, password = demo["organiser"]
+    try:
+        # Sign in (any page sends an anonymous visitor to the form first).
+        browser.get(f"{base}/events")
+        wait(browser, EC.presence_of_element_located((By.ID, "email")))
+        assert "/?next=" in browser.current_url
+        shoot("sign-in")
+        browser.find_element(By.ID, "email").send_keys(email)
+        browser.find_element(By.ID, "password").send_keys(password)
+        browser.find_element(By.ID, "signin").click()
+        wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "a.event-link")))
+        shoot("events")
+
+        # The connector screen, from the event.
+        browser.find_element(By.CSS_SELECTOR, "a.event-link").click()
+        wait(browser, EC.presence_of_element_located((By.ID, "open-connector"))).click()
+        wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, '#connector[aria-busy="false"]')))
+        assert browser.find_element(By.NAME, "campaignName").get_attribute("value") == "Roster Demo Summit"
+        assert "Not connected" in text_of(browser, "connection-status")
+        shoot("connector")
+
+        # Check configuration before connecting: the errors are listed in red under the button.
+        browser.find_element(By.ID, "check").click()
+        error = wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, '#check-errors li.error[data-code="not_connected"]')))
+        assert rgb(error.value_of_css_property("color")) == RED
+        shoot("check-not-connected", error)
+
+        # Salesforce login in a pop-up, on the sandbox's login page; it closes itself.
+        main = browser.current_window_handle
+        browser.find_element(By.ID, "salesforce-login").click()
+        wait(browser, lambda b: len(b.window_handles) == 2)
+        popup = next(handle for handle in browser.window_handles if handle != main)
+        browser.switch_to.window(popup)
+        wait(browser, EC.presence_of_element_located((By.ID, "username"))).send_keys(demo["sandbox_username"])
+        browser.find_element(By.ID, "password").send_keys(demo["sandbox_password"])
+        shoot("salesforce-login-popup")
+        browser.find_element(By.ID, "Login").click()
+        browser.switch_to.window(main)
+        wait(browser, lambda b: len(b.window_handles) == 1)
+        wait(browser, EC.text_to_be_present_in_element((By.ID, "connection-status"), "Connected as admin@roster-demo-org.example"))
+        shoot("connected", browser.find_element(By.ID, "connection-status"))
+
+        # A misspelled campaign: red outline, aria-invalid, a message tied to the input, suggestions.
+        campaign = browser.find_element(By.ID, "campaignName")
+        campaign.clear()
+        campaign.send_keys("roster demo sumit ")
+        campaign.send_keys(Keys.TAB)
+        wait(browser, lambda b: campaign.get_attribute("aria-invalid") == "true")
+        assert rgb(campaign.value_of_css_property("border-top-color")) == RED
+        assert "campaignName-error" in campaign.get_attribute("aria-describedby")
+        message = text_of(browser, "campaignName-message")
+        assert "check the spelling" in message
+        suggestion = wait(browser, EC.element_to_be_clickable((By.CSS_SELECTOR, "button.campaign-suggestion")))
+        assert suggestion.text == "Roster Demo Summit"
+        assert browser.find_element(By.ID, "create-campaign").is_displayed()
+        shoot("campaign-not-found", campaign)
+        suggestion.click()
+        wait(browser, lambda b: campaign.get_attribute("aria-invalid") == "false")
+        assert campaign.get_attribute("value") == "Roster Demo Summit"
+
+        # Statuses from the campaign; save.
+        wait(browser, lambda b: "Attended" in [o.text for o in Select(b.find_element(By.ID, "attendedStatus")).options])
+        Select(browser.find_element(By.ID, "registeredStatus")).select_by_value("Registered")
+        Select(browser.find_element(By.ID, "attendedStatus")).select_by_value("Attended")
+        browser.find_element(By.ID, "save").click()
+        wait(browser, EC.text_to_be_present_in_element((By.ID, "save-status"), "Saved."))
+        shoot("statuses-saved", browser.find_element(By.ID, "save"))
+
+        # Mappings: JSON that does not parse, then an unknown field, each shows its error; a good one saves.
+        browser.find_element(By.ID, "mapping-contact").click()
+        editor = wait(browser, EC.visibility_of_element_located((By.ID, "mapping-json")))
+        original = editor.get_attribute("value")
+        assert "T_Shirt_Size__c" in original
+        wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#mapping-fields tbody tr"))
+        editor.clear()
+        editor.send_keys('{"tshirt": ')
+        wait(browser, EC.text_to_be_present_in_element((By.ID, "mapping-validity"), "Not valid JSON"))
+        browser.find_element(By.ID, "mapping-save").click()
+        assert browser.find_element(By.ID, "mapping-error").is_displayed()
+        editor.clear()
+        editor.send_keys('{"shoeSize": "Title"}')
+        wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "#mapping-issues li.error")))
+        assert "not a participant field" in text_of(browser, "mapping-issues")
+        assert editor.get_attribute("aria-invalid") == "true"
+        shoot("mapping-error")
+        editor.clear()
+        editor.send_keys(original.replace("\n", " "))
+        wait(browser, EC.text_to_be_present_in_element((By.ID, "mapping-validity"), "Valid mapping."))
+        assert not browser.find_element(By.ID, "mapping-error").is_displayed(), "the old error went away"
+        browser.find_element(By.ID, "mapping-save").click()
+        wait(browser, EC.invisibility_of_element_located((By.ID, "mapping-dialog")))
+
+        # Check configuration: correct now, with the org's API usage.
+        browser.find_element(By.ID, "check").click()
+        wait(browser, EC.visibility_of_element_located((By.ID, "check-ok")))
+        assert browser.find_elements(By.CSS_SELECTOR, "#check-errors li") == []
+        assert browser.find_element(By.ID, "api-usage").is_displayed()
+        shoot("check-ok", browser.find_element(By.ID, "check-ok"))
+
+        # Force sync: the progress bar reaches 100%, with counters and per-person results.
+        browser.find_element(By.ID, "force-sync").click()
+        wait(browser, EC.text_to_be_present_in_element((By.ID, "sync-percent"), "100%"), seconds=120)
+        wait(browser, EC.text_to_be_present_in_element((By.ID, "sync-state"), "Done"), seconds=60)
+        assert text_of(browser, "counter-processed") == "300 / 300"
+        assert int(text_of(browser, "counter-failed")) == 0
+        wait(browser, EC.visibility_of_element_located((By.ID, "sync-results")))
+        shoot("sync-done", browser.find_element(By.ID, "sync-progress"))
+
+        # The grid, filtered on the sync date being set, shows the count.
+        browser.find_element(By.ID, "nav-participants").click()
+        Select(wait(browser, EC.presence_of_element_located((By.ID, "synced-filter")))).select_by_value("set")
+        wait(browser, EC.text_to_be_present_in_element((By.ID, "grid-count"), "300 participants with a Salesforce sync date"))
+        shoot("grid-synced")
+
+        # Check someone in from the grid.
+        row = browser.find_element(By.CSS_SELECTOR, "#participants tbody tr:has(button.check-in)")
+        participant_id = row.get_attribute("data-participant")
+        row.find_element(By.CSS_SELECTOR, "button.check-in").click()
+        wait(browser, lambda b: b.find_element(By.CSS_SELECTOR, f'tr[data-participant="{participant_id}"] td.attended').text == "Yes")
+        shoot("checked-in")
+        event_id = browser.current_url.split("/events/")[1].split("/")[0]
+        person = requests.get(f"{base}/api/v1/events/{event_id}/participants/{participant_id}",
+                              headers={"Authorization": f"Bearer {demo['token']}"}).json()
+        assert person["hasAttended"] is True
+
+        # The person's page: Salesforce Ids and what was sent for them.
+        browser.find_element(By.CSS_SELECTOR, f'tr[data-participant="{participant_id}"] td a').click()
+        wait(browser, EC.presence_of_element_located((By.ID, "person-history")))
+        assert text_of(browser, "person-attended").startswith("Yes")
+        assert "member_create" in text_of(browser, "person-history")
+        assert browser.find_elements(By.CSS_SELECTOR, ".details a[href*='/00v']"), "a link to the campaign member in the org"
+        shoot("participant")
+
+        # The sync history: the forced run and its counters, the live queue.
+        browser.find_element(By.ID, "nav-history").click()
+        run = wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "section.run")))
+        assert "Done" in run.text and "300 / 300" in run.text
+        assert browser.find_element(By.ID, "queue-pending").text.isdigit()
+        shoot("sync-history")
+        browser.back()
+        browser.back()
+        wait(browser, EC.presence_of_element_located((By.ID, "grid-count")))
+
+        # Switch to French; the choice sticks across pages.
+        browser.find_element(By.ID, "lang-fr").click()
+        wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, 'html[lang="fr"]')))
+        assert "Date de synchronisation Salesforce" in browser.page_source
+        assert "300 participants avec une date de synchronisation Salesforce" in text_of(browser, "grid-count"), "the filter survives the switch"
+        browser.find_element(By.ID, "nav-salesforce").click()
+        wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, '#connector[aria-busy="false"]')))
+        assert "Vérifier la configuration" in text_of(browser, "check")
+        shoot("french-connector")
+
+        # Readable on a phone.
+        browser.set_window_size(390, 844)
+        browser.get(f"{base}/events/{event_id}/participants")
+        wait(browser, EC.presence_of_element_located((By.ID, "grid-count")))
+        assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
+        shoot("phone-grid")
+    except (TimeoutException, AssertionError):
+        shoot("failure")
+        raise

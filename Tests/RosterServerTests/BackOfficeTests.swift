@@ -1,0 +1,171 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import RosterCore
+import RosterStore
+import SQLKit
+import Testing
+
+@Suite("Back office: sign-in, sessions and CSRF, pages that read, scripts that write through the API")
+struct BackOfficeTests {
+    static let email = "organiser@example.com"
+    static let password = "correct horse battery"
+
+    @Test("anyone not signed in is sent to sign in, then back to the page asked for")
+    func anonymousVisitorsSignInFirst() async throws {
+        try await TestApp.run { app in
+            try await app.createUser(Self.email, Self.password)
+            let browser = Browser(app)
+            let page = try await browser.get("/events/abc/salesforce?x=1")
+            #expect(page.status == .found)
+            #expect(page.location == "/?next=/events/abc/salesforce%3Fx%3D1")
+            let form = try await browser.get("/")
+            #expect(form.status == .ok)
+            #expect(form.text.contains(#"<input id="email" name="email""#))
+            #expect(form.headers[.contentSecurityPolicy]?.contains("default-src 'self'") == true)
+
+            let signedIn = try await browser.signIn(Self.email, Self.password, next: "/events/abc/salesforce?x=1")
+            #expect(signedIn.status == .seeOther)
+            #expect(signedIn.location == "/events/abc/salesforce?x=1")
+            let session = try #require(signedIn.headers[values: .setCookie].first { $0.hasPrefix("roster_session=") })
+            #expect(session.contains("HttpOnly") && session.contains("SameSite=Lax"))
+            let offsite = try await Browser(app).signIn(Self.email, Self.password, next: "//evil.example/x")
+            #expect(offsite.location == "/events", "never sent to another site after signing in")
+        }
+    }
+
+    @Test("a sign-in needs the form's CSRF token and the right password; five failures lock the email; sign-out ends the session")
+    func signInRules() async throws {
+        try await TestApp.run { app in
+            try await app.createUser(Self.email, Self.password)
+            let eventId = try await app.createEvent()
+            let browser = Browser(app)
+            try await browser.get("/")
+            let forged = try await browser.post("/signin", form: ["_csrf": "forged", "email": Self.email, "password": Self.password])
+            #expect(forged.status == .forbidden)
+
+            let wrong = try await browser.signIn(Self.email, "wrong password")
+            #expect(wrong.status == .unauthorized)
+            #expect(wrong.text.contains("Wrong email or password."))
+            #expect(browser.cookies["roster_session"] == nil)
+
+            let good = try await browser.signIn(Self.email, Self.password)
+            #expect(good.status == .seeOther)
+            let events = try await browser.get("/events")
+            #expect(events.status == .ok)
+            #expect(events.text.contains("/events/\(eventId)"))
+            #expect(events.text.contains("Summit"))
+
+            let csrf = try Browser.csrf(in: events)
+            #expect(try await browser.post("/signout", form: ["_csrf": "forged"]).status == .forbidden)
+            let out = try await browser.post("/signout", form: ["_csrf": csrf])
+            #expect(out.location == "/")
+            #expect(try await browser.get("/events").status == .found, "the session ended")
+
+            let other = Browser(app)
+            for _ in 0..<5 { #expect(try await other.signIn("Organiser@Example.com", "guess").status == .unauthorized) }
+            let locked = try await other.signIn(Self.email, Self.password)
+            #expect(locked.status == .tooManyRequests)
+            #expect(locked.text.contains("Too many failed sign-ins"))
+        }
+    }
+
+    @Test("the pages' scripts call the API with the session, and every change needs the page's CSRF token")
+    func sessionCallsTheAPI() async throws {
+        try await TestApp.run { app in
+            try await app.createUser(Self.email, Self.password)
+            let eventId = try await app.createEvent()
+            let created = try await app.send(.post, "/api/v1/events/\(eventId)/participants", json: #"{"email": "ada@example.com", "firstName": "Ada", "lastName": "Lovelace"}"#)
+            let participantId = try #require(try created.json()["id"] as? String)
+            let browser = Browser(app)
+            #expect(try await browser.api(.get, "/api/v1/events").status == .unauthorized, "no session, no token")
+            try await browser.signIn(Self.email, Self.password)
+            let page = try await browser.get("/events/\(eventId)/participants")
+            let csrf = try Browser.csrf(in: page)
+
+            #expect(try await browser.api(.get, "/api/v1/events/\(eventId)").status == .ok)
+            let path = "/api/v1/events/\(eventId)/participants/\(participantId)"
+            let refused = try await browser.api(.patch, path, json: #"{"hasAttended": true}"#)
+            #expect(refused.status == .forbidden)
+            #expect(try refused.apiError().code == "csrf_token_invalid")
+            #expect(try await browser.api(.patch, path, json: #"{"hasAttended": true}"#, csrf: "wrong").status == .forbidden)
+            let checkedIn = try await browser.api(.patch, path, json: #"{"hasAttended": true}"#, csrf: csrf)
+            #expect(checkedIn.status == .ok)
+            #expect(try checkedIn.json()["hasAttended"] as? Bool == true)
+        }
+    }
+
+    @Test("the grid filters on the sync date with its count, searches, sorts and pages; in English and French")
+    func grid() async throws {
+        try await TestApp.run { app in
+            try await app.createUser(Self.email, Self.password)
+            let eventId = try await app.createEvent()
+            var ids: [String: String] = [:]
+            for (email, first, last) in [("ada@example.com", "Ada", "Lovelace"), ("grace@example.com", "Grace", "Hopper"), ("alan@example.com", "Alan", "Turing")] {
+                let response = try await app.send(.post, "/api/v1/events/\(eventId)/participants", json: #"{"email": "\#(email)", "firstName": "\#(first)", "lastName": "\#(last)"}"#)
+                ids[email] = try response.json()["id"] as? String
+            }
+            try await app.withDatabase { database in
+                try await database.sql.update("participants").set("sf_synced_at", to: Int64(1_800_000_000_000))
+                    .set("sf_contact_id", to: "003000000000001AAA").where("id", .equal, ids["grace@example.com"]!).run()
+            }
+            let browser = Browser(app)
+            try await browser.signIn(Self.email, Self.password)
+
+            let synced = try await browser.get("/events/\(eventId)/participants?synced=set")
+            #expect(synced.text.contains("1 participants with a Salesforce sync date"))
+            #expect(synced.text.contains("grace@example.com") && !synced.text.contains("ada@example.com"))
+            #expect(synced.text.contains("2027-01-15 08:00:00 UTC"))
+            let notSynced = try await browser.get("/events/\(eventId)/participants?synced=notset")
+            #expect(notSynced.text.contains("2 participants without a Salesforce sync date"))
+
+            let searched = try await browser.get("/events/\(eventId)/participants?q=AL")
+            #expect(searched.text.contains("alan@example.com") && !searched.text.contains("grace@example.com"))
+            let sorted = try await browser.get("/events/\(eventId)/participants?sort=-lastName")
+            let order = ["alan@example.com", "ada@example.com", "grace@example.com"].compactMap { sorted.text.range(of: $0)?.lowerBound }
+            #expect(order.count == 3 && order == order.sorted(), "Turing, Lovelace, Hopper")
+            #expect(sorted.text.contains(#"aria-sort="descending""#))
+
+            browser.language = "fr-FR,fr;q=0.9"
+            let french = try await browser.get("/events/\(eventId)/participants?synced=set")
+            #expect(french.text.contains(#"<html lang="fr">"#))
+            #expect(french.text.contains("1 participants avec une date de synchronisation Salesforce"))
+            let csrf = try Browser.csrf(in: french)
+            let switched = try await browser.post("/language", form: ["_csrf": csrf, "lang": "en", "next": "/events"])
+            #expect(switched.location == "/events")
+            #expect(try await browser.get("/events").text.contains(#"<html lang="en">"#), "the chosen language wins over the browser's")
+
+            let person = try await browser.get("/events/\(eventId)/participants/\(ids["grace@example.com"]!)")
+            #expect(person.text.contains("003000000000001AAA"))
+            let home = try await browser.get("/events/\(eventId)")
+            #expect(home.text.contains(#"<dd id="count-synced">1</dd>"#))
+            #expect(home.text.contains(#"<dd id="count-participants">3</dd>"#))
+        }
+    }
+
+    @Test("the list API searches and sorts like the grid, and names a bad sort")
+    func listAPI() async throws {
+        try await TestApp.run { app in
+            let eventId = try await app.createEvent()
+            for (email, last) in [("b@example.com", "Zed"), ("a@example.com", "Young"), ("c@example.com", "Xu")] {
+                try await app.send(.post, "/api/v1/events/\(eventId)/participants", json: #"{"email": "\#(email)", "firstName": "F", "lastName": "\#(last)"}"#)
+            }
+            let byName = try await app.send(.get, "/api/v1/events/\(eventId)/participants?sort=lastName&limit=2").json()
+            #expect((byName["items"] as? [[String: Any]])?.map { $0["email"] as? String } == ["c@example.com", "a@example.com"])
+            #expect(byName["total"] as? Int == 3)
+            let next = try #require(byName["nextCursor"] as? String)
+            let rest = try await app.send(.get, "/api/v1/events/\(eventId)/participants?sort=lastName&limit=2&cursor=\(next)").json()
+            #expect((rest["items"] as? [[String: Any]])?.map { $0["email"] as? String } == ["b@example.com"])
+            #expect(rest["total"] as? Int == 3)
+            let searched = try await app.send(.get, "/api/v1/events/\(eventId)/participants?q=yo").json()
+            #expect((searched["items"] as? [[String: Any]])?.map { $0["email"] as? String } == ["a@example.com"])
+
+            let bad = try await app.send(.get, "/api/v1/events/\(eventId)/participants?sort=shoeSize")
+            #expect(bad.status == .badRequest)
+            #expect(try bad.apiError().code == "invalid_parameter")
+            #expect(try bad.apiError().details.first?["field"] as? String == "sort")
+            let replayed = try await app.send(.get, "/api/v1/events/\(eventId)/participants?sort=email&cursor=\(next)")
+            #expect(try replayed.apiError().code == "invalid_cursor")
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+@testable import RosterWeb
+
+@Suite("The back office speaks the browser's language, English and French")
+struct LanguageTests {
+    @Test(arguments: [
+        (nil, "fr-FR,fr;q=0.9,en;q=0.8", Language.fr),
+        (nil, "de-DE,de;q=0.9,en;q=0.5,fr;q=0.7", .fr),
+        (nil, "de-DE", .en),
+        (nil, nil, .en),
+        (nil, "fr;q=0, en", .en),
+        ("fr", "en-US", .fr),
+        ("xx", "fr-CA", .fr),
+    ] as [(String?, String?, Language)])
+    func negotiation(cookie: String?, acceptLanguage: String?, expected: Language) {
+        #expect(Language.negotiate(cookie: cookie, acceptLanguage: acceptLanguage) == expected)
+    }
+
+    @Test func everyWordHasBothLanguagesAndFillsItsPlaceholders() throws {
+        let directory = try #require(Bundle.module.resourceURL?.appendingPathComponent("Strings"))
+        let localization = try Localization.load(from: directory)
+        #expect(Set(localization.strings(.en).keys) == Set(localization.strings(.fr).keys))
+        #expect(localization.text("signin_title", .fr) == "Connexion")
+        #expect(localization.text("grid_count_synced", .en, ["count": "300"]) == "300 participants with a Salesforce sync date")
+        #expect(localization.text("connector_path", .fr) == "Configuration › Intégration outils tiers › Salesforce")
+    }
+
+    @Test func aMissingTranslationStopsTheStart() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("strings-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data(#"{"a": "A", "b": "B"}"#.utf8).write(to: directory.appendingPathComponent("en.json"))
+        try Data(#"{"a": "A"}"#.utf8).write(to: directory.appendingPathComponent("fr.json"))
+        #expect(throws: BackOfficeError.self) { try Localization.load(from: directory) }
+    }
+}
+
+@Suite("Failed sign-ins are limited per email")
+struct SignInThrottleTests {
+    final class Clock: @unchecked Sendable {
+        var now = Date(timeIntervalSince1970: 1_800_000_000)
+    }
+
+    @Test func fiveFailuresLockTheEmailForTheRestOfTheWindow() {
+        let clock = Clock()
+        let throttle = SignInThrottle(maxFailures: 5, window: 900, now: { clock.now })
+        for _ in 0..<4 { throttle.recordFailure(email: "Ada@Example.com") }
+        #expect(throttle.retryAfter(email: "ada@example.com") == nil)
+        throttle.recordFailure(email: "ada@example.com")
+        clock.now += 60
+        #expect(throttle.retryAfter(email: " ADA@example.com ") == 840)
+        #expect(throttle.retryAfter(email: "grace@example.com") == nil, "another email is not locked")
+        clock.now += 840
+        #expect(throttle.retryAfter(email: "ada@example.com") == nil, "the lock ends with the window")
+    }
+
+    @Test func aSuccessForgivesEarlierFailures() {
+        let throttle = SignInThrottle(maxFailures: 2, window: 900)
+        throttle.recordFailure(email: "ada@example.com")
+        throttle.recordSuccess(email: "ada@example.com")
+        throttle.recordFailure(email: "ada@example.com")
+        #expect(throttle.retryAfter(email: "ada@example.com") == nil)
+    }
+}
