@@ -33,11 +33,10 @@ public struct EventRepository: Sendable {
 
     /// How many participants each event has, by event id.
     public func participantCounts() async throws -> [String: Int] {
-        let rows = try await database.sql.select()
-            .column("event_id").column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
-            .from("participants").groupBy("event_id").all()
+        // The kept counts (ParticipantCounters): one row an event.
+        let rows = try await database.reader.select().columns("event_id", "participants").from("event_participant_counts").all()
         var counts: [String: Int] = [:]
-        for row in rows { counts[try row.decode(column: "event_id", as: String.self)] = try row.decode(column: "n", as: Int.self) }
+        for row in rows { counts[try row.decode(column: "event_id", as: String.self)] = try row.decode(column: "participants", as: Int.self) }
         return counts
     }
 

@@ -154,7 +154,8 @@ public enum Migrations {
     }
 
     /// The back office: sign-in sessions (the id stored as a digest, with the session's CSRF
-    /// token), indexes for the grid's orders and search, and a run's per-person results.
+    /// token), indexes for the grid's orders, filters and search, per-event counts kept up to
+    /// date, and a run's per-person results.
     static let backOffice = Migration(id: "0004_back_office") { db, _ in
         try await db.create(table: "web_sessions")
             .column("id_hash", type: .text, .primaryKey(autoIncrement: false))
@@ -172,6 +173,16 @@ public enum Migrations {
         // Expression indexes: the grid sorts and searches names case-insensitively.
         try await db.raw("CREATE INDEX participants_event_last_name ON participants (event_id, lower(last_name), id)").run()
         try await db.raw("CREATE INDEX participants_event_first_name ON participants (event_id, lower(first_name), id)").run()
+        // Each event's participants and synced participants, kept by the writes that change them.
+        try await db.create(table: "event_participant_counts")
+            .column("event_id", type: .text, .primaryKey(autoIncrement: false), .references("events", "id"))
+            .column("participants", type: .bigint, .notNull)
+            .column("synced", type: .bigint, .notNull)
+            .run()
+        try await db.raw("""
+            INSERT INTO event_participant_counts (event_id, participants, synced)
+            SELECT event_id, COUNT(*), SUM(CASE WHEN sf_synced_at IS NOT NULL THEN 1 ELSE 0 END) FROM participants GROUP BY event_id
+            """).run()
         try await db.create(index: "salesforce_sync_history_run").on("salesforce_sync_history").column("run_id").column("id").run()
     }
 }

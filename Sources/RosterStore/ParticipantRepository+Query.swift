@@ -35,7 +35,16 @@ extension ParticipantRepository {
         let total: Int
         if let after {
             total = after.total
+        } else if query.search == nil {
+            // The kept counts: one row, not a pass over the event.
+            let counts = try await ParticipantCounters.read(eventId: eventId, on: database.reader)
+            total = switch query.synced {
+            case nil: counts.participants
+            case true?: counts.synced
+            case false?: counts.participants - counts.synced
+            }
         } else {
+            // A search counts through the same three index ranges it reads.
             total = try await database.reader.raw("SELECT COUNT(*) AS n FROM participants WHERE " + filter).first(decodingColumn: "n", as: Int.self) ?? 0
         }
         let items = Array(rows.prefix(limit))
@@ -57,22 +66,27 @@ extension ParticipantRepository {
 
     /// The event, the sync filter and the search, as a predicate.
     func filterSQL(eventId: String, query: ParticipantQuery) -> SQLQueryString {
-        var sql: SQLQueryString = "event_id = \(bind: eventId)"
+        var sql: SQLQueryString
+        if let prefix = query.search {
+            // Each alternative names the event, so each is a range of one index (event, key) and
+            // SQLite reads the union of three ranges instead of the whole event.
+            let columns = ["email_key", "lower(first_name)", "lower(last_name)"]
+            let matches: [SQLQueryString] = columns.map { column in
+                switch database.dialect {
+                // A range on the stored key (SQLite compares UTF-8 bytes).
+                case .sqlite:
+                    "(event_id = \(bind: eventId) AND \(unsafeRaw: column) >= \(bind: prefix) AND \(unsafeRaw: column) < \(bind: prefix + "\u{10FFFF}"))"
+                case .postgres: "(event_id = \(bind: eventId) AND starts_with(\(unsafeRaw: column), \(bind: prefix)))"
+                }
+            }
+            sql = "(" + matches.joined(separator: " OR ") + ")"
+        } else {
+            sql = "event_id = \(bind: eventId)"
+        }
         switch query.synced {
         case true?: sql += " AND sf_synced_at IS NOT NULL"
         case false?: sql += " AND sf_synced_at IS NULL"
         case nil: break
-        }
-        if let prefix = query.search {
-            let columns = ["email_key", "lower(first_name)", "lower(last_name)"]
-            let matches: [SQLQueryString] = columns.map { column in
-                switch database.dialect {
-                // A range on the stored key, which an index serves (SQLite compares UTF-8 bytes).
-                case .sqlite: "(\(unsafeRaw: column) >= \(bind: prefix) AND \(unsafeRaw: column) < \(bind: prefix + "\u{10FFFF}"))"
-                case .postgres: "starts_with(\(unsafeRaw: column), \(bind: prefix))"
-                }
-            }
-            sql += " AND (" + matches.joined(separator: " OR ") + ")"
         }
         return sql
     }
@@ -88,8 +102,7 @@ extension ParticipantRepository {
 
     /// How many participants the event has.
     public func count(eventId: String) async throws -> Int {
-        try await database.reader.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("participants")
-            .where("event_id", .equal, eventId).first(decodingColumn: "n", as: Int.self) ?? 0
+        try await ParticipantCounters.read(eventId: eventId, on: database.reader).participants
     }
 }
 

@@ -115,6 +115,7 @@ public struct ParticipantRepository: Sendable {
         let insert = db.insert(into: "participants").columns(ParticipantRow.columns)
         for participant in participants { insert.values(try ParticipantRow.values(participant, version: 1)) }
         try await insert.run()
+        try await ParticipantCounters.added(participants.map { ($0.eventId, $0.salesforce.syncedAt != nil) }, on: db)
         try await ChangeLog.append(participants.map { ($0, 1, .created) }, on: db)
         return participants
     }

@@ -184,6 +184,9 @@ public struct SyncRepository: Sendable {
     /// Salesforce Ids and sync date never get ahead of, or behind, their history.
     public func record(_ results: [ParticipantSyncResult], eventId: String, run: SyncRun?) async throws {
         try await database.transaction { db in
+            let firstSyncs = try await ParticipantCounters.firstSyncs(
+                eventId: eventId, ids: results.filter { !$0.leavesStateAlone && $0.syncedAt != nil }.map(\.participantId), on: db)
+            try await ParticipantCounters.synced(firstSyncs, eventId: eventId, on: db)
             for result in results where !result.leavesStateAlone {
                 let update = db.update("participants").set("sf_error", to: result.error).set("sf_warning", to: result.warning)
                 if let syncedAt = result.syncedAt { update.set("sf_synced_at", to: StoreTime.millis(syncedAt)).set("sf_hash", to: result.dataHash) }

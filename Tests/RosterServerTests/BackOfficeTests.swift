@@ -106,8 +106,9 @@ struct BackOfficeTests {
                 ids[email] = try response.json()["id"] as? String
             }
             try await app.withDatabase { database in
-                try await database.sql.update("participants").set("sf_synced_at", to: Int64(1_800_000_000_000))
-                    .set("sf_contact_id", to: "003000000000001AAA").where("id", .equal, ids["grace@example.com"]!).run()
+                try await SyncRepository(database: database).record([ParticipantSyncResult(
+                    participantId: ids["grace@example.com"]!, syncedAt: Date(timeIntervalSince1970: 1_800_000_000), contactId: "003000000000001AAA",
+                    leadId: nil, campaignMemberId: nil, error: nil, warning: nil, history: [])], eventId: eventId, run: nil)
             }
             let browser = Browser(app)
             try await browser.signIn(Self.email, Self.password)
@@ -166,6 +167,45 @@ struct BackOfficeTests {
             #expect(try bad.apiError().details.first?["field"] as? String == "sort")
             let replayed = try await app.send(.get, "/api/v1/events/\(eventId)/participants?sort=email&cursor=\(next)")
             #expect(try replayed.apiError().code == "invalid_cursor")
+        }
+    }
+
+    @Test("a Salesforce login begun from the back office can be finished only by the same signed-in user")
+    func loginIsBoundToTheSession() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            try await app.createUser(Self.email, Self.password)
+            let fixture = try await ConnectorFixture.make(app)
+            let browser = Browser(app)
+            try await browser.signIn(Self.email, Self.password)
+            let csrf = try Browser.csrf(in: try await browser.get("/events/\(fixture.eventId)/salesforce"))
+            let start: (ConnectorFixture) async throws -> TestResponse = { fixture in
+                try await browser.api(.post, "\(fixture.base)/connect", json: #"{"flow": "webServer"}"#, csrf: csrf)
+            }
+
+            let stranger = try await WebServerLogin.run(fixture, start: start) { callback in try await Browser(app).get(callback) }
+            #expect(stranger.status == .badRequest, "another browser can't finish the organiser's login")
+            #expect(try await fixture.settings()["connection"].flatMap { $0 as? [String: Any] }?["state"] as? String == "disconnected")
+
+            let organiser = try await WebServerLogin.run(fixture, start: start) { callback in try await browser.get(callback) }
+            #expect(organiser.status == .ok)
+            #expect(organiser.text.contains("roster-salesforce-connected"))
+            #expect(try await fixture.settings()["connection"].flatMap { $0 as? [String: Any] }?["state"] as? String == "connected")
+        }
+    }
+
+    @Test("the grid's export links work with the session alone")
+    func exportWithTheSession() async throws {
+        try await TestApp.run { app in
+            try await app.createUser(Self.email, Self.password)
+            let eventId = try await app.createEvent()
+            try await app.send(.post, "/api/v1/events/\(eventId)/participants", json: #"{"email": "ada@example.com", "firstName": "Ada", "lastName": "Lovelace"}"#)
+            let browser = Browser(app)
+            try await browser.signIn(Self.email, Self.password)
+            let grid = try await browser.get("/events/\(eventId)/participants")
+            #expect(grid.text.contains("/api/v1/events/\(eventId)/participants/export?format=csv"))
+            let csv = try await browser.get("/api/v1/events/\(eventId)/participants/export?format=csv")
+            #expect(csv.status == .ok)
+            #expect(csv.text.contains("ada@example.com"))
         }
     }
 }

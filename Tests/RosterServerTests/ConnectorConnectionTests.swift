@@ -177,8 +177,15 @@ extension TestApp {
 enum WebServerLogin {
     nonisolated(unsafe) static var lastCallback = ""
 
-    static func run(_ fixture: ConnectorFixture) async throws -> TestResponse {
-        let started = try await fixture.app.send(.post, "\(fixture.base)/connect", json: #"{"flow": "webServer"}"#)
+    /// - Parameters:
+    ///   - start: asks Roster for the authorize URL (by default with the API token);
+    ///   - finish: follows the redirect to Roster's callback (by default with no cookie).
+    static func run(_ fixture: ConnectorFixture,
+                    start: ((ConnectorFixture) async throws -> TestResponse)? = nil,
+                    finish: ((String) async throws -> TestResponse)? = nil) async throws -> TestResponse {
+        let started = if let start { try await start(fixture) } else {
+            try await fixture.app.send(.post, "\(fixture.base)/connect", json: #"{"flow": "webServer"}"#)
+        }
         #expect(started.status == .ok)
         let authorize = try #require(try started.json()["authorizeUrl"] as? String)
         #expect(authorize.hasPrefix("\(fixture.running.baseURL)/services/oauth2/authorize?"))
@@ -191,7 +198,7 @@ enum WebServerLogin {
 
         let http = SalesforceHTTPClient()
         do {
-            let result = try await login(fixture, authorize: authorize, query: query, http: http)
+            let result = try await login(fixture, authorize: authorize, query: query, http: http, finish: finish)
             try await http.shutdown()
             return result
         } catch {
@@ -200,7 +207,8 @@ enum WebServerLogin {
         }
     }
 
-    private static func login(_ fixture: ConnectorFixture, authorize: String, query: [String: String], http: SalesforceHTTPClient) async throws -> TestResponse {
+    private static func login(_ fixture: ConnectorFixture, authorize: String, query: [String: String], http: SalesforceHTTPClient,
+                              finish: ((String) async throws -> TestResponse)?) async throws -> TestResponse {
         let page = try await http.send(HTTPExchange(method: "GET", url: authorize), timeout: .seconds(10))
         #expect(page.status == 200)
         var form = query.map { ($0.key, $0.value) }
@@ -212,6 +220,7 @@ enum WebServerLogin {
         let location = try #require(login.header("Location"))
         let path = try #require(location.range(of: "/oauth/salesforce/callback")).lowerBound
         lastCallback = String(location[path...])
+        if let finish { return try await finish(lastCallback) }
         return try await fixture.app.client.execute(uri: lastCallback, method: .get)
     }
 }

@@ -212,6 +212,8 @@ struct SyncFaultTests {
             // What a crash before the local commit leaves: Salesforce has everything, Roster nothing.
             let database = try RosterDatabase(url: .sqlite(path: app.databasePath), logger: .init(label: "test"))
             try await database.sql.raw("UPDATE participants SET sf_synced_at = NULL, sf_contact_id = NULL, sf_lead_id = NULL, sf_campaign_member_id = NULL").run()
+            // The kept synced count is written in the same transaction, so the crash takes it back too.
+            try await database.sql.raw("UPDATE event_participant_counts SET synced = 0").run()
             try await database.shutdown()
             let run = try await fixture.forceSync()
             #expect(run["failed"] as? Int == 0 && run["created"] as? Int == 0, "\(run)")

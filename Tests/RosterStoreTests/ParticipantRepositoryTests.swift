@@ -151,7 +151,8 @@ struct ParticipantRepositoryTests {
             let repository = try await setUp(database)
             let synced = try await repository.upsert(into: Self.event, draft("synced@example.com")).participant
             _ = try await repository.upsert(into: Self.event, draft("waiting@example.com"))
-            try await database.sql.update("participants").set("sf_synced_at", to: Int64(1_800_000_000_000)).where("id", .equal, synced.id).run()
+            // Synced twice: the kept count moves once.
+            for _ in 0..<2 { try await markSynced(database, synced.id) }
 
             let done = try await repository.page(eventId: Self.event.id, query: .init(synced: true), limit: 10, cursor: nil)
             let waiting = try await repository.page(eventId: Self.event.id, query: .init(synced: false), limit: 10, cursor: nil)
@@ -159,7 +160,18 @@ struct ParticipantRepositoryTests {
             #expect(done.total == 1)
             #expect(done.items.first?.salesforce.syncedAt == Date(timeIntervalSince1970: 1_800_000_000))
             #expect(waiting.items.map(\.email) == ["waiting@example.com"])
+            #expect(waiting.total == 1)
+            #expect(try await repository.page(eventId: Self.event.id, limit: 10, cursor: nil).total == 2)
+            #expect(try await repository.count(eventId: Self.event.id) == 2)
+            #expect(try await EventRepository(database: database).participantCounts() == [Self.event.id: 2])
         }
+    }
+
+    /// Gives the participant a sync date the way the sync does.
+    func markSynced(_ database: RosterDatabase, _ participantId: String) async throws {
+        try await SyncRepository(database: database).record([ParticipantSyncResult(
+            participantId: participantId, syncedAt: Date(timeIntervalSince1970: 1_800_000_000), contactId: "003000000000001AAA", leadId: nil,
+            campaignMemberId: nil, error: nil, warning: nil, history: [])], eventId: Self.event.id, run: nil)
     }
 
     /// Every page of a sorted, searched list, following the cursors.
@@ -244,7 +256,7 @@ struct ParticipantRepositoryTests {
             let ada = try await repository.upsert(into: Self.event, draft("ada@example.com")).participant
             _ = try await repository.upsert(into: Self.event, ParticipantDraft(email: "bo@example.com", firstName: "Bo", lastName: "B", isRegistered: .bool(false)))
             _ = try await repository.update(in: Self.event, participantId: ada.id, ParticipantDraft(hasAttended: .bool(true)))
-            try await database.sql.update("participants").set("sf_synced_at", to: Int64(1_800_000_000_000)).where("id", .equal, ada.id).run()
+            try await markSynced(database, ada.id)
             let counts = try await repository.counts(eventId: Self.event.id)
             #expect(counts == EventCounts(participants: 2, registered: 1, attended: 1, synced: 1, pending: 1, members: 0))
         }
