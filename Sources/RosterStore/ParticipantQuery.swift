@@ -63,6 +63,7 @@ public enum ParticipantQueryError: Error, Sendable, Equatable, CustomStringConve
     case invalidSort(String, allowed: [String])
     case invalidCursor(String)
 
+    /// The parameter at fault (`sort` or `cursor`).
     public var field: String {
         switch self {
         case .invalidSort: "sort"

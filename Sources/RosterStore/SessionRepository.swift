@@ -18,6 +18,7 @@ public struct SessionRepository: Sendable {
     let database: RosterDatabase
     let now: @Sendable () -> Date
 
+    /// Sessions in `database`, expiring by the clock `now`.
     public init(database: RosterDatabase, now: @escaping @Sendable () -> Date = Date.init) {
         self.database = database
         self.now = now

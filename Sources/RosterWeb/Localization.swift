@@ -42,6 +42,7 @@ public struct Localization: Sendable {
         return Localization(tables: tables)
     }
 
+    /// Every word of the language, by key.
     public func strings(_ language: Language) -> [String: String] { tables[language] ?? [:] }
 
     /// One string, with `{name}` placeholders filled.

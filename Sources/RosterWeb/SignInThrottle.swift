@@ -7,7 +7,9 @@ import Synchronization
 /// success clears the count. Kept in memory: a restart forgives, which is acceptable for a
 /// limit measured in minutes.
 public final class SignInThrottle: Sendable {
+    /// Failures that lock an email.
     public let maxFailures: Int
+    /// Seconds from the first failure during which failures count, and the lock lasts.
     public let window: TimeInterval
     private let now: @Sendable () -> Date
     private let failures = Mutex([String: (first: Date, count: Int)]())
@@ -30,6 +32,7 @@ public final class SignInThrottle: Sendable {
         }
     }
 
+    /// Counts a failed sign-in for the email (in any case).
     public func recordFailure(email: String) {
         let key = EmailAddress.normalized(email)
         let time = now()
@@ -42,6 +45,7 @@ public final class SignInThrottle: Sendable {
         }
     }
 
+    /// Forgets the email's failures after it signed in.
     public func recordSuccess(email: String) {
         let key = EmailAddress.normalized(email)
         _ = failures.withLock { $0.removeValue(forKey: key) }

@@ -16,6 +16,7 @@ public enum BackOfficeSession {
 public struct WebSessionMiddleware<Context: RequestContext>: RouterMiddleware {
     let sessions: SessionRepository
 
+    /// Reads sessions from `sessions`.
     public init(sessions: SessionRepository) { self.sessions = sessions }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
