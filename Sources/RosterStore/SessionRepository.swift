@@ -37,7 +37,9 @@ public struct SessionRepository: Sendable {
 
     /// The session with this cookie value, unless it expired or never existed.
     public func find(_ id: String) async throws -> WebSession? {
-        let row = try await database.sql.raw("""
+        // Every page and every script call of the back office reads its session: on the read pool,
+        // so they never queue behind registrations on the writer.
+        let row = try await database.reader.raw("""
             SELECT s.user_id, s.csrf_token, s.expires_at, u.email FROM web_sessions s JOIN users u ON u.id = s.user_id
             WHERE s.id_hash = \(bind: TokenRepository.digest(id)) AND s.expires_at > \(bind: StoreTime.millis(now()))
             """).first()
