@@ -115,11 +115,9 @@ public struct BackOffice: Sendable {
     /// What every page's layout needs: the words, the language switch, the CSRF token, who is signed in.
     func layout(_ language: Language, csrf: String, user: String?, title: String, path: String) -> [String: Any] {
         let strings = localization.strings(language)
-        let scriptStrings = (try? JSONEncoder().encode(strings)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         var context: [String: Any] = [
             "t": strings, "lang": language.rawValue, "csrf": csrf, "title": title, "path": path,
-            // A JSON data block is not executed; `<` is escaped so it can't close the element.
-            "stringsJSON": scriptStrings.replacingOccurrences(of: "<", with: "\\u003c"),
+            "stringsJSON": localization.scriptJSON[language] ?? "{}",
             "languages": Language.allCases.map { ["code": $0.rawValue, "name": strings["language_\($0.rawValue)"] ?? $0.rawValue, "current": $0 == language] },
         ]
         if let user { context["user"] = user }

@@ -23,6 +23,18 @@ public enum Language: String, Sendable, CaseIterable {
 /// `{{t.key}}`; scripts get the same table as JSON.
 public struct Localization: Sendable {
     let tables: [Language: [String: String]]
+    /// Each table as the JSON data block pages hand their scripts, made once: `<` is escaped so
+    /// it can't close the element.
+    let scriptJSON: [Language: String]
+
+    init(tables: [Language: [String: String]]) {
+        self.tables = tables
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        scriptJSON = tables.mapValues { table in
+            ((try? encoder.encode(table)).map { String(decoding: $0, as: UTF8.self) } ?? "{}").replacingOccurrences(of: "<", with: "\\u003c")
+        }
+    }
 
     /// Loads the tables and checks that every language has every English key, so a missing
     /// translation fails at start, not in front of a user.

@@ -66,14 +66,7 @@ final class Browser: @unchecked Sendable {
 extension TestApp {
     /// A back-office user, created as `roster user create` does.
     func createUser(_ email: String, _ password: String) async throws {
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
-        let database = try RosterDatabase(url: .sqlite(path: databasePath), logger: logger)
-        do { try await UserAccounts(database: database).create(email: email, password: password) } catch {
-            try? await database.shutdown()
-            throw error
-        }
-        try await database.shutdown()
+        try await withDatabase { try await UserAccounts(database: $0).create(email: email, password: password) }
     }
 
     /// Runs SQL on the app's database (to set up state only the sync writes).
