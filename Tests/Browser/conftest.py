@@ -16,6 +16,10 @@ from selenium.webdriver.chrome.service import Service
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent / "Compatibility"))
 from test_demo import field, free_port, start_demo  # noqa: E402  (the demo's start-up is shared with that suite)
 
+# Tests never reach the internet: Selenium Manager neither looks for drivers nor sends statistics.
+os.environ.setdefault("SE_OFFLINE", "true")
+os.environ.setdefault("SE_AVOID_STATS", "true")
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 ARTIFACTS = pathlib.Path(os.environ.get("ROSTER_ARTIFACTS", ROOT / ".build" / "browser-artifacts"))
 
