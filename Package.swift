@@ -229,7 +229,10 @@ let package = Package(
                 "RosterStore",
                 "SalesforceSandbox",
                 "SalesforceClient",
+                "RosterCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: strict
         ),

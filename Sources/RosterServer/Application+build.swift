@@ -122,6 +122,7 @@ func buildRouter(
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestMetricsMiddleware())
     router.add(middleware: ErrorMiddleware())
+    router.add(middleware: ReadPriorityMiddleware(readThreads: database.readThreads))
     router.add(middleware: WebSessionMiddleware(sessions: SessionRepository(database: database, now: now)))
     router.add(middleware: BearerAuthMiddleware(tokens: TokenRepository(database: database), cache: TokenCache()))
     router.add(middleware: HeaderEncodingMiddleware())
@@ -137,7 +138,8 @@ func buildRouter(
         connectors: connectors, sync: sync, syncRuns: syncRuns, publicURL: configuration.publicURL,
         ids: ids, now: now, logger: logger
     )
-    try api.registerHandlers(on: router, configuration: .init(dateTranscoder: FlexibleDateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
+    router.add(middleware: ParticipantListMiddleware(api: api, configuration: RosterAPI.openAPIConfiguration))
+    try api.registerHandlers(on: router, configuration: RosterAPI.openAPIConfiguration)
 
     router.get("/metrics") { _, _ in
         Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -149,6 +151,12 @@ func buildRouter(
         Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
     }
     return router
+}
+
+extension RosterAPI {
+    /// How the generated layer reads and writes dates and JSON.
+    static let openAPIConfiguration = OpenAPIRuntime.Configuration(
+        dateTranscoder: FlexibleDateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes])
 }
 
 /// The OpenAPI document the API is generated from, served as is.

@@ -24,6 +24,9 @@ public final class RosterDatabase: Service, Sendable {
     /// read connections beside the single writer (WAL lets them read while it writes), on its own
     /// threads so reads never hold the thread a commit needs; on PostgreSQL the same pool as ``sql``.
     public let reader: any SQLDatabase
+    /// Where read work runs, below the priority of writes: the SQLite read connections' statements,
+    /// and any task that prefers it as its executor (see ``ReadThreads``).
+    public let readThreads: ReadThreads
     public let dialect: StoreDialect
     public let url: DatabaseURL
     private let shutdownPool: @Sendable () async throws -> Void
@@ -45,10 +48,10 @@ public final class RosterDatabase: Service, Sendable {
                 on: eventLoopGroup.next()
             )
             sql = PooledSQLiteDatabase(pool: pool, logger: logger).sql(queryLogLevel: .trace)
-            let readThreads = NIOThreadPool(numberOfThreads: Self.sqliteReaders)
-            readThreads.start()
+            let readThreads = ReadThreads(count: Self.sqliteReaders)
+            self.readThreads = readThreads
             let readPool = EventLoopGroupConnectionPool(
-                source: SQLiteConnectionSetup(path: path, readOnly: true, threadPool: readThreads),
+                source: SQLiteConnectionSetup(path: path, readOnly: true, threadPool: readThreads.threadPool),
                 maxConnectionsPerEventLoop: Self.sqliteReaders,
                 requestTimeout: .seconds(60),
                 logger: logger,
@@ -59,7 +62,7 @@ public final class RosterDatabase: Service, Sendable {
             shutdownPool = {
                 try await readPool.shutdownAsync()
                 try await pool.shutdownAsync()
-                try await readThreads.shutdownGracefully()
+                try await readThreads.shutdown()
             }
         case .postgres(let text):
             let configuration: SQLPostgresConfiguration
@@ -74,8 +77,13 @@ public final class RosterDatabase: Service, Sendable {
             )
             sql = pool.database(logger: logger).sql(queryLogLevel: .trace)
             reader = sql
+            let readThreads = ReadThreads(count: System.coreCount)
+            self.readThreads = readThreads
             dialect = .postgres
-            shutdownPool = { try await pool.shutdownAsync() }
+            shutdownPool = {
+                try await pool.shutdownAsync()
+                try await readThreads.shutdown()
+            }
         }
     }
 

@@ -9,6 +9,12 @@ public struct ParticipantPage: Sendable {
     public var total: Int
     /// Where the next page starts, to pass back as `cursor`; `nil` on the last page.
     public var nextCursor: String?
+
+    public init(items: [Participant], total: Int, nextCursor: String?) {
+        self.items = items
+        self.total = total
+        self.nextCursor = nextCursor
+    }
 }
 
 extension ParticipantRepository {
@@ -21,7 +27,9 @@ extension ParticipantRepository {
         let filter = filterSQL(eventId: eventId, query: query)
         let key = Self.keySQL(query.sort)
         let direction = query.descending ? "DESC" : "ASC"
-        var sql: SQLQueryString = "SELECT \(unsafeRaw: ParticipantRow.columns.joined(separator: ", ")) FROM participants WHERE " + filter
+        var sql: SQLQueryString = query.search == nil
+            ? "SELECT \(unsafeRaw: ParticipantRow.columns.joined(separator: ", ")) FROM participants WHERE " + filter
+            : "SELECT id FROM participants WHERE " + filter
         if let after {
             let op = query.descending ? "<" : ">"
             sql += query.sort == .created
@@ -31,6 +39,14 @@ extension ParticipantRepository {
         sql += query.sort == .created
             ? " ORDER BY id \(unsafeRaw: direction) LIMIT \(literal: limit + 1)"
             : " ORDER BY \(unsafeRaw: key) \(unsafeRaw: direction), id \(unsafeRaw: direction) LIMIT \(literal: limit + 1)"
+        if query.search != nil {
+            // A search matches in three indexes, and its matches must be sorted before a page is
+            // cut: sort only their ids (each index holds them), then read the page's rows.
+            sql = "SELECT \(unsafeRaw: ParticipantRow.columns.joined(separator: ", ")) FROM participants WHERE id IN (" + sql + ")"
+            sql += query.sort == .created
+                ? " ORDER BY id \(unsafeRaw: direction)"
+                : " ORDER BY \(unsafeRaw: key) \(unsafeRaw: direction), id \(unsafeRaw: direction)"
+        }
         let rows = try await database.reader.raw(sql).all().map { try ParticipantRow.participant(from: $0).0 }
         let total: Int
         if let after {

@@ -53,11 +53,14 @@ enum ParticipantRow {
 
     /// Field values as JSON; dates are tagged (`{"$date": "2026-03-01"}`) so they read back as dates, not text.
     static func encodeFields(_ fields: [String: FieldValue]) throws -> String {
-        try StoreJSON.encode(fields.mapValues(StoredFieldValue.init))
+        if fields.isEmpty { return "{}" }
+        return try StoreJSON.encode(fields.mapValues(StoredFieldValue.init))
     }
 
     static func decodeFields(_ text: String) throws -> [String: FieldValue] {
-        try StoreJSON.decode([String: StoredFieldValue].self, from: text).mapValues(\.value)
+        // Most participants of a big event have no custom field: no decoder for them.
+        if text == "{}" { return [:] }
+        return try StoreJSON.decode([String: StoredFieldValue].self, from: text).mapValues(\.value)
     }
 }
 

@@ -116,4 +116,28 @@ struct ErrorContractTests {
             #expect(try await app.send(.get, "/api/v1/events/\(id)/participants?limit=0").status == .badRequest)
         }
     }
+
+    /// The list's fast path hands what it can't read to the generated handler, so malformed
+    /// parameters keep the generated answers; what it reads, it checks with the same code.
+    @Test func theParticipantListAnswersEveryBadRequestAsTheContractSays() async throws {
+        try await TestApp.run { app in
+            let id = try await app.createEvent()
+            let list = "/api/v1/events/\(id)/participants"
+            for query in ["limit=many", "synced=perhaps"] {
+                let response = try await app.send(.get, "\(list)?\(query)")
+                // What the generated layer answers a parameter it cannot decode.
+                #expect(response.status == .unprocessableContent, "\(query)")
+                #expect(try response.apiError().code == "validation_failed", "\(query)")
+            }
+            let tooMany = try await app.send(.get, "\(list)?limit=1001")
+            #expect(tooMany.status == .badRequest)
+            #expect(try tooMany.apiError().details.first?["field"] as? String == "limit")
+            #expect(try await app.send(.get, "\(list)?sort=shoeSize").apiError().code == "invalid_parameter")
+            #expect(try await app.send(.get, "/api/v1/events/nope/participants").status == .notFound)
+            #expect(try await app.send(.get, list, authorized: false).status == .unauthorized)
+            let ok = try await app.send(.get, "\(list)?q=\("A d".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)&limit=3")
+            #expect(ok.status == .ok)
+            #expect(ok.headers[.contentType] == "application/json; charset=utf-8")
+        }
+    }
 }

@@ -130,4 +130,21 @@ struct ParticipantAPITests {
             #expect(metrics.contains("roster_http_request_duration_seconds"))
         }
     }
+
+    @Test func theParticipantListIsCountedUnderItsRoute() async throws {
+        try await TestApp.run { app in
+            let event = try await app.createEvent()
+            func listed() async throws -> Double {
+                let metrics = String(buffer: try await app.send(.get, "/metrics", authorized: false).body)
+                let line = metrics.split(separator: "\n").first {
+                    $0.hasPrefix("roster_http_requests_total{") && $0.contains(#"route="/api/v1/events/{eventId}/participants""#)
+                        && $0.contains(#"method="GET""#) && $0.contains(#"status="200""#)
+                }
+                return line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
+            }
+            let before = try await listed()
+            #expect(try await app.send(.get, "/api/v1/events/\(event)/participants?limit=5").status == .ok)
+            #expect(try await listed() >= before + 1)
+        }
+    }
 }

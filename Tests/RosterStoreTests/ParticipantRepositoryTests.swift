@@ -210,6 +210,28 @@ struct ParticipantRepositoryTests {
     }
 
     @Test(arguments: TestDatabaseKind.available)
+    func searchedPagesFollowTheOrderAcrossCursorsEachMatchOnce(kind: TestDatabaseKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let repository = try await setUp(database)
+            // "b" starts an email, a first name or a last name, or two of them at once (bob@ Bob
+            // Barker matches thrice but must show once); Cy Adams does not match.
+            let people = [("bob@x.org", "Bob", "Barker"), ("al@x.org", "Al", "Brown"), ("bea@x.org", "Cy", "Adams"),
+                          ("cy@x.org", "Cy", "Adams"), ("di@x.org", "Bea", "Cole"), ("ed@x.org", "Ed", "brown")]
+            var ids: [String: String] = [:]
+            for (email, first, last) in people {
+                ids[email] = try await repository.upsert(into: Self.event, ParticipantDraft(email: email, firstName: first, lastName: last)).participant.id
+            }
+            let matches = people.filter { $0.0 != "cy@x.org" }
+            let byName = try await all(repository, try ParticipantQuery(synced: nil, search: "B", sort: "-lastName"), pageSize: 2)
+            #expect(byName.emails == matches.sorted { ($0.2.lowercased(), ids[$0.0]!) > ($1.2.lowercased(), ids[$1.0]!) }.map(\.0))
+            #expect(byName.totals == [5, 5, 5])
+            let byCreation = try await all(repository, ParticipantQuery(search: "b"), pageSize: 3)
+            #expect(byCreation.emails == matches.map(\.0))
+            #expect(byCreation.totals == [5, 5])
+        }
+    }
+
+    @Test(arguments: TestDatabaseKind.available)
     func searchMatchesTheStartOfEmailOrNamesInAnyCase(kind: TestDatabaseKind) async throws {
         try await withTestDatabase(kind) { database in
             let repository = try await setUp(database)

@@ -1,0 +1,53 @@
+import Foundation
+import NIOPosix
+
+/// Threads for work that only reads, at a lower CPU priority than the rest of the server: the
+/// SQLite read connections run their statements here, and a request handled under
+/// `withTaskExecutorPreference(readThreads)` decodes, encodes and renders here too. When the CPU
+/// is busy, registrations and check-ins (at the default priority) go first and a crowd of
+/// back-office readers takes what is left; when it is idle, readers run at full speed.
+///
+/// The priority is a nice value set on each of these threads: on Linux it is a per-thread
+/// attribute (setpriority(2), section "Bugs"), so no other thread of the process changes.
+/// Swift has no thread pool that is also a `TaskExecutor` among this project's packages (NIO's
+/// `NIOThreadPool` is not one), hence this small adapter over it.
+public final class ReadThreads: TaskExecutor, Sendable {
+    private let pool: NIOThreadPool
+    /// The nice value of the threads (0 is the default; 19 the lowest priority).
+    public let niceness: Int32
+
+    /// Starts `count` threads, each at `niceness`, and returns once every one of them has it.
+    public init(count: Int, niceness: Int32 = 19) {
+        self.niceness = niceness
+        pool = NIOThreadPool(numberOfThreads: count)
+        pool._start(threadNamePrefix: "roster-read-")
+        // One job per thread: each holds its thread until all have started, so every thread
+        // runs exactly one and none is left at the default priority.
+        let arrived = DispatchGroup()
+        for _ in 0..<count { arrived.enter() }
+        for _ in 0..<count {
+            pool.submit { _ in
+                _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
+                arrived.leave()
+                arrived.wait()
+            }
+        }
+        arrived.wait()
+    }
+
+    /// The pool, for SQLite connections whose statements should run on these threads.
+    var threadPool: NIOThreadPool { pool }
+
+    public func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        // A pool that has shut down runs the item at once, on this thread, as cancelled: the
+        // job still runs, so no task is left waiting forever.
+        pool.submit { _ in job.runSynchronously(on: executor) }
+    }
+
+    /// Stops the threads once the work already submitted has run.
+    public func shutdown() async throws {
+        try await pool.shutdownGracefully()
+    }
+}
