@@ -220,7 +220,8 @@ public final class ConnectorService: Sendable {
                 try? await connectors.renewTokens(eventId: eventId, accessToken: tokens.accessToken, refreshToken: nil, instanceUrl: tokens.instanceURL)
             },
             broken: { failure in
-                let reason = failure.description
+                // The bare reason: the screen and the check already say the connection is broken.
+                let reason = if case .connectionBroken(let why) = failure { why } else { failure.description }
                 try? await connectors.markBroken(eventId: eventId, error: reason)
                 await clients.forget(eventId)
                 health.broke(eventId: eventId, reason: reason)

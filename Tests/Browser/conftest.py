@@ -37,6 +37,7 @@ def demo():
             "organiser": printed.split("organiser login:")[1].split("\n")[0].strip().split(" / "),
             "sandbox_username": field(printed, "username"),
             "sandbox_password": field(printed, "password"),
+            "sandbox_url": f"http://127.0.0.1:{sandbox_port}",
         }
     finally:
         process.terminate()

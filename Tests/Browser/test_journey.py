@@ -1,7 +1,7 @@
 """The organiser's whole journey through the back office, in real Chromium, one step at a time,
 with a screenshot of each: sign in, open the connector, a misspelled campaign, log in to the
-sandbox through the pop-up, statuses, mappings, check, force sync, the synced filter, a check-in,
-French."""
+sandbox through the pop-up, statuses, mappings, check, a broken connection and logging in again,
+force sync, the synced filter, a check-in, French."""
 import os
 import tempfile
 
@@ -128,6 +128,29 @@ def test_the_organisers_journey(demo, browser, shoot):
         assert browser.find_elements(By.CSS_SELECTOR, "#check-errors li") == []
         assert browser.find_element(By.ID, "api-usage").is_displayed()
         shoot("check-ok", browser.find_element(By.ID, "check-ok"))
+
+        # Salesforce stops accepting Roster's tokens: the check says so and the screen shows the
+        # alert; "Log in again" goes through the pop-up and the connection is back.
+        for control in ["tokens/expire", "tokens/revoke-refresh"]:
+            requests.post(f"{demo['sandbox_url']}/__sandbox/{control}").raise_for_status()
+        browser.find_element(By.ID, "check").click()
+        wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, '#check-errors li.error[data-code="token_refused"]')))
+        alert = wait(browser, EC.visibility_of_element_located((By.ID, "connection-alert")))
+        assert "log in again" in alert.text.lower()
+        assert "lost" in text_of(browser, "connection-status")
+        shoot("connection-broken", alert)
+        browser.find_element(By.ID, "login-again").click()
+        wait(browser, lambda b: len(b.window_handles) == 2)
+        popup = next(handle for handle in browser.window_handles if handle != main)
+        browser.switch_to.window(popup)
+        wait(browser, EC.presence_of_element_located((By.ID, "username"))).send_keys(demo["sandbox_username"])
+        browser.find_element(By.ID, "password").send_keys(demo["sandbox_password"])
+        browser.find_element(By.ID, "Login").click()
+        browser.switch_to.window(main)
+        wait(browser, lambda b: len(b.window_handles) == 1)
+        wait(browser, EC.text_to_be_present_in_element((By.ID, "connection-status"), "Connected as admin@roster-demo-org.example"))
+        wait(browser, EC.invisibility_of_element_located((By.ID, "connection-alert")))
+        shoot("connected-again", browser.find_element(By.ID, "connection-status"))
 
         # Force sync: the progress bar reaches 100%, with counters and per-person results.
         browser.find_element(By.ID, "force-sync").click()

@@ -84,7 +84,8 @@ struct ConnectorConnectionTests {
             #expect(report.issues("errors").contains { $0 == ("token_refused", "connection") }, "\(report)")
             let connection = try #require(try await fixture.settings()["connection"] as? [String: Any])
             #expect(connection["state"] as? String == "broken")
-            #expect((connection["error"] as? String)?.isEmpty == false)
+            // The bare reason, which the screen's alert and the check's message wrap.
+            #expect(connection["error"] as? String == "Salesforce refused to renew the session (invalid_grant)")
             let metrics = String(buffer: try await app.client.execute(uri: "/metrics", method: .get).body)
             #expect(metrics.contains(#"roster_salesforce_connection_up{event="\#(fixture.eventId)"} 0"#), "\(metrics)")
             #expect(try await fixture.check().issues("errors").contains { $0 == ("connection_broken", "connection") })

@@ -299,6 +299,11 @@
       $("check-estimate").textContent = t("connector_estimate", { calls: result.estimatedCallsForFullSync });
       showUsage(result.apiUsage);
       if (result.errors.some((issue) => issue.field === "campaignName")) await checkCampaign();
+      // A token Salesforce refused during the check broke the connection: show the alert now.
+      if (result.errors.some((issue) => issue.field === "connection")) {
+        settings.connection = (await api("GET", base)).connection;
+        showConnection(settings.connection);
+      }
     } catch (error) {
       $("check-errors").replaceChildren(el("li", { class: "error" }, error.message));
     } finally {
