@@ -40,15 +40,21 @@ enum ParticipantRow {
             createdAt: StoreTime.date(try row.decode(column: "created_at", as: Int64.self)),
             updatedAt: StoreTime.date(try row.decode(column: "updated_at", as: Int64.self)),
             salesforce: SalesforceState(
-                syncedAt: try row.decode(column: "sf_synced_at", as: Int64?.self).map(StoreTime.date),
-                contactId: try row.decode(column: "sf_contact_id", as: String?.self),
-                leadId: try row.decode(column: "sf_lead_id", as: String?.self),
-                campaignMemberId: try row.decode(column: "sf_campaign_member_id", as: String?.self),
-                error: try row.decode(column: "sf_error", as: String?.self),
-                dataHash: try row.decode(column: "sf_hash", as: String?.self)
+                syncedAt: try optional(row, "sf_synced_at", as: Int64.self).map(StoreTime.date),
+                contactId: try optional(row, "sf_contact_id", as: String.self),
+                leadId: try optional(row, "sf_lead_id", as: String.self),
+                campaignMemberId: try optional(row, "sf_campaign_member_id", as: String.self),
+                error: try optional(row, "sf_error", as: String.self),
+                dataHash: try optional(row, "sf_hash", as: String.self)
             )
         )
         return (participant, try row.decode(column: "version", as: Int64.self))
+    }
+
+    /// A nullable column. Asking for `T?` sends SQLite's decoder through a nested `Decoder` per
+    /// value (six per row, most of them null); asking whether it is null, then for a `T`, does not.
+    private static func optional<T: Decodable>(_ row: any SQLRow, _ column: String, as type: T.Type) throws -> T? {
+        try row.decodeNil(column: column) ? nil : row.decode(column: column, as: type)
     }
 
     /// Field values as JSON; dates are tagged (`{"$date": "2026-03-01"}`) so they read back as dates, not text.
