@@ -27,25 +27,22 @@ extension ParticipantRepository {
         let filter = filterSQL(eventId: eventId, query: query)
         let key = Self.keySQL(query.sort)
         let direction = query.descending ? "DESC" : "ASC"
-        var sql: SQLQueryString = query.search == nil
-            ? "SELECT \(unsafeRaw: ParticipantRow.columns.joined(separator: ", ")) FROM participants WHERE " + filter
-            : "SELECT id FROM participants WHERE " + filter
+        let columns = ParticipantRow.columns.joined(separator: ", ")
+        let order: SQLQueryString = query.sort == .created
+            ? " ORDER BY id \(unsafeRaw: direction)"
+            : " ORDER BY \(unsafeRaw: key) \(unsafeRaw: direction), id \(unsafeRaw: direction)"
+        var sql: SQLQueryString = "SELECT \(unsafeRaw: query.search == nil ? columns : "id") FROM participants WHERE " + filter
         if let after {
             let op = query.descending ? "<" : ">"
             sql += query.sort == .created
                 ? " AND id \(unsafeRaw: op) \(bind: after.id)"
                 : " AND (\(unsafeRaw: key) \(unsafeRaw: op) \(bind: after.key) OR (\(unsafeRaw: key) = \(bind: after.key) AND id \(unsafeRaw: op) \(bind: after.id)))"
         }
-        sql += query.sort == .created
-            ? " ORDER BY id \(unsafeRaw: direction) LIMIT \(literal: limit + 1)"
-            : " ORDER BY \(unsafeRaw: key) \(unsafeRaw: direction), id \(unsafeRaw: direction) LIMIT \(literal: limit + 1)"
+        sql += order + " LIMIT \(literal: limit + 1)"
         if query.search != nil {
             // A search matches in three indexes, and its matches must be sorted before a page is
-            // cut: sort only their ids (each index holds them), then read the page's rows.
-            sql = "SELECT \(unsafeRaw: ParticipantRow.columns.joined(separator: ", ")) FROM participants WHERE id IN (" + sql + ")"
-            sql += query.sort == .created
-                ? " ORDER BY id \(unsafeRaw: direction)"
-                : " ORDER BY \(unsafeRaw: key) \(unsafeRaw: direction), id \(unsafeRaw: direction)"
+            // cut: sort only their ids (each of the three indexes holds them), then read the page's rows.
+            sql = "SELECT \(unsafeRaw: columns) FROM participants WHERE id IN (" + sql + ")" + order
         }
         let rows = try await database.reader.raw(sql).all().map { try ParticipantRow.participant(from: $0).0 }
         let total: Int
