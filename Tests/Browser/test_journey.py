@@ -28,6 +28,22 @@ def text_of(browser, element_id):
     return browser.find_element(By.ID, element_id).text
 
 
+def log_in_through_the_popup(browser, demo, button, before_submitting=lambda: None):
+    """Clicks `button`, logs in to the sandbox in the pop-up it opens, and waits until the pop-up
+    has closed itself and the connector screen says who is connected."""
+    main = browser.current_window_handle
+    browser.find_element(By.ID, button).click()
+    wait(browser, lambda b: len(b.window_handles) == 2)
+    browser.switch_to.window(next(handle for handle in browser.window_handles if handle != main))
+    wait(browser, EC.presence_of_element_located((By.ID, "username"))).send_keys(demo["sandbox_username"])
+    browser.find_element(By.ID, "password").send_keys(demo["sandbox_password"])
+    before_submitting()
+    browser.find_element(By.ID, "Login").click()
+    browser.switch_to.window(main)
+    wait(browser, lambda b: len(b.window_handles) == 1)
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "connection-status"), "Connected as admin@roster-demo-org.example"))
+
+
 def test_the_organisers_journey(demo, browser, shoot):
     base = demo["url"]
     email, password = demo["organiser"]
@@ -58,18 +74,7 @@ def test_the_organisers_journey(demo, browser, shoot):
         shoot("check-not-connected", error)
 
         # Salesforce login in a pop-up, on the sandbox's login page; it closes itself.
-        main = browser.current_window_handle
-        browser.find_element(By.ID, "salesforce-login").click()
-        wait(browser, lambda b: len(b.window_handles) == 2)
-        popup = next(handle for handle in browser.window_handles if handle != main)
-        browser.switch_to.window(popup)
-        wait(browser, EC.presence_of_element_located((By.ID, "username"))).send_keys(demo["sandbox_username"])
-        browser.find_element(By.ID, "password").send_keys(demo["sandbox_password"])
-        shoot("salesforce-login-popup")
-        browser.find_element(By.ID, "Login").click()
-        browser.switch_to.window(main)
-        wait(browser, lambda b: len(b.window_handles) == 1)
-        wait(browser, EC.text_to_be_present_in_element((By.ID, "connection-status"), "Connected as admin@roster-demo-org.example"))
+        log_in_through_the_popup(browser, demo, "salesforce-login", lambda: shoot("salesforce-login-popup"))
         shoot("connected", browser.find_element(By.ID, "connection-status"))
 
         # A misspelled campaign: red outline, aria-invalid, a message tied to the input, suggestions.
@@ -139,16 +144,7 @@ def test_the_organisers_journey(demo, browser, shoot):
         assert "log in again" in alert.text.lower()
         assert "lost" in text_of(browser, "connection-status")
         shoot("connection-broken", alert)
-        browser.find_element(By.ID, "login-again").click()
-        wait(browser, lambda b: len(b.window_handles) == 2)
-        popup = next(handle for handle in browser.window_handles if handle != main)
-        browser.switch_to.window(popup)
-        wait(browser, EC.presence_of_element_located((By.ID, "username"))).send_keys(demo["sandbox_username"])
-        browser.find_element(By.ID, "password").send_keys(demo["sandbox_password"])
-        browser.find_element(By.ID, "Login").click()
-        browser.switch_to.window(main)
-        wait(browser, lambda b: len(b.window_handles) == 1)
-        wait(browser, EC.text_to_be_present_in_element((By.ID, "connection-status"), "Connected as admin@roster-demo-org.example"))
+        log_in_through_the_popup(browser, demo, "login-again")
         wait(browser, EC.invisibility_of_element_located((By.ID, "connection-alert")))
         shoot("connected-again", browser.find_element(By.ID, "connection-status"))
 
