@@ -13,10 +13,15 @@ public enum FieldValue: Sendable, Hashable {
     public var jsonObject: any Sendable {
         switch self {
         case .text(let value), .date(let value): value
-        case .number(let value): value.rounded() == value && abs(value) < 1e15 ? Int(value) as any Sendable : value
+        case .number(let value): Self.wholeNumber(value).map { $0 as any Sendable } ?? value
         case .bool(let value): value
         case .list(let value): value
         }
+    }
+
+    /// A number that JSON carries as an integer: whole and below 10^15, where a `Double` is exact.
+    public static func wholeNumber(_ value: Double) -> Int? {
+        value.rounded() == value && abs(value) < 1e15 ? Int(value) : nil
     }
 
     /// The value as one line of text, for CSV export.

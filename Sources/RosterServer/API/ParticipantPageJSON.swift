@@ -100,12 +100,12 @@ enum ParticipantPageJSON {
         out.writeStaticString("}")
     }
 
-    /// A number as the generated layer writes it: whole numbers below 10^15 as integers (see
+    /// A number as the generated layer writes it: whole numbers as integers (the rule of
     /// ``FieldValue/jsonObject``), others as Foundation writes a `Double` (its description,
     /// without a trailing `.0`).
     static func write(number: Double, into out: inout ByteBuffer) {
-        if number.rounded() == number && abs(number) < 1e15 {
-            out.writeString(String(Int(number)))
+        if let whole = FieldValue.wholeNumber(number) {
+            out.writeString(String(whole))
             return
         }
         var text = number.description
