@@ -62,12 +62,15 @@ public struct ParticipantQuery: Sendable, Hashable {
 public enum ParticipantQueryError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidSort(String, allowed: [String])
     case invalidCursor(String)
+    /// A parameter whose text is not of its type (`limit=many`, `synced=perhaps`).
+    case invalidValue(parameter: String, value: String, expected: String)
 
-    /// The parameter at fault (`sort` or `cursor`).
+    /// The parameter at fault (`sort`, `cursor`, `limit`…).
     public var field: String {
         switch self {
         case .invalidSort: "sort"
         case .invalidCursor: "cursor"
+        case .invalidValue(let parameter, _, _): parameter
         }
     }
 
@@ -77,6 +80,8 @@ public enum ParticipantQueryError: Error, Sendable, Equatable, CustomStringConve
             "sort '\(text)' is not one of \(allowed.joined(separator: ", ")) (add '-' in front for descending)"
         case .invalidCursor(let text):
             "the cursor '\(text)' is not one this list gave (or the filter or order changed); start again without a cursor"
+        case .invalidValue(let parameter, let text, let expected):
+            "\(parameter) '\(text)' is not \(expected)"
         }
     }
 }

@@ -22,6 +22,11 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             cause = serverError.underlyingError
             fallbackStatus = serverError.httpStatus
             fallbackMessage = serverError.causeDescription
+            // Decoding failed before the handler ran, on a request without a body: the query.
+            if serverError.operationInput == nil, [.get, .head, .delete].contains(request.method) {
+                if cause is DecodingError { return APIError.unreadableParameter(in: request.uri.queryParameters).response }
+                if serverError.httpStatus.code >= 500 { return APIError.malformedQuery.response }
+            }
         }
         if let apiError = APIError.from(cause) {
             return apiError.response
@@ -31,5 +36,27 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         logger.error("request failed", metadata: ["error": "\(String(reflecting: cause))", "path": "\(request.uri.path)"])
         return APIError(.internalServerError, "internal_error", "something went wrong on our side; the error was logged").response
+    }
+}
+
+extension APIError {
+    /// A request without a body whose decoding failed: one of its query parameters is not of
+    /// the route's type. The generated layer's error does not say which; when the request has
+    /// one parameter, it is that one.
+    static func unreadableParameter(in parameters: Parameters) -> APIError {
+        let names = Set(parameters.map { String($0.key) }).sorted()
+        if names.count == 1, let name = names.first, let value = parameters[name[...]] {
+            let message = "'\(value)' is not a value this parameter takes; see /openapi.yaml"
+            return APIError(.badRequest, "invalid_parameter", "\(name) \(message)", details: [.init(field: name, row: nil, message: message)])
+        }
+        let message = "one of the query parameters (\(names.joined(separator: ", "))) is not of the type this route takes; see /openapi.yaml"
+        return APIError(.badRequest, "invalid_parameter", message, details: [.init(field: "query", row: nil, message: message)])
+    }
+
+    /// A query string whose pairs the generated layer can't split (an empty pair, a pair
+    /// without `=`): its parser throws an error of its own, which must not be a 500.
+    static var malformedQuery: APIError {
+        APIError(.badRequest, "invalid_parameter", "the query string is not a list of name=value pairs separated by '&'",
+                 details: [.init(field: "query", row: nil, message: "expected name=value pairs separated by '&'")])
     }
 }

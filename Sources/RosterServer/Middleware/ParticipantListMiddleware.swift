@@ -3,12 +3,13 @@ import Hummingbird
 import RosterStore
 
 /// Answers `GET /api/v1/events/{eventId}/participants`, the grid's read, ahead of the generated
-/// handler and with the same steps: the parameters read by the generated layer's own converter
-/// calls, the page from ``RosterAPI/participantPage(eventId:query:)``, the handler's errors
-/// thrown as they are. Only the JSON differs: ``ParticipantPageJSON`` writes the same bytes
-/// several times faster. A request it does not fully understand (a parameter the converter
-/// rejects, an `Accept` that refuses JSON, an escaped event id) goes on to the generated handler,
-/// so every error keeps the contract's exact answer.
+/// handler and with the same steps: the parameters read by the generated layer's rules (in one
+/// pass, see ``ListQueryParameters``, which also names a parameter of the wrong type), the page
+/// from ``RosterAPI/participantPage(eventId:query:)``, the handler's errors thrown as they are.
+/// Only the JSON differs: ``ParticipantPageJSON`` writes the same bytes several times faster. A
+/// request it does not fully understand (a malformed query string, an `Accept` that refuses
+/// JSON, an escaped event id) goes on to the generated handler, so every such answer keeps the
+/// contract's exact form.
 struct ParticipantListMiddleware<Context: RequestContext>: RouterMiddleware {
     let api: RosterAPI
     let converter: Converter
@@ -22,11 +23,11 @@ struct ParticipantListMiddleware<Context: RequestContext>: RouterMiddleware {
     static var route: String { "/api/v1/events/{eventId}/participants" }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.method == .get, let eventId = Self.eventId(in: request.uri.path),
-              let query = try? query(of: request) else {
+        guard request.method == .get, let eventId = Self.eventId(in: request.uri.path) else {
             return try await next(request, context)
         }
         context.coreContext.endpointPath.value = Self.route
+        guard let query = try query(of: request) else { return try await next(request, context) }
         let page = try await api.participantPage(eventId: eventId, query: query)
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                         body: .init(byteBuffer: ParticipantPageJSON.encode(page)))
@@ -41,14 +42,11 @@ struct ParticipantListMiddleware<Context: RequestContext>: RouterMiddleware {
         return String(id)
     }
 
-    /// The query parameters, read exactly as the generated deserializer reads them.
-    private func query(of request: Request) throws -> Operations.ListParticipants.Input.Query {
+    /// The query parameters, when the request accepts JSON and its query string follows the
+    /// generated layer's rules; a value of the wrong type is an error naming its parameter.
+    private func query(of request: Request) throws(ParticipantQueryError) -> Operations.ListParticipants.Input.Query? {
         let head = request.head
-        try converter.validateAcceptIfPresent("application/json", in: head.headerFields)
-        func item<T: Decodable>(_ name: String, _ type: T.Type) throws -> T? {
-            try converter.getOptionalQueryItemAsURI(in: head.soar_query, style: .form, explode: true, name: name, as: type)
-        }
-        return .init(synced: try item("synced", Bool.self), q: try item("q", String.self), sort: try item("sort", String.self),
-                     limit: try item("limit", Int.self), cursor: try item("cursor", String.self))
+        guard (try? converter.validateAcceptIfPresent("application/json", in: head.headerFields)) != nil else { return nil }
+        return try ListQueryParameters.parse(head.soar_query)
     }
 }
