@@ -24,6 +24,8 @@ public final class RosterDatabase: Service, Sendable {
     /// read connections beside the single writer (WAL lets them read while it writes), on its own
     /// threads so reads never hold the thread a commit needs; on PostgreSQL the same pool as ``sql``.
     public let reader: any SQLDatabase
+    /// On SQLite, the read pool itself, for reads that take SQLite's rows as they come.
+    let sqliteReader: (any SQLiteDatabase)?
     /// Where read work runs, below the priority of writes: the SQLite read connections' statements,
     /// and any task that prefers it as its executor (see ``ReadThreads``).
     public let readThreads: ReadThreads
@@ -57,7 +59,9 @@ public final class RosterDatabase: Service, Sendable {
                 logger: logger,
                 on: eventLoopGroup.next()
             )
-            reader = PooledSQLiteDatabase(pool: readPool, logger: logger).sql(queryLogLevel: .trace)
+            let sqliteReader = PooledSQLiteDatabase(pool: readPool, logger: logger)
+            self.sqliteReader = sqliteReader
+            reader = sqliteReader.sql(queryLogLevel: .trace)
             dialect = .sqlite
             shutdownPool = {
                 try await readPool.shutdownAsync()
@@ -77,6 +81,7 @@ public final class RosterDatabase: Service, Sendable {
             )
             sql = pool.database(logger: logger).sql(queryLogLevel: .trace)
             reader = sql
+            sqliteReader = nil
             let readThreads = ReadThreads(count: System.coreCount)
             self.readThreads = readThreads
             dialect = .postgres

@@ -44,7 +44,7 @@ extension ParticipantRepository {
             // cut: sort only their ids (each of the three indexes holds them), then read the page's rows.
             sql = "SELECT \(unsafeRaw: columns) FROM participants WHERE id IN (" + sql + ")" + order
         }
-        let rows = try await database.reader.raw(sql).all().map { try ParticipantRow.participant(from: $0).0 }
+        let rows = try await ParticipantRow.read(sql, on: database)
         let total: Int
         if let after {
             total = after.total

@@ -1,5 +1,6 @@
 import Foundation
 import RosterCore
+import SQLiteKit
 import SQLKit
 
 /// How participants map to the `participants` table.
@@ -25,36 +26,47 @@ enum ParticipantRow {
     }
 
     static func participant(from row: any SQLRow) throws -> (Participant, version: Int64) {
-        let participant = Participant(
-            id: try row.decode(column: "id", as: String.self),
-            eventId: try row.decode(column: "event_id", as: String.self),
-            email: try row.decode(column: "email", as: String.self),
-            firstName: try row.decode(column: "first_name", as: String.self),
-            lastName: try row.decode(column: "last_name", as: String.self),
-            company: try row.decode(column: "company", as: String.self),
-            jobTitle: try row.decode(column: "job_title", as: String.self),
-            isRegistered: try row.decode(column: "is_registered", as: Bool.self),
-            hasAttended: try row.decode(column: "has_attended", as: Bool.self),
-            allowNetworking: try row.decode(column: "allow_networking", as: Bool.self),
-            fields: try decodeFields(row.decode(column: "fields_json", as: String.self)),
-            createdAt: StoreTime.date(try row.decode(column: "created_at", as: Int64.self)),
-            updatedAt: StoreTime.date(try row.decode(column: "updated_at", as: Int64.self)),
-            salesforce: SalesforceState(
-                syncedAt: try optional(row, "sf_synced_at", as: Int64.self).map(StoreTime.date),
-                contactId: try optional(row, "sf_contact_id", as: String.self),
-                leadId: try optional(row, "sf_lead_id", as: String.self),
-                campaignMemberId: try optional(row, "sf_campaign_member_id", as: String.self),
-                error: try optional(row, "sf_error", as: String.self),
-                dataHash: try optional(row, "sf_hash", as: String.self)
-            )
-        )
-        return (participant, try row.decode(column: "version", as: Int64.self))
+        try participant(columns: SQLKitColumns(row: row))
     }
 
-    /// A nullable column. Asking for `T?` sends SQLite's decoder through a nested `Decoder` per
-    /// value (six per row, most of them null); asking whether it is null, then for a `T`, does not.
-    private static func optional<T: Decodable>(_ row: any SQLRow, _ column: String, as type: T.Type) throws -> T? {
-        try row.decodeNil(column: column) ? nil : row.decode(column: column, as: type)
+    static func participant(columns row: some ColumnValues) throws -> (Participant, version: Int64) {
+        let participant = Participant(
+            id: try row.string("id"),
+            eventId: try row.string("event_id"),
+            email: try row.string("email"),
+            firstName: try row.string("first_name"),
+            lastName: try row.string("last_name"),
+            company: try row.string("company"),
+            jobTitle: try row.string("job_title"),
+            isRegistered: try row.bool("is_registered"),
+            hasAttended: try row.bool("has_attended"),
+            allowNetworking: try row.bool("allow_networking"),
+            fields: try decodeFields(row.string("fields_json")),
+            createdAt: StoreTime.date(try row.integer("created_at")),
+            updatedAt: StoreTime.date(try row.integer("updated_at")),
+            salesforce: SalesforceState(
+                syncedAt: try row.optionalInteger("sf_synced_at").map(StoreTime.date),
+                contactId: try row.optionalString("sf_contact_id"),
+                leadId: try row.optionalString("sf_lead_id"),
+                campaignMemberId: try row.optionalString("sf_campaign_member_id"),
+                error: try row.optionalString("sf_error"),
+                dataHash: try row.optionalString("sf_hash")
+            )
+        )
+        return (participant, try row.integer("version"))
+    }
+
+    /// The participants `query` selects (``columns``), read on the read connections. On SQLite
+    /// the rows are SQLite's own, read value by value: SQLKit's rows decode each value through
+    /// `Decodable` and a dynamic cast, 15 % of the server's CPU when 8 readers page the grid.
+    static func read(_ query: SQLQueryString, on database: RosterDatabase) async throws -> [Participant] {
+        guard let sqlite = database.sqliteReader else {
+            return try await database.reader.raw(query).all().map { try participant(from: $0).0 }
+        }
+        let (sql, binds) = database.reader.serialize(query)
+        let encoder = SQLiteDataEncoder()
+        // `columns:`, not `from:`: SQLiteRow also has a deprecated SQLKit conformance.
+        return try await sqlite.query(sql, binds.map { try encoder.encode($0) }).map { try participant(columns: $0).0 }
     }
 
     /// Field values as JSON; dates are tagged (`{"$date": "2026-03-01"}`) so they read back as dates, not text.
