@@ -41,7 +41,7 @@ enum Main {
                 FileHandle.standardError.write(Data((Roster.fullMessage(for: error) + "\n").utf8))
                 exit(2)
             }
-            let message = (error as? any CustomStringConvertible)?.description ?? "\(error)"
+            let message = String(describing: error)
             FileHandle.standardError.write(Data("roster: \(message)\n".utf8))
             exit(1)
         }

@@ -45,26 +45,27 @@ extension ParticipantRepository {
             sql = "SELECT \(unsafeRaw: columns) FROM participants WHERE id IN (" + sql + ")" + order
         }
         let rows = try await ParticipantRow.read(sql, on: database)
-        let total: Int
-        if let after {
-            total = after.total
-        } else if query.search == nil {
-            // The kept counts: one row, not a pass over the event.
-            let counts = try await ParticipantCounters.read(eventId: eventId, on: database.reader)
-            total = switch query.synced {
-            case nil: counts.participants
-            case true?: counts.synced
-            case false?: counts.participants - counts.synced
-            }
-        } else {
-            // A search counts through the same three index ranges it reads.
-            total = try await database.reader.raw("SELECT COUNT(*) AS n FROM participants WHERE " + filter).first(decodingColumn: "n", as: Int.self) ?? 0
-        }
+        let total = if let after { after.total } else { try await total(eventId: eventId, query: query, filter: filter) }
         let items = Array(rows.prefix(limit))
         let next = rows.count > limit ? items.last.map {
             PageCursor(key: query.key(of: $0), id: $0.id, total: total, fingerprint: query.fingerprint).encoded()
         } : nil
         return ParticipantPage(items: items, total: total, nextCursor: next)
+    }
+
+    /// How many participants match, across all pages (for the first page; later ones carry it).
+    private func total(eventId: String, query: ParticipantQuery, filter: SQLQueryString) async throws -> Int {
+        guard query.search == nil else {
+            // A search counts through the same three index ranges it reads.
+            return try await database.reader.raw("SELECT COUNT(*) AS n FROM participants WHERE " + filter).first(decodingColumn: "n", as: Int.self) ?? 0
+        }
+        // The kept counts: one row, not a pass over the event.
+        let counts = try await ParticipantCounters.read(eventId: eventId, on: database.reader)
+        return switch query.synced {
+        case nil: counts.participants
+        case true?: counts.synced
+        case false?: counts.participants - counts.synced
+        }
     }
 
     /// The stored expression each order sorts by; the indexes of migration 0004 are on these.
