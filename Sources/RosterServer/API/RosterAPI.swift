@@ -105,14 +105,18 @@ struct RosterAPI: APIProtocol {
         ))))
     }
 
+    /// The page sizes a participant list takes (`limit`), as openapi.yaml says.
+    static let pageSizes = 1...1000
+
     /// The page `GET …/participants` answers with, for the generated handler and for
     /// ``ParticipantListMiddleware``, which writes the same page's JSON faster.
     func participantPage(eventId: String, query parameters: Operations.ListParticipants.Input.Query) async throws -> ParticipantPage {
         let event = try await event(eventId)
         let limit = parameters.limit ?? 100
-        guard (1...1000).contains(limit) else {
-            throw APIError(.badRequest, "invalid_parameter", "limit must be between 1 and 1000, not \(limit)",
-                           details: [.init(field: "limit", row: nil, message: "between 1 and 1000")])
+        let sizes = Self.pageSizes
+        guard sizes.contains(limit) else {
+            throw APIError(.badRequest, "invalid_parameter", "limit must be between \(sizes.lowerBound) and \(sizes.upperBound), not \(limit)",
+                           details: [.init(field: "limit", row: nil, message: "between \(sizes.lowerBound) and \(sizes.upperBound)")])
         }
         let query = try ParticipantQuery(synced: parameters.synced, search: parameters.q, sort: parameters.sort)
         return try await participants.page(eventId: event.id, query: query, limit: limit, cursor: parameters.cursor)

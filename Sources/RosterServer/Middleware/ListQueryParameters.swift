@@ -32,7 +32,7 @@ enum ListQueryParameters {
             q: values[.q],
             sort: values[.sort],
             limit: try values[.limit].map { text throws(ParticipantQueryError) in
-                guard let value = Int(text) else { throw .invalidValue(parameter: "limit", value: text, expected: "a whole number from 1 to 1000") }
+                guard let value = Int(text) else { throw .invalidValue(parameter: "limit", value: text, expected: "a whole number from \(RosterAPI.pageSizes.lowerBound) to \(RosterAPI.pageSizes.upperBound)") }
                 return value
             },
             cursor: values[.cursor]
