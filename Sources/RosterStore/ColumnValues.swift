@@ -23,10 +23,11 @@ struct SQLKitColumns: ColumnValues {
     func optionalInteger(_ column: String) throws -> Int64? { try row.decodeNil(column: column) ? nil : integer(column) }
 }
 
-/// SQLite's own row: each value is already text, an integer or null.
+/// SQLite's own row: each value is already text, an integer or null; anything else is a row
+/// that does not hold what the schema says (``StoreError/corrupt(_:)``).
 extension SQLiteRow: ColumnValues {
     func string(_ column: String) throws -> String {
-        guard let text = try optionalString(column) else { throw ColumnValueError.unexpectedNull(column) }
+        guard let text = try optionalString(column) else { throw StoreError.corrupt("the column \(column) is null") }
         return text
     }
 
@@ -34,12 +35,12 @@ extension SQLiteRow: ColumnValues {
         switch try value(column) {
         case .text(let text): text
         case .null: nil
-        case let other: throw ColumnValueError.typeMismatch(column, expected: "text", found: other.description)
+        case let other: throw StoreError.corrupt("the column \(column) holds \(other), not text")
         }
     }
 
     func integer(_ column: String) throws -> Int64 {
-        guard let number = try optionalInteger(column) else { throw ColumnValueError.unexpectedNull(column) }
+        guard let number = try optionalInteger(column) else { throw StoreError.corrupt("the column \(column) is null") }
         return number
     }
 
@@ -47,29 +48,14 @@ extension SQLiteRow: ColumnValues {
         switch try value(column) {
         case .integer(let number): Int64(number)
         case .null: nil
-        case let other: throw ColumnValueError.typeMismatch(column, expected: "an integer", found: other.description)
+        case let other: throw StoreError.corrupt("the column \(column) holds \(other), not an integer")
         }
     }
 
     func bool(_ column: String) throws -> Bool { try integer(column) != 0 }
 
     private func value(_ column: String) throws -> SQLiteData {
-        guard let value = self.column(column) else { throw ColumnValueError.missing(column) }
+        guard let value = self.column(column) else { throw StoreError.corrupt("the row has no column \(column)") }
         return value
-    }
-}
-
-/// A row that does not hold what the schema says: a bug or a damaged file, never user input.
-enum ColumnValueError: Error, CustomStringConvertible {
-    case missing(String)
-    case unexpectedNull(String)
-    case typeMismatch(String, expected: String, found: String)
-
-    var description: String {
-        switch self {
-        case .missing(let column): "the row has no column \(column)"
-        case .unexpectedNull(let column): "the column \(column) is null"
-        case .typeMismatch(let column, let expected, let found): "the column \(column) holds \(found), not \(expected)"
-        }
     }
 }
