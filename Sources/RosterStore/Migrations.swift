@@ -2,7 +2,7 @@ import SQLKit
 
 /// Every migration, in order. Append only.
 public enum Migrations {
-    public static let all: [Migration] = [core, salesforceConnectors, salesforceSync, backOffice, searchByEmail]
+    public static let all: [Migration] = [core, salesforceConnectors, salesforceSync, backOffice, searchByEmail, searchInCreationOrder]
 
     /// Events, participants with their Salesforce state, the change log (outbox) the live sync
     /// consumes, API tokens and back-office users.
@@ -190,5 +190,14 @@ public enum Migrations {
     /// all three indexes a search reads hold them, and no match is read from the table.
     static let searchByEmail = Migration(id: "0005_search_by_email") { db, _ in
         try await db.raw("CREATE INDEX participants_event_email_id ON participants (event_id, email_key, id)").run()
+    }
+
+    /// A search in creation order walks the event's ids and tests each participant's keys
+    /// (``SearchPlan``): the event's id index also holds the email key and the lower-cased names,
+    /// so the walk never reads the table. It replaces the `(event_id, id)` index, whose work
+    /// (a page in creation order, an export's batches) it does as well: one index to keep, not two.
+    static let searchInCreationOrder = Migration(id: "0006_search_in_creation_order") { db, _ in
+        try await db.raw("CREATE INDEX participants_event_id_keys ON participants (event_id, id, email_key, lower(first_name), lower(last_name))").run()
+        try await db.raw("DROP INDEX participants_event_id").run()
     }
 }

@@ -93,6 +93,8 @@ struct PageCursor: Codable, Sendable, Hashable {
     var key: String
     var id: String
     var total: Int
+    /// A search's: the event's participants on its first page, for the ``SearchPlan`` of the next.
+    var population: Int?
     var fingerprint: String
 
     func encoded() -> String {

@@ -25,6 +25,55 @@ extension ParticipantRepository {
     public func page(eventId: String, query: ParticipantQuery = .init(), limit: Int, cursor: String?) async throws -> ParticipantPage {
         let after = try cursor.map { text throws(ParticipantQueryError) in try PageCursor.decode(text, for: query) }
         let filter = filterSQL(eventId: eventId, query: query)
+        let count = if let after { ListCount(total: after.total, population: after.population) }
+                    else { try await count(eventId: eventId, query: query, filter: filter) }
+        let rows: [Participant]
+        if after == nil, count.total == 0 {
+            rows = []
+        } else if let walked = try await walk(eventId: eventId, query: query, count: count, limit: limit, after: after), walked.count > limit {
+            rows = walked
+        } else {
+            rows = try await ParticipantRow.read(sortedSQL(query: query, filter: filter, limit: limit, after: after), on: database)
+        }
+        let items = Array(rows.prefix(limit))
+        let next = rows.count > limit ? items.last.map {
+            PageCursor(key: query.key(of: $0), id: $0.id, total: count.total, population: count.population,
+                       fingerprint: query.fingerprint).encoded()
+        } : nil
+        return ParticipantPage(items: items, total: count.total, nextCursor: next)
+    }
+
+    /// How many participants a list holds, and for a search, how many people it looks through.
+    struct ListCount {
+        var total: Int
+        /// The event's participants when a search's count was taken, for its ``SearchPlan``.
+        var population: Int?
+    }
+
+    /// How many participants match, across all pages (for the first page; later ones carry it).
+    private func count(eventId: String, query: ParticipantQuery, filter: SQLQueryString) async throws -> ListCount {
+        guard query.search == nil else {
+            // A search counts through the same three index ranges it reads, and reads the
+            // event's kept count in the same statement.
+            let row = try await database.reader.raw("""
+                SELECT COUNT(*) AS n, (SELECT participants FROM event_participant_counts WHERE event_id = \(bind: eventId)) AS population
+                FROM participants WHERE
+                """ + " " + filter).first()
+            return ListCount(total: try row?.decode(column: "n", as: Int.self) ?? 0,
+                             population: try row?.decode(column: "population", as: Int?.self))
+        }
+        // The kept counts: one row, not a pass over the event.
+        let counts = try await ParticipantCounters.read(eventId: eventId, on: database.reader)
+        let total = switch query.synced {
+        case nil: counts.participants
+        case true?: counts.synced
+        case false?: counts.participants - counts.synced
+        }
+        return ListCount(total: total)
+    }
+
+    /// The page in the list's order: the rows after the cursor, sorted, `limit + 1` of them.
+    func sortedSQL(query: ParticipantQuery, filter: SQLQueryString, limit: Int, after: PageCursor?) -> SQLQueryString {
         let key = Self.keySQL(query.sort)
         let direction = query.descending ? "DESC" : "ASC"
         let columns = ParticipantRow.columns.joined(separator: ", ")
@@ -39,32 +88,46 @@ extension ParticipantRepository {
                 : " AND (\(unsafeRaw: key) \(unsafeRaw: op) \(bind: after.key) OR (\(unsafeRaw: key) = \(bind: after.key) AND id \(unsafeRaw: op) \(bind: after.id)))"
         }
         sql += order + " LIMIT \(literal: limit + 1)"
-        if query.search != nil {
-            // A search matches in three indexes, and its matches must be sorted before a page is
-            // cut: sort only their ids (each of the three indexes holds them), then read the page's rows.
-            sql = "SELECT \(unsafeRaw: columns) FROM participants WHERE id IN (" + sql + ")" + order
-        }
-        let rows = try await ParticipantRow.read(sql, on: database)
-        let total = if let after { after.total } else { try await total(eventId: eventId, query: query, filter: filter) }
-        let items = Array(rows.prefix(limit))
-        let next = rows.count > limit ? items.last.map {
-            PageCursor(key: query.key(of: $0), id: $0.id, total: total, fingerprint: query.fingerprint).encoded()
-        } : nil
-        return ParticipantPage(items: items, total: total, nextCursor: next)
+        guard query.search != nil else { return sql }
+        // A search matches in three indexes, and its matches must be sorted before a page is
+        // cut: sort only their ids (each of the three indexes holds them), then read the page's rows.
+        return "SELECT \(unsafeRaw: columns) FROM participants WHERE id IN (" + sql + ")" + order
     }
 
-    /// How many participants match, across all pages (for the first page; later ones carry it).
-    private func total(eventId: String, query: ParticipantQuery, filter: SQLQueryString) async throws -> Int {
-        guard query.search == nil else {
-            // A search counts through the same three index ranges it reads.
-            return try await database.reader.raw("SELECT COUNT(*) AS n FROM participants WHERE " + filter).first(decodingColumn: "n", as: Int.self) ?? 0
-        }
-        // The kept counts: one row, not a pass over the event.
-        let counts = try await ParticipantCounters.read(eventId: eventId, on: database.reader)
-        return switch query.synced {
-        case nil: counts.participants
-        case true?: counts.synced
-        case false?: counts.participants - counts.synced
+    /// A searched page in creation order found by walking the event's ids, when ``SearchPlan``
+    /// says so: the first `limit + 1` matches among the `window` participants after the cursor.
+    /// Fewer than `limit + 1` means the window ran out (or the list did): sort instead.
+    func walk(eventId: String, query: ParticipantQuery, count: ListCount, limit: Int, after: PageCursor?) async throws -> [Participant]? {
+        guard let prefix = query.search, query.sort == .created, query.synced == nil, let population = count.population,
+              case .walk(let window) = SearchPlan.choose(matches: count.total, population: population, limit: limit)
+        else { return nil }
+        return try await ParticipantRow.read(walkSQL(eventId: eventId, prefix: prefix, descending: query.descending,
+                                                     window: window, limit: limit, after: after), on: database)
+    }
+
+    func walkSQL(eventId: String, prefix: String, descending: Bool, window: Int, limit: Int, after: PageCursor?) -> SQLQueryString {
+        let direction = descending ? "DESC" : "ASC"
+        // The window: the next participants in id order, with only what the index
+        // `participants_event_id_keys` holds, so no row of the table is read.
+        var passed: SQLQueryString = """
+            SELECT id, email_key AS e, lower(first_name) AS f, lower(last_name) AS l FROM participants WHERE event_id = \(bind: eventId)
+            """
+        if let after { passed += " AND id \(unsafeRaw: descending ? "<" : ">") \(bind: after.id)" }
+        passed += " ORDER BY id \(unsafeRaw: direction) LIMIT \(literal: window)"
+        let matches = ["w.e", "w.f", "w.l"].map { "(" + startsWith($0, prefix) + ")" }
+        // The window stays in id order, so the matches' LIMIT stops the walk at the page's end.
+        let ids: SQLQueryString = "SELECT w.id FROM (" + passed + ") AS w WHERE (" + matches.joined(separator: " OR ")
+            + ") ORDER BY w.id \(unsafeRaw: direction) LIMIT \(literal: limit + 1)"
+        let columns = ParticipantRow.columns.joined(separator: ", ")
+        return "SELECT \(unsafeRaw: columns) FROM participants WHERE id IN (" + ids + ") ORDER BY id \(unsafeRaw: direction)"
+    }
+
+    /// `column` starts with `prefix` (already lower-cased, as the stored keys are).
+    private func startsWith(_ column: String, _ prefix: String) -> SQLQueryString {
+        switch database.dialect {
+        // A range on the stored key (SQLite compares UTF-8 bytes), so an index serves it.
+        case .sqlite: "\(unsafeRaw: column) >= \(bind: prefix) AND \(unsafeRaw: column) < \(bind: prefix + "\u{10FFFF}")"
+        case .postgres: "starts_with(\(unsafeRaw: column), \(bind: prefix))"
         }
     }
 
@@ -85,14 +148,7 @@ extension ParticipantRepository {
             // Each alternative names the event, so each is a range of one index (event, key) and
             // SQLite reads the union of three ranges instead of the whole event.
             let columns = ["email_key", "lower(first_name)", "lower(last_name)"]
-            let matches: [SQLQueryString] = columns.map { column in
-                switch database.dialect {
-                // A range on the stored key (SQLite compares UTF-8 bytes).
-                case .sqlite:
-                    "(event_id = \(bind: eventId) AND \(unsafeRaw: column) >= \(bind: prefix) AND \(unsafeRaw: column) < \(bind: prefix + "\u{10FFFF}"))"
-                case .postgres: "(event_id = \(bind: eventId) AND starts_with(\(unsafeRaw: column), \(bind: prefix)))"
-                }
-            }
+            let matches: [SQLQueryString] = columns.map { "(event_id = \(bind: eventId) AND " + startsWith($0, prefix) + ")" }
             sql = "(" + matches.joined(separator: " OR ") + ")"
         } else {
             sql = "event_id = \(bind: eventId)"

@@ -232,6 +232,43 @@ struct ParticipantRepositoryTests {
     }
 
     @Test(arguments: TestDatabaseKind.available)
+    func aWideSearchWalkedInCreationOrderPagesAsTheSortDoesAcrossAGapWiderThanItsWindow(kind: TestDatabaseKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let repository = try await setUp(database)
+            // 20 matches, 50 people who don't match, 20 matches: 40 of 90 match, enough to walk
+            // with a window of 40, and the gap is wider than the window.
+            let emails = (0..<20).map { "a\($0)@x.org" } + (0..<50).map { "z\($0)@x.org" } + (20..<40).map { "a\($0)@x.org" }
+            var ids: [String] = []
+            for email in emails {
+                ids.append(try await repository.upsert(into: Self.event, ParticipantDraft(email: email, firstName: "Bo", lastName: "Cole")).participant.id)
+            }
+            let matches = emails.filter { $0.hasPrefix("a") }
+            #expect(SearchPlan.choose(matches: 40, population: 90, limit: 3) == .walk(window: 40))
+
+            // The first page is walked: the first four matches, without sorting.
+            let query = ParticipantQuery(search: "A")
+            let first = try #require(try await repository.walk(eventId: Self.event.id, query: query, count: .init(total: 40, population: 90), limit: 3, after: nil))
+            #expect(first.map(\.email) == Array(matches.prefix(4)))
+            // From the 19th match, 40 people hold only two matches: the walk comes back short.
+            let nineteenth = ids[18]
+            let cursor = PageCursor(key: nineteenth, id: nineteenth, total: 40, population: 90, fingerprint: query.fingerprint)
+            let short = try #require(try await repository.walk(eventId: Self.event.id, query: query, count: .init(total: 40, population: 90), limit: 3, after: cursor))
+            #expect(short.map(\.email) == [matches[19]])
+
+            // Every page, walked or sorted, in both directions: each match once, in order.
+            let forward = try await all(repository, query, pageSize: 3)
+            #expect(forward.emails == matches)
+            #expect(Set(forward.totals) == [40])
+            let backward = try await all(repository, ParticipantQuery(search: "a", sort: .created, descending: true), pageSize: 3)
+            #expect(backward.emails == matches.reversed())
+            // A cursor from a list before the walk (no population) still pages, by sorting.
+            let old = PageCursor(key: nineteenth, id: nineteenth, total: 40, population: nil, fingerprint: query.fingerprint)
+            let page = try await repository.page(eventId: Self.event.id, query: query, limit: 3, cursor: old.encoded())
+            #expect(page.items.map(\.email) == Array(matches[19...21]))
+        }
+    }
+
+    @Test(arguments: TestDatabaseKind.available)
     func searchMatchesTheStartOfEmailOrNamesInAnyCase(kind: TestDatabaseKind) async throws {
         try await withTestDatabase(kind) { database in
             let repository = try await setUp(database)
