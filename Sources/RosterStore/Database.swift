@@ -25,7 +25,7 @@ public final class RosterDatabase: Service, Sendable {
     /// threads so reads never hold the thread a commit needs; on PostgreSQL the same pool as ``sql``.
     public let reader: any SQLDatabase
     /// On SQLite, the read pool itself, for reads that take SQLite's rows as they come.
-    let sqliteReader: (any SQLiteDatabase)?
+    let sqliteReader: PooledSQLiteDatabase?
     /// Where read work runs, below the priority of writes: the SQLite read connections' statements,
     /// and any task that prefers it as its executor (see ``ReadThreads``).
     public let readThreads: ReadThreads

@@ -66,7 +66,7 @@ enum ParticipantRow {
         let (sql, binds) = database.reader.serialize(query)
         let encoder = SQLiteDataEncoder()
         // `columns:`, not `from:`: SQLiteRow also has a deprecated SQLKit conformance.
-        return try await sqlite.query(sql, binds.map { try encoder.encode($0) }).map { try participant(columns: $0).0 }
+        return try await sqlite.rows(sql, binds.map { try encoder.encode($0) }) { try participant(columns: $0).0 }
     }
 
     /// Field values as JSON; dates are tagged (`{"$date": "2026-03-01"}`) so they read back as dates, not text.
