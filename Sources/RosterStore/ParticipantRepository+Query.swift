@@ -52,13 +52,8 @@ extension ParticipantRepository {
 
     /// How many participants match, across all pages (for the first page; later ones carry it).
     private func count(eventId: String, query: ParticipantQuery, filter: SQLQueryString) async throws -> ListCount {
-        guard query.search == nil else {
-            // A search counts through the same three index ranges it reads, and reads the
-            // event's kept count in the same statement.
-            let row = try await database.reader.raw("""
-                SELECT COUNT(*) AS n, (SELECT participants FROM event_participant_counts WHERE event_id = \(bind: eventId)) AS population
-                FROM participants WHERE
-                """ + " " + filter).first()
+        if let prefix = query.search {
+            let row = try await database.reader.raw(searchCountSQL(eventId: eventId, prefix: prefix, synced: query.synced, filter: filter)).first()
             return ListCount(total: try row?.decode(column: "n", as: Int.self) ?? 0,
                              population: try row?.decode(column: "population", as: Int?.self))
         }
@@ -70,6 +65,23 @@ extension ParticipantRepository {
         case false?: counts.participants - counts.synced
         }
         return ListCount(total: total)
+    }
+
+    /// A search's count, and the event's kept count in the same statement. Without the sync
+    /// filter, each alternative is first counted alone, from its index only (half the work of
+    /// counting their union, which must set aside people found twice); only when two or more
+    /// alternatives match does the union have to be counted.
+    func searchCountSQL(eventId: String, prefix: String, synced: Bool?, filter: SQLQueryString) -> SQLQueryString {
+        let population: SQLQueryString = "(SELECT participants FROM event_participant_counts WHERE event_id = \(bind: eventId)) AS population"
+        let union: SQLQueryString = "SELECT COUNT(*) FROM participants WHERE " + filter
+        guard synced == nil else { return "SELECT (" + union + ") AS n, " + population }
+        let arms = Self.searchKeys.enumerated().map { index, key -> SQLQueryString in
+            "(SELECT COUNT(*) FROM participants WHERE event_id = \(bind: eventId) AND " + startsWith(key, prefix) + ") AS a\(unsafeRaw: String(index))"
+        }
+        let names = Self.searchKeys.indices.map { "a\($0)" }
+        let matching = names.map { "CASE WHEN \($0) > 0 THEN 1 ELSE 0 END" }.joined(separator: " + ")
+        return "SELECT CASE WHEN \(unsafeRaw: matching) <= 1 THEN \(unsafeRaw: names.joined(separator: " + ")) ELSE (" + union + ") END AS n, "
+            + population + " FROM (SELECT " + arms.joined(separator: ", ") + ") AS arms"
     }
 
     /// The page in the list's order: the rows after the cursor, sorted, `limit + 1` of them.
@@ -131,6 +143,10 @@ extension ParticipantRepository {
         }
     }
 
+    /// What a search matches the start of: the stored email key and the lower-cased names, each
+    /// the second column of an index after the event.
+    static let searchKeys = ["email_key", "lower(first_name)", "lower(last_name)"]
+
     /// The stored expression each order sorts by; the indexes of migration 0004 are on these.
     static func keySQL(_ sort: ParticipantQuery.Sort) -> String {
         switch sort {
@@ -147,8 +163,7 @@ extension ParticipantRepository {
         if let prefix = query.search {
             // Each alternative names the event, so each is a range of one index (event, key) and
             // SQLite reads the union of three ranges instead of the whole event.
-            let columns = ["email_key", "lower(first_name)", "lower(last_name)"]
-            let matches: [SQLQueryString] = columns.map { "(event_id = \(bind: eventId) AND " + startsWith($0, prefix) + ")" }
+            let matches: [SQLQueryString] = Self.searchKeys.map { "(event_id = \(bind: eventId) AND " + startsWith($0, prefix) + ")" }
             sql = "(" + matches.joined(separator: " OR ") + ")"
         } else {
             sql = "event_id = \(bind: eventId)"

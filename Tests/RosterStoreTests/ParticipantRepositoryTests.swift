@@ -261,6 +261,11 @@ struct ParticipantRepositoryTests {
             #expect(Set(forward.totals) == [40])
             let backward = try await all(repository, ParticipantQuery(search: "a", sort: .created, descending: true), pageSize: 3)
             #expect(backward.emails == matches.reversed())
+            // Counted by alternative (only the email matches) or, with the sync filter, as a union.
+            let unsynced = try await repository.page(eventId: Self.event.id, query: ParticipantQuery(synced: false, search: "a"), limit: 3, cursor: nil)
+            #expect(unsynced.total == 40)
+            #expect(unsynced.items.map(\.email) == Array(matches.prefix(3)))
+            #expect(try await repository.page(eventId: Self.event.id, query: ParticipantQuery(synced: true, search: "a"), limit: 3, cursor: nil).total == 0)
             // A cursor from a list before the walk (no population) still pages, by sorting.
             let old = PageCursor(key: nineteenth, id: nineteenth, total: 40, population: nil, fingerprint: query.fingerprint)
             let page = try await repository.page(eventId: Self.event.id, query: query, limit: 3, cursor: old.encoded())
