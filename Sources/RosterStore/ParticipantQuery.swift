@@ -97,18 +97,28 @@ struct PageCursor: Codable, Sendable, Hashable {
     var population: Int?
     var fingerprint: String
 
+    /// Base64url without padding (RFC 4648, section 5), its bytes swapped one by one: Foundation's
+    /// `replacingOccurrences`, three of them each way, took 4 % of the server's CPU under 8 grid readers.
     func encoded() -> String {
         let data = (try? JSONEncoder().encode(self)) ?? Data()
-        return data.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        var bytes = Self.translate(Array(data.base64EncodedString().utf8), from: ("+", "/"), to: ("-", "_"))
+        while bytes.last == UInt8(ascii: "=") { bytes.removeLast() }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func decode(_ text: String, for query: ParticipantQuery) throws(ParticipantQueryError) -> PageCursor {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard let data = Data(base64Encoded: base64), let cursor = try? JSONDecoder().decode(PageCursor.self, from: data),
+        var bytes = translate(Array(text.utf8), from: ("-", "_"), to: ("+", "/"))
+        bytes += repeatElement(UInt8(ascii: "="), count: (4 - bytes.count % 4) % 4)
+        guard let data = Data(base64Encoded: Data(bytes)), let cursor = try? JSONDecoder().decode(PageCursor.self, from: data),
               cursor.fingerprint == query.fingerprint
         else { throw .invalidCursor(text) }
         return cursor
+    }
+
+    /// `bytes`, each of the two `from` characters replaced by its `to`.
+    private static func translate(_ bytes: [UInt8], from: (Unicode.Scalar, Unicode.Scalar), to: (Unicode.Scalar, Unicode.Scalar)) -> [UInt8] {
+        let (first, second) = (UInt8(ascii: from.0), UInt8(ascii: from.1))
+        let (firstTo, secondTo) = (UInt8(ascii: to.0), UInt8(ascii: to.1))
+        return bytes.map { $0 == first ? firstTo : $0 == second ? secondTo : $0 }
     }
 }
