@@ -102,7 +102,7 @@ extension ParticipantRepository {
         sql += order + " LIMIT \(literal: limit + 1)"
         guard query.search != nil else { return sql }
         // A search matches in three indexes, and its matches must be sorted before a page is
-        // cut: sort only their ids (each of the three indexes holds them), then read the page's rows.
+        // cut: sort only their ids, then read the page's rows.
         return "SELECT \(unsafeRaw: columns) FROM participants WHERE id IN (" + sql + ")" + order
     }
 
@@ -117,6 +117,8 @@ extension ParticipantRepository {
                                                      window: window, limit: limit, after: after), on: database)
     }
 
+    /// The walk's statement: a window of `window` participants after the cursor in id order,
+    /// its first `limit + 1` matches, their rows.
     func walkSQL(eventId: String, prefix: String, descending: Bool, window: Int, limit: Int, after: PageCursor?) -> SQLQueryString {
         let direction = descending ? "DESC" : "ASC"
         // The window: the next participants in id order, with only what the index
@@ -147,7 +149,8 @@ extension ParticipantRepository {
     /// the second column of an index after the event.
     static let searchKeys = ["email_key", "lower(first_name)", "lower(last_name)"]
 
-    /// The stored expression each order sorts by; the indexes of migration 0004 are on these.
+    /// The stored expression each order sorts by; an index on (event, expression) serves each
+    /// (migrations 0004 and 0006, and the unique email index).
     static func keySQL(_ sort: ParticipantQuery.Sort) -> String {
         switch sort {
         case .created: "id"
