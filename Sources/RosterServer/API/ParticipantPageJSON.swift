@@ -14,8 +14,8 @@ import RosterStore
 /// the two, byte for byte, on pages holding every kind of value.
 enum ParticipantPageJSON {
     static func encode(_ page: ParticipantPage) -> ByteBuffer {
-        var out = ByteBuffer()
-        out.reserveCapacity(64 + 560 * page.items.count)
+        var out = JSONBytes()
+        out.bytes.reserveCapacity(64 + 560 * page.items.count)
         out.writeStaticString("{\"items\":[")
         for (index, participant) in page.items.enumerated() {
             if index > 0 { out.writeStaticString(",") }
@@ -27,11 +27,11 @@ enum ParticipantPageJSON {
         out.writeStaticString(",\"total\":")
         out.writeString(String(page.total))
         out.writeStaticString("}")
-        return out
+        return ByteBuffer(bytes: out.bytes)
     }
 
     /// A participant's properties, in sorted order (`Components.Schemas.Participant`).
-    static func write(_ p: Participant, into out: inout ByteBuffer) {
+    static func write(_ p: Participant, into out: inout JSONBytes) {
         out.writeStaticString("{\"allowNetworking\":")
         write(bool: p.allowNetworking, into: &out)
         out.writeStaticString(",\"company\":")
@@ -73,7 +73,7 @@ enum ParticipantPageJSON {
 
     /// Custom fields by code, sorted as Foundation's encoder sorts keys on Linux (by their UTF-8
     /// bytes), each value as ``FieldValue/jsonObject`` gives it to the generated layer.
-    static func write(fields: [String: FieldValue], into out: inout ByteBuffer) {
+    static func write(fields: [String: FieldValue], into out: inout JSONBytes) {
         if fields.isEmpty {
             out.writeStaticString("{}")
             return
@@ -103,7 +103,7 @@ enum ParticipantPageJSON {
     /// A number as the generated layer writes it: whole numbers as integers (the rule of
     /// ``FieldValue/jsonObject``), others as Foundation writes a `Double` (its description,
     /// without a trailing `.0`).
-    static func write(number: Double, into out: inout ByteBuffer) {
+    static func write(number: Double, into out: inout JSONBytes) {
         if let whole = FieldValue.wholeNumber(number) {
             out.writeString(String(whole))
             return
@@ -113,23 +113,23 @@ enum ParticipantPageJSON {
         out.writeString(text)
     }
 
-    static func write(bool: Bool, into out: inout ByteBuffer) {
+    static func write(bool: Bool, into out: inout JSONBytes) {
         if bool { out.writeStaticString("true") } else { out.writeStaticString("false") }
     }
 
-    static func write(date: Date, into out: inout ByteBuffer) {
+    static func write(date: Date, into out: inout JSONBytes) {
         out.writeStaticString("\"")
         out.writeString(FlexibleDateTranscoder.rfc3339(date))
         out.writeStaticString("\"")
     }
 
-    static func write(optional text: String?, into out: inout ByteBuffer) {
+    static func write(optional text: String?, into out: inout JSONBytes) {
         if let text { write(string: text, into: &out) } else { out.writeStaticString("null") }
     }
 
     /// A JSON string, escaped as Foundation escapes it (quote, backslash and control characters;
     /// not `/`, not non-ASCII).
-    static func write(string: String, into out: inout ByteBuffer) {
+    static func write(string: String, into out: inout JSONBytes) {
         out.writeStaticString("\"")
         let utf8 = string.utf8
         if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
@@ -156,4 +156,23 @@ enum ParticipantPageJSON {
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
+}
+
+/// The page's bytes as they are written: appended to an array, then handed to NIO in one piece.
+/// A page is some 2,000 small writes, and each of `ByteBuffer`'s checks its capacity and that its
+/// storage is not shared: 4 % of the server's CPU under 8 grid readers (perf).
+struct JSONBytes {
+    var bytes: [UInt8] = []
+
+    mutating func writeStaticString(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func writeString(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    mutating func writeInteger(_ byte: UInt8) {
+        bytes.append(byte)
+    }
 }
