@@ -95,6 +95,9 @@ struct PageCursor: Codable, Sendable, Hashable {
     var total: Int
     /// A search's: the event's participants on its first page, for the ``SearchPlan`` of the next.
     var population: Int?
+    /// A search's: which of its alternatives matched on its first page, so a walk reads only
+    /// those (see ``ParticipantRepository/ListCount/keys``); absent, all three.
+    var keys: [Int]? = nil
     var fingerprint: String
 
     /// Base64url without padding (RFC 4648, section 5), its bytes swapped one by one: Foundation's

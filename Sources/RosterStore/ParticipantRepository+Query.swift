@@ -25,7 +25,7 @@ extension ParticipantRepository {
     public func page(eventId: String, query: ParticipantQuery = .init(), limit: Int, cursor: String?) async throws -> ParticipantPage {
         let after = try cursor.map { text throws(ParticipantQueryError) in try PageCursor.decode(text, for: query) }
         let filter = filterSQL(eventId: eventId, query: query)
-        let count = if let after { ListCount(total: after.total, population: after.population) }
+        let count = if let after { ListCount(total: after.total, population: after.population, keys: after.keys) }
                     else { try await count(eventId: eventId, query: query, filter: filter) }
         let rows: [Participant]
         if after == nil, count.total == 0 {
@@ -38,7 +38,7 @@ extension ParticipantRepository {
         let items = Array(rows.prefix(limit))
         let next = rows.count > limit ? items.last.map {
             PageCursor(key: query.key(of: $0), id: $0.id, total: count.total, population: count.population,
-                       fingerprint: query.fingerprint).encoded()
+                       keys: count.keys, fingerprint: query.fingerprint).encoded()
         } : nil
         return ParticipantPage(items: items, total: count.total, nextCursor: next)
     }
@@ -48,14 +48,20 @@ extension ParticipantRepository {
         var total: Int
         /// The event's participants when a search's count was taken, for its ``SearchPlan``.
         var population: Int?
+        /// A search's alternatives (positions in ``searchKeys``) that matched when it was counted
+        /// by alternative; `nil` when it was not (with the sync filter), meaning all of them. A
+        /// search usually matches one field (`import7` only emails, `smi` only last names), and a
+        /// walk that tests one field instead of three passes each participant in half the time.
+        var keys: [Int]? = nil
     }
 
     /// How many participants match, across all pages (for the first page; later ones carry it).
     private func count(eventId: String, query: ParticipantQuery, filter: SQLQueryString) async throws -> ListCount {
         if let prefix = query.search {
             let row = try await database.reader.raw(searchCountSQL(eventId: eventId, prefix: prefix, synced: query.synced, filter: filter)).first()
+            let keys = try query.synced == nil ? Self.searchKeys.indices.filter { try (row?.decode(column: "a\($0)", as: Int?.self) ?? 0) > 0 } : nil
             return ListCount(total: try row?.decode(column: "n", as: Int.self) ?? 0,
-                             population: try row?.decode(column: "population", as: Int?.self))
+                             population: try row?.decode(column: "population", as: Int?.self), keys: keys)
         }
         // The kept counts: one row, not a pass over the event.
         let counts = try await ParticipantCounters.read(eventId: eventId, on: database.reader)
@@ -69,8 +75,8 @@ extension ParticipantRepository {
 
     /// A search's count, and the event's kept count in the same statement. Without the sync
     /// filter, each alternative is first counted alone, from its index only (half the work of
-    /// counting their union, which must set aside people found twice); only when two or more
-    /// alternatives match does the union have to be counted.
+    /// counting their union, which must set aside people found twice), as `a0`, `a1` and `a2`;
+    /// only when two or more alternatives match does the union have to be counted.
     func searchCountSQL(eventId: String, prefix: String, synced: Bool?, filter: SQLQueryString) -> SQLQueryString {
         let population: SQLQueryString = "(SELECT participants FROM event_participant_counts WHERE event_id = \(bind: eventId)) AS population"
         let union: SQLQueryString = "SELECT COUNT(*) FROM participants WHERE " + filter
@@ -81,7 +87,7 @@ extension ParticipantRepository {
         let names = Self.searchKeys.indices.map { "a\($0)" }
         let matching = names.map { "CASE WHEN \($0) > 0 THEN 1 ELSE 0 END" }.joined(separator: " + ")
         return "SELECT CASE WHEN \(unsafeRaw: matching) <= 1 THEN \(unsafeRaw: names.joined(separator: " + ")) ELSE (" + union + ") END AS n, "
-            + population + " FROM (SELECT " + arms.joined(separator: ", ") + ") AS arms"
+            + population + ", \(unsafeRaw: names.joined(separator: ", ")) FROM (SELECT " + arms.joined(separator: ", ") + ") AS arms"
     }
 
     /// The page in the list's order: the rows after the cursor, sorted, `limit + 1` of them.
@@ -114,21 +120,24 @@ extension ParticipantRepository {
               case .walk(let window) = SearchPlan.choose(matches: count.total, population: population, limit: limit)
         else { return nil }
         return try await ParticipantRow.read(walkSQL(eventId: eventId, prefix: prefix, descending: query.descending,
-                                                     window: window, limit: limit, after: after), on: database)
+                                                     window: window, limit: limit, after: after, keys: count.keys), on: database)
     }
 
     /// The walk's statement: a window of `window` participants after the cursor in id order,
-    /// its first `limit + 1` matches, their rows.
-    func walkSQL(eventId: String, prefix: String, descending: Bool, window: Int, limit: Int, after: PageCursor?) -> SQLQueryString {
+    /// its first `limit + 1` matches on the alternatives `keys` (all when `nil`), their rows.
+    func walkSQL(eventId: String, prefix: String, descending: Bool, window: Int, limit: Int, after: PageCursor?, keys: [Int]? = nil) -> SQLQueryString {
         let direction = descending ? "DESC" : "ASC"
+        // A cursor's keys are only a hint: any it cannot use means testing them all.
+        let known = keys?.filter(Self.searchKeys.indices.contains) ?? []
+        let tested = known.isEmpty ? Array(Self.searchKeys.indices) : known
         // The window: the next participants in id order, with only what the index
-        // `participants_event_id_keys` holds, so no row of the table is read.
-        var passed: SQLQueryString = """
-            SELECT id, email_key AS e, lower(first_name) AS f, lower(last_name) AS l FROM participants WHERE event_id = \(bind: eventId)
-            """
+        // `participants_event_id_keys` holds, so no row of the table is read, and of that only
+        // the keys tested (the window copies each value it passes).
+        let keyColumns = tested.map { "\(Self.searchKeys[$0]) AS k\($0)" }.joined(separator: ", ")
+        var passed: SQLQueryString = "SELECT id, \(unsafeRaw: keyColumns) FROM participants WHERE event_id = \(bind: eventId)"
         if let after { passed += " AND id \(unsafeRaw: descending ? "<" : ">") \(bind: after.id)" }
         passed += " ORDER BY id \(unsafeRaw: direction) LIMIT \(literal: window)"
-        let matches = ["w.e", "w.f", "w.l"].map { "(" + startsWith($0, prefix) + ")" }
+        let matches = tested.map { "(" + startsWith("w.k\($0)", prefix) + ")" }
         // The window stays in id order, so the matches' LIMIT stops the walk at the page's end.
         let ids: SQLQueryString = "SELECT w.id FROM (" + passed + ") AS w WHERE (" + matches.joined(separator: " OR ")
             + ") ORDER BY w.id \(unsafeRaw: direction) LIMIT \(literal: limit + 1)"

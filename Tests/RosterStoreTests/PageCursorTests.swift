@@ -9,7 +9,8 @@ struct PageCursorTests {
         let keys = ["?", "??", "???", ">>>?", "~~~~~", "ÿþ", "é?>~"]
         var translated = Set<Character>()
         for (index, key) in keys.enumerated() {
-            let cursor = PageCursor(key: key, id: "01900000-0000-7000-8000-00000000000\(index)", total: index, population: index * 10, fingerprint: query.fingerprint)
+            let cursor = PageCursor(key: key, id: "01900000-0000-7000-8000-00000000000\(index)", total: index, population: index * 10,
+                                    keys: index.isMultiple(of: 2) ? nil : [index % 3], fingerprint: query.fingerprint)
             let text = cursor.encoded()
             #expect(!text.contains("+") && !text.contains("/") && !text.contains("="), "\(text)")
             translated.formUnion(text.filter { $0 == "-" || $0 == "_" })

@@ -270,6 +270,25 @@ struct ParticipantRepositoryTests {
             let old = PageCursor(key: nineteenth, id: nineteenth, total: 40, population: nil, fingerprint: query.fingerprint)
             let page = try await repository.page(eventId: Self.event.id, query: query, limit: 3, cursor: old.encoded())
             #expect(page.items.map(\.email) == Array(matches[19...21]))
+
+            // Only the emails match "a": the first page's cursor says so, and its walks test the
+            // email alone, finding what a walk testing all three finds.
+            let firstPage = try await repository.page(eventId: Self.event.id, query: query, limit: 3, cursor: nil)
+            let next = try PageCursor.decode(try #require(firstPage.nextCursor), for: query)
+            #expect(next.keys == [0])
+            #expect(next.population == 90)
+            let third = ids[2]
+            for keys: [Int]? in [nil, [0], [0, 1, 2], [7], []] {
+                let after = PageCursor(key: third, id: third, total: 40, population: 90, keys: keys, fingerprint: query.fingerprint)
+                let walked = try #require(try await repository.walk(eventId: Self.event.id, query: query,
+                                                                     count: .init(total: 40, population: 90, keys: keys), limit: 3, after: after))
+                #expect(walked.map(\.email) == Array(matches[3...6]), "keys \(String(describing: keys))")
+            }
+            // A search matching first names only ("Bo", everyone) is walked on first names.
+            let byName = ParticipantQuery(search: "bo")
+            let nameCursor = try PageCursor.decode(try #require(try await repository.page(eventId: Self.event.id, query: byName, limit: 3, cursor: nil).nextCursor), for: byName)
+            #expect(nameCursor.keys == [1])
+            #expect(try await all(repository, byName, pageSize: 7).emails == emails)
         }
     }
 
