@@ -122,7 +122,7 @@ func buildRouter(
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestMetricsMiddleware())
     router.add(middleware: ErrorMiddleware())
-    router.add(middleware: ReadPriorityMiddleware(readThreads: database.readThreads))
+    router.add(middleware: ReadPriorityMiddleware(readThreads: database.readThreads, foregroundThreads: database.foregroundReadThreads))
     router.add(middleware: WebSessionMiddleware(sessions: SessionRepository(database: database, now: now)))
     router.add(middleware: BearerAuthMiddleware(tokens: TokenRepository(database: database), cache: TokenCache()))
     router.add(middleware: HeaderEncodingMiddleware())

@@ -29,6 +29,10 @@ public final class RosterDatabase: Service, Sendable {
     /// Where read work runs, below the priority of writes: the SQLite read connections' statements,
     /// and any task that prefers it as its executor (see ``ReadThreads``).
     public let readThreads: ReadThreads
+    /// On SQLite, read threads at the default priority, with read connections of their own, for
+    /// reads in the ``ReadLane/foreground`` lane (while no write is in flight); `nil` on
+    /// PostgreSQL, whose statements run in its own server processes.
+    public let foregroundReadThreads: ReadThreads?
     public let dialect: StoreDialect
     public let url: DatabaseURL
     private let shutdownPool: @Sendable () async throws -> Void
@@ -51,21 +55,28 @@ public final class RosterDatabase: Service, Sendable {
             )
             sql = PooledSQLiteDatabase(pool: pool, logger: logger).sql(queryLogLevel: .trace)
             let readThreads = ReadThreads(count: Self.sqliteReaders)
+            let foregroundThreads = ReadThreads(count: Self.sqliteReaders, niceness: 0)
             self.readThreads = readThreads
-            let readPool = EventLoopGroupConnectionPool(
-                source: SQLiteConnectionSetup(path: path, readOnly: true, threadPool: readThreads.threadPool),
-                maxConnectionsPerEventLoop: Self.sqliteReaders,
-                requestTimeout: .seconds(60),
-                logger: logger,
-                on: eventLoopGroup.next()
-            )
-            let sqliteReader = PooledSQLiteDatabase(pool: readPool, logger: logger)
+            foregroundReadThreads = foregroundThreads
+            func readPool(on threads: ReadThreads) -> EventLoopGroupConnectionPool<SQLiteConnectionSetup> {
+                EventLoopGroupConnectionPool(
+                    source: SQLiteConnectionSetup(path: path, readOnly: true, threadPool: threads.threadPool),
+                    maxConnectionsPerEventLoop: Self.sqliteReaders,
+                    requestTimeout: .seconds(60),
+                    logger: logger,
+                    on: eventLoopGroup.next()
+                )
+            }
+            let backgroundPool = readPool(on: readThreads), foregroundPool = readPool(on: foregroundThreads)
+            let sqliteReader = PooledSQLiteDatabase(pool: backgroundPool, foregroundPool: foregroundPool, logger: logger)
             self.sqliteReader = sqliteReader
             reader = sqliteReader.sql(queryLogLevel: .trace)
             dialect = .sqlite
             shutdownPool = {
-                try await readPool.shutdownAsync()
+                try await foregroundPool.shutdownAsync()
+                try await backgroundPool.shutdownAsync()
                 try await pool.shutdownAsync()
+                try await foregroundThreads.shutdown()
                 try await readThreads.shutdown()
             }
         case .postgres(let text):
@@ -84,6 +95,7 @@ public final class RosterDatabase: Service, Sendable {
             sqliteReader = nil
             let readThreads = ReadThreads(count: System.coreCount)
             self.readThreads = readThreads
+            foregroundReadThreads = nil
             dialect = .postgres
             shutdownPool = {
                 try await pool.shutdownAsync()
@@ -92,7 +104,7 @@ public final class RosterDatabase: Service, Sendable {
         }
     }
 
-    /// SQLite read connections (and threads running them): one per core, at least two. More
+    /// SQLite read connections (and threads running them) in each lane: one per core, at least two. More
     /// threads than cores add no capacity, only time-slicing: 8 readers' pages then share the
     /// cores and a heavy page (a search's first count, a long walk) is stretched by all the
     /// others, where with one thread per core it runs to its end while the rest wait their

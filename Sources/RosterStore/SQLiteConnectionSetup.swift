@@ -30,10 +30,22 @@ struct SQLiteConnectionSetup: ConnectionPoolSource {
 }
 
 /// An `SQLiteDatabase` backed by a connection pool, so `sql().withSession` pins one connection
-/// for a transaction while other queries use the rest of the pool.
+/// for a transaction while other queries use the rest of the pool. The read pools come in two
+/// lanes: each query takes its connection from the pool of the task's ``ReadLane``.
 struct PooledSQLiteDatabase: SQLiteDatabase {
-    let pool: EventLoopGroupConnectionPool<SQLiteConnectionSetup>
+    private let background: EventLoopGroupConnectionPool<SQLiteConnectionSetup>
+    private let foreground: EventLoopGroupConnectionPool<SQLiteConnectionSetup>
     let logger: Logger
+
+    /// `foregroundPool` serves the ``ReadLane/foreground`` lane; without one, `pool` serves both.
+    init(pool: EventLoopGroupConnectionPool<SQLiteConnectionSetup>, foregroundPool: EventLoopGroupConnectionPool<SQLiteConnectionSetup>? = nil, logger: Logger) {
+        background = pool
+        foreground = foregroundPool ?? pool
+        self.logger = logger
+    }
+
+    /// The pool of the current task's lane.
+    var pool: EventLoopGroupConnectionPool<SQLiteConnectionSetup> { ReadLane.current == .foreground ? foreground : background }
 
     var eventLoop: any EventLoop { pool.eventLoopGroup.any() }
 
@@ -53,6 +65,7 @@ struct PooledSQLiteDatabase: SQLiteDatabase {
     /// connection itself calls back on the statement's thread instead, and this takes the
     /// connection from the pool for it.
     func rows<Row: Sendable>(_ query: String, _ binds: [SQLiteData], _ transform: @escaping @Sendable (SQLiteRow) throws -> Row) async throws -> [Row] {
+        let pool = self.pool
         let connection = try await pool.requestConnection(logger: logger).get()
         defer { pool.releaseConnection(connection, logger: logger) }
         // Written only by the statement's thread, read once the query has returned.
