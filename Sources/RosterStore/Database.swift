@@ -104,10 +104,10 @@ public final class RosterDatabase: Service, Sendable {
         }
     }
 
-    /// SQLite read connections (and threads running them) in each lane: one per core, at least two. More
-    /// threads than cores add no capacity, only time-slicing: 8 readers' pages then share the
-    /// cores and a heavy page (a search's first count, a long walk) is stretched by all the
-    /// others, where with one thread per core it runs to its end while the rest wait their
+    /// SQLite read connections (and threads running them) in each lane: one per core, at least
+    /// two. More threads than cores add no capacity, only time-slicing: 8 readers' pages then
+    /// share the cores and a heavy page (a search's first count, a long walk) is stretched by all
+    /// the others, where with one thread per core it runs to its end while the rest wait their
     /// turn. Measured under 8 readers on 2 cores, side by side with 4 threads: p99 11.1–13.3 ms
     /// against 13.2–15.5 in four pairs, pages per second no lower, registrations unchanged.
     static let sqliteReaders = max(2, System.coreCount)

@@ -1,11 +1,12 @@
 import Foundation
 import NIOPosix
 
-/// Threads for work that only reads, at a lower CPU priority than the rest of the server: the
-/// SQLite read connections run their statements here, and a request handled under
-/// `withTaskExecutorPreference(readThreads)` decodes, encodes and renders here too. When the CPU
-/// is busy, registrations and check-ins (at the default priority) go first and a crowd of
-/// back-office readers takes what is left; when it is idle, readers run at full speed.
+/// Threads for work that only reads, at a CPU priority of their own: the SQLite read connections
+/// run their statements here, and a request handled under `withTaskExecutorPreference(readThreads)`
+/// decodes, encodes and renders here too. The database keeps two sets, one per ``ReadLane``: the
+/// background one below the rest of the server (nice 19), so that while registrations and
+/// check-ins are in flight they go first and a crowd of back-office readers takes what is left;
+/// the foreground one at the default priority, for reads while no write is.
 ///
 /// The priority is a nice value set on each of these threads: on Linux it is a per-thread
 /// attribute (setpriority(2), section "Bugs"), so no other thread of the process changes.

@@ -13,13 +13,7 @@ struct ReadPriorityMiddleware<Context: RequestContext>: RouterMiddleware {
     let readThreads: ReadThreads
     /// At the default priority; `nil`: such reads run where the request does.
     let foregroundThreads: ReadThreads?
-    let writes: WritesInFlight
-
-    init(readThreads: ReadThreads, foregroundThreads: ReadThreads?, writes: WritesInFlight = WritesInFlight()) {
-        self.readThreads = readThreads
-        self.foregroundThreads = foregroundThreads
-        self.writes = writes
-    }
+    private let writes = WritesInFlight()
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.uri.path != "/healthz", request.uri.path != "/metrics" else { return try await next(request, context) }
