@@ -20,12 +20,13 @@ public enum StoreDialect: Sendable {
 public final class RosterDatabase: Service, Sendable {
     /// The database, for repositories. Queries use any pooled connection.
     public let sql: any SQLDatabase
-    /// For reads that may see any committed state (lists, counts, pages): on SQLite a pool of
-    /// read connections beside the single writer (WAL lets them read while it writes), on its own
-    /// threads so reads never hold the thread a commit needs; on PostgreSQL the same pool as ``sql``.
+    /// For reads that may see any committed state (lists, counts, pages): on SQLite read
+    /// connections beside the single writer (WAL lets them read while it writes), one per read
+    /// thread, so reads never hold the thread a commit needs (``SQLiteReadDatabase``); on
+    /// PostgreSQL the same pool as ``sql``.
     public let reader: any SQLDatabase
-    /// On SQLite, the read pool itself, for reads that take SQLite's rows as they come.
-    let sqliteReader: PooledSQLiteDatabase?
+    /// On SQLite, the reader itself, for reads that take SQLite's rows as they come.
+    let sqliteReader: SQLiteReadDatabase?
     /// Where read work runs, below the priority of writes: the SQLite read connections' statements,
     /// and any task that prefers it as its executor (see ``ReadThreads``).
     public let readThreads: ReadThreads
@@ -58,26 +59,15 @@ public final class RosterDatabase: Service, Sendable {
             let foregroundThreads = ReadThreads(count: Self.sqliteReaders, niceness: 0)
             self.readThreads = readThreads
             foregroundReadThreads = foregroundThreads
-            func readPool(on threads: ReadThreads) -> EventLoopGroupConnectionPool<SQLiteConnectionSetup> {
-                EventLoopGroupConnectionPool(
-                    source: SQLiteConnectionSetup(path: path, readOnly: true, threadPool: threads.threadPool),
-                    maxConnectionsPerEventLoop: Self.sqliteReaders,
-                    requestTimeout: .seconds(60),
-                    logger: logger,
-                    on: eventLoopGroup.next()
-                )
-            }
-            let backgroundPool = readPool(on: readThreads), foregroundPool = readPool(on: foregroundThreads)
-            let sqliteReader = PooledSQLiteDatabase(pool: backgroundPool, foregroundPool: foregroundPool, logger: logger)
+            let sqliteReader = SQLiteReadDatabase(path: path, background: readThreads, foreground: foregroundThreads, logger: logger)
             self.sqliteReader = sqliteReader
-            reader = sqliteReader.sql(queryLogLevel: .trace)
+            reader = sqliteReader
             dialect = .sqlite
             shutdownPool = {
-                try await foregroundPool.shutdownAsync()
-                try await backgroundPool.shutdownAsync()
                 try await pool.shutdownAsync()
                 try await foregroundThreads.shutdown()
                 try await readThreads.shutdown()
+                sqliteReader.close()
             }
         case .postgres(let text):
             let configuration: SQLPostgresConfiguration
@@ -104,7 +94,7 @@ public final class RosterDatabase: Service, Sendable {
         }
     }
 
-    /// SQLite read connections (and threads running them) in each lane: one per core, at least
+    /// SQLite read threads (each with its read connection) in each lane: one per core, at least
     /// two. More threads than cores add no capacity, only time-slicing: 8 readers' pages then
     /// share the cores and a heavy page (a search's first count, a long walk) is stretched by all
     /// the others, where with one thread per core it runs to its end while the rest wait their

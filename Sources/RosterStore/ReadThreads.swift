@@ -14,6 +14,8 @@ import NIOPosix
 /// `NIOThreadPool` is not one), hence this small adapter over it.
 public final class ReadThreads: TaskExecutor, Sendable {
     private let pool: NIOThreadPool
+    /// Set on each of the threads: how work tells it already runs on one of them.
+    private let member = ThreadSpecificVariable<Member>()
     /// The nice value of the threads (0 is the default; 19 the lowest priority).
     public let niceness: Int32
 
@@ -26,9 +28,11 @@ public final class ReadThreads: TaskExecutor, Sendable {
         // runs exactly one and none is left at the default priority.
         let arrived = DispatchGroup()
         for _ in 0..<count { arrived.enter() }
+        let member = self.member
         for _ in 0..<count {
             pool.submit { _ in
                 _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
+                member.currentValue = Member()
                 arrived.leave()
                 arrived.wait()
             }
@@ -36,8 +40,16 @@ public final class ReadThreads: TaskExecutor, Sendable {
         arrived.wait()
     }
 
-    /// The pool, for SQLite connections whose statements should run on these threads.
-    var threadPool: NIOThreadPool { pool }
+    /// Whether the caller runs on one of these threads.
+    var isCurrent: Bool { member.currentValue != nil }
+
+    /// Runs blocking `work` on one of these threads: right here when the caller already is on one
+    /// (a request under `withTaskExecutorPreference(self)`: no hand-off, no wake-up), otherwise
+    /// handed to one and awaited.
+    func perform<Result: Sendable>(_ work: @escaping @Sendable () throws -> Result) async throws -> Result {
+        if isCurrent { return try work() }
+        return try await pool.runIfActive(work)
+    }
 
     public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
@@ -46,6 +58,8 @@ public final class ReadThreads: TaskExecutor, Sendable {
         // job still runs, so no task is left waiting forever.
         pool.submit { _ in job.runSynchronously(on: executor) }
     }
+
+    private final class Member: Sendable {}
 
     /// Stops the threads once the work already submitted has run.
     public func shutdown() async throws {
