@@ -7,6 +7,7 @@
 // (perf; README, "Grid figures"). GRDB, the one package here with a statement cache, links a
 // second copy of SQLite, and two copies in one process release each other's POSIX locks
 // (sqlite.org/howtocorrupt.html, 2.2.1): this uses the very copy sqlite-nio writes with.
+import CSQLiteSettings
 import SQLiteNIO
 import VaporCSQLite
 
@@ -40,10 +41,12 @@ final class SQLiteReadConnection: @unchecked Sendable {
             throw SQLiteReadError(code: status, message: "\(message) (\(path))")
         }
         handle = opened
-        // Wait for a checkpoint's lock instead of failing; never write; the same page cache size
-        // as the writer's default, per connection.
+        // Wait for a checkpoint's lock instead of failing; plans that do not depend on bound
+        // values, so a kept statement is not prepared again for each new binding; never write;
+        // a 16 MB page cache per connection.
         sqlite_nio_sqlite3_busy_timeout(opened, 10_000)
         do {
+            try check(roster_sqlite_enable_qpsg(UnsafeMutableRawPointer(opened)))
             try execute("PRAGMA query_only = ON")
             try execute("PRAGMA cache_size = -16000")
         } catch {
@@ -84,6 +87,11 @@ final class SQLiteReadConnection: @unchecked Sendable {
             guard status == SQLITE_ROW else { throw error(status) }
             try onRow(row)
         }
+    }
+
+    /// How many times SQLite has prepared the kept statement for `sql` again (`nil`: none kept).
+    func repreparations(of sql: String) -> Int32? {
+        statements[sql].map { sqlite_nio_sqlite3_stmt_status($0, SQLITE_STMTSTATUS_REPREPARE, 0) }
     }
 
     private func execute(_ sql: String) throws(SQLiteReadError) {

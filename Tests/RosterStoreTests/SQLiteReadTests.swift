@@ -83,6 +83,19 @@ import Testing
         }
     }
 
+    @Test func aKeptStatementIsNotPreparedAgainForNewBindings() async throws {
+        try await withTestDatabase(.sqlite) { database in
+            guard case .sqlite(let path) = database.url else { throw StoreError.configuration("not SQLite") }
+            let connection = try SQLiteReadConnection(path: path)
+            defer { connection.close() }
+            // The grid's plainest page: without the planner's stability guarantee SQLite prepares
+            // this again after each new binding.
+            let sql = "SELECT id FROM participants WHERE event_id = ?1 ORDER BY id LIMIT 51"
+            for event in ["a", "b", "c"] { try connection.query(sql, [.text(event)]) { _ in } }
+            #expect(connection.repreparations(of: sql) == 0)
+        }
+    }
+
     @Test func aStatementSelectingOtherColumnsThanExpectedIsRefused() throws {
         try withConnection { (connection: SQLiteReadConnection) throws in
             let error = #expect(throws: SQLiteReadError.self) {
