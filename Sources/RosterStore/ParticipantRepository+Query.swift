@@ -189,12 +189,13 @@ extension ParticipantRepository {
     }
 
     /// Up to `limit` participants of the event created after the id `after`, in creation order:
-    /// the building block of exports, so 100,000 people never sit in memory at once.
+    /// the building block of exports and forced syncs, so 100,000 people never sit in memory at
+    /// once. Read on the read connections: an export never holds the writer's.
     public func batch(eventId: String, after: String?, limit: Int) async throws -> [Participant] {
-        let select = database.sql.select().columns(ParticipantRow.columns.map { SQLIdentifier($0) }).from("participants")
-            .where("event_id", .equal, eventId)
-        if let after { select.where("id", .greaterThan, after) }
-        return try await select.orderBy("id").limit(limit).all().map { try ParticipantRow.participant(from: $0).0 }
+        var sql: SQLQueryString = "SELECT \(unsafeRaw: ParticipantRow.columns.joined(separator: ", ")) FROM participants WHERE event_id = \(bind: eventId)"
+        if let after { sql += " AND id > \(bind: after)" }
+        sql += " ORDER BY id LIMIT \(literal: limit)"
+        return try await ParticipantRow.read(sql, on: database)
     }
 
     /// How many participants the event has.
