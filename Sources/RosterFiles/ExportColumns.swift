@@ -20,7 +20,7 @@ public enum Cell: Sendable, Hashable {
         case .number(let number): FieldValue.number(number).text
         case .bool(let value): value ? "true" : "false"
         case .date(let day): day.iso
-        case .dateTime(let instant): ExportColumns.rfc3339(instant)
+        case .dateTime(let instant): RFC3339.string(from: instant)
         }
     }
 }
@@ -77,11 +77,5 @@ public struct ExportColumns: Sendable {
         case .date(let iso)?: CalendarDate(iso: iso).map(Cell.date) ?? .text(iso)
         case .list(let values)?: .text(values.joined(separator: ";"))
         }
-    }
-
-    static func rfc3339(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
     }
 }

@@ -106,6 +106,13 @@ struct ParticipantAPITests {
             #expect(lines[0].hasPrefix("id,email,firstName,lastName,company,jobTitle,isRegistered,hasAttended,allowNetworking,size,age,bio,day,createdAt"))
             #expect(lines[0].hasSuffix("salesforceSyncDate,salesforceContactId,salesforceLeadId,salesforceCampaignMemberId,salesforceError"))
             #expect(lines[1].contains(#"a@example.com,"A, ""Q""",L,"#))
+            // Timestamps as the API writes them (UTC, milliseconds).
+            let list = try await app.send(.get, "/api/v1/events/\(event)/participants")
+            let page = try #require(try JSONSerialization.jsonObject(with: Data(buffer: list.body)) as? [String: Any])
+            let person = try #require((page["items"] as? [[String: Any]])?.first)
+            let createdAt = try #require(person["createdAt"] as? String)
+            #expect(createdAt.count == 24 && createdAt.hasSuffix("Z"))
+            #expect(lines[1].contains(",\(createdAt),\(createdAt),"), "createdAt and updatedAt")
         }
     }
 

@@ -119,7 +119,7 @@ enum ParticipantPageJSON {
 
     static func write(date: Date, into out: inout JSONBytes) {
         out.writeStaticString("\"")
-        out.writeString(FlexibleDateTranscoder.rfc3339(date))
+        out.writeString(RFC3339.string(from: date))
         out.writeStaticString("\"")
     }
 
