@@ -191,7 +191,13 @@ let package = Package(
         .testTarget(name: "RosterStoreTests", dependencies: ["RosterStore"], swiftSettings: strict),
         .testTarget(
             name: "RosterFilesTests",
-            dependencies: ["RosterFiles", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: [
+                "RosterFiles",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                // The reference the export's CSV is checked against.
+                .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

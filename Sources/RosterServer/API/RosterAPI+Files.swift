@@ -49,11 +49,11 @@ extension RosterAPI {
         case .csv:
             let pages = ExportPages(participants: participants, eventId: event.id)
             let writer = CSVExportWriter()
-            let header = try writer.encode(rows: [columns.headers]) + Data("\r\n".utf8)
+            let header = writer.encode(rows: [columns.headers]) + Data("\r\n".utf8)
             let body = AsyncThrowingStream<ArraySlice<UInt8>, any Error> {
                 if await pages.takeStart() { return ArraySlice(header) }
                 guard let batch = try await pages.next() else { return nil }
-                return ArraySlice(try writer.encode(rows: batch.map { columns.cells($0).map(\.csvText) }) + Data("\r\n".utf8))
+                return ArraySlice(writer.encode(rows: batch.map { columns.cells($0).map(\.csvText) }) + Data("\r\n".utf8))
             }
             return .ok(.init(
                 headers: .init(contentDisposition: "attachment; filename=\"\(baseName).csv\""),
