@@ -24,10 +24,10 @@ struct SQLiteReadError: Error, CustomStringConvertible {
 final class SQLiteReadConnection: @unchecked Sendable {
     private var handle: OpaquePointer?
     /// Prepared statements by SQL text; a grid reads a handful of shapes over and over.
-    private var statements: [String: OpaquePointer] = [:]
+    private var statements: [String: KeptStatement] = [:]
 
-    /// How many prepared statements a connection keeps; past it, the oldest shapes are dropped.
-    /// A walk's window is written into its SQL, so shapes are many but a few are hot.
+    /// How many prepared statements a connection keeps; past it, all are dropped and the hot ones
+    /// prepared again. A walk's window is written into its SQL, so shapes are many but few are hot.
     static let keptStatements = 64
 
     /// Opens the database file at `path` (made and migrated by the writer) for reading only.
@@ -59,20 +59,25 @@ final class SQLiteReadConnection: @unchecked Sendable {
 
     /// Finalizes the kept statements and closes the connection; reads after it fail.
     func close() {
-        for statement in statements.values { sqlite_nio_sqlite3_finalize(statement) }
+        for kept in statements.values { sqlite_nio_sqlite3_finalize(kept.statement) }
         statements = [:]
         if let handle { sqlite_nio_sqlite3_close(handle) }
         handle = nil
     }
 
     /// Runs `sql` with `binds`, calling `onRow` for each row as SQLite steps to it; when `columns`
-    /// is given, the statement must select exactly those, in that order.
+    /// is given, the statement must select exactly those, in that order (checked once per
+    /// prepared statement: the SQL decides what it selects).
     func query(_ sql: String, _ binds: [SQLiteData], selecting columns: [String]? = nil, _ onRow: (SQLiteStatementRow) throws -> Void) throws {
-        let statement = try prepared(sql)
+        let kept = try prepared(sql)
+        let statement = kept.statement
         let row = SQLiteStatementRow(statement: statement)
-        if let columns, row.columnCount != columns.count || columns.indices.contains(where: { row.name(Int32($0)) != columns[$0] }) {
-            let selected = (0..<row.columnCount).map(row.name).joined(separator: ", ")
-            throw SQLiteReadError(code: SQLITE_MISUSE, message: "the statement selects \(selected), not \(columns.joined(separator: ", "))")
+        if let columns, !kept.selectionChecked {
+            if row.columnCount != columns.count || columns.indices.contains(where: { row.name(Int32($0)) != columns[$0] }) {
+                let selected = (0..<row.columnCount).map(row.name).joined(separator: ", ")
+                throw SQLiteReadError(code: SQLITE_MISUSE, message: "the statement selects \(selected), not \(columns.joined(separator: ", "))")
+            }
+            kept.selectionChecked = true
         }
         defer {
             sqlite_nio_sqlite3_reset(statement)
@@ -91,7 +96,7 @@ final class SQLiteReadConnection: @unchecked Sendable {
 
     /// How many times SQLite has prepared the kept statement for `sql` again (`nil`: none kept).
     func repreparations(of sql: String) -> Int32? {
-        statements[sql].map { sqlite_nio_sqlite3_stmt_status($0, SQLITE_STMTSTATUS_REPREPARE, 0) }
+        statements[sql].map { sqlite_nio_sqlite3_stmt_status($0.statement, SQLITE_STMTSTATUS_REPREPARE, 0) }
     }
 
     private func execute(_ sql: String) throws(SQLiteReadError) {
@@ -99,18 +104,27 @@ final class SQLiteReadConnection: @unchecked Sendable {
         guard status == SQLITE_OK else { throw error(status) }
     }
 
-    private func prepared(_ sql: String) throws(SQLiteReadError) -> OpaquePointer {
-        if let statement = statements[sql] { return statement }
+    private func prepared(_ sql: String) throws(SQLiteReadError) -> KeptStatement {
+        if let kept = statements[sql] { return kept }
         guard let handle else { throw SQLiteReadError(code: SQLITE_MISUSE, message: "the read connection is closed") }
         var statement: OpaquePointer?
         let status = sqlite_nio_sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
         guard status == SQLITE_OK, let statement else { throw error(status) }
         if statements.count >= Self.keptStatements {
-            for old in statements.values { sqlite_nio_sqlite3_finalize(old) }
+            for old in statements.values { sqlite_nio_sqlite3_finalize(old.statement) }
             statements = [:]
         }
-        statements[sql] = statement
-        return statement
+        let kept = KeptStatement(statement)
+        statements[sql] = kept
+        return kept
+    }
+
+    /// A prepared statement, and whether what it selects has been checked.
+    private final class KeptStatement {
+        let statement: OpaquePointer
+        var selectionChecked = false
+
+        init(_ statement: OpaquePointer) { self.statement = statement }
     }
 
     private func bind(_ value: SQLiteData, at index: Int32, of statement: OpaquePointer) -> Int32 {
