@@ -47,6 +47,7 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // MARK: Domain
@@ -158,6 +159,9 @@ let package = Package(
                 "SalesforceClient",
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // Reads each operation's permission (x-roster-permission) from openapi.yaml at start.
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -176,6 +180,7 @@ let package = Package(
             dependencies: [
                 "RosterServer",
                 "RosterWeb",
+                "RosterCore",
                 "RosterStore",
                 "RosterSync",
                 "SalesforceSandbox",

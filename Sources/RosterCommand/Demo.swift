@@ -27,6 +27,8 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Roster's database (default: sqlite://./roster-demo.sqlite).")
     var database: String?
 
+    @OptionGroup var security: SecurityOptions
+
     /// Fixed, so the credentials pasted into the connector stay valid across restarts. The demo
     /// listens on loopback only.
     static let organiser = (email: "organiser@roster.demo", password: "roster-demo-password")
@@ -34,8 +36,11 @@ struct Demo: AsyncParsableCommand {
     static let sandboxApp = (key: "3MVG9RosterDemo.ConnectedApp.ConsumerKey", secret: "ROSTER0DEMO0CONSUMER0SECRET")
 
     func run() async throws {
+        // The sandbox is the one host besides Salesforce's own that the demo's connector may use.
+        let hosts = ["127.0.0.1:\(sandboxPort)", security.salesforceHosts].compactMap { $0 }.joined(separator: ",")
         let configuration = try AppConfiguration.resolve(
-            host: "127.0.0.1", port: port, database: database ?? "sqlite://./roster-demo.sqlite", environment: [:])
+            host: "127.0.0.1", port: port, database: database ?? "sqlite://./roster-demo.sqlite", salesforceHosts: hosts,
+            metricsToken: security.metricsToken, environment: [:])
         var logger = Logger(label: "roster.demo")
         logger.logLevel = .notice
 
@@ -48,7 +53,10 @@ struct Demo: AsyncParsableCommand {
             eventId = try await DemoEvent.seed(into: store)
             do { try await UserAccounts(database: store).create(email: Self.organiser.email, password: Self.organiser.password) }
             catch StoreError.conflict { /* created by an earlier run */ }
-            token = try await TokenRepository(database: store).create(name: "demo")
+            // A new admin token at each start; the previous run's is revoked.
+            let tokens = TokenRepository(database: store)
+            do { try await tokens.revoke(name: "demo") } catch StoreError.notFound { /* first run */ }
+            token = try await tokens.create(name: "demo")
             let (key, _) = try configuration.loadSecretKey()
             try await DemoEvent.prefillConnector(eventId: eventId, into: store, secrets: try SecretBox(key: key), sandboxURL: sandboxURL,
                                                  consumerKey: Self.sandboxApp.key, consumerSecret: Self.sandboxApp.secret)

@@ -20,9 +20,24 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical. Env: ROSTER_LOG_LEVEL.")
     var logLevel: String?
 
+    @OptionGroup var security: SecurityOptions
+
     func run() async throws {
-        let configuration = try AppConfiguration.resolve(host: host, port: port, database: database.database, logLevel: logLevel)
+        let configuration = try AppConfiguration.resolve(host: host, port: port, database: database.database, logLevel: logLevel,
+                                                         salesforceHosts: security.salesforceHosts, metricsToken: security.metricsToken)
         let app = try await buildApplication(configuration: configuration)
         try await app.runService()
     }
+}
+
+/// What `serve` and `demo` let an operator open or close.
+struct SecurityOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("""
+        Hosts a connector may use besides Salesforce's own domains: comma-separated host[:port], '*.' prefix allowed \
+        (plain http only for loopback hosts). Env: ROSTER_SALESFORCE_HOSTS.
+        """, valueName: "hosts"))
+    var salesforceHosts: String?
+
+    @Option(help: ArgumentHelp("Require 'Authorization: Bearer <token>' on /metrics. Env: ROSTER_METRICS_TOKEN.", valueName: "token"))
+    var metricsToken: String?
 }

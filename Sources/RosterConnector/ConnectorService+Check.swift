@@ -14,7 +14,12 @@ extension ConnectorService {
         var org: OrgFacts?
         var extraErrors: [CheckIssue] = []
 
-        if connection.state == .connected, let client = try? await client(eventId: event.id) {
+        if !settings.loginUrl.isEmpty, let refusal = hosts.refusal(settings.loginUrl) {
+            extraErrors.append(.init("login_url_not_allowed", field: "loginUrl", "The login URL is refused: \(refusal). Use https://login.salesforce.com, https://test.salesforce.com or your My Domain, or ask the operator to allow the host."))
+        }
+        if connection.state == .connected, let instance = connection.instanceUrl, let refusal = hosts.refusal(instance) {
+            extraErrors.append(Self.instanceNotAllowed(refusal))
+        } else if connection.state == .connected, let client = try? await client(eventId: event.id) {
             do {
                 org = try await orgFacts(settings: settings, client: client)
                 report.apiUsage = await client.apiUsage
@@ -22,6 +27,8 @@ extension ConnectorService {
                 switch failure {
                 case .connectionBroken(let reason):
                     extraErrors.append(.init("token_refused", field: "connection", "Salesforce refused Roster's token (\(reason)): log in to Salesforce again."))
+                case .hostNotAllowed(let why):
+                    extraErrors.append(Self.instanceNotAllowed(why))
                 default:
                     extraErrors.append(.init("salesforce_unavailable", field: "connection", "Salesforce could not be asked: \(failure). Try again in a moment."))
                 }
@@ -47,6 +54,10 @@ extension ConnectorService {
         report.errors = errors
         report.warnings = warnings
         return report
+    }
+
+    static func instanceNotAllowed(_ why: String) -> CheckIssue {
+        .init("instance_url_not_allowed", field: "connection", "Salesforce's instance URL is refused: \(why). Roster sends nothing there; ask the operator to allow the host with --salesforce-hosts if it is yours.")
     }
 
     /// Describes of the three objects, the campaigns with the setting's name, and the statuses

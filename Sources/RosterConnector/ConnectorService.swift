@@ -21,18 +21,22 @@ public final class ConnectorService: Sendable {
     let connectors: ConnectorRepository
     let states: OAuthStateRepository
     let participants: ParticipantRepository
+    /// Every Salesforce request goes through it: nothing is sent to a host ``hosts`` refuses.
     let transport: any HTTPTransport
+    /// The hosts a login URL and an instance URL may name.
+    let hosts: SalesforceHosts
     let retry: RetryPolicy
     let health: ConnectionHealth
     let logger: Logger
     let clients = ClientCache()
 
     public init(connectors: ConnectorRepository, states: OAuthStateRepository, participants: ParticipantRepository,
-                transport: any HTTPTransport, retry: RetryPolicy = RetryPolicy(), logger: Logger) {
+                transport: any HTTPTransport, hosts: SalesforceHosts, retry: RetryPolicy = RetryPolicy(), logger: Logger) {
         self.connectors = connectors
         self.states = states
         self.participants = participants
-        self.transport = transport
+        self.transport = HostCheckedTransport(transport, hosts: hosts)
+        self.hosts = hosts
         self.retry = retry
         self.health = ConnectionHealth(logger: logger)
         self.logger = logger
@@ -61,13 +65,21 @@ public final class ConnectorService: Sendable {
 
     /// Checks and saves settings. A changed campaign name forgets the resolved campaign Id.
     ///
+    /// The consumer secret is bound to its Salesforce: changing the login URL or the consumer
+    /// key without a new secret forgets the stored one, and a connection made with the old app
+    /// is revoked and dropped, so a secret is never sent to a host other than the one it was
+    /// entered for.
+    ///
     /// - Parameter consumerSecret: a new secret, or `nil` to keep the stored one.
-    /// - Throws: ``ValidationFailure`` naming each bad setting.
+    /// - Throws: ``ValidationFailure`` naming each bad setting (a login URL on a host not allowed too).
     public func save(eventId: String, settings: ConnectorSettings, consumerSecret: String?) async throws -> ConnectorView {
         var settings = settings
         settings.loginUrl = settings.loginUrl.trimmed()
         settings.consumerKey = settings.consumerKey.trimmed()
-        let issues = settings.problems()
+        var issues = settings.problems()
+        if !issues.contains(where: { $0.field == "loginUrl" }), let refusal = hosts.refusal(settings.loginUrl) {
+            issues.append(.init(field: "loginUrl", message: "\(refusal); use https://login.salesforce.com, https://test.salesforce.com or your My Domain"))
+        }
         guard issues.isEmpty else { throw ValidationFailure(issues) }
         let current = try await connectors.find(eventId: eventId)
         if let current, current.settings.campaignName == settings.campaignName, settings.campaignId == nil {
@@ -75,7 +87,12 @@ public final class ConnectorService: Sendable {
         }
         if current?.settings.campaignName != settings.campaignName { settings.campaignId = nil }
         let secret = consumerSecret.map { $0.trimmed() }.flatMap { $0.isEmpty ? nil : $0 }
-        let saved = try await connectors.save(eventId: eventId, settings: settings, consumerSecret: secret)
+        let appMoved = current.map { $0.settings.loginUrl != settings.loginUrl || $0.settings.consumerKey != settings.consumerKey } ?? false
+        if appMoved, let current, current.connection.state != .disconnected {
+            // Revoked with the app and host it was made with, before they are forgotten.
+            await revokeTokens(of: current)
+        }
+        let saved = try await connectors.save(eventId: eventId, settings: settings, consumerSecret: secret, forgetSecret: appMoved && secret == nil)
         // A client (and its describe cache) lives as long as its app, host and API version do.
         if current.map({ $0.settings.loginUrl != settings.loginUrl || $0.settings.consumerKey != settings.consumerKey
                             || $0.settings.apiVersion != settings.apiVersion || (secret != nil && secret != $0.consumerSecret) }) ?? true {
@@ -91,8 +108,11 @@ public final class ConnectorService: Sendable {
 
     // MARK: Connecting
 
-    /// The connected app of the stored settings, or the setting that is missing.
-    static func app(of stored: StoredConnector) throws(ConnectorError) -> OAuthApp {
+    /// The connected app of the stored settings, or the setting that is missing or refused.
+    func app(of stored: StoredConnector) throws(ConnectorError) -> OAuthApp {
+        if let refusal = hosts.refusal(stored.settings.loginUrl) {
+            throw .missingSetting(field: "loginUrl", message: "\(refusal); use https://login.salesforce.com, https://test.salesforce.com or your My Domain")
+        }
         guard !stored.settings.consumerKey.isEmpty else {
             throw .missingSetting(field: "consumerKey", message: "enter the consumer key of your Salesforce connected app first")
         }
@@ -105,7 +125,7 @@ public final class ConnectorService: Sendable {
     /// Connects with the client-credentials flow (headless): at once, no browser.
     public func connectWithClientCredentials(eventId: String) async throws -> ConnectorView {
         let stored = try await stored(eventId: eventId)
-        let app = try Self.app(of: stored)
+        let app = try app(of: stored)
         let oauth = OAuthClient(transport: transport)
         do {
             let tokens = try await oauth.clientCredentials(app: app)
@@ -122,7 +142,7 @@ public final class ConnectorService: Sendable {
     /// - Parameter baseURL: Roster's own URL as the browser reaches it (`http://127.0.0.1:8080`).
     public func beginWebServerLogin(eventId: String, baseURL: String, userId: String? = nil) async throws -> String {
         let stored = try await stored(eventId: eventId)
-        let app = try Self.app(of: stored)
+        let app = try app(of: stored)
         let pkce = PKCE.generate()
         let state = PKCE.randomToken()
         let redirect = Self.redirectURI(baseURL: baseURL)
@@ -144,7 +164,7 @@ public final class ConnectorService: Sendable {
         guard let pending = try await states.consume(state: state) else { throw ConnectorError.invalidState }
         if let bound = pending.userId, bound != userId { throw ConnectorError.invalidState }
         let stored = try await stored(eventId: pending.eventId)
-        let app = try Self.app(of: stored)
+        let app = try app(of: stored)
         do {
             let tokens = try await OAuthClient(transport: transport).exchange(code: code, app: app, redirectURI: pending.redirectUri, verifier: pending.codeVerifier)
             try await finishConnecting(eventId: pending.eventId, flow: .webServer, tokens: tokens)
@@ -165,6 +185,8 @@ public final class ConnectorService: Sendable {
     }
 
     private func finishConnecting(eventId: String, flow: ConnectionFlow, tokens: SalesforceTokens) async throws {
+        // The instance comes from Salesforce's answer: it must be a host requests may go to too.
+        if let refusal = hosts.refusal(tokens.instanceURL) { throw SalesforceFailure.hostNotAllowed("the instance_url: \(refusal)") }
         let identity = try? await OAuthClient(transport: transport).identity(tokens)
         try await connectors.connect(eventId: eventId, flow: flow, instanceUrl: tokens.instanceURL, username: identity?.username,
                                      accessToken: tokens.accessToken, refreshToken: tokens.refreshToken)
@@ -176,14 +198,19 @@ public final class ConnectorService: Sendable {
     /// Revokes the tokens at Salesforce and forgets them.
     public func disconnect(eventId: String) async throws -> ConnectorView {
         let stored = try await stored(eventId: eventId)
-        if let app = try? Self.app(of: stored), let token = stored.refreshToken ?? stored.accessToken {
-            do { try await OAuthClient(transport: transport).revoke(token: token, app: app) }
-            catch { logger.warning("could not revoke the Salesforce token; forgetting it anyway", metadata: ["event": "\(eventId)", "error": "\(error)"]) }
-        }
+        await revokeTokens(of: stored)
         try await connectors.disconnect(eventId: eventId)
         await clients.forget(eventId)
         health.record(eventId: eventId, state: .disconnected)
         return try await view(eventId: eventId)
+    }
+
+    /// Revokes the connection's tokens at Salesforce; a failure is logged, since the tokens are
+    /// forgotten anyway.
+    private func revokeTokens(of stored: StoredConnector) async {
+        guard let app = try? app(of: stored), let token = stored.refreshToken ?? stored.accessToken else { return }
+        do { try await OAuthClient(transport: transport).revoke(token: token, app: app) }
+        catch { logger.warning("could not revoke the Salesforce token; forgetting it anyway", metadata: ["event": "\(stored.eventId)", "error": "\(error)"]) }
     }
 
     // MARK: The client
@@ -204,7 +231,7 @@ public final class ConnectorService: Sendable {
         case .broken: throw ConnectorError.notConnected("the Salesforce connection is broken (\(stored.connection.error ?? "token refused")); log in to Salesforce again")
         case .connected: break
         }
-        let app = try Self.app(of: stored)
+        let app = try app(of: stored)
         guard let access = stored.accessToken, let instance = stored.connection.instanceUrl else {
             throw ConnectorError.notConnected("the Salesforce connection has no token; log in to Salesforce again")
         }

@@ -5,7 +5,9 @@
 // is quoted, its quotes doubled; rows end with CRLF.
 import Foundation
 
-/// Writes export rows as CSV (RFC 4180, `\r\n` line ends, UTF-8), a batch at a time.
+/// Writes export rows as CSV (RFC 4180, `\r\n` line ends, UTF-8), a batch at a time. Every
+/// cell goes through ``SpreadsheetSafety/neutralized(_:)`` first: a participant's name can't
+/// become a live formula in the organiser's spreadsheet.
 public struct CSVExportWriter: Sendable {
     public init() {}
 
@@ -17,7 +19,7 @@ public struct CSVExportWriter: Sendable {
             if index > 0 { bytes.append(contentsOf: [Self.cr, Self.lf]) }
             for (column, field) in row.enumerated() {
                 if column > 0 { bytes.append(Self.comma) }
-                Self.append(field, to: &bytes)
+                Self.append(SpreadsheetSafety.neutralized(field), to: &bytes)
             }
         }
         return Data(bytes)
@@ -40,4 +42,29 @@ public struct CSVExportWriter: Sendable {
     }
 
     private static let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
+}
+
+/// CSV injection (OWASP, "CSV Injection"): a spreadsheet runs a cell that starts with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return as a formula, and a formula can open links, run
+/// commands (DDE) or send the sheet's data elsewhere. Such a cell is written with a leading `'`,
+/// which spreadsheets read as "this is text". A plain number (`-5`, `+3.2`) is left as it is: it
+/// is no formula, and a number column stays numbers.
+public enum SpreadsheetSafety {
+    /// The text as a cell may hold it safely.
+    public static func neutralized(_ text: String) -> String {
+        guard let first = text.utf8.first, triggers.contains(first), !isPlainNumber(text) else { return text }
+        return "'" + text
+    }
+
+    private static let triggers: Set<UInt8> = [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D]
+
+    /// A sign, digits, and at most one `.` followed by digits.
+    static func isPlainNumber(_ text: String) -> Bool {
+        let bytes = Array(text.utf8.dropFirst())
+        guard let dot = bytes.firstIndex(of: UInt8(ascii: ".")) else { return !bytes.isEmpty && bytes.allSatisfy(isDigit) }
+        let whole = bytes[..<dot], fraction = bytes[(dot + 1)...]
+        return !whole.isEmpty && !fraction.isEmpty && whole.allSatisfy(isDigit) && fraction.allSatisfy(isDigit)
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
 }

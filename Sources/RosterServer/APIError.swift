@@ -77,6 +77,9 @@ extension APIError {
                 return APIError(.badRequest, "salesforce_login_refused",
                                 "Salesforce refused the login (\(code): \(description)); check the login URL, the consumer key and secret, and that the connected app allows this flow")
             case .connectionBroken: return APIError(.conflict, "connection_broken", failure.description)
+            case .hostNotAllowed(let why):
+                return APIError(.unprocessableContent, "instance_url_not_allowed", failure.description,
+                                details: [Detail(field: "instanceUrl", row: nil, message: why)])
             case .unreachable, .outcomeUnknown: return APIError(.badGateway, "salesforce_unreachable", failure.description)
             case .api where failure.isRequestLimitExceeded: return APIError(.serviceUnavailable, "salesforce_request_limit", failure.description)
             default: return APIError(.badGateway, "salesforce_error", failure.description)

@@ -21,12 +21,22 @@ public struct AppConfiguration: Sendable {
     public var publicURL: String?
     /// How Salesforce requests are retried.
     public var salesforceRetry: RetryPolicy
+    /// The hosts besides Salesforce's own domains a connector may use (`--salesforce-hosts`).
+    public var salesforceHosts: SalesforceHosts
+    /// When set, `/metrics` answers only `Authorization: Bearer <this>` (`--metrics-token`).
+    public var metricsToken: String?
+    /// How long a connection may stay idle before the server closes it.
+    public var idleTimeout: Duration
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: DatabaseURL = .default, logLevel: Logger.Level = .info,
         maxBodyBytes: Int = 1 << 20, maxImportBytes: Int = 128 << 20, secretKey: SecretKeySetting = .besideDatabase,
-        publicURL: String? = nil, salesforceRetry: RetryPolicy = RetryPolicy()
+        publicURL: String? = nil, salesforceRetry: RetryPolicy = RetryPolicy(), salesforceHosts: SalesforceHosts = SalesforceHosts(),
+        metricsToken: String? = nil, idleTimeout: Duration = .seconds(75)
     ) {
+        self.salesforceHosts = salesforceHosts
+        self.metricsToken = metricsToken
+        self.idleTimeout = idleTimeout
         self.secretKey = secretKey
         self.publicURL = publicURL
         self.salesforceRetry = salesforceRetry
@@ -80,8 +90,8 @@ extension AppConfiguration {
     /// Builds the configuration from command-line values, falling back to `ROSTER_*` environment
     /// variables, then to defaults. The environment is read here and nowhere else.
     public static func resolve(
-        host: String?, port: Int?, database: String?, logLevel: String? = nil,
-        environment: [String: String] = ProcessInfo.processInfo.environment
+        host: String?, port: Int?, database: String?, logLevel: String? = nil, salesforceHosts: String? = nil,
+        metricsToken: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ConfigurationError) -> AppConfiguration {
         var configuration = AppConfiguration()
         configuration.host = host ?? environment["ROSTER_HOST"] ?? configuration.host
@@ -108,6 +118,14 @@ extension AppConfiguration {
                 throw ConfigurationError("ROSTER_PUBLIC_URL='\(url)' is not an http(s) URL such as https://roster.example.org")
             }
             configuration.publicURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        }
+        if let list = salesforceHosts ?? environment["ROSTER_SALESFORCE_HOSTS"] {
+            do { configuration.salesforceHosts = try SalesforceHosts(parsing: list) }
+            catch { throw ConfigurationError("--salesforce-hosts / ROSTER_SALESFORCE_HOSTS: \(error)") }
+        }
+        if let token = metricsToken ?? environment["ROSTER_METRICS_TOKEN"], !token.isEmpty {
+            guard token.count >= 16 else { throw ConfigurationError("--metrics-token / ROSTER_METRICS_TOKEN must have at least 16 characters") }
+            configuration.metricsToken = token
         }
         if let level = logLevel ?? environment["ROSTER_LOG_LEVEL"] {
             guard let value = Logger.Level(rawValue: level.lowercased()) else {

@@ -10,9 +10,6 @@ import RosterSync
 import RosterWeb
 import SalesforceClient
 
-/// The request context of every route.
-public typealias AppRequestContext = BasicRequestContext
-
 /// The composition root: builds the whole application from its configuration. `roster serve`
 /// runs what this returns; tests call it too, so they exercise the real wiring.
 ///
@@ -36,6 +33,7 @@ public func buildApplication(
                                  backOffice: backOffice, ids: ids, now: now, logger: logger)
     return Application(
         router: router,
+        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeout.components.seconds)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "roster"),
         // Started in this order, stopped in reverse after the HTTP server: the sync workers
         // stop first, queued writes are committed, then the database closes.
@@ -83,7 +81,7 @@ public struct AppServices: Sendable {
         let connectors = ConnectorService(
             connectors: ConnectorRepository(database: database, secrets: secrets, now: now),
             states: OAuthStateRepository(database: database, secrets: secrets, now: now),
-            participants: participants, transport: http, retry: configuration.salesforceRetry,
+            participants: participants, transport: http, hosts: configuration.salesforceHosts, retry: configuration.salesforceRetry,
             logger: Logger(label: "roster.salesforce", level: configuration.logLevel)
         )
         try await connectors.publishHealth()
@@ -114,6 +112,12 @@ extension Logger {
 }
 
 /// The routes and middleware, on a database that is already migrated.
+///
+/// Every request passes the outer middleware (metrics, errors, a canonical path, headers, the
+/// session cookie). The router then decides: `/api/` routes live in a group that authenticates
+/// (``AuthenticationMiddleware``) and authorizes (``AuthorizationMiddleware``) whatever the
+/// spelling of the path; the back office's pages check their session themselves; `/healthz`,
+/// `/openapi.yaml`, the OAuth callback and static files are open.
 func buildRouter(
     configuration: AppConfiguration, database: RosterDatabase, writer: ParticipantWriter, connectors: ConnectorService,
     sync: SyncService, syncRuns: SyncRepository, backOffice: BackOffice, ids: any IDGenerator,
@@ -122,31 +126,43 @@ func buildRouter(
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: RequestMetricsMiddleware())
     router.add(middleware: ErrorMiddleware())
+    router.add(middleware: CanonicalPathMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ReadPriorityMiddleware(readThreads: database.readThreads, foregroundThreads: database.foregroundReadThreads))
     router.add(middleware: WebSessionMiddleware(sessions: SessionRepository(database: database, now: now)))
-    router.add(middleware: BearerAuthMiddleware(tokens: TokenRepository(database: database), cache: TokenCache()))
     router.add(middleware: HeaderEncodingMiddleware())
     router.add(middleware: RequestOriginMiddleware())
-    router.add(middleware: BodyLimitMiddleware(maxBodyBytes: configuration.maxBodyBytes, maxImportBytes: configuration.maxImportBytes))
 
     let api = RosterAPI(
         database: database,
         events: EventRepository(database: database),
         eventCache: EventCache(),
         participants: ParticipantRepository(database: database, ids: ids, now: now),
-        writer: writer,
+        writer: writer, tokens: TokenRepository(database: database, ids: ids, now: now),
         connectors: connectors, sync: sync, syncRuns: syncRuns, publicURL: configuration.publicURL,
         ids: ids, now: now, logger: logger
     )
-    router.add(middleware: ParticipantListMiddleware(api: api, configuration: RosterAPI.openAPIConfiguration))
-    try api.registerHandlers(on: router, configuration: RosterAPI.openAPIConfiguration)
+    let document = try OpenAPIDocument.load()
+    let table = try AccessTable(document: document)
+    let authenticated = router.group()
+        .add(middleware: AuthenticationMiddleware(tokens: TokenRepository(database: database, now: now), usage: TokenUsage(), now: now))
+        .add(middleware: AuthorizationMiddleware(table: table))
+        // Bodies are read only once the caller is known: an anonymous request is refused before
+        // the server takes in a byte of it.
+        .add(middleware: BodyLimitMiddleware(maxBodyBytes: configuration.maxBodyBytes, maxImportBytes: configuration.maxImportBytes))
+        .add(middleware: ParticipantListMiddleware(api: api, configuration: RosterAPI.openAPIConfiguration))
+    try api.registerHandlers(on: AccessTransport(open: router, authenticated: authenticated, table: table),
+                             configuration: RosterAPI.openAPIConfiguration)
 
-    router.get("/metrics") { _, _ in
-        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: Observability.exposition())))
+    let metricsToken = configuration.metricsToken
+    router.get("/metrics") { request, _ in
+        if let metricsToken, !ConstantTime.equals(request.headers[.authorization], "Bearer \(metricsToken)") {
+            throw APIError(.unauthorized, "unauthorized", "/metrics needs 'Authorization: Bearer <the metrics token>' (--metrics-token)")
+        }
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: Observability.exposition())))
     }
     backOffice.register(on: router)
-    let document = try OpenAPIDocument.load()
     router.get("/openapi.yaml") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
     }

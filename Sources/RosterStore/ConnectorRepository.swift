@@ -46,7 +46,10 @@ public struct ConnectorRepository: Sendable {
     /// the connected app changes, the old tokens belong to another app or org: they are
     /// dropped and the connection starts over as disconnected.
     @discardableResult
-    public func save(eventId: String, settings: ConnectorSettings, consumerSecret: String?) async throws -> StoredConnector {
+    ///
+    /// - Parameter forgetSecret: drop the stored consumer secret (when `consumerSecret` is `nil`):
+    ///   a secret belongs to one login URL and consumer key.
+    public func save(eventId: String, settings: ConnectorSettings, consumerSecret: String?, forgetSecret: Bool = false) async throws -> StoredConnector {
         let time = StoreTime.millis(now())
         let settingsJSON = try StoreJSON.encode(settings)
         return try await database.transaction { db in
@@ -66,7 +69,12 @@ public struct ConnectorRepository: Sendable {
             if let sealedSecret { update.set("consumer_secret", to: sealedSecret) }
             var result = current
             result.settings = settings
-            if let consumerSecret { result.consumerSecret = consumerSecret }
+            if let consumerSecret {
+                result.consumerSecret = consumerSecret
+            } else if forgetSecret {
+                update.set("consumer_secret", to: SQLLiteral.null)
+                result.consumerSecret = nil
+            }
             if appChanged && current.connection.state != .disconnected {
                 Self.clearConnection(update)
                 result.connection = SalesforceConnection()

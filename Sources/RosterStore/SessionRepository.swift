@@ -10,6 +10,8 @@ public struct WebSession: Sendable, Hashable {
     /// Sent back with every state-changing request (form field or `X-CSRF-Token` header).
     public var csrfToken: String
     public var expiresAt: Date
+    /// The user's role and events, read with the session so a change applies at once.
+    public var access: Access
 }
 
 /// Back-office sessions. The cookie holds 256 random bits; only their SHA-256 digest is stored,
@@ -40,13 +42,13 @@ public struct SessionRepository: Sendable {
         // Every page and every script call of the back office reads its session: on the read pool,
         // so they never queue behind registrations on the writer.
         let row = try await database.reader.raw("""
-            SELECT s.user_id, s.csrf_token, s.expires_at, u.email FROM web_sessions s JOIN users u ON u.id = s.user_id
-            WHERE s.id_hash = \(bind: TokenRepository.digest(id)) AND s.expires_at > \(bind: StoreTime.millis(now()))
+            SELECT s.user_id, s.csrf_token, s.expires_at, u.email, u.role, u.events_json FROM web_sessions s JOIN users u ON u.id = s.user_id
+            WHERE s.id_hash = \(bind: TokenRepository.digest(id)) AND s.expires_at > \(bind: StoreTime.millis(now())) AND u.disabled_at IS NULL
             """).first()
-        guard let row else { return nil }
+        guard let row, let access = try AccessColumns.access(row) else { return nil }
         return WebSession(userId: try row.decode(column: "user_id", as: String.self), email: try row.decode(column: "email", as: String.self),
                           csrfToken: try row.decode(column: "csrf_token", as: String.self),
-                          expiresAt: StoreTime.date(try row.decode(column: "expires_at", as: Int64.self)))
+                          expiresAt: StoreTime.date(try row.decode(column: "expires_at", as: Int64.self)), access: access)
     }
 
     /// Ends the session (sign out), and clears expired ones while at it.

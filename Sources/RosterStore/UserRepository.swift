@@ -12,22 +12,36 @@ public struct UserRepository: Sendable {
     }
 
     /// Creates a user; an email already in use is a conflict.
-    public func create(email: String, passwordHash: String) async throws {
+    public func create(email: String, passwordHash: String, access: Access = .everything) async throws {
         do {
             try await database.sql.insert(into: "users")
-                .columns("id", "email", "password_hash", "created_at")
-                .values(SQLBind(ids.next()), SQLBind(EmailAddress.normalized(email)), SQLBind(passwordHash), SQLBind(StoreTime.now()))
+                .columns("id", "email", "password_hash", "created_at", "role", "events_json")
+                .values(SQLBind(ids.next()), SQLBind(EmailAddress.normalized(email)), SQLBind(passwordHash), SQLBind(StoreTime.now()),
+                        SQLBind(access.role.rawValue), SQLBind(AccessColumns.eventsJSON(access.events)))
                 .run()
         } catch where error.isUniqueViolation {
             throw StoreError.conflict("a user with the email \(EmailAddress.normalized(email)) already exists")
         }
     }
 
-    /// The id and stored password hash of the user with this email, or `nil`.
+    /// The id and stored password hash of the user with this email, or `nil` (a disabled user too).
     public func credentials(email: String) async throws -> (id: String, passwordHash: String)? {
         guard let row = try await database.sql.select().columns("id", "password_hash").from("users")
-            .where("email", .equal, EmailAddress.normalized(email)).first()
+            .where("email", .equal, EmailAddress.normalized(email)).where("disabled_at", .is, SQLLiteral.null).first()
         else { return nil }
         return (try row.decode(column: "id", as: String.self), try row.decode(column: "password_hash", as: String.self))
+    }
+
+    /// Disables the user and ends their sessions, in one transaction.
+    /// - Throws: ``StoreError/notFound(_:)`` when no user has that email.
+    public func disable(email: String) async throws {
+        let email = EmailAddress.normalized(email)
+        try await database.transaction { db in
+            let rows = try await db.raw("""
+                UPDATE users SET disabled_at = COALESCE(disabled_at, \(bind: StoreTime.now())) WHERE email = \(bind: email) RETURNING id
+                """).all()
+            guard let row = rows.first else { throw StoreError.notFound("no user with the email \(email)") }
+            try await db.delete(from: "web_sessions").where("user_id", .equal, try row.decode(column: "id", as: String.self)).run()
+        }
     }
 }

@@ -9,8 +9,10 @@ extension BackOffice {
     /// The connector screen. Its script reads and writes the settings through the REST API, so
     /// the page carries only the event and the words.
     func connectorPage(_ page: PageRequest, eventId: String) async throws -> Response {
-        guard let event = try await dependencies.events.find(id: eventId) else {
-            return try notFound(page, localization.text("notFound_event", page.language, ["id": eventId]))
+        let event: Event
+        switch try await permittedEvent(page, eventId, .manageConnector) {
+        case .success(let found): event = found
+        case .failure(let refusal): return refusal.response
         }
         var context = layout(page, title: localization.text("connector_title", page.language) + " — " + event.name)
         context["event"] = Self.eventContext(event)
@@ -22,8 +24,10 @@ extension BackOffice {
 
     /// Runs with their counters and first errors, and the live queue (S64).
     func historyPage(_ page: PageRequest, eventId: String) async throws -> Response {
-        guard let event = try await dependencies.events.find(id: eventId) else {
-            return try notFound(page, localization.text("notFound_event", page.language, ["id": eventId]))
+        let event: Event
+        switch try await permittedEvent(page, eventId, .readRuns) {
+        case .success(let found): event = found
+        case .failure(let refusal): return refusal.response
         }
         let queue = try await dependencies.syncRuns.liveQueue(eventId: event.id)
         var context = layout(page, title: localization.text("history_title", page.language) + " — " + event.name)

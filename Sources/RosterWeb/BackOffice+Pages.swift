@@ -9,15 +9,17 @@ extension BackOffice {
     func eventsPage(_ page: PageRequest) async throws -> Response {
         let counts = try await dependencies.events.participantCounts()
         var context = layout(page, title: localization.text("events_title", page.language))
-        context["events"] = try await dependencies.events.all().map { event -> [String: Any] in
+        context["events"] = try await dependencies.events.all().filter { page.session.access.covers(eventId: $0.id) }.map { event -> [String: Any] in
             Self.present(["id": event.id, "name": event.name, "dates": Self.dates(event), "participants": counts[event.id] ?? 0])
         }
         return try html("events", context)
     }
 
     func eventPage(_ page: PageRequest, eventId: String) async throws -> Response {
-        guard let event = try await dependencies.events.find(id: eventId) else {
-            return try notFound(page, localization.text("notFound_event", page.language, ["id": eventId]))
+        let event: Event
+        switch try await permittedEvent(page, eventId, .readEvent) {
+        case .success(let found): event = found
+        case .failure(let refusal): return refusal.response
         }
         let counts = try await dependencies.participants.counts(eventId: event.id)
         let connection = try await dependencies.connectors.view(eventId: event.id).connection
@@ -30,8 +32,10 @@ extension BackOffice {
 
     /// The grid (S4): search, sort, the sync-date filter with its count, keyset pages of 50.
     func participantsPage(_ page: PageRequest, eventId: String) async throws -> Response {
-        guard let event = try await dependencies.events.find(id: eventId) else {
-            return try notFound(page, localization.text("notFound_event", page.language, ["id": eventId]))
+        let event: Event
+        switch try await permittedEvent(page, eventId, .readParticipants) {
+        case .success(let found): event = found
+        case .failure(let refusal): return refusal.response
         }
         let parameters = page.request.uri.queryParameters
         let search = parameters["q"].map(String.init) ?? ""
@@ -88,8 +92,12 @@ extension BackOffice {
 
     /// One person: their data, Salesforce Ids (links into the org), last error and history.
     func participantPage(_ page: PageRequest, eventId: String, participantId: String) async throws -> Response {
-        guard let event = try await dependencies.events.find(id: eventId),
-              let participant = try await dependencies.participants.find(eventId: eventId, id: participantId)
+        let event: Event
+        switch try await permittedEvent(page, eventId, .readParticipants) {
+        case .success(let found): event = found
+        case .failure(let refusal): return refusal.response
+        }
+        guard let participant = try await dependencies.participants.find(eventId: eventId, id: participantId)
         else { return try notFound(page, localization.text("notFound_participant", page.language, ["id": participantId])) }
         let instance = try await dependencies.connectors.view(eventId: event.id).connection.instanceUrl
         let state = participant.salesforce
@@ -120,6 +128,26 @@ extension BackOffice {
         context["history"] = history
         context["hasHistory"] = !history.isEmpty
         return try html("participant", context)
+    }
+
+    /// A page the caller is refused, ready to send.
+    struct PageRefusal: Error {
+        var response: Response
+    }
+
+    /// The event of a page that needs `permission`: an event outside the caller's events reads
+    /// as unknown (404, as the API answers), a role without the permission gets 403.
+    func permittedEvent(_ page: PageRequest, _ eventId: String, _ permission: Permission) async throws -> Result<Event, PageRefusal> {
+        let access = page.session.access
+        guard access.covers(eventId: eventId), let event = try await dependencies.events.find(id: eventId) else {
+            return .failure(PageRefusal(response: try notFound(page, localization.text("notFound_event", page.language, ["id": eventId]))))
+        }
+        guard access.allows(permission) else {
+            var context = layout(page, title: localization.text("forbidden_title", page.language))
+            context["message"] = localization.text("forbidden_page", page.language, ["role": access.role.rawValue])
+            return .failure(PageRefusal(response: try html("not-found", context, status: .forbidden)))
+        }
+        return .success(event)
     }
 
     static func eventContext(_ event: Event) -> [String: Any] {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import RosterCore
 import RosterStore
 
 /// Signing in and out, and the language switch.
@@ -16,23 +17,34 @@ extension BackOffice {
         return try html("signin", context, status: status, cookies: [cookie(Self.signInCSRFCookie, token, maxAge: nil)])
     }
 
-    func signIn(_ request: Request) async throws -> Response {
+    /// - Parameter address: the client's IP address, for the per-address throttle.
+    func signIn(_ request: Request, address: String?) async throws -> Response {
         let form = try await Self.form(request)
         let language = language(of: request)
-        guard let token = request.cookies[Self.signInCSRFCookie]?.value, form["_csrf"] == token else {
+        guard let token = request.cookies[Self.signInCSRFCookie]?.value, ConstantTime.equals(form["_csrf"], token) else {
             return try await signInPage(request, error: localization.text("signin_expired", language), status: .forbidden)
         }
         let email = form["email"]?.trimmingCharacters(in: .whitespaces) ?? ""
         let target = Self.localPath(form["next"]) ?? "/events"
-        if let wait = dependencies.throttle.retryAfter(email: email) {
+        if let wait = dependencies.throttle.retryAfter(email: email, address: address) {
             let minutes = String(Int((wait / 60).rounded(.up)))
             return try await signInPage(request, next: target, error: localization.text("signin_throttled", language, ["minutes": minutes]), status: .tooManyRequests)
         }
-        guard let userId = try await dependencies.accounts.verify(email: email, password: form["password"] ?? "") else {
-            dependencies.throttle.recordFailure(email: email)
+        let verified: String?
+        do {
+            verified = try await dependencies.accounts.verify(email: email, password: form["password"] ?? "")
+        } catch is SignInBusy {
+            return try await signInPage(request, next: target, error: localization.text("signin_throttled", language, ["minutes": "1"]), status: .tooManyRequests)
+        }
+        guard let userId = verified else {
+            dependencies.throttle.recordFailure(email: email, address: address)
             return try await signInPage(request, next: target, error: localization.text("signin_wrong", language), status: .unauthorized)
         }
         dependencies.throttle.recordSuccess(email: email)
+        // A sign-in starts a new session and ends the one this browser held (fixation, shared computers).
+        if let previous = request.cookies[BackOfficeSession.cookie]?.value, !previous.isEmpty {
+            try await dependencies.sessions.delete(previous)
+        }
         let session = try await dependencies.sessions.create(userId: userId, lifetime: Self.sessionLifetime)
         var response = Response.redirect(to: target, type: .normal)
         response.setCookie(cookie(BackOfficeSession.cookie, session, maxAge: Int(Self.sessionLifetime)))
@@ -42,7 +54,7 @@ extension BackOffice {
 
     func signOut(_ request: Request) async throws -> Response {
         let form = try await Self.form(request)
-        if let session = BackOfficeSession.current, form["_csrf"] == session.csrfToken,
+        if let session = BackOfficeSession.current, ConstantTime.equals(form["_csrf"], session.csrfToken),
            let id = request.cookies[BackOfficeSession.cookie]?.value {
             try await dependencies.sessions.delete(id)
         } else if BackOfficeSession.current != nil {
@@ -57,7 +69,7 @@ extension BackOffice {
     func switchLanguage(_ request: Request) async throws -> Response {
         let form = try await Self.form(request)
         let expected = BackOfficeSession.current?.csrfToken ?? request.cookies[Self.signInCSRFCookie]?.value
-        guard let expected, form["_csrf"] == expected, let language = Language(rawValue: form["lang"] ?? "") else {
+        guard let expected, ConstantTime.equals(form["_csrf"], expected), let language = Language(rawValue: form["lang"] ?? "") else {
             return Response(status: .forbidden)
         }
         var response = Response.redirect(to: Self.localPath(form["next"]) ?? "/", type: .normal)

@@ -65,7 +65,9 @@ public struct BackOffice: Sendable {
     /// Adds the pages, the sign-in routes and `/static/` to the router.
     public func register<Context: RequestContext>(on router: Router<Context>) {
         router.get("/") { request, _ in try await self.signInPage(request) }
-        router.post("/signin") { request, _ in try await self.signIn(request) }
+        router.post("/signin") { request, context in
+            try await self.signIn(request, address: (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress)
+        }
         router.post("/signout") { request, _ in try await self.signOut(request) }
         router.post("/language") { request, _ in try await self.switchLanguage(request) }
         router.get("/static/:name") { request, context in self.asset(context.parameters.get("name") ?? "", request: request) }
@@ -127,7 +129,14 @@ public struct BackOffice: Sendable {
     func layout(_ page: PageRequest, title: String) -> [String: Any] {
         // The language switch comes back to this very page, filters and all.
         let path = page.request.uri.path + (page.request.uri.query.map { "?\($0)" } ?? "")
-        return layout(page.language, csrf: page.session.csrfToken, user: page.session.email, title: title, path: path)
+        var context = layout(page.language, csrf: page.session.csrfToken, user: page.session.email, title: title, path: path)
+        // What the user's role allows: pages show only the links and buttons that will work.
+        let access = page.session.access
+        context["can"] = [
+            "participants": access.allows(.readParticipants), "write": access.allows(.writeParticipants),
+            "export": access.allows(.exportParticipants), "connector": access.allows(.manageConnector), "runs": access.allows(.readRuns),
+        ]
+        return context
     }
 
     /// An HTML response with the headers every page carries: no inline script may run, no
@@ -179,9 +188,12 @@ public struct BackOffice: Sendable {
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
 
-    /// A local path to return to after a form, never another site (`//host` or a scheme).
+    /// A local path to return to after a form, never another site: one `/` then no second `/` or
+    /// `\\`, and no control character or space anywhere (browsers drop tabs and newlines from a
+    /// `Location`, so `/\t/evil.example` would become `//evil.example`).
     static func localPath(_ text: String?) -> String? {
-        guard let text, text.hasPrefix("/"), !text.hasPrefix("//"), !text.contains("\\") else { return nil }
+        guard let text, text.hasPrefix("/"), !text.hasPrefix("//"), !text.hasPrefix("/\\") else { return nil }
+        guard !text.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F || $0 == "\\" }) else { return nil }
         return text
     }
 

@@ -2,6 +2,7 @@ import HummingbirdBcrypt
 import NIOPosix
 import RosterCore
 import RosterStore
+import Synchronization
 
 /// Back-office accounts: passwords are hashed with bcrypt (hummingbird-auth), never stored.
 public struct UserAccounts: Sendable {
@@ -9,11 +10,16 @@ public struct UserAccounts: Sendable {
 
     public init(database: RosterDatabase) { users = UserRepository(database: database) }
 
+    /// Disables the user: they can no longer sign in, and their sessions end.
+    public func disable(email: String) async throws {
+        try await users.disable(email: email)
+    }
+
     /// The shortest password accepted.
     public static let minimumPasswordLength = 10
 
     /// Creates a user; the password must be at least ``minimumPasswordLength`` characters.
-    public func create(email: String, password: String) async throws {
+    public func create(email: String, password: String, access: Access = .everything) async throws {
         guard EmailAddress.isPlausible(email.trimmed()) else {
             throw ValidationFailure(field: "email", message: "'\(email)' is not an email address")
         }
@@ -22,18 +28,46 @@ public struct UserAccounts: Sendable {
         }
         // bcrypt is slow on purpose: keep it off the event loops.
         let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: 12) }
-        try await users.create(email: email, passwordHash: hash)
+        try await users.create(email: email, passwordHash: hash, access: access)
     }
 
     /// The user's id when the password is theirs, else `nil`. An unknown email costs a bcrypt
     /// check too, so timing does not tell which emails have accounts.
+    ///
+    /// - Throws: ``SignInBusy`` when ``maxConcurrentChecks`` checks already run: a flood of
+    ///   sign-ins costs at most that many bcrypt computations at a time, never a queue of them.
     public func verify(email: String, password: String) async throws -> String? {
+        guard checks.enter(limit: Self.maxConcurrentChecks) else { throw SignInBusy() }
+        defer { checks.leave() }
         let user = try await users.credentials(email: email)
         let hash = user?.passwordHash ?? Self.decoyHash
         let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
         return matches ? user?.id : nil
     }
 
+    /// Password checks (bcrypt, ~0.2 s of a core each) that may run at once.
+    public static let maxConcurrentChecks = 4
+    private let checks = InFlight()
+
     /// A bcrypt hash (cost 12) of a random password no one knows.
     static let decoyHash = Bcrypt.hash(SessionRepository.randomToken(), cost: 12)
+}
+
+/// Too many password checks are running: try again in a moment.
+public struct SignInBusy: Error, Sendable {}
+
+/// A count of work in flight, bounded by whoever enters.
+final class InFlight: Sendable {
+    private let count = Mutex(0)
+
+    /// Counts one more, unless `limit` are already in flight.
+    func enter(limit: Int) -> Bool {
+        count.withLock { count in
+            guard count < limit else { return false }
+            count += 1
+            return true
+        }
+    }
+
+    func leave() { count.withLock { $0 -= 1 } }
 }

@@ -45,6 +45,8 @@ public enum TransportFailure: Error, Sendable {
     case notSent(String)
     /// The request may have reached the server, but no (complete) answer came back.
     case noAnswer(String)
+    /// The host is not one requests may go to (``SalesforceHosts``): nothing was sent.
+    case hostNotAllowed(String)
 }
 
 /// The network seam: the live implementation is AsyncHTTPClient; a test can put anything here.

@@ -154,10 +154,10 @@ public struct OAuthClient: Sendable {
                                     headers: [("Authorization", "Bearer \(tokens.accessToken)"), ("Accept", "application/json")])
         let reply: HTTPReply
         do { reply = try await transport.send(exchange, timeout: timeout) }
-        catch { throw .unreachable("the identity service: \(error)") }
+        catch { throw Self.failure(error, "the identity service") }
         guard reply.status == 200 else {
             throw .api(status: reply.status, errors: [SalesforceAPIError(errorCode: reply.status == 403 ? "INVALID_SESSION_ID" : "IDENTITY_FAILED",
-                                                                          message: String(decoding: reply.body, as: UTF8.self))])
+                                                                          message: "the identity service answered HTTP \(reply.status)")])
         }
         return try SalesforceJSON.decode(SalesforceIdentity.self, from: reply.body, what: "userinfo")
     }
@@ -173,7 +173,14 @@ public struct OAuthClient: Sendable {
             ("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json"),
         ], body: Array(FormEncoding.encode(form).utf8))
         do { return try await transport.send(exchange, timeout: timeout) }
-        catch { throw .unreachable("the login host \(url): \(error)") }
+        catch { throw Self.failure(error, "the login host \(url)") }
+    }
+
+    static func failure(_ error: TransportFailure, _ what: String) -> SalesforceFailure {
+        switch error {
+        case .hostNotAllowed(let why): .hostNotAllowed(why)
+        case .notSent(let reason), .noAnswer(let reason): .unreachable("\(what): \(reason)")
+        }
     }
 
     static func oauthFailure(_ reply: HTTPReply) -> SalesforceFailure {
@@ -184,7 +191,9 @@ public struct OAuthClient: Sendable {
         if let body = try? JSONDecoder().decode(Body.self, from: Data(reply.body)) {
             return .oauth(status: reply.status, error: body.error, description: body.error_description ?? "")
         }
-        return .oauth(status: reply.status, error: "http_\(reply.status)", description: String(decoding: reply.body.prefix(300), as: UTF8.self))
+        // Not Salesforce's OAuth error JSON: say so, without echoing what the host sent.
+        return .oauth(status: reply.status, error: "http_\(reply.status)",
+                      description: "the login host answered HTTP \(reply.status) without an OAuth error; is the login URL a Salesforce login host?")
     }
 }
 

@@ -118,6 +118,7 @@ public final class SalesforceClient: Sendable {
                 let (sent, reason): (Bool, String) = switch error {
                 case .notSent(let reason): (false, reason)
                 case .noAnswer(let reason): (true, reason)
+                case .hostNotAllowed(let reason): throw .hostNotAllowed(reason)
                 }
                 if sent && !request.isIdempotent {
                     throw .outcomeUnknown("\(request.method) \(path): \(reason)")
@@ -170,7 +171,8 @@ public final class SalesforceClient: Sendable {
         if let errors = try? JSONDecoder().decode([SalesforceAPIError].self, from: Data(reply.body)) { return errors }
         if let error = try? JSONDecoder().decode(SalesforceAPIError.self, from: Data(reply.body)) { return [error] }
         let code = reply.status == 503 ? "SERVER_UNAVAILABLE" : reply.status == 401 ? "INVALID_SESSION_ID" : "HTTP_\(reply.status)"
-        return [SalesforceAPIError(errorCode: code, message: String(decoding: reply.body.prefix(300), as: UTF8.self))]
+        // Salesforce's code and message only: a body that is not Salesforce's error JSON is not echoed.
+        return [SalesforceAPIError(errorCode: code, message: "Salesforce answered HTTP \(reply.status) without an error in its documented form")]
     }
 }
 

@@ -61,6 +61,8 @@ public enum SalesforceFailure: Error, Sendable, Equatable, CustomStringConvertib
     case invalidResponse(String)
     /// The request could not be built (a bug or bad input, never sent).
     case invalidRequest(String)
+    /// The URL's host is not one Salesforce requests may go to (``SalesforceHosts``); never sent.
+    case hostNotAllowed(String)
 
     /// Salesforce's code of the first error, for `.api`; the OAuth error for `.oauth`.
     public var errorCode: String? {
@@ -84,6 +86,7 @@ public enum SalesforceFailure: Error, Sendable, Equatable, CustomStringConvertib
         case .unreachable(let what): "Salesforce could not be reached: \(what)"
         case .invalidResponse(let what): "unexpected Salesforce response: \(what)"
         case .invalidRequest(let what): "the Salesforce request could not be built: \(what)"
+        case .hostNotAllowed(let why): "refused to send a Salesforce request: \(why)"
         }
     }
 }

@@ -4,13 +4,13 @@ import PropertyBased
 import RosterFiles
 import Testing
 
-/// The export's CSV, written by hand, against CSV.swift: the same bytes, and read back as the
-/// same rows.
+/// The export's CSV, written by hand, against CSV.swift: the same bytes as CSV.swift writes for
+/// the spreadsheet-safe cells, and read back as those cells.
 @Suite("CSV exports")
 struct CSVExportWriterTests {
     /// Characters CSV must take care of, plus ordinary ones. Rows have two fields or more, as an
     /// export's do: a row of one empty field is an empty line, which no reader tells from none.
-    static let awkward = Array("\",\r\n ;'aZ9éß\t") + ["😀"]
+    static let awkward = Array("\",\r\n ;'aZ9éß\t=+-@.") + ["😀"]
     static let field = Gen.int(in: 0..<awkward.count).map { awkward[$0] }.string(of: 0...6)
 
     @Test func quotesOnlyFieldsThatNeedItAndDoublesTheirQuotes() {
@@ -21,10 +21,22 @@ struct CSVExportWriterTests {
     @Test func writesWhatCSVSwiftWritesAndReadsBackAsTheSameRows() async {
         await propertyCheck(count: 300, input: Self.field.array(of: 2...4).array(of: 1...3)) { rows in
             let written = CSVExportWriter().encode(rows: rows)
-            #expect(written == Self.reference(rows))
+            let safe = rows.map { $0.map(SpreadsheetSafety.neutralized) }
+            #expect(written == Self.reference(safe))
             let reader = try? CSVReader(string: String(decoding: written, as: UTF8.self))
-            #expect(reader.map { Array(IteratorSequence($0)) } == rows)
+            #expect(reader.map { Array(IteratorSequence($0)) } == safe)
+            // No cell read back starts a formula, unless it is a plain number.
+            for cell in safe.joined() where ["=", "+", "-", "@", "\t", "\r"].contains(cell.first.map(String.init) ?? "") {
+                #expect(cell.dropFirst().allSatisfy { $0.isNumber || $0 == "." }, "\(cell.debugDescription) would run as a formula")
+            }
         }
+    }
+
+    @Test func prefixesCellsThatASpreadsheetWouldRunAsFormulas() throws {
+        let cells = [#"=HYPERLINK("http://x","y")"#, "+1+cmd", "@SUM(A1)", "-2+3", "\tx", "\r=1", "Ada", "'quoted", "-5", "+3.25", "-", "1-2"]
+        let text = String(decoding: CSVExportWriter().encode(rows: [cells]), as: UTF8.self)
+        let read = try #require(Array(IteratorSequence(try CSVReader(string: text))).first)
+        #expect(read == [#"'=HYPERLINK("http://x","y")"#, "'+1+cmd", "'@SUM(A1)", "'-2+3", "'\tx", "'\r=1", "Ada", "'quoted", "-5", "+3.25", "'-", "1-2"])
     }
 
     /// CSV.swift's writer on the same rows.

@@ -36,7 +36,7 @@ struct LanguageTests {
     }
 }
 
-@Suite("Failed sign-ins are limited per email")
+@Suite("Failed sign-ins are limited per email and per client address")
 struct SignInThrottleTests {
     final class Clock: @unchecked Sendable {
         var now = Date(timeIntervalSince1970: 1_800_000_000)
@@ -44,22 +44,35 @@ struct SignInThrottleTests {
 
     @Test func fiveFailuresLockTheEmailForTheRestOfTheWindow() {
         let clock = Clock()
-        let throttle = SignInThrottle(maxFailures: 5, window: 900, now: { clock.now })
-        for _ in 0..<4 { throttle.recordFailure(email: "Ada@Example.com") }
-        #expect(throttle.retryAfter(email: "ada@example.com") == nil)
-        throttle.recordFailure(email: "ada@example.com")
+        let throttle = SignInThrottle(maxFailuresPerEmail: 5, window: 900, now: { clock.now })
+        for index in 0..<4 { throttle.recordFailure(email: "Ada@Example.com", address: "10.0.0.\(index)") }
+        #expect(throttle.retryAfter(email: "ada@example.com", address: "10.0.1.1") == nil)
+        throttle.recordFailure(email: "ada@example.com", address: "10.0.0.9")
         clock.now += 60
-        #expect(throttle.retryAfter(email: " ADA@example.com ") == 840)
-        #expect(throttle.retryAfter(email: "grace@example.com") == nil, "another email is not locked")
+        #expect(throttle.retryAfter(email: " ADA@example.com ", address: "10.0.1.1") == 840, "locked from any address")
+        #expect(throttle.retryAfter(email: "grace@example.com", address: "10.0.1.1") == nil, "another email is not locked")
         clock.now += 840
-        #expect(throttle.retryAfter(email: "ada@example.com") == nil, "the lock ends with the window")
+        #expect(throttle.retryAfter(email: "ada@example.com", address: nil) == nil, "the lock ends with the window")
+    }
+
+    @Test func sprayingManyEmailsFromOneAddressLocksTheAddress() {
+        let clock = Clock()
+        let throttle = SignInThrottle(maxFailuresPerEmail: 5, maxFailuresPerAddress: 20, window: 900, now: { clock.now })
+        for index in 0..<19 { throttle.recordFailure(email: "user\(index)@example.com", address: "203.0.113.7") }
+        #expect(throttle.retryAfter(email: "new@example.com", address: "203.0.113.7") == nil)
+        throttle.recordFailure(email: "user19@example.com", address: "203.0.113.7")
+        clock.now += 100
+        #expect(throttle.retryAfter(email: "new@example.com", address: "203.0.113.7") == 800, "every email is refused from that address")
+        #expect(throttle.retryAfter(email: "new@example.com", address: "198.51.100.1") == nil, "another address may still try")
+        throttle.recordSuccess(email: "new@example.com")
+        #expect(throttle.retryAfter(email: "other@example.com", address: "203.0.113.7") == 800, "a success does not unlock the address")
     }
 
     @Test func aSuccessForgivesEarlierFailures() {
-        let throttle = SignInThrottle(maxFailures: 2, window: 900)
-        throttle.recordFailure(email: "ada@example.com")
+        let throttle = SignInThrottle(maxFailuresPerEmail: 2, window: 900)
+        throttle.recordFailure(email: "ada@example.com", address: nil)
         throttle.recordSuccess(email: "ada@example.com")
-        throttle.recordFailure(email: "ada@example.com")
-        #expect(throttle.retryAfter(email: "ada@example.com") == nil)
+        throttle.recordFailure(email: "ada@example.com", address: nil)
+        #expect(throttle.retryAfter(email: "ada@example.com", address: nil) == nil)
     }
 }

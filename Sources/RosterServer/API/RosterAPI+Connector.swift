@@ -1,4 +1,6 @@
+import Crypto
 import Foundation
+import HTTPTypes
 import OpenAPIRuntime
 import RosterConnector
 import RosterCore
@@ -183,39 +185,52 @@ extension Components.Schemas.CheckResult {
 }
 
 /// The page the login pop-up lands on: it tells the screen that opened it and closes itself.
+/// Its one script and style never change (what differs goes in the body's `data-` attributes),
+/// so its content security policy allows exactly them, by hash, and nothing else.
 enum CallbackPage {
     static func success(eventId: String, username: String?, instance: String?) -> String {
         let who = [username, instance].compactMap { $0 }.joined(separator: " — ")
-        return page(title: "Connected to Salesforce", message: "Connected\(who.isEmpty ? "" : " as \(escape(who))"). This window closes itself.", script: """
-            if (window.opener) { window.opener.postMessage({type: "roster-salesforce-connected", eventId: \(jsString(eventId))}, window.location.origin); }
-            setTimeout(function () { window.close(); }, 300);
-            """)
+        return page(title: "Connected to Salesforce", message: "Connected\(who.isEmpty ? "" : " as \(who)"). This window closes itself.",
+                    data: ["event-id": eventId])
     }
 
     static func failure(_ message: String) -> String {
-        page(title: "Salesforce login failed", message: escape(message), script: """
-            if (window.opener) { window.opener.postMessage({type: "roster-salesforce-failed", message: \(jsString(message))}, window.location.origin); }
-            """)
+        page(title: "Salesforce login failed", message: message, data: ["message": message])
     }
 
-    private static func page(title: String, message: String, script: String) -> String {
+    static let script = """
+        var d = document.body.dataset;
+        if (window.opener) { window.opener.postMessage(d.eventId ? {type: "roster-salesforce-connected", eventId: d.eventId} : {type: "roster-salesforce-failed", message: d.message}, window.location.origin); }
+        if (d.eventId) { setTimeout(function () { window.close(); }, 300); }
         """
+    static let style = "body{font:16px system-ui,sans-serif;margin:3rem auto;max-width:32rem;padding:0 1rem;color:#1b1f24}"
+
+    /// The page's headers: only its own script and style run, no site may frame it, nothing is
+    /// cached, and the callback's URL (which carries the code) is never sent as a referrer.
+    static let headers: [HTTPField] = [
+        HTTPField(name: .contentSecurityPolicy, value: "default-src 'none'; script-src '\(hash(script))'; style-src '\(hash(style))'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"),
+        HTTPField(name: .xContentTypeOptions, value: "nosniff"), HTTPField(name: .cacheControl, value: "no-store"),
+        HTTPField(name: HTTPField.Name("Referrer-Policy")!, value: "no-referrer"),
+    ]
+
+    private static func page(title: String, message: String, data: [String: String]) -> String {
+        let attributes = data.sorted { $0.key < $1.key }.map { " data-\($0.key)=\"\(escape($0.value))\"" }.joined()
+        return """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(title)</title>
-        <style>body{font:16px system-ui,sans-serif;margin:3rem auto;max-width:32rem;padding:0 1rem;color:#1b1f24}</style></head>
-        <body><h1>\(title)</h1><p id="message">\(message)</p><script>\(script)</script></body></html>
+        <style>\(style)</style></head>
+        <body\(attributes)><h1>\(title)</h1><p id="message">\(escape(message))</p><script>\(script)</script></body></html>
         """
+    }
+
+    /// A CSP source for an inline element: `sha256-` and the base64 of its text's digest.
+    static func hash(_ text: String) -> String {
+        "sha256-" + Data(SHA256.hash(data: Data(text.utf8))).base64EncodedString()
     }
 
     static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
-
-    /// A JavaScript string literal that can't close the script element.
-    static func jsString(_ text: String) -> String {
-        let data = (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8)
-        return String(decoding: data, as: UTF8.self).replacingOccurrences(of: "<", with: "\\u003c")
     }
 }

@@ -17,6 +17,8 @@ struct RosterAPI: APIProtocol {
     let participants: ParticipantRepository
     /// Single registrations and check-ins go through group commit.
     let writer: ParticipantWriter
+    /// API tokens, for the admins' token routes.
+    let tokens: TokenRepository
     /// The Salesforce connector of each event.
     let connectors: ConnectorService
     /// Forced runs and live sync.
@@ -28,10 +30,11 @@ struct RosterAPI: APIProtocol {
     let now: @Sendable () -> Date
     let logger: Logger
 
-    /// The event, or a 404 naming it. Events do not change once created, so they are cached.
+    /// The event, or a 404 naming it (`event_not_found`, as for an event outside the caller's).
+    /// Events do not change once created, so they are cached.
     func event(_ id: String) async throws -> Event {
         if let event = eventCache[id] { return event }
-        guard let event = try await events.find(id: id) else { throw APIError.notFound("no event with id '\(id)'") }
+        guard let event = try await events.find(id: id) else { throw APIError(AccessRefusal.eventNotFound(id)) }
         eventCache[id] = event
         return event
     }
@@ -52,7 +55,8 @@ struct RosterAPI: APIProtocol {
 
     func listEvents(_ input: Operations.ListEvents.Input) async throws -> Operations.ListEvents.Output {
         let counts = try await events.participantCounts()
-        let items = try await events.all().map { Components.Schemas.Event($0, participantCount: counts[$0.id] ?? 0) }
+        let access = Caller.current?.access
+        let items = try await events.all().filter { access?.covers(eventId: $0.id) ?? false }.map { Components.Schemas.Event($0, participantCount: counts[$0.id] ?? 0) }
         return .ok(.init(body: .json(.init(items: items))))
     }
 

@@ -9,7 +9,7 @@ import RosterStore
 /// Only the JSON differs: ``ParticipantPageJSON`` writes the same bytes several times faster. A
 /// request it does not fully understand (a malformed query string, an `Accept` that refuses
 /// JSON, an escaped event id) goes on to the generated handler, so every such answer keeps the
-/// contract's exact form.
+/// contract's exact form. It sits in the API's authenticated group, after the access checks.
 struct ParticipantListMiddleware<Context: RequestContext>: RouterMiddleware {
     let api: RosterAPI
     let converter: Converter
@@ -23,10 +23,9 @@ struct ParticipantListMiddleware<Context: RequestContext>: RouterMiddleware {
     static var route: String { "/api/v1/events/{eventId}/participants" }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.method == .get, let eventId = Self.eventId(in: request.uri.path) else {
+        guard request.method == .get, context.endpointPath == Self.route, let eventId = Self.eventId(in: request.uri.path) else {
             return try await next(request, context)
         }
-        context.coreContext.endpointPath.value = Self.route
         guard let query = try query(of: request) else { return try await next(request, context) }
         let page = try await api.participantPage(eventId: eventId, query: query)
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],

@@ -35,7 +35,8 @@ struct TestApp {
 
         let sandbox = withSandbox ? try await SalesforceSandbox.start() : nil
         let app = try await buildApplication(configuration: AppConfiguration(
-            port: 0, database: url, logLevel: .warning, maxBodyBytes: 64 * 1024, salesforceRetry: fastRetry))
+            port: 0, database: url, logLevel: .warning, maxBodyBytes: 64 * 1024, salesforceRetry: fastRetry,
+            salesforceHosts: SalesforceHosts(extra: [.init(host: "127.0.0.1")])))
         do {
             try await app.test(.live) { client in
                 try await body(TestApp(client: client, token: token, databasePath: path, sandbox: sandbox))

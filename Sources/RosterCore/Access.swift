@@ -1,0 +1,99 @@
+/// What a caller may do, by role (SPEC S62): each API route and back-office page needs one
+/// ``Permission``; a role grants a fixed set of them.
+public enum Role: String, Sendable, Hashable, CaseIterable, Codable {
+    /// Everything, on every event it covers, including tokens and users.
+    case admin
+    /// Participants, the connector and the sync of its events.
+    case organiser
+    /// Creates and updates participants and check-ins of its events: what a registration site or
+    /// a check-in app needs. No list, no export, no connector.
+    case registrar
+    /// Reads its events' participants and runs. No export of personal data, no change.
+    case viewer
+
+    /// The permissions the role grants.
+    public var permissions: Set<Permission> {
+        switch self {
+        case .admin: Set(Permission.allCases)
+        case .organiser: [.readEvent, .readParticipants, .writeParticipants, .exportParticipants, .manageConnector, .runSync, .readRuns]
+        case .registrar: [.readEvent, .writeParticipants]
+        case .viewer: [.readEvent, .readParticipants, .readRuns]
+        }
+    }
+
+    /// The roles, for messages: `admin, organiser, registrar or viewer`.
+    public static var spelled: String { "admin, organiser, registrar or viewer" }
+}
+
+/// One thing a route does.
+public enum Permission: String, Sendable, Hashable, CaseIterable {
+    /// Create events.
+    case createEvents = "events.create"
+    /// Read an event and its field schema.
+    case readEvent = "events.read"
+    /// List, search and read participants and their Salesforce history.
+    case readParticipants = "participants.read"
+    /// Create, update, import and check in participants.
+    case writeParticipants = "participants.write"
+    /// Download every participant's personal data.
+    case exportParticipants = "participants.export"
+    /// Read and change the Salesforce connector, connect and check it.
+    case manageConnector = "connector.manage"
+    /// Start a forced sync.
+    case runSync = "sync.run"
+    /// Read sync runs, their results and the live queue.
+    case readRuns = "sync.read"
+    /// Create, list and revoke API tokens and users (unscoped admins only).
+    case manageAccess = "access.manage"
+}
+
+/// Who a request acts for: a role, on some events or on all of them.
+public struct Access: Sendable, Hashable {
+    public var role: Role
+    /// The events covered; `nil` covers every event, present and future.
+    public var events: Set<String>?
+
+    /// `role` on `events` (`nil` or none given: every event).
+    public init(role: Role, events: Set<String>? = nil) {
+        self.role = role
+        self.events = (events?.isEmpty ?? true) ? nil : events
+    }
+
+    /// An admin on every event: what tokens and users made before roles existed are.
+    public static let everything = Access(role: .admin)
+
+    /// Whether the event is one of the caller's.
+    public func covers(eventId: String) -> Bool {
+        events?.contains(eventId) ?? true
+    }
+
+    /// Whether the role grants the permission. Managing access needs an admin on every event,
+    /// so a scoped admin can never mint itself a wider token.
+    public func allows(_ permission: Permission) -> Bool {
+        guard role.permissions.contains(permission) else { return false }
+        return permission != .manageAccess || events == nil
+    }
+
+    /// Why the caller may not do this on that event, or `nil` when it may. An event outside the
+    /// caller's events is reported as unknown, so its existence is not revealed.
+    public func refusal(_ permission: Permission, eventId: String?) -> AccessRefusal? {
+        if let eventId, !covers(eventId: eventId) { return .eventNotFound(eventId) }
+        return allows(permission) ? nil : .forbidden(permission, role)
+    }
+}
+
+/// Why a request was refused.
+public enum AccessRefusal: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The event is not one of the caller's (or does not exist: the same answer).
+    case eventNotFound(String)
+    /// The role does not grant the permission.
+    case forbidden(Permission, Role)
+
+    public var description: String {
+        switch self {
+        case .eventNotFound(let id): "no event with id '\(id)'"
+        case .forbidden(let permission, let role):
+            "the \(role.rawValue) role does not have the '\(permission.rawValue)' permission this needs; ask an admin for a token or user that has it"
+        }
+    }
+}

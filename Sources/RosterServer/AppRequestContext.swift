@@ -1,0 +1,15 @@
+import Hummingbird
+import NIOCore
+
+/// The request context of every route: Hummingbird's basics and the client's address (for the
+/// sign-in throttle).
+public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The peer of the connection (Roster's own listener; a proxy in front of it shows as itself).
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+}
