@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import RosterCore
 import RosterStore
+import RosterWeb
 import SQLKit
 import Testing
 
@@ -29,8 +30,12 @@ struct BackOfficeTests {
             #expect(signedIn.location == "/events/abc/salesforce?x=1")
             let session = try #require(signedIn.headers[values: .setCookie].first { $0.hasPrefix("roster_session=") })
             #expect(session.contains("HttpOnly") && session.contains("SameSite=Lax"))
-            let offsite = try await Browser(app).signIn(Self.email, Self.password, next: "//evil.example/x")
-            #expect(offsite.location == "/events", "never sent to another site after signing in")
+            for target in ["//evil.example/x", "/\t/evil.example", "/\\evil.example", "https://evil.example", "/\n/evil.example"] {
+                let offsite = try await Browser(app).signIn(Self.email, Self.password, next: target)
+                #expect(offsite.location == "/events", "never sent to another site after signing in (\(target.debugDescription))")
+            }
+            let asked = try await Browser(app).get("/?next=/%09/evil.example")
+            #expect(!asked.text.contains("evil.example"), "the form does not carry an off-site next")
         }
     }
 
@@ -67,6 +72,53 @@ struct BackOfficeTests {
             let locked = try await other.signIn(Self.email, Self.password)
             #expect(locked.status == .tooManyRequests)
             #expect(locked.text.contains("Too many failed sign-ins"))
+        }
+    }
+
+    @Test("a new sign-in ends the browser's previous session; a disabled user is signed out at once")
+    func sessionsEnd() async throws {
+        try await TestApp.run { app in
+            try await app.createUser(Self.email, Self.password)
+            let browser = Browser(app)
+            try await browser.signIn(Self.email, Self.password)
+            let first = try #require(browser.cookies["roster_session"])
+            try await browser.signIn(Self.email, Self.password)
+            let second = try #require(browser.cookies["roster_session"])
+            #expect(first != second)
+            let stolen = Browser(app)
+            stolen.cookies["roster_session"] = first
+            #expect(try await stolen.get("/events").status == .found, "the previous session no longer signs in")
+            #expect(try await browser.get("/events").status == .ok)
+
+            try await app.withDatabase { try await UserAccounts(database: $0).disable(email: Self.email) }
+            #expect(try await browser.get("/events").status == .found, "a disabled user's session ended")
+            #expect(try await Browser(app).signIn(Self.email, Self.password).status == .unauthorized)
+        }
+    }
+
+    @Test("a scoped user sees only their events, and only what their role allows")
+    func scopedUsers() async throws {
+        try await TestApp.run { app in
+            let a = try await app.createEvent(), b = try await app.createEvent()
+            try await app.withDatabase {
+                try await UserAccounts(database: $0).create(email: "desk@example.com", password: Self.password, access: Access(role: .registrar, events: [a]))
+            }
+            let browser = Browser(app)
+            try await browser.signIn("desk@example.com", Self.password)
+            let events = try await browser.get("/events")
+            #expect(events.text.contains("/events/\(a)") && !events.text.contains("/events/\(b)"))
+            let home = try await browser.get("/events/\(a)")
+            #expect(home.status == .ok)
+            #expect(!home.text.contains("/salesforce") && !home.text.contains("/events/\(a)/participants\""), "no links the role can't open")
+            #expect(try await browser.get("/events/\(a)/participants").status == .forbidden)
+            #expect(try await browser.get("/events/\(a)/salesforce").status == .forbidden)
+            #expect(try await browser.get("/events/\(b)").status == .notFound)
+            let csrf = try Browser.csrf(in: home)
+            let list = try await browser.api(.get, "/api/v1/events/\(a)/participants")
+            #expect(list.status == .forbidden)
+            let created = try await browser.api(.post, "/api/v1/events/\(a)/participants",
+                                                json: #"{"email": "ada@example.com", "firstName": "Ada", "lastName": "L"}"#, csrf: csrf)
+            #expect(created.status == .created)
         }
     }
 

@@ -22,7 +22,9 @@ struct TestApp {
     /// Retries without long waits (the back-off is tested in the client's suite).
     static let fastRetry = RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(1), maxDelay: .milliseconds(5))
 
-    static func run(withSandbox: Bool = false, _ body: @escaping @Sendable (TestApp) async throws -> Void) async throws {
+    /// - Parameter salesforceHosts: what the connector may reach besides Salesforce (the sandbox's loopback address).
+    static func run(withSandbox: Bool = false, salesforceHosts: String = "127.0.0.1", metricsToken: String? = nil,
+                    _ body: @escaping @Sendable (TestApp) async throws -> Void) async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("roster-\(UUID().uuidString).sqlite").path
         defer { for suffix in ["", "-wal", "-shm", ".key"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let url = DatabaseURL.sqlite(path: path)
@@ -36,7 +38,7 @@ struct TestApp {
         let sandbox = withSandbox ? try await SalesforceSandbox.start() : nil
         let app = try await buildApplication(configuration: AppConfiguration(
             port: 0, database: url, logLevel: .warning, maxBodyBytes: 64 * 1024, salesforceRetry: fastRetry,
-            salesforceHosts: SalesforceHosts(extra: [.init(host: "127.0.0.1")])))
+            salesforceHosts: try SalesforceHosts(parsing: salesforceHosts), metricsToken: metricsToken))
         do {
             try await app.test(.live) { client in
                 try await body(TestApp(client: client, token: token, databasePath: path, sandbox: sandbox))
@@ -48,14 +50,14 @@ struct TestApp {
         await sandbox?.shutdown()
     }
 
-    /// Sends a request with the token, JSON by default.
+    /// Sends a request with the token (or `as`, another token), JSON by default.
     @discardableResult
     func send(
         _ method: HTTPRequest.Method, _ uri: String, json: String? = nil, body: String? = nil,
-        contentType: String = "application/json", authorized: Bool = true
+        contentType: String = "application/json", authorized: Bool = true, as other: String? = nil
     ) async throws -> TestResponse {
         var headers = HTTPFields()
-        if authorized { headers[.authorization] = "Bearer \(token)" }
+        if authorized { headers[.authorization] = "Bearer \(other ?? token)" }
         let text = json ?? body
         if text != nil { headers[.contentType] = contentType }
         return try await client.execute(uri: uri, method: method, headers: headers, body: text.map { ByteBuffer(string: $0) })
