@@ -47,7 +47,8 @@ class Bench:
         database = f"sqlite://{directory}/bench.sqlite"
         self.token = subprocess.run([ROSTER, "token", "create", "--name", "bench", "--database", database],
                                     capture_output=True, text=True, check=True).stdout.strip()
-        self.server = subprocess.Popen([ROSTER, "serve", "--port", str(self.port), "--database", database, "--log-level", "error"])
+        self.server = subprocess.Popen([ROSTER, "serve", "--port", str(self.port), "--database", database, "--log-level", "error",
+                                        "--salesforce-hosts", f"127.0.0.1:{sandbox_port}"])
         self.api = f"http://127.0.0.1:{self.port}/api/v1"
         self.headers = {"Authorization": f"Bearer {self.token}"}
         for _ in range(200):

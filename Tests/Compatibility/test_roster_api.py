@@ -2,6 +2,7 @@
 
 Starts the real `roster` binary (ROSTER_BIN) on a loopback port with a fresh SQLite file.
 """
+import csv
 import datetime
 import io
 import os
@@ -95,6 +96,31 @@ def test_xlsx_export_opens_in_openpyxl_with_typed_cells(server, event):
     assert first["size"] == "M"
     assert isinstance(first["createdAt"], datetime.datetime)
     assert first["salesforceContactId"] is None
+
+
+def test_exports_are_safe_in_spreadsheets(server, event):
+    """A participant named like a formula stays text in both exports (OWASP CSV injection)."""
+    base, session = server
+    hostile = {"firstName": '=HYPERLINK("http://x","y")', "lastName": "+1+cmd", "company": "@SUM(A1)", "jobTitle": "-2+3"}
+    created = session.post(f"{base}/api/v1/events/{event}/participants",
+                           json={"email": "formula@example.com", **hostile, "fields": {"age": -5}})
+    assert created.status_code == 201, created.text
+
+    text = session.get(f"{base}/api/v1/events/{event}/participants/export", params={"format": "csv"}).text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    row = next(r for r in rows if r["email"] == "formula@example.com")
+    for field, value in hostile.items():
+        assert row[field] == "'" + value, f"{field} would run as a formula: {row[field]!r}"
+    assert row["age"] == "-5", "a plain number stays a number"
+
+    workbook = openpyxl.load_workbook(io.BytesIO(
+        session.get(f"{base}/api/v1/events/{event}/participants/export", params={"format": "xlsx"}).content))
+    sheet = workbook.active
+    header = [cell.value for cell in sheet[1]]
+    line = next(r for r in sheet.iter_rows(min_row=2) if r[header.index("email")].value == "formula@example.com")
+    for field, value in hostile.items():
+        cell = line[header.index(field)]
+        assert cell.data_type == "s" and cell.value == value, f"{field}: {cell.data_type} {cell.value!r}"
 
 
 def test_csv_import_of_ten_thousand_rows_in_one_request(server, event):

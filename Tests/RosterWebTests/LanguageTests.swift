@@ -76,3 +76,15 @@ struct SignInThrottleTests {
         #expect(throttle.retryAfter(email: "ada@example.com", address: nil) == nil)
     }
 }
+
+@Suite("Password checks are bounded")
+struct PasswordCheckBoundTests {
+    @Test func noMoreThanTheLimitRunAtOnceAndALeaveFreesASlot() {
+        let inFlight = InFlight()
+        let limit = UserAccounts.maxConcurrentChecks
+        for _ in 0..<limit { #expect(inFlight.enter(limit: limit)) }
+        #expect(!inFlight.enter(limit: limit), "a check past the limit is refused, not queued")
+        inFlight.leave()
+        #expect(inFlight.enter(limit: limit))
+    }
+}
