@@ -129,8 +129,13 @@ public final class SyncEngine: Sendable {
 
     /// Syncs the event's pending changes, if its connector is on and connected; answers how many
     /// participants were synced, or `nil` when another process holds the event.
+    ///
+    /// - Throws: ``LiveSyncWaiting`` while the connector is on but not connected (disconnected or
+    ///   broken): the changes stay pending, and are sent once it is connected again.
     public func syncPendingChanges(eventId: String) async throws -> Int? {
-        try await exclusively(eventId) { try await self.syncPendingChangesExclusively(eventId: eventId) }
+        let view = try await connectors.view(eventId: eventId)
+        if view.settings.enabled, view.connection.state != .connected { throw LiveSyncWaiting(state: view.connection.state) }
+        return try await exclusively(eventId) { try await self.syncPendingChangesExclusively(eventId: eventId) }
     }
 
     private func syncPendingChangesExclusively(eventId: String) async throws -> Int? {
@@ -148,8 +153,9 @@ public final class SyncEngine: Sendable {
     private func syncLeased(eventId: String) async throws -> Int {
         guard let pending = try await repository.pendingChanges(eventId: eventId, limit: Self.batchSize) else { return 0 }
         let view = try await connectors.view(eventId: eventId)
-        guard view.settings.enabled, view.connection.state == .connected, let event = try await events.find(id: eventId) else {
-            // Nothing to send to: a forced sync catches up once the connector is on.
+        if view.settings.enabled, view.connection.state != .connected { throw LiveSyncWaiting(state: view.connection.state) }
+        guard view.settings.enabled, let event = try await events.find(id: eventId) else {
+            // Switched off: nothing is sent; a forced sync catches up once the connector is on.
             try await repository.completeChanges(eventId: eventId, upTo: pending.upTo)
             return 0
         }
@@ -201,4 +207,11 @@ extension SyncRun {
         failed += tally.failed
         errors += tally.errors.prefix(max(0, 100 - errors.count))
     }
+}
+
+/// The live sync of an event waits for its connection: the connector is on but disconnected or
+/// broken. Its changes stay in the outbox until the connection is back.
+public struct LiveSyncWaiting: Error, Sendable, CustomStringConvertible {
+    public var state: ConnectionState
+    public var description: String { "the Salesforce connection is \(state.rawValue); changes wait until it is connected again" }
 }

@@ -71,6 +71,9 @@ public final class SyncService: Service, Sendable {
         }
     }
 
+    /// How often an event whose connection is down is looked at again.
+    static let connectionRecheck: Duration = .seconds(1)
+
     /// Drains the outbox: events with pending changes are synced after a short window, each
     /// under its lease; an event that fails waits longer before the next try.
     private func runLiveSync() async {
@@ -88,6 +91,10 @@ public final class SyncService: Service, Sendable {
                     }
                     retryAt[eventId] = nil
                     delays[eventId] = nil
+                } catch is LiveSyncWaiting {
+                    // Nothing lost: the changes stay pending; the connection is looked at again soon,
+                    // so they leave within moments of a new login.
+                    retryAt[eventId] = clock.now.advanced(by: Self.connectionRecheck)
                 } catch {
                     let delay = min((delays[eventId] ?? .milliseconds(500)) * 2, .seconds(60))
                     delays[eventId] = delay

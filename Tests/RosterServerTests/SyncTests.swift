@@ -133,6 +133,32 @@ struct SyncTests {
         }
     }
 
+    @Test("a check-in made while disconnected waits in the queue and is sent once connected again")
+    func checkInWhileDisconnected() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app)
+            try await fixture.connect()
+            try await fixture.importPeople([ConnectorFixture.person("ada@example.org")])
+            try await fixture.eventually("the live sync of a registration") { try fixture.members().values.contains("Registered") }
+            #expect(try await app.send(.delete, "\(fixture.base)/connection").status == .ok)
+
+            let person = try await fixture.participant("ada@example.org")
+            let checkIn = try await app.send(.patch, "/api/v1/events/\(fixture.eventId)/participants/\(person["id"] as! String)", json: #"{"hasAttended": true}"#)
+            #expect(checkIn.status == .ok)
+            // The live sync turns every 100 ms: once the change has waited 1.5 s, it has been looked
+            // at many times and is still there (before, it was marked done and never sent).
+            try await fixture.eventually("the change to wait in the queue while disconnected") {
+                let queue = try await app.send(.get, "\(fixture.base)/queue").json()
+                return queue["pending"] as? Int == 1 && (queue["lagSeconds"] as? Double ?? 0) >= 1.5
+            }
+            #expect(try fixture.members().values.first == "Registered")
+
+            try await fixture.connect()
+            try await fixture.eventually("the waiting check-in to reach Salesforce") { try fixture.members().values.first == "Attended" }
+            try await fixture.eventually("the queue to empty") { try await app.send(.get, "\(fixture.base)/queue").json()["pending"] as? Int == 0 }
+        }
+    }
+
     @Test("excluded emails and domains are never sent")
     func exclusions() async throws {
         try await TestApp.run(withSandbox: true) { app in
