@@ -24,7 +24,8 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try AppConfiguration.resolve(host: host, port: port, database: database.database, logLevel: logLevel,
-                                                         salesforceHosts: security.salesforceHosts, metricsToken: security.metricsToken)
+                                                         salesforceHosts: security.salesforceHosts, metricsToken: security.metricsToken,
+                                                         trustedProxies: security.trustedProxies)
         let app = try await buildApplication(configuration: configuration)
         try await app.runService()
     }
@@ -40,4 +41,10 @@ struct SecurityOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Require 'Authorization: Bearer <token>' on /metrics. Env: ROSTER_METRICS_TOKEN.", valueName: "token"))
     var metricsToken: String?
+
+    @Option(help: ArgumentHelp("""
+        Addresses of the proxies in front of Roster, comma-separated: behind them the sign-in throttle counts \
+        the client's address from X-Forwarded-For. Env: ROSTER_TRUSTED_PROXIES.
+        """, valueName: "addresses"))
+    var trustedProxies: String?
 }

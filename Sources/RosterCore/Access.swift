@@ -67,18 +67,22 @@ public struct Access: Sendable, Hashable {
         events?.contains(eventId) ?? true
     }
 
-    /// Whether the role grants the permission. Managing access needs an admin on every event,
-    /// so a scoped admin can never mint itself a wider token.
+    /// Whether the role grants the permission. Managing access and creating events need an admin
+    /// on every event: a scoped admin can never mint itself a wider token, nor make events it
+    /// would not see.
     public func allows(_ permission: Permission) -> Bool {
         guard role.permissions.contains(permission) else { return false }
-        return permission != .manageAccess || events == nil
+        return !Self.unscopedOnly.contains(permission) || events == nil
     }
+
+    private static let unscopedOnly: Set<Permission> = [.manageAccess, .createEvents]
 
     /// Why the caller may not do this on that event, or `nil` when it may. An event outside the
     /// caller's events is reported as unknown, so its existence is not revealed.
     public func refusal(_ permission: Permission, eventId: String?) -> AccessRefusal? {
         if let eventId, !covers(eventId: eventId) { return .eventNotFound(eventId) }
-        return allows(permission) ? nil : .forbidden(permission, role)
+        if allows(permission) { return nil }
+        return role.permissions.contains(permission) ? .needsEveryEvent(permission) : .forbidden(permission, role)
     }
 }
 
@@ -88,12 +92,36 @@ public enum AccessRefusal: Error, Sendable, Hashable, CustomStringConvertible {
     case eventNotFound(String)
     /// The role does not grant the permission.
     case forbidden(Permission, Role)
+    /// The permission is only for callers on every event (``Access/allows(_:)``).
+    case needsEveryEvent(Permission)
 
     public var description: String {
         switch self {
         case .eventNotFound(let id): "no event with id '\(id)'"
         case .forbidden(let permission, let role):
             "the \(role.rawValue) role does not have the '\(permission.rawValue)' permission this needs; ask an admin for a token or user that has it"
+        case .needsEveryEvent(let permission):
+            "'\(permission.rawValue)' needs an admin on every event; a token or user limited to some events can't do it"
         }
+    }
+}
+
+extension Participant {
+    /// The participant as a caller that may write but not read participants (a registrar) sees it
+    /// in the answer to its own write: what it sent, the id and the registration and attendance
+    /// flags; nothing it did not send (another site's data on the same email, the Salesforce ids).
+    /// Anyone who may read participants sees the whole record.
+    public func shown(to access: Access, writing draft: ParticipantDraft) -> Participant {
+        guard !access.allows(.readParticipants) else { return self }
+        var shown = self
+        if draft.firstName == nil { shown.firstName = "" }
+        if draft.lastName == nil { shown.lastName = "" }
+        if draft.company == nil { shown.company = "" }
+        if draft.jobTitle == nil { shown.jobTitle = "" }
+        if draft.allowNetworking == nil { shown.allowNetworking = false }
+        let sent = Set(draft.fields.keys.map { $0.lowercased() })
+        shown.fields = fields.filter { sent.contains($0.key.lowercased()) }
+        shown.salesforce = SalesforceState()
+        return shown
     }
 }

@@ -46,17 +46,23 @@ public struct CSVExportWriter: Sendable {
 
 /// CSV injection (OWASP, "CSV Injection"): a spreadsheet runs a cell that starts with `=`, `+`,
 /// `-`, `@`, a tab or a carriage return as a formula, and a formula can open links, run
-/// commands (DDE) or send the sheet's data elsewhere. Such a cell is written with a leading `'`,
-/// which spreadsheets read as "this is text". A plain number (`-5`, `+3.2`) is left as it is: it
-/// is no formula, and a number column stays numbers.
+/// commands (DDE) or send the sheet's data elsewhere. Such a cell, or one whose first character
+/// after leading spaces and line breaks is one of these (some imports trim first), is written
+/// with a leading `'`, which spreadsheets read as "this is text". A plain number (`-5`, `+3.2`)
+/// is left as it is: it is no formula, and a number column stays numbers.
 public enum SpreadsheetSafety {
     /// The text as a cell may hold it safely.
     public static func neutralized(_ text: String) -> String {
-        guard let first = text.utf8.first, triggers.contains(first), !isPlainNumber(text) else { return text }
-        return "'" + text
+        guard let first = text.utf8.first else { return text }
+        let significant = text.utf8.first { !blanks.contains($0) }
+        let dangerous = triggers.contains(first) || significant.map(formulaStarts.contains) ?? false
+        return dangerous && !isPlainNumber(text) ? "'" + text : text
     }
 
-    private static let triggers: Set<UInt8> = [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D]
+    private static let formulaStarts: Set<UInt8> = [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@")]
+    private static let triggers = formulaStarts.union([0x09, 0x0D])
+    /// What some imports trim before reading a cell.
+    private static let blanks: Set<UInt8> = [UInt8(ascii: " "), 0x0A, 0x0D, 0x09]
 
     /// A sign, digits, and at most one `.` followed by digits.
     static func isPlainNumber(_ text: String) -> Bool {

@@ -25,6 +25,9 @@ public struct AppConfiguration: Sendable {
     public var salesforceHosts: SalesforceHosts
     /// When set, `/metrics` answers only `Authorization: Bearer <this>` (`--metrics-token`).
     public var metricsToken: String?
+    /// Proxies in front of Roster (`--trusted-proxies`): behind them, the client's address for the
+    /// sign-in throttle comes from `X-Forwarded-For`.
+    public var trustedProxies: Set<String> = []
     /// How long a connection may stay idle before the server closes it.
     public var idleTimeout: Duration
 
@@ -91,7 +94,7 @@ extension AppConfiguration {
     /// variables, then to defaults. The environment is read here and nowhere else.
     public static func resolve(
         host: String?, port: Int?, database: String?, logLevel: String? = nil, salesforceHosts: String? = nil,
-        metricsToken: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
+        metricsToken: String? = nil, trustedProxies: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ConfigurationError) -> AppConfiguration {
         var configuration = AppConfiguration()
         configuration.host = host ?? environment["ROSTER_HOST"] ?? configuration.host
@@ -126,6 +129,9 @@ extension AppConfiguration {
         if let token = metricsToken ?? environment["ROSTER_METRICS_TOKEN"], !token.isEmpty {
             guard token.count >= 16 else { throw ConfigurationError("--metrics-token / ROSTER_METRICS_TOKEN must have at least 16 characters") }
             configuration.metricsToken = token
+        }
+        if let list = trustedProxies ?? environment["ROSTER_TRUSTED_PROXIES"] {
+            configuration.trustedProxies = Set(list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         }
         if let level = logLevel ?? environment["ROSTER_LOG_LEVEL"] {
             guard let value = Logger.Level(rawValue: level.lowercased()) else {

@@ -24,9 +24,13 @@ public struct BackOffice: Sendable {
         public var throttle: SignInThrottle
         /// Mark cookies `Secure` (Roster is reached over HTTPS).
         public var secureCookies: Bool
+        /// Addresses of proxies in front of Roster, whose `X-Forwarded-For` names the client.
+        public var trustedProxies: Set<String> = []
 
         public init(events: EventRepository, participants: ParticipantRepository, connectors: ConnectorService, syncRuns: SyncRepository,
-                    sessions: SessionRepository, accounts: UserAccounts, throttle: SignInThrottle, secureCookies: Bool) {
+                    sessions: SessionRepository, accounts: UserAccounts, throttle: SignInThrottle, secureCookies: Bool,
+                    trustedProxies: Set<String> = []) {
+            self.trustedProxies = trustedProxies
             self.events = events
             self.participants = participants
             self.connectors = connectors
@@ -63,33 +67,51 @@ public struct BackOffice: Sendable {
     }
 
     /// Adds the pages, the sign-in routes and `/static/` to the router.
-    public func register<Context: RequestContext>(on router: Router<Context>) {
-        router.get("/") { request, _ in try await self.signInPage(request) }
-        router.post("/signin") { request, context in
-            try await self.signIn(request, address: (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress)
+    /// - Returns: each route added, for the server's `405 Method Not Allowed` answers.
+    @discardableResult
+    public func register<Context: RequestContext>(on router: Router<Context>) -> [(method: HTTPRequest.Method, path: String)] {
+        var routes: [(method: HTTPRequest.Method, path: String)] = []
+        func on(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping @Sendable (Request, Context) async throws -> Response) {
+            router.on(RouterPath(path), method: method, use: handler)
+            routes.append((method, path))
         }
-        router.post("/signout") { request, _ in try await self.signOut(request) }
-        router.post("/language") { request, _ in try await self.switchLanguage(request) }
-        router.get("/static/:name") { request, context in self.asset(context.parameters.get("name") ?? "", request: request) }
-        router.get("/events") { request, _ in try await self.signedIn(request) { try await self.eventsPage($0) } }
-        router.get("/events/:eventId") { request, context in
-            try await self.signedIn(request) { try await self.eventPage($0, eventId: context.parameters.get("eventId") ?? "") }
+        func page(_ path: String, _ body: @escaping @Sendable (PageRequest, Context) async throws -> Response) {
+            on(.get, path) { request, context in try await self.signedIn(request) { try await body($0, context) } }
         }
-        router.get("/events/:eventId/participants") { request, context in
-            try await self.signedIn(request) { try await self.participantsPage($0, eventId: context.parameters.get("eventId") ?? "") }
+        on(.get, "/") { request, _ in try await self.signInPage(request) }
+        on(.post, "/signin") { request, context in
+            try await self.signIn(request, address: self.clientAddress(request, peer: (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress))
         }
-        router.get("/events/:eventId/participants/:participantId") { request, context in
-            try await self.signedIn(request) {
-                try await self.participantPage($0, eventId: context.parameters.get("eventId") ?? "",
-                                               participantId: context.parameters.get("participantId") ?? "")
-            }
+        on(.post, "/signout") { request, _ in try await self.signOut(request) }
+        on(.post, "/language") { request, _ in try await self.switchLanguage(request) }
+        on(.get, "/static/{name}") { request, context in self.asset(context.parameters.get("name") ?? "", request: request) }
+        page("/events") { page, _ in try await self.eventsPage(page) }
+        page("/events/{eventId}") { page, context in try await self.eventPage(page, eventId: context.parameters.get("eventId") ?? "") }
+        page("/events/{eventId}/participants") { page, context in
+            try await self.participantsPage(page, eventId: context.parameters.get("eventId") ?? "")
         }
-        router.get("/events/:eventId/salesforce") { request, context in
-            try await self.signedIn(request) { try await self.connectorPage($0, eventId: context.parameters.get("eventId") ?? "") }
+        page("/events/{eventId}/participants/{participantId}") { page, context in
+            try await self.participantPage(page, eventId: context.parameters.get("eventId") ?? "",
+                                           participantId: context.parameters.get("participantId") ?? "")
         }
-        router.get("/events/:eventId/salesforce/history") { request, context in
-            try await self.signedIn(request) { try await self.historyPage($0, eventId: context.parameters.get("eventId") ?? "") }
+        page("/events/{eventId}/salesforce") { page, context in try await self.connectorPage(page, eventId: context.parameters.get("eventId") ?? "") }
+        page("/events/{eventId}/salesforce/history") { page, context in
+            try await self.historyPage(page, eventId: context.parameters.get("eventId") ?? "")
         }
+        return routes
+    }
+
+    /// The client's address for the sign-in throttle: the connection's peer, unless the peer is a
+    /// trusted proxy; then the nearest address in `X-Forwarded-For` that is not one (a client can
+    /// prepend anything to that header, but not what the proxies append after it).
+    func clientAddress(_ request: Request, peer: String?) -> String? {
+        Self.clientAddress(forwardedFor: request.headers[.xForwardedFor], peer: peer, proxies: dependencies.trustedProxies)
+    }
+
+    static func clientAddress(forwardedFor forwarded: String?, peer: String?, proxies: Set<String>) -> String? {
+        guard let peer, proxies.contains(peer), let forwarded else { return peer }
+        let hops = forwarded.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return hops.reversed().first { !proxies.contains($0) } ?? peer
     }
 
     // MARK: Shared page machinery
@@ -212,4 +234,5 @@ public struct BackOffice: Sendable {
 
 extension HTTPField.Name {
     static let referrerPolicy = Self("Referrer-Policy")!
+    static let xForwardedFor = Self("X-Forwarded-For")!
 }

@@ -81,8 +81,9 @@ public struct SalesforceHosts: Sendable, Hashable {
     public func refusal(_ url: String) -> String? {
         if unrestricted { return nil }
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+              let raw = components.percentEncodedHost, !raw.contains("%"),
               let host = components.host?.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]")), !host.isEmpty,
-              components.user == nil, components.password == nil
+              Self.isHostName(host) || Self.isIPv6(raw), components.user == nil, components.password == nil
         else { return "'\(url)' is not an http(s) URL with a host" }
         let port = components.port
         let secure = scheme == "https"
@@ -95,8 +96,21 @@ public struct SalesforceHosts: Sendable, Hashable {
         return "\(host)\(port.map { ":\($0)" } ?? "") is not one of Salesforce's domains (https://*.salesforce.com, *.force.com…) nor a host the operator allowed with --salesforce-hosts"
     }
 
+    /// `localhost`, `::1`, or an IPv4 address in 127.0.0.0/8 (not a name that starts with `127.`).
     static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+        if host == "localhost" || host == "::1" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets.allSatisfy { UInt8($0) != nil } && octets[0] == "127"
+    }
+
+    /// Letters, digits, hyphens and dots only: what DNS names and IPv4 addresses are made of
+    /// (a decoded `%00` or `/` in a host is refused before any lookup).
+    static func isHostName(_ host: String) -> Bool {
+        host.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D || $0 == 0x2E }
+    }
+
+    static func isIPv6(_ raw: String) -> Bool {
+        raw.hasPrefix("[") && raw.hasSuffix("]") && raw.dropFirst().dropLast().utf8.allSatisfy { $0 == 0x3A || $0 == 0x2E || ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) || ($0 >= 0x41 && $0 <= 0x46) }
     }
 }
 

@@ -26,6 +26,8 @@ struct AccessRulesTests {
     @Test func onlyAnAdminOnEveryEventManagesAccess() {
         #expect(Access(role: .admin).allows(.manageAccess))
         #expect(!Access(role: .admin, events: ["a"]).allows(.manageAccess), "a scoped admin can't mint a wider token")
+        #expect(!Access(role: .admin, events: ["a"]).allows(.createEvents), "nor make events it would not see")
+        #expect(Access(role: .admin, events: ["a"]).refusal(.manageAccess, eventId: nil) == .needsEveryEvent(.manageAccess))
         #expect(Access(role: .admin, events: ["a"]).allows(.exportParticipants))
     }
 

@@ -25,18 +25,22 @@ struct CSVExportWriterTests {
             #expect(written == Self.reference(safe))
             let reader = try? CSVReader(string: String(decoding: written, as: UTF8.self))
             #expect(reader.map { Array(IteratorSequence($0)) } == safe)
-            // No cell read back starts a formula, unless it is a plain number.
-            for cell in safe.joined() where ["=", "+", "-", "@", "\t", "\r"].contains(cell.first.map(String.init) ?? "") {
+            // No cell read back starts a formula, even after leading blanks, unless it is a plain number.
+            for cell in safe.joined() {
+                let start = cell.first { !" \n\r\t".contains($0) }
+                guard ["=", "+", "-", "@"].contains(start) || ["\t", "\r"].contains(cell.first) else { continue }
                 #expect(cell.dropFirst().allSatisfy { $0.isNumber || $0 == "." }, "\(cell.debugDescription) would run as a formula")
             }
         }
     }
 
     @Test func prefixesCellsThatASpreadsheetWouldRunAsFormulas() throws {
-        let cells = [#"=HYPERLINK("http://x","y")"#, "+1+cmd", "@SUM(A1)", "-2+3", "\tx", "\r=1", "Ada", "'quoted", "-5", "+3.25", "-", "1-2"]
+        let cells = [#"=HYPERLINK("http://x","y")"#, "+1+cmd", "@SUM(A1)", "-2+3", "\tx", "\r=1", "Ada", "'quoted", "-5", "+3.25", "-", "1-2",
+                     "  =1+1", "\n@x", " Ada", "\nAda"]
         let text = String(decoding: CSVExportWriter().encode(rows: [cells]), as: UTF8.self)
         let read = try #require(Array(IteratorSequence(try CSVReader(string: text))).first)
-        #expect(read == [#"'=HYPERLINK("http://x","y")"#, "'+1+cmd", "'@SUM(A1)", "'-2+3", "'\tx", "'\r=1", "Ada", "'quoted", "-5", "+3.25", "'-", "1-2"])
+        #expect(read == [#"'=HYPERLINK("http://x","y")"#, "'+1+cmd", "'@SUM(A1)", "'-2+3", "'\tx", "'\r=1", "Ada", "'quoted", "-5", "+3.25", "'-", "1-2",
+                         "'  =1+1", "'\n@x", " Ada", "\nAda"])
     }
 
     /// CSV.swift's writer on the same rows.

@@ -2,6 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import NIOCore
+import NIOPosix
 import RosterStore
 import Testing
 
@@ -56,7 +58,18 @@ struct AccessTests {
             let created = try await app.send(.post, "/api/v1/events/\(a)/participants", json: person, as: registrar)
             #expect(created.status == .created)
             let id = try #require(try created.json()["id"] as? String)
-            #expect(try await app.send(.patch, "/api/v1/events/\(a)/participants/\(id)", json: #"{"hasAttended": true}"#, as: registrar).status == .ok)
+            // What another site stored is not shown to a registrar writing the same email.
+            #expect(try await app.send(.patch, "/api/v1/events/\(a)/participants/\(id)", json: #"{"company": "Secret Co", "fields": {"bio": "private"}}"#).status == .ok)
+            let again = try await app.send(.post, "/api/v1/events/\(a)/participants", json: #"{"email": "ada@example.com", "firstName": "Ada", "lastName": "Lovelace", "hasAttended": true}"#, as: registrar)
+            #expect(again.status == .ok)
+            let shown = try again.json()
+            #expect(shown["id"] as? String == id && shown["hasAttended"] as? Bool == true)
+            #expect(shown["company"] as? String == "" && shown["firstName"] as? String == "Ada")
+            #expect((shown["fields"] as? [String: Any])?.isEmpty == true)
+            #expect((shown["salesforce"] as? [String: Any])?["contactId"] is NSNull)
+            let full = try await app.send(.get, "/api/v1/events/\(a)/participants/\(id)").json()
+            #expect(full["company"] as? String == "Secret Co", "the record itself is unchanged")
+            #expect(try await app.send(.patch, "/api/v1/events/\(a)/participants/\(id)", json: #"{"hasAttended": false}"#, as: registrar).status == .ok)
             let refused = try await app.send(.get, "/api/v1/events/\(a)/participants", as: registrar)
             #expect(refused.status == .forbidden)
             #expect(try refused.apiError().code == "forbidden")
@@ -88,6 +101,12 @@ struct AccessTests {
     @Test("tokens are listed without their secret, revoked at once, refused once expired")
     func tokensLifecycle() async throws {
         try await TestApp.run { app in
+            for (json, field) in [(#"{"name": "x", "expiresInDays": 9223372036854775807}"#, "expiresInDays"), (#"{"name": "x", "expiresInDays": 0}"#, "expiresInDays"),
+                                  (#"{"name": "x", "events": []}"#, "events"), (#"{"name": "x", "events": ["nope"]}"#, "events"), (#"{"name": " "}"#, "name")] {
+                let refused = try await app.send(.post, "/api/v1/tokens", json: json)
+                #expect(refused.status == .unprocessableContent, "\(json)")
+                #expect(try refused.apiError().details.first?["field"] as? String == field, "\(json)")
+            }
             let created = try await app.send(.post, "/api/v1/tokens", json: #"{"name": "kiosk", "role": "registrar", "expiresInDays": 30}"#)
             #expect(created.status == .created)
             let kiosk = try #require(try created.json()["token"] as? String)
@@ -206,6 +225,24 @@ struct AccessTests {
             var big = HTTPFields()
             big[.init("X-Padding")!] = String(repeating: "x", count: 20_000)
             #expect(try await app.client.execute(uri: "/healthz", method: .get, headers: big).status.code == 431)
+        }
+    }
+
+    @Test("a connection that sends nothing is closed after the idle timeout")
+    func idleConnectionsAreClosed() async throws {
+        try await TestApp.run(idleTimeout: .seconds(1)) { app in
+            let port = try #require(app.client.port)
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port).get()
+            // Waits for the server to close it; if it never did, the test would fail at this deadline instead of hanging.
+            let closed = try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask { try await channel.closeFuture.get(); return true }
+                group.addTask { try await Task.sleep(for: .seconds(30)); return false }
+                let first = try await group.next() ?? false
+                group.cancelAll()
+                return first
+            }
+            if !closed { try? await channel.close() }
+            #expect(closed, "the server kept an idle connection open for 30 s")
         }
     }
 }

@@ -88,3 +88,16 @@ struct PasswordCheckBoundTests {
         #expect(inFlight.enter(limit: limit))
     }
 }
+
+@Suite("The client's address behind trusted proxies")
+struct ClientAddressTests {
+    @Test func thePeerUnlessItIsATrustedProxy() {
+        let proxies: Set<String> = ["10.0.0.2", "10.0.0.3"]
+        #expect(BackOffice.clientAddress(forwardedFor: "198.51.100.7", peer: "203.0.113.9", proxies: proxies) == "203.0.113.9",
+                "an untrusted peer's header is ignored")
+        #expect(BackOffice.clientAddress(forwardedFor: "198.51.100.7", peer: "10.0.0.2", proxies: proxies) == "198.51.100.7")
+        #expect(BackOffice.clientAddress(forwardedFor: "1.2.3.4, 198.51.100.7, 10.0.0.3", peer: "10.0.0.2", proxies: proxies) == "198.51.100.7",
+                "what the client prepends is not believed")
+        #expect(BackOffice.clientAddress(forwardedFor: nil, peer: "10.0.0.2", proxies: proxies) == "10.0.0.2")
+    }
+}

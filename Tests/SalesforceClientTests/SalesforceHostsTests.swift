@@ -12,7 +12,8 @@ struct SalesforceHostsTests {
 
     @Test(arguments: ["http://login.salesforce.com", "https://salesforce.com.evil.example", "https://evilsalesforce.com",
                       "https://login.salesforce.com:8443", "http://127.0.0.1:18999", "https://10.0.0.5", "ftp://login.salesforce.com",
-                      "https://user@login.salesforce.com", "not a url", ""])
+                      "https://user@login.salesforce.com", "not a url", "", "https://evil.example%00.salesforce.com",
+                      "https://evil.example%2F.salesforce.com", "https://login.salesforce.com%2e"])
     func everythingElseIsRefused(url: String) {
         #expect(SalesforceHosts().refusal(url) != nil)
     }
@@ -26,6 +27,7 @@ struct SalesforceHostsTests {
         #expect(hosts.refusal("http://127.0.0.1:8931") == nil)
         #expect(hosts.refusal("http://127.0.0.1:8932") != nil, "a listed port is the only one")
         #expect(hosts.refusal("https://a.proxy.example") == nil)
+        #expect(hosts.refusal("http://127.0.0.1.proxy.example") != nil, "a name that starts with 127. is not loopback")
         #expect(hosts.refusal("https://proxy.example") != nil, "*. is for names under the domain")
         #expect(throws: SalesforceHostsError.self) { try SalesforceHosts(parsing: "host:notaport") }
         #expect(throws: SalesforceHostsError.self) { try SalesforceHosts(parsing: "https://x/y") }

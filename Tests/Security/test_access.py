@@ -7,8 +7,8 @@ served `/openapi.yaml`, so a new route cannot be left out:
 
 * no token: 401 `unauthorized`;
 * event B for a caller limited to A: 404 `event_not_found`, whatever the role (checked first);
-* the role lacks the operation's `x-roster-permission` (`access.manage` also needs a token on
-  every event): 403 `forbidden`;
+* the role lacks the operation's `x-roster-permission` (`access.manage` and `events.create` also
+  need a token on every event): 403 `forbidden`;
 * otherwise neither 401, 403 nor `event_not_found` (dummy ids and `{}` bodies may give 400/404/…).
 
 Also: another spelling of a path (`//api`, `/api//v1`, `/api/v1//`, a trailing `/`, `%2F`) never
@@ -32,6 +32,8 @@ CALLERS = {
     "registrar": ("registrar", True),
     "viewer": ("viewer", True),
 }
+# Permissions only a caller on every event has (a scoped admin can't widen itself or make events it won't see).
+EVERY_EVENT_ONLY = {"access.manage", "events.create"}
 GRANTS = {
     "admin": {"events.create", "events.read", "participants.read", "participants.write", "participants.export",
               "connector.manage", "sync.run", "sync.read", "access.manage"},
@@ -74,7 +76,7 @@ def expected_refusal(caller, permission, event):
     role, scoped = CALLERS[caller]
     if scoped and event == "B":
         return 404
-    if permission not in GRANTS[role] or (permission == "access.manage" and scoped):
+    if permission not in GRANTS[role] or (permission in EVERY_EVENT_ONLY and scoped):
         return 403
     return None
 

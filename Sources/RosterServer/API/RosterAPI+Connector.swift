@@ -114,7 +114,7 @@ extension ConnectorSettings {
     }
 }
 
-extension Components.Schemas.SalesforceConnector {
+extension Components.Schemas.SalesforceConnector: EncodesEveryKey {
     init(_ view: ConnectorView) throws {
         let settings = view.settings
         var mappings: [String: any Sendable] = [:]
@@ -132,56 +132,23 @@ extension Components.Schemas.SalesforceConnector {
         )
     }
 
-    /// `campaignId` is written as `null` until resolved, as the contract shows every key.
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(enabled, forKey: .enabled)
-        try container.encode(loginUrl, forKey: .loginUrl)
-        try container.encode(consumerKey, forKey: .consumerKey)
-        try container.encode(consumerSecretSet, forKey: .consumerSecretSet)
-        try container.encode(campaignName, forKey: .campaignName)
-        try container.encode(campaignId, forKey: .campaignId)
-        try container.encode(registeredStatus, forKey: .registeredStatus)
-        try container.encode(attendedStatus, forKey: .attendedStatus)
-        try container.encode(allowLeadCreation, forKey: .allowLeadCreation)
-        try container.encode(allowUpdate, forKey: .allowUpdate)
-        try container.encode(mappings, forKey: .mappings)
-        try container.encode(apiVersion, forKey: .apiVersion)
-        try container.encode(exclusions, forKey: .exclusions)
-        try container.encode(duplicateRules, forKey: .duplicateRules)
-        try container.encode(longText, forKey: .longText)
-        try container.encode(apiBudgetShare, forKey: .apiBudgetShare)
-        try container.encode(connection, forKey: .connection)
-    }
+    /// Every key: `campaignId` is `null` until resolved.
+    func encode(to encoder: any Encoder) throws { try encodeEveryKey(to: encoder) }
 }
 
-extension Components.Schemas.SalesforceConnection {
+extension Components.Schemas.SalesforceConnection: EncodesEveryKey {
     init(_ connection: SalesforceConnection) {
         self.init(connected: connection.state == .connected, instanceUrl: connection.instanceUrl, username: connection.username,
                   state: .init(rawValue: connection.state.rawValue) ?? .disconnected, error: connection.error)
     }
 
     /// Every key, `null` included.
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(connected, forKey: .connected)
-        try container.encode(instanceUrl, forKey: .instanceUrl)
-        try container.encode(username, forKey: .username)
-        try container.encode(state, forKey: .state)
-        try container.encode(error, forKey: .error)
-    }
+    func encode(to encoder: any Encoder) throws { try encodeEveryKey(to: encoder) }
 }
 
-extension Components.Schemas.CheckResult {
-    /// `apiUsage` is `null` when Salesforce could not be asked.
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(ok, forKey: .ok)
-        try container.encode(errors, forKey: .errors)
-        try container.encode(warnings, forKey: .warnings)
-        try container.encode(apiUsage, forKey: .apiUsage)
-        try container.encode(estimatedCallsForFullSync, forKey: .estimatedCallsForFullSync)
-    }
+extension Components.Schemas.CheckResult: EncodesEveryKey {
+    /// Every key: `apiUsage` is `null` when Salesforce could not be asked.
+    func encode(to encoder: any Encoder) throws { try encodeEveryKey(to: encoder) }
 }
 
 /// The page the login pop-up lands on: it tells the screen that opened it and closes itself.

@@ -13,6 +13,12 @@ extension RosterAPI {
         guard case .json(let body) = input.body else { throw APIError(.unsupportedMediaType, "unsupported_media_type", "send JSON") }
         let name = body.name.trimmed()
         guard !name.isEmpty else { throw ValidationFailure(field: "name", message: "give the token a name, e.g. 'registration site'") }
+        if let days = body.expiresInDays, !(1...3650).contains(days) {
+            throw ValidationFailure(field: "expiresInDays", message: "between 1 and 3650 days, not \(days)")
+        }
+        if body.events?.isEmpty == true {
+            throw ValidationFailure(field: "events", message: "give at least one event id, or leave events out for every event")
+        }
         let events = Set(body.events ?? [])
         let known = Set(try await self.events.all().map(\.id))
         if let unknown = events.sorted().first(where: { !known.contains($0) }) {
@@ -37,32 +43,17 @@ extension Components.Schemas.Role {
     init(_ role: Role) { self = .init(rawValue: role.rawValue)! }
 }
 
-extension Components.Schemas.Token {
+extension Components.Schemas.Token: EncodesEveryKey {
     init(_ info: TokenInfo) {
         self.init(name: info.name, role: .init(info.access.role), events: info.access.events?.sorted(), createdAt: info.createdAt,
                   lastUsedAt: info.lastUsedAt, expiresAt: info.expiresAt)
     }
 
     /// Every key, `null` included, as the contract shows them.
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(name, forKey: .name)
-        try container.encode(role, forKey: .role)
-        try container.encode(events, forKey: .events)
-        try container.encode(createdAt, forKey: .createdAt)
-        try container.encode(lastUsedAt, forKey: .lastUsedAt)
-        try container.encode(expiresAt, forKey: .expiresAt)
-    }
+    func encode(to encoder: any Encoder) throws { try encodeEveryKey(to: encoder) }
 }
 
-extension Components.Schemas.CreatedToken {
+extension Components.Schemas.CreatedToken: EncodesEveryKey {
     /// Every key, `null` included.
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(token, forKey: .token)
-        try container.encode(name, forKey: .name)
-        try container.encode(role, forKey: .role)
-        try container.encode(events, forKey: .events)
-        try container.encode(expiresAt, forKey: .expiresAt)
-    }
+    func encode(to encoder: any Encoder) throws { try encodeEveryKey(to: encoder) }
 }

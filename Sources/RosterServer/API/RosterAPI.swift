@@ -71,13 +71,14 @@ struct RosterAPI: APIProtocol {
     func upsertParticipant(_ input: Operations.UpsertParticipant.Input) async throws -> Operations.UpsertParticipant.Output {
         guard case .json(let body) = input.body else { throw APIError(.unsupportedMediaType, "unsupported_media_type", "send JSON") }
         let event = try await event(input.path.eventId)
-        switch try await writer.upsert(into: event, ParticipantDraft(body)) {
+        let draft = ParticipantDraft(body)
+        switch try await writer.upsert(into: event, draft) {
         case .created(let participant):
             ParticipantMetrics.created.increment()
-            return .created(.init(body: .json(try .init(participant))))
+            return .created(.init(body: .json(try .init(Self.shown(participant, writing: draft)))))
         case .updated(let participant):
             ParticipantMetrics.updated.increment()
-            return .ok(.init(body: .json(try .init(participant))))
+            return .ok(.init(body: .json(try .init(Self.shown(participant, writing: draft)))))
         }
     }
 
@@ -97,7 +98,12 @@ struct RosterAPI: APIProtocol {
         let participantId = input.path.participantId
         let participant = try await writer.perform { db in try await participants.update(in: event, participantId: participantId, draft, on: db) }
         ParticipantMetrics.updated.increment()
-        return .ok(.init(body: .json(try .init(participant))))
+        return .ok(.init(body: .json(try .init(Self.shown(participant, writing: draft)))))
+    }
+
+    /// What the caller may see of a participant it just wrote (``Participant/shown(to:writing:)``).
+    static func shown(_ participant: Participant, writing draft: ParticipantDraft) -> Participant {
+        participant.shown(to: Caller.current?.access ?? Access(role: .registrar), writing: draft)
     }
 
     func listParticipants(_ input: Operations.ListParticipants.Input) async throws -> Operations.ListParticipants.Output {

@@ -52,27 +52,14 @@ extension Components.Schemas.Participant {
     }
 }
 
-extension Components.Schemas.SalesforceState {
-    /// Every key is written, `null` included: the contract promises each participant carries all
-    /// five (the generator would omit nil values).
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(syncedAt, forKey: .syncedAt)
-        try container.encode(contactId, forKey: .contactId)
-        try container.encode(leadId, forKey: .leadId)
-        try container.encode(campaignMemberId, forKey: .campaignMemberId)
-        try container.encode(error, forKey: .error)
-    }
+extension Components.Schemas.SalesforceState: EncodesEveryKey {
+    /// Every key, `null` included: the contract promises each participant carries all five (the generator would omit nil values).
+    func encode(to encoder: any Encoder) throws { try encodeEveryKey(to: encoder) }
 }
 
-extension Components.Schemas.ParticipantPage {
+extension Components.Schemas.ParticipantPage: EncodesEveryKey {
     /// `nextCursor` is written as `null` on the last page rather than left out.
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(items, forKey: .items)
-        try container.encode(total, forKey: .total)
-        try container.encode(nextCursor, forKey: .nextCursor)
-    }
+    func encode(to encoder: any Encoder) throws { try encodeEveryKey(to: encoder) }
 }
 
 extension ParticipantDraft {

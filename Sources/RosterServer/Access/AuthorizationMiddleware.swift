@@ -28,7 +28,7 @@ extension APIError {
         switch refusal {
         case .eventNotFound(let id):
             self.init(.notFound, "event_not_found", refusal.description, details: [.init(field: "eventId", row: nil, message: "no event with id '\(id)'")])
-        case .forbidden(let permission, _):
+        case .forbidden(let permission, _), .needsEveryEvent(let permission):
             self.init(.forbidden, "forbidden", refusal.description, details: [.init(field: nil, row: nil, message: permission.rawValue)])
         }
     }

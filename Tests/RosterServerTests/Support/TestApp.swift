@@ -24,7 +24,7 @@ struct TestApp {
 
     /// - Parameter salesforceHosts: what the connector may reach besides Salesforce (the sandbox's loopback address).
     static func run(withSandbox: Bool = false, salesforceHosts: String = "127.0.0.1", metricsToken: String? = nil,
-                    _ body: @escaping @Sendable (TestApp) async throws -> Void) async throws {
+                    idleTimeout: Duration = .seconds(75), _ body: @escaping @Sendable (TestApp) async throws -> Void) async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("roster-\(UUID().uuidString).sqlite").path
         defer { for suffix in ["", "-wal", "-shm", ".key"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let url = DatabaseURL.sqlite(path: path)
@@ -38,7 +38,7 @@ struct TestApp {
         let sandbox = withSandbox ? try await SalesforceSandbox.start() : nil
         let app = try await buildApplication(configuration: AppConfiguration(
             port: 0, database: url, logLevel: .warning, maxBodyBytes: 64 * 1024, salesforceRetry: fastRetry,
-            salesforceHosts: try SalesforceHosts(parsing: salesforceHosts), metricsToken: metricsToken))
+            salesforceHosts: try SalesforceHosts(parsing: salesforceHosts), metricsToken: metricsToken, idleTimeout: idleTimeout))
         do {
             try await app.test(.live) { client in
                 try await body(TestApp(client: client, token: token, databasePath: path, sandbox: sandbox))
