@@ -60,8 +60,12 @@ public enum ParticipantRules {
         changes.company = draft.company?.trimmed()
         changes.jobTitle = draft.jobTitle?.trimmed()
         for rule in maxLengths {
-            if let value = changes[keyPath: rule.keyPath], value.count > rule.max {
+            guard let value = changes[keyPath: rule.keyPath] else { continue }
+            if value.count > rule.max {
                 issues.append(.init(field: rule.name, message: "\(value.count) characters is more than the \(rule.max) allowed"))
+            }
+            if let control = value.unicodeScalars.first(where: isControl) {
+                issues.append(.init(field: rule.name, message: "contains the control character U+\(String(format: "%04X", control.value)) at position \(position(of: control, in: value)); remove it (a copy from another program often brings one)"))
             }
         }
         changes.isRegistered = flag("isRegistered", draft.isRegistered, &issues)
@@ -85,6 +89,16 @@ public enum ParticipantRules {
         }
         guard issues.isEmpty else { throw ValidationFailure(issues) }
         return changes
+    }
+
+    /// A control character (C0, DEL, C1): never part of a name, an email or a company, and
+    /// invisible on screen, in Salesforce and in exports.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+
+    private static func position(of scalar: Unicode.Scalar, in text: String) -> Int {
+        (text.unicodeScalars.firstIndex(of: scalar).map { text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: $0) } ?? 0) + 1
     }
 
     private static func required(_ name: String, _ value: String?, _ isNew: Bool, _ issues: inout [ValidationIssue]) -> String? {

@@ -26,7 +26,7 @@ public func buildApplication(
         events: services.events, participants: ParticipantRepository(database: services.database, ids: ids, now: now),
         connectors: services.connectors, syncRuns: services.syncRuns, sessions: SessionRepository(database: services.database, now: now),
         accounts: UserAccounts(database: services.database), throttle: SignInThrottle(now: now),
-        secureCookies: configuration.publicURL?.hasPrefix("https://") ?? false
+        secureCookies: configuration.publicURL?.hasPrefix("https://") ?? false, trustedProxies: configuration.trustedProxies
     ))
     let router = try buildRouter(configuration: configuration, database: services.database, writer: services.writer,
                                  connectors: services.connectors, sync: services.sync, syncRuns: services.syncRuns,
@@ -123,7 +123,7 @@ func buildRouter(
     sync: SyncService, syncRuns: SyncRepository, backOffice: BackOffice, ids: any IDGenerator,
     now: @escaping @Sendable () -> Date, logger: Logger
 ) throws -> Router<AppRequestContext> {
-    let router = Router(context: AppRequestContext.self)
+    let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestMetricsMiddleware())
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: CanonicalPathMiddleware())
@@ -151,8 +151,8 @@ func buildRouter(
         // the server takes in a byte of it.
         .add(middleware: BodyLimitMiddleware(maxBodyBytes: configuration.maxBodyBytes, maxImportBytes: configuration.maxImportBytes))
         .add(middleware: ParticipantListMiddleware(api: api, configuration: RosterAPI.openAPIConfiguration))
-    try api.registerHandlers(on: AccessTransport(open: router, authenticated: authenticated, table: table),
-                             configuration: RosterAPI.openAPIConfiguration)
+    let transport = AccessTransport(open: router, authenticated: authenticated, table: table)
+    try api.registerHandlers(on: transport, configuration: RosterAPI.openAPIConfiguration)
 
     let metricsToken = configuration.metricsToken
     router.get("/metrics") { request, _ in
@@ -162,10 +162,11 @@ func buildRouter(
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(bytes: Observability.exposition())))
     }
-    backOffice.register(on: router)
+    let pages = backOffice.register(on: router)
     router.get("/openapi.yaml") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
     }
+    MethodNotAllowed.register(on: router, routes: transport.routes + pages + [(.get, "/metrics"), (.get, "/openapi.yaml")])
     return router
 }
 

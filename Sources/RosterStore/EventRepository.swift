@@ -8,6 +8,13 @@ public struct EventRepository: Sendable {
 
     public init(database: RosterDatabase) { self.database = database }
 
+    /// Whether any of the event's participants has been synced (kept by the writes, one row read).
+    public func hasSynced(eventId: String) async throws -> Bool {
+        let synced = try await database.reader.select().column("synced").from("event_participant_counts")
+            .where("event_id", .equal, eventId).first(decodingColumn: "synced", as: Int.self)
+        return (synced ?? 0) > 0
+    }
+
     /// Stores a new event.
     public func create(_ event: Event) async throws {
         try await database.sql.insert(into: "events")
@@ -64,4 +71,5 @@ enum StoreJSON {
         do { return try JSONDecoder().decode(type, from: Data(text.utf8)) }
         catch { throw StoreError.corrupt("a stored JSON column could not be read: \(error)") }
     }
+
 }

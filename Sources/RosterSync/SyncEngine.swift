@@ -131,11 +131,18 @@ public final class SyncEngine: Sendable {
     /// participants were synced, or `nil` when another process holds the event.
     ///
     /// - Throws: ``LiveSyncWaiting`` while the connector is on but not connected (disconnected or
-    ///   broken): the changes stay pending, and are sent once it is connected again.
+    ///   broken) and the event has been synced before: the changes stay pending, and are sent once
+    ///   it is connected again. Before an event's first sync its changes are left to the forced
+    ///   sync that brings everyone in (S19), as they are while the connector is switched off.
     public func syncPendingChanges(eventId: String) async throws -> Int? {
-        let view = try await connectors.view(eventId: eventId)
-        if view.settings.enabled, view.connection.state != .connected { throw LiveSyncWaiting(state: view.connection.state) }
+        try await checkConnectionFor(eventId: eventId, try await connectors.view(eventId: eventId))
         return try await exclusively(eventId) { try await self.syncPendingChangesExclusively(eventId: eventId) }
+    }
+
+    private func checkConnectionFor(eventId: String, _ view: ConnectorView) async throws {
+        if view.settings.enabled, view.connection.state != .connected, try await events.hasSynced(eventId: eventId) {
+            throw LiveSyncWaiting(state: view.connection.state)
+        }
     }
 
     private func syncPendingChangesExclusively(eventId: String) async throws -> Int? {
@@ -153,9 +160,10 @@ public final class SyncEngine: Sendable {
     private func syncLeased(eventId: String) async throws -> Int {
         guard let pending = try await repository.pendingChanges(eventId: eventId, limit: Self.batchSize) else { return 0 }
         let view = try await connectors.view(eventId: eventId)
-        if view.settings.enabled, view.connection.state != .connected { throw LiveSyncWaiting(state: view.connection.state) }
-        guard view.settings.enabled, let event = try await events.find(id: eventId) else {
-            // Switched off: nothing is sent; a forced sync catches up once the connector is on.
+        try await checkConnectionFor(eventId: eventId, view)
+        guard view.settings.enabled, view.connection.state == .connected, let event = try await events.find(id: eventId) else {
+            // Switched off, or never synced and not connected: nothing is sent; the forced sync
+            // brings everyone in once the connector is on and connected.
             try await repository.completeChanges(eventId: eventId, upTo: pending.upTo)
             return 0
         }

@@ -123,6 +123,19 @@ def test_exports_are_safe_in_spreadsheets(server, event):
         assert cell.data_type == "s" and cell.value == value, f"{field}: {cell.data_type} {cell.value!r}"
 
 
+def test_bodies_past_the_limit_answer_413_however_sent(server, event):
+    """1.1 MB of JSON, with a Content-Length or in chunks (no length): the same 413 and error JSON."""
+    base, session = server
+    body = b'{"name": "' + b"x" * (1_100_000) + b'"}'
+    sized = session.post(f"{base}/api/v1/events", data=body, headers={"Content-Type": "application/json"})
+    chunked = session.post(f"{base}/api/v1/events", data=(body[i:i + 65536] for i in range(0, len(body), 65536)),
+                           headers={"Content-Type": "application/json"})
+    for response in (sized, chunked):
+        assert response.status_code == 413, response.text[:200]
+        assert response.json()["error"]["code"] == "payload_too_large"
+    assert chunked.request.headers.get("Transfer-Encoding") == "chunked" and "Content-Length" not in chunked.request.headers
+
+
 def test_csv_import_of_ten_thousand_rows_in_one_request(server, event):
     base, session = server
     lines = ["email,firstName,lastName,age"] + [f"p{i}@example.com,P{i},L{i},{i}" for i in range(10_000)]

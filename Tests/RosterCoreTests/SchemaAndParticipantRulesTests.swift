@@ -47,6 +47,18 @@ struct SchemaAndParticipantRulesTests {
         }
     }
 
+    @Test func controlCharactersInNamesAndEmailsAreRefusedWithTheirPosition() {
+        do {
+            _ = try ParticipantRules.check(ParticipantDraft(email: "a@b.co", firstName: "Ren\u{0}e", lastName: "B", company: "Ac\u{85}me"), schema: [], isNew: true)
+            Issue.record("a NUL in a first name was accepted")
+        } catch {
+            #expect(error.issues.map(\.field) == ["firstName", "company"])
+            #expect(error.issues.first?.message.hasPrefix("contains the control character U+0000 at position 4") == true)
+        }
+        #expect(throws: ValidationFailure.self) { try ParticipantRules.check(ParticipantDraft(email: "a\u{7}@b.co"), schema: [], isNew: false) }
+        #expect((try? ParticipantRules.check(ParticipantDraft(email: "a@b.co", firstName: "René", lastName: "Ça"), schema: [], isNew: true)) != nil)
+    }
+
     @Test func builtInLengthsAreSalesforceLengths() {
         do {
             _ = try ParticipantRules.check(ParticipantDraft(email: "a@b.co", firstName: String(repeating: "x", count: 41), lastName: "B"), schema: [], isNew: true)

@@ -1,4 +1,6 @@
 import Foundation
+import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
 import Testing
 
@@ -44,6 +46,40 @@ struct ErrorContractTests {
                 #expect(response.status == .notFound)
                 #expect(try response.apiError().code == "not_found")
             }
+        }
+    }
+
+    @Test func knownPathsAnswerOtherMethodsWith405AndAllow() async throws {
+        try await TestApp.run { app in
+            let eventId = try await app.createEvent()
+            let cases: [(HTTPRequest.Method, String, String)] = [
+                (.delete, "/api/v1/events", "GET, HEAD, POST"),
+                (.put, "/api/v1/events/\(eventId)/participants", "GET, HEAD, POST"),
+                (.get, "/api/v1/events/\(eventId)/connectors/salesforce/sync", "POST"),
+                (.post, "/healthz", "GET, HEAD"),
+                (.delete, "/events/\(eventId)", "GET, HEAD"),
+                (.get, "/signin", "POST"),
+            ]
+            for (method, path, allow) in cases {
+                let response = try await app.send(method, path)
+                #expect(response.status == .methodNotAllowed, "\(method) \(path)")
+                #expect(response.headers[.allow] == allow, "\(method) \(path)")
+                #expect(try response.apiError().code == "method_not_allowed")
+            }
+        }
+    }
+
+    @Test func headAnswersWhatGetWouldWithoutABody() async throws {
+        try await TestApp.run { app in
+            let eventId = try await app.createEvent()
+            for path in ["/api/v1/events/\(eventId)", "/healthz", "/openapi.yaml"] {
+                let get = try await app.send(.get, path)
+                let head = try await app.send(.head, path)
+                #expect(head.status == .ok, "HEAD \(path)")
+                #expect(head.headers[.contentType] == get.headers[.contentType])
+                #expect(head.body.readableBytes == 0)
+            }
+            #expect(try await app.send(.head, "/api/v1/events", authorized: false).status == .unauthorized, "HEAD needs what GET needs")
         }
     }
 

@@ -1,5 +1,8 @@
 import Foundation
+import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
+import NIOCore
 import Testing
 
 @Suite("The participant API, as an integrator uses it")
@@ -83,6 +86,32 @@ struct ParticipantAPITests {
             #expect(rejected.compactMap { $0["row"] as? Int } == [2, 3, 4])
             #expect((rejected[1]["error"] as? String)?.contains("'abc' is not a number") == true)
             #expect((rejected[2]["error"] as? String)?.contains("email") == true)
+        }
+    }
+
+    @Test func aCSVIsReadInTheCharsetItNamesAndInvalidUTF8IsRefused() async throws {
+        try await TestApp.run { app in
+            let event = try await app.createEvent()
+            // "René" and "Zoë" as Excel saves them in Western Europe (Windows-1252).
+            let latin: [UInt8] = Array("email,firstName,lastName\nrene@example.com,Ren".utf8) + [0xE9] + Array(",Z".utf8) + [0x6F, 0xEB] + [0x0A]
+            func post(_ bytes: [UInt8], _ type: String) async throws -> TestResponse {
+                var headers = HTTPFields()
+                headers[.authorization] = "Bearer \(app.token)"
+                headers[.contentType] = type
+                return try await app.client.execute(uri: "/api/v1/events/\(event)/participants/import", method: .post, headers: headers,
+                                                    body: ByteBuffer(bytes: bytes))
+            }
+            let refused = try await post(latin, "text/csv")
+            #expect(refused.status == .unprocessableContent)
+            #expect(try refused.apiError().message.contains("line 2 is not UTF-8"))
+            #expect(try refused.apiError().message.contains("charset=windows-1252"))
+
+            let read = try await post(latin, "text/csv; charset=windows-1252")
+            #expect(read.status == .ok)
+            #expect(try read.json()["created"] as? Int == 1)
+            let person = try #require((try await app.send(.get, "/api/v1/events/\(event)/participants").json()["items"] as? [[String: Any]])?.first)
+            #expect(person["firstName"] as? String == "René")
+            #expect(person["lastName"] as? String == "Zoë")
         }
     }
 

@@ -20,7 +20,10 @@ extension RosterAPI {
             }
         case .csv(let body):
             // The body was already bounded by BodyLimitMiddleware.
-            let text = try await String(collecting: body, upTo: .max)
+            let bytes = try await [UInt8](collecting: body, upTo: .max)
+            let text: String
+            do { text = try CSVTextDecoding.text(of: bytes, charset: RequestCharset.current) }
+            catch { throw APIError(.unprocessableContent, "invalid_csv", error.description, details: [.init(field: "charset", row: nil, message: error.description)]) }
             let reader: ParticipantCSVReader
             do { reader = try ParticipantCSVReader(text: text) }
             catch { throw APIError(.unprocessableContent, "invalid_csv", error.description) }

@@ -1,4 +1,6 @@
+import Foundation
 import Hummingbird
+import NIOCore
 
 /// Refuses oversized bodies with 413 before any handler reads them, and requires a JSON (or,
 /// for imports, CSV) content type on requests that carry a body.
@@ -18,7 +20,10 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             body = try await request.collectBody(upTo: limit)
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw APIError(.contentTooLarge, "payload_too_large", "the request body is larger than the \(limit) bytes this route accepts")
+            throw APIError.tooLarge(limit)
+        } catch is NIOTooManyBytesError {
+            // A body sent in chunks (no Content-Length) past the limit: the same answer as a sized one.
+            throw APIError.tooLarge(limit)
         }
         // A body-less POST (a check, a forced sync with its defaults) needs no content type; it
         // reaches the handlers as an empty JSON object, which optional bodies read as defaults.
@@ -35,6 +40,30 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
                                "this route takes \(accepted.joined(separator: " or ")), not \(given)")
             }
         }
-        return try await next(request, context)
+        let charset = Self.charset(request.headers[.contentType])
+        return try await RequestCharset.$current.withValue(charset) { try await next(request, context) }
+    }
+
+    /// The `charset` parameter of a content type (`text/csv; charset=windows-1252`), if any.
+    static func charset(_ contentType: String?) -> String? {
+        guard let contentType else { return nil }
+        for parameter in contentType.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if pair.count == 2, pair[0].lowercased() == "charset" { return pair[1] }
+        }
+        return nil
+    }
+}
+
+/// The character set the request's body says it is in (its content type's `charset`), for the
+/// CSV import, which the generated handler hands only the bytes.
+enum RequestCharset {
+    @TaskLocal static var current: String?
+}
+
+extension APIError {
+    /// 413 for a body past `limit` bytes, however it was sent.
+    static func tooLarge(_ limit: Int) -> APIError {
+        APIError(.contentTooLarge, "payload_too_large", "the request body is larger than the \(limit) bytes this route accepts")
     }
 }
