@@ -107,6 +107,12 @@ public final class SyncEngine: Sendable {
             run.state = .paused
             run.pausedReason = exhausted.description
             logger.notice("sync paused", metadata: ["run": "\(run.id)", "reason": "\(exhausted)"])
+        } catch where Self.waitReason(error) != nil {
+            // A limit or a lost connection passes: the run waits where it stopped, and the sync
+            // service tries it again (paused runs every minute), never starting over.
+            run.state = .paused
+            run.pausedReason = Self.waitReason(error)
+            logger.notice("sync paused", metadata: ["run": "\(run.id)", "reason": "\(run.pausedReason ?? "")"])
         } catch {
             run.state = .failed
             run.pausedReason = "\(error)"
@@ -117,6 +123,29 @@ public final class SyncEngine: Sendable {
         try? await repository.releaseLease(eventId: event.id, holder: holder)
         await progress(run)
         return run
+    }
+
+    /// Why a run should wait rather than fail, or `nil` when the error is a real failure:
+    /// Salesforce's request limits (the daily allocation frees up as the rolling 24 hours move,
+    /// the concurrent-request limit as other requests end), a broken or missing connection (it
+    /// comes back with a new login), Salesforce out of reach after the client's retries.
+    static func waitReason(_ error: any Error) -> String? {
+        let failure: SalesforceFailure? = switch error {
+        case let failure as SalesforceFailure: failure
+        case ConnectorError.salesforce(let failure): failure
+        case ConnectorError.notConnected(let message): .connectionBroken(message)
+        default: nil
+        }
+        switch failure {
+        case .api(_, let errors)? where failure?.isRequestLimitExceeded == true:
+            return "Salesforce's request limit is reached (\(errors.first?.message ?? "REQUEST_LIMIT_EXCEEDED")); the sync resumes by itself once it allows"
+        case .connectionBroken(let reason)?:
+            return "\(reason); the sync resumes by itself once Roster is connected to Salesforce again"
+        case .unreachable(let what)?:
+            return "Salesforce could not be reached (\(what)); the sync tries again in a minute"
+        default:
+            return nil
+        }
     }
 
     /// A dry run leaves the participants' Salesforce state as it is; only the plan is kept.

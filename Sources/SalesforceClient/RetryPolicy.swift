@@ -22,7 +22,15 @@ public struct RetryPolicy: Sendable {
     /// Whether an answered request is worth repeating: 500 and 503, or a transient code.
     public static func isRetryable(status: Int, errors: [SalesforceAPIError]) -> Bool {
         if status == 500 || status == 502 || status == 503 || status == 504 { return true }
-        return errors.contains { retryableCodes.contains($0.errorCode) }
+        return errors.contains { retryableCodes.contains($0.errorCode) || isConcurrencyLimit($0) }
+    }
+
+    /// 403 `REQUEST_LIMIT_EXCEEDED` for too many concurrent long-running requests
+    /// (`ConcurrentPerOrgLongTxn Limit exceeded`): it passes as soon as other requests finish,
+    /// unlike the daily allocation (`TotalRequests Limit exceeded`), which passes as the rolling
+    /// 24 hours move.
+    public static func isConcurrencyLimit(_ error: SalesforceAPIError) -> Bool {
+        error.errorCode == "REQUEST_LIMIT_EXCEEDED" && error.message.contains("Concurrent")
     }
 
     /// The wait before retry number `attempt` (1 for the first retry).

@@ -102,7 +102,9 @@ public final class SalesforceClient: Sendable {
         let body = try request.body.map { value throws(SalesforceFailure) in try SalesforceJSON.encode(value) }
         var random = SystemRandomNumberGenerator()
         var attempt = 1
-        var renewed = false
+        // A session renewed and still refused is renewed once more (the new token may not have
+        // reached every server yet) before the connection is called broken.
+        var renewals = 0
         while true {
             let tokens = await session.tokens
             let path = request.path.hasPrefix("/services/") ? request.path : dataPath + request.path
@@ -140,9 +142,10 @@ public final class SalesforceClient: Sendable {
                 return (reply.status, value)
             }
             let errors = Self.errors(in: reply)
-            if reply.status == 401, !renewed, errors.contains(where: { $0.errorCode == "INVALID_SESSION_ID" }) || errors.isEmpty {
-                renewed = true
-                _ = try await session.renew(after: tokens, oauth: oauth, app: app, logger: logger)
+            if reply.status == 401, renewals < 2, errors.contains(where: { $0.errorCode == "INVALID_SESSION_ID" }) || errors.isEmpty {
+                if renewals > 0 { try await pause(beforeRetry: renewals, &random, why: "the renewed session was refused", path: path) }
+                renewals += 1
+                _ = try await session.renew(after: tokens, oauth: oauth, app: app, retry: retry, logger: logger)
                 continue
             }
             if reply.status == 401 {
@@ -210,19 +213,31 @@ actor Session {
     }
 
     /// New tokens after `stale` was refused; concurrent callers share one renewal.
-    func renew(after stale: SalesforceTokens, oauth: OAuthClient, app: OAuthApp, logger: Logger) async throws(SalesforceFailure) -> SalesforceTokens {
+    ///
+    /// A renewal that fails for a passing reason (the login host out of reach or answering 5xx)
+    /// is tried again with back-off, and if it still fails the connection is left as it is: only
+    /// Salesforce refusing the grant (`invalid_grant`, a revoked app) breaks it.
+    func renew(after stale: SalesforceTokens, oauth: OAuthClient, app: OAuthApp, retry: RetryPolicy, logger: Logger) async throws(SalesforceFailure) -> SalesforceTokens {
         if tokens.accessToken != stale.accessToken { return tokens }
         if let renewing { return try await renewing.value.get() }
         let renewal = self.renewal
         let task = Task { () -> Result<SalesforceTokens, SalesforceFailure> in
-            do throws(SalesforceFailure) {
-                switch renewal {
-                case .refreshToken(let refresh): return .success(try await oauth.refresh(refreshToken: refresh, app: app))
-                case .clientCredentials: return .success(try await oauth.clientCredentials(app: app))
-                case .none: return .failure(.connectionBroken("the session expired and this connection cannot renew it"))
+            var random = SystemRandomNumberGenerator()
+            var attempt = 1
+            while true {
+                do throws(SalesforceFailure) {
+                    switch renewal {
+                    case .refreshToken(let refresh): return .success(try await oauth.refresh(refreshToken: refresh, app: app))
+                    case .clientCredentials: return .success(try await oauth.clientCredentials(app: app))
+                    case .none: return .failure(.connectionBroken("the session expired and this connection cannot renew it"))
+                    }
+                } catch {
+                    guard Self.isPassing(error) else { return .failure(error) }
+                    guard attempt < retry.maxAttempts else { return .failure(.unreachable("the session could not be renewed after \(attempt) tries: \(error)")) }
+                    logger.notice("renewing the Salesforce session failed; trying again", metadata: ["attempt": "\(attempt)", "error": "\(error)"])
+                    try? await Task.sleep(for: retry.delay(beforeRetry: attempt, using: &random))
+                    attempt += 1
                 }
-            } catch {
-                return .failure(error)
             }
         }
         renewing = task
@@ -236,12 +251,23 @@ actor Session {
             await hooks.renewed(fresh)
             return fresh
         case .failure(let failure):
-            if case .unreachable = failure { throw failure }
+            if Self.isPassing(failure) { throw failure }
             let broken: SalesforceFailure = if case .connectionBroken = failure { failure } else {
                 .connectionBroken("Salesforce refused to renew the session (\(failure.errorCode ?? "\(failure)"))")
             }
             await markBroken(broken)
             throw broken
+        }
+    }
+
+    /// A renewal failure that may pass: the login host unreachable, its answer lost or unreadable,
+    /// or a 5xx from it. A 4xx OAuth error (`invalid_grant`, `invalid_client_id`) is Salesforce's
+    /// refusal and does not pass by waiting.
+    static func isPassing(_ failure: SalesforceFailure) -> Bool {
+        switch failure {
+        case .unreachable, .outcomeUnknown, .invalidResponse: true
+        case .oauth(let status, _, _): status >= 500 || status == 429
+        default: false
         }
     }
 }

@@ -52,6 +52,10 @@ extension SalesforceError {
         SalesforceError("REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.", status: 403)
     }
 
+    static func concurrentRequestLimitExceeded() -> SalesforceError {
+        SalesforceError("REQUEST_LIMIT_EXCEEDED", "ConcurrentPerOrgLongTxn Limit exceeded.", status: 403)
+    }
+
     static func malformedQuery(_ message: String) -> SalesforceError {
         SalesforceError("MALFORMED_QUERY", message)
     }

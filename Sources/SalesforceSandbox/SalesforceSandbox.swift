@@ -161,8 +161,8 @@ public final class SalesforceSandbox: Sendable {
                 return .refused(response)
             }
             let fault = state.faults.next()
-            if fault == .requestLimitExceeded {
-                var response = RestResponse.error(.requestLimitExceeded())
+            if fault == .requestLimitExceeded || fault == .concurrentRequestLimitExceeded {
+                var response = RestResponse.error(fault == .requestLimitExceeded ? .requestLimitExceeded() : .concurrentRequestLimitExceeded())
                 response.headers["Sforce-Limit-Info"] = "api-usage=\(state.apiUsed)/\(state.apiMax)"
                 return .refused(response)
             }

@@ -271,4 +271,27 @@ struct SyncFaultTests {
             #expect(fixture.org.count("Lead") == 10)
         }
     }
+
+    @Test("Salesforce's request limits wait: the concurrent one is retried, the daily one pauses the run until it allows")
+    func requestLimits() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app, settings: #""enabled": false"#)
+            try await fixture.importPeople((0..<10).map { ConnectorFixture.person("p\($0)@example.org") })
+            try await fixture.connect()
+            fixture.running.sandbox.queueFaults([.concurrentRequestLimitExceeded, .concurrentRequestLimitExceeded])
+            let retried = try await fixture.forceSync()
+            #expect(retried["state"] as? String == "succeeded", "\(retried)")
+            #expect(fixture.org.count("Lead") == 10)
+
+            try await fixture.importPeople((10..<15).map { ConnectorFixture.person("p\($0)@example.org") })
+            fixture.running.sandbox.queueFaults([.requestLimitExceeded])
+            let paused = try await fixture.forceSync()
+            #expect(paused["state"] as? String == "paused", "\(paused)")
+            #expect((paused["pausedReason"] as? String)?.contains("TotalRequests") == true)
+            let resumed = try await fixture.forceSync()
+            #expect(resumed["id"] as? String == paused["id"] as? String, "the same run goes on")
+            #expect(resumed["state"] as? String == "succeeded", "\(resumed)")
+            #expect(fixture.org.count("Lead") == 15)
+        }
+    }
 }

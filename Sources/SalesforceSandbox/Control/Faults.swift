@@ -12,6 +12,10 @@ public enum SandboxFault: String, Sendable, CaseIterable, Codable {
     case unableToLockRow
     /// 403 `REQUEST_LIMIT_EXCEEDED`, as when the daily allocation is spent.
     case requestLimitExceeded
+    /// 403 `REQUEST_LIMIT_EXCEEDED` "ConcurrentPerOrgLongTxn Limit exceeded.": too many long-running
+    /// requests at once in the org, a transient limit (Salesforce Developer Limits and Allocations
+    /// Quick Reference, "API Request Limits and Allocations": concurrent long-running requests).
+    case concurrentRequestLimitExceeded
 }
 
 /// Which faults fire: queued ones first (deterministic tests), then at `rate` (chaos runs).
