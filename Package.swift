@@ -193,7 +193,7 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "RosterCoreTests", dependencies: ["RosterCore"], swiftSettings: strict),
-        .testTarget(name: "RosterStoreTests", dependencies: ["RosterStore"], swiftSettings: strict),
+        .testTarget(name: "RosterStoreTests", dependencies: ["RosterStore", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         .testTarget(
             name: "RosterFilesTests",
             dependencies: [

@@ -36,6 +36,8 @@ public final class RosterDatabase: Service, Sendable {
     public let foregroundReadThreads: ReadThreads?
     public let dialect: StoreDialect
     public let url: DatabaseURL
+    /// Signs page cursors.
+    let cursorKey = CursorKey()
     private let shutdownPool: @Sendable () async throws -> Void
 
     /// Opens the pool (connections are made lazily, on first use).

@@ -23,7 +23,8 @@ extension ParticipantRepository {
     /// never makes another appear twice or be skipped. The total is counted on the first page
     /// and carried in the cursor.
     public func page(eventId: String, query: ParticipantQuery = .init(), limit: Int, cursor: String?) async throws -> ParticipantPage {
-        let after = try cursor.map { text throws(ParticipantQueryError) in try PageCursor.decode(text, for: query) }
+        let key = try await database.cursorKey.key(on: database.sql)
+        let after = try cursor.map { text throws(ParticipantQueryError) in try PageCursor.decode(text, for: query, key: key) }
         let filter = filterSQL(eventId: eventId, query: query)
         let count = if let after { ListCount(total: after.total, population: after.population, keys: after.keys) }
                     else { try await count(eventId: eventId, query: query, filter: filter) }
@@ -38,7 +39,7 @@ extension ParticipantRepository {
         let items = Array(rows.prefix(limit))
         let next = rows.count > limit ? items.last.map {
             PageCursor(key: query.key(of: $0), id: $0.id, total: count.total, population: count.population,
-                       keys: count.keys, fingerprint: query.fingerprint).encoded()
+                       keys: count.keys, fingerprint: query.fingerprint).encoded(key: key)
         } : nil
         return ParticipantPage(items: items, total: count.total, nextCursor: next)
     }

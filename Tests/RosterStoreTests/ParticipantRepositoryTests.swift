@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import RosterCore
 import SQLKit
@@ -268,13 +269,14 @@ struct ParticipantRepositoryTests {
             #expect(try await repository.page(eventId: Self.event.id, query: ParticipantQuery(synced: true, search: "a"), limit: 3, cursor: nil).total == 0)
             // A cursor from a list before the walk (no population) still pages, by sorting.
             let old = PageCursor(key: nineteenth, id: nineteenth, total: 40, population: nil, fingerprint: query.fingerprint)
-            let page = try await repository.page(eventId: Self.event.id, query: query, limit: 3, cursor: old.encoded())
+            let key = try await database.cursorKey.key(on: database.sql)
+            let page = try await repository.page(eventId: Self.event.id, query: query, limit: 3, cursor: old.encoded(key: key))
             #expect(page.items.map(\.email) == Array(matches[19...21]))
 
             // Only the emails match "a": the first page's cursor says so, and its walks test the
             // email alone, finding what a walk testing all three finds.
             let firstPage = try await repository.page(eventId: Self.event.id, query: query, limit: 3, cursor: nil)
-            let next = try PageCursor.decode(try #require(firstPage.nextCursor), for: query)
+            let next = try PageCursor.decode(try #require(firstPage.nextCursor), for: query, key: key)
             #expect(next.keys == [0])
             #expect(next.population == 90)
             let third = ids[2]
@@ -286,7 +288,7 @@ struct ParticipantRepositoryTests {
             }
             // A search matching first names only ("Bo", everyone) is walked on first names.
             let byName = ParticipantQuery(search: "bo")
-            let nameCursor = try PageCursor.decode(try #require(try await repository.page(eventId: Self.event.id, query: byName, limit: 3, cursor: nil).nextCursor), for: byName)
+            let nameCursor = try PageCursor.decode(try #require(try await repository.page(eventId: Self.event.id, query: byName, limit: 3, cursor: nil).nextCursor), for: byName, key: key)
             #expect(nameCursor.keys == [1])
             #expect(try await all(repository, byName, pageSize: 7).emails == emails)
         }
@@ -327,6 +329,14 @@ struct ParticipantRepositoryTests {
             }
             await #expect(throws: ParticipantQueryError.invalidCursor("nonsense")) {
                 try await repository.page(eventId: Self.event.id, limit: 1, cursor: "nonsense")
+            }
+            // A cursor whose total a client rewrote, signed with any key but the database's own.
+            let key = try await database.cursorKey.key(on: database.sql)
+            var forged = try PageCursor.decode(cursor, for: ParticipantQuery(sort: .email), key: key)
+            forged.total = 1_000_000
+            let text = forged.encoded(key: SymmetricKey(size: .bits256))
+            await #expect(throws: ParticipantQueryError.invalidCursor(text)) {
+                try await repository.page(eventId: Self.event.id, query: ParticipantQuery(sort: .email), limit: 1, cursor: text)
             }
             #expect(throws: ParticipantQueryError.self) { try ParticipantQuery(synced: nil, search: nil, sort: "shoeSize") }
         }
