@@ -147,6 +147,10 @@ def test_the_organisers_journey(demo, browser, shoot):
         log_in_through_the_popup(browser, demo, "login-again")
         wait(browser, EC.invisibility_of_element_located((By.ID, "connection-alert")))
         shoot("connected-again", browser.find_element(By.ID, "connection-status"))
+        # Connected, with people Salesforce does not have yet: the screen offers to send them.
+        offer = wait(browser, EC.visibility_of_element_located((By.ID, "unsynced-offer")))
+        assert offer.text.startswith("300 participants have data Salesforce does not have yet"), offer.text
+        shoot("unsynced-offer", offer)
 
         # Force sync: the progress bar reaches 100%, with counters and per-person results.
         browser.find_element(By.ID, "force-sync").click()
@@ -155,6 +159,7 @@ def test_the_organisers_journey(demo, browser, shoot):
         assert text_of(browser, "counter-processed") == "300 / 300"
         assert int(text_of(browser, "counter-failed")) == 0
         wait(browser, EC.visibility_of_element_located((By.ID, "sync-results")))
+        wait(browser, EC.invisibility_of_element_located((By.ID, "unsynced-offer")))
         shoot("sync-done", browser.find_element(By.ID, "sync-progress"))
 
         # The grid, filtered on the sync date being set, shows the count.

@@ -159,6 +159,24 @@ struct SyncTests {
         }
     }
 
+    @Test("the connector says how many people Salesforce does not have yet: changed while it was off, or never synced")
+    func unsyncedParticipants() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app, settings: #""enabled": false"#)
+            #expect(try await fixture.settings()["unsyncedParticipants"] as? Int == 0)
+            try await fixture.importPeople((0..<3).map { ConnectorFixture.person("p\($0)@example.org") })
+            try await fixture.connect()
+            #expect(try await fixture.settings()["unsyncedParticipants"] as? Int == 3)
+            #expect(try await fixture.forceSync()["state"] as? String == "succeeded")
+            #expect(try await fixture.settings()["unsyncedParticipants"] as? Int == 0)
+            // Switched off, one check-in: it is what a sync would now send.
+            let person = try await fixture.participant("p1@example.org")
+            #expect(try await app.send(.patch, "/api/v1/events/\(fixture.eventId)/participants/\(person["id"] as! String)", json: #"{"hasAttended": true}"#).status == .ok)
+            let view = try await fixture.put(#"{"enabled": true}"#).json()
+            #expect(view["unsyncedParticipants"] as? Int == 1)
+        }
+    }
+
     @Test("excluded emails and domains are never sent")
     func exclusions() async throws {
         try await TestApp.run(withSandbox: true) { app in

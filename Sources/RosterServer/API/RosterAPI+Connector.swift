@@ -11,7 +11,8 @@ import SalesforceClient
 extension RosterAPI {
     func getSalesforceConnector(_ input: Operations.GetSalesforceConnector.Input) async throws -> Operations.GetSalesforceConnector.Output {
         let event = try await event(input.path.eventId)
-        return .ok(.init(body: .json(try .init(try await connectors.view(eventId: event.id)))))
+        let view = try await connectors.view(eventId: event.id)
+        return .ok(.init(body: .json(try .init(view, unsynced: try await participants.counts(eventId: event.id).pending))))
     }
 
     func putSalesforceConnector(_ input: Operations.PutSalesforceConnector.Input) async throws -> Operations.PutSalesforceConnector.Output {
@@ -21,7 +22,7 @@ extension RosterAPI {
         let settings = try ConnectorSettings(merging: body, over: current)
         let view = try await connectors.save(eventId: event.id, settings: settings, consumerSecret: body.consumerSecret)
         logger.info("Salesforce connector settings saved", metadata: ["event": "\(event.id)"])
-        return .ok(.init(body: .json(try .init(view))))
+        return .ok(.init(body: .json(try .init(view, unsynced: try await participants.counts(eventId: event.id).pending))))
     }
 
     func connectSalesforce(_ input: Operations.ConnectSalesforce.Input) async throws -> Operations.ConnectSalesforce.Output {
@@ -43,7 +44,8 @@ extension RosterAPI {
 
     func disconnectSalesforce(_ input: Operations.DisconnectSalesforce.Input) async throws -> Operations.DisconnectSalesforce.Output {
         let event = try await event(input.path.eventId)
-        return .ok(.init(body: .json(try .init(try await connectors.disconnect(eventId: event.id)))))
+        let view = try await connectors.disconnect(eventId: event.id)
+        return .ok(.init(body: .json(try .init(view, unsynced: try await participants.counts(eventId: event.id).pending))))
     }
 
     func checkSalesforceConnector(_ input: Operations.CheckSalesforceConnector.Input) async throws -> Operations.CheckSalesforceConnector.Output {
@@ -115,7 +117,8 @@ extension ConnectorSettings {
 }
 
 extension Components.Schemas.SalesforceConnector: EncodesEveryKey {
-    init(_ view: ConnectorView) throws {
+    /// - Parameter unsynced: the event's participants whose data Salesforce does not have yet.
+    init(_ view: ConnectorView, unsynced: Int) throws {
         let settings = view.settings
         var mappings: [String: any Sendable] = [:]
         for (target, mapping) in settings.mappings.all { mappings[target.rawValue] = mapping.jsonObject }
@@ -128,7 +131,7 @@ extension Components.Schemas.SalesforceConnector: EncodesEveryKey {
             apiVersion: settings.apiVersion, exclusions: settings.exclusions,
             duplicateRules: .init(rawValue: settings.duplicateRules.rawValue) ?? .respect,
             longText: .init(rawValue: settings.longText.rawValue) ?? .error, apiBudgetShare: settings.apiBudgetShare,
-            connection: .init(view.connection)
+            connection: .init(view.connection), unsyncedParticipants: unsynced
         )
     }
 

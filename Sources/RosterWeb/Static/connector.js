@@ -26,8 +26,17 @@
     $("allowLeadCreation").checked = settings.allowLeadCreation;
     $("allowUpdate").checked = settings.allowUpdate;
     showConnection(settings.connection);
+    showUnsynced();
     root.setAttribute("aria-busy", "false");
     if (settings.connection.state === "connected" && settings.campaignName.trim()) await checkCampaign();
+  }
+
+  /** What Salesforce does not have yet (changed while the connector was off, or before the
+   *  first sync), offered as a sync once there is a connection to send it over. */
+  function showUnsynced() {
+    const count = settings.unsyncedParticipants ?? 0;
+    $("unsynced-offer").hidden = !(settings.enabled && settings.connection.state === "connected" && count > 0);
+    $("unsynced-text").textContent = t("connector_unsynced", { count });
   }
 
   function showConnection(connection) {
@@ -59,6 +68,7 @@
     $("consumerSecret").value = "";
     $("consumerSecret").placeholder = settings.consumerSecretSet ? t("connector_secret_set") : "";
     $("consumerSecret-state").textContent = settings.consumerSecretSet ? t("connector_secret_set_hint") : t("connector_secret_missing");
+    showUnsynced();
     return settings;
   }
 
@@ -112,6 +122,7 @@
     try {
       settings = await api("DELETE", `${base}/connection`);
       showConnection(settings.connection);
+      showUnsynced();
     } catch (error) {
       status("save-status", error.message, "error");
     }
@@ -322,7 +333,10 @@
     $("sync-label").textContent = dryRun ? t("connector_dry_run_progress") : t("connector_sync_progress");
     try {
       const { runId } = await api("POST", `${base}/sync`, { dryRun });
+      $("unsynced-offer").hidden = true;
       await follow(runId);
+      settings = await api("GET", base);
+      showUnsynced();
     } catch (error) {
       status("sync-state", error.message, "error");
     } finally {
@@ -361,6 +375,7 @@
   }
 
   $("force-sync").addEventListener("click", () => startSync(false));
+  $("sync-unsynced").addEventListener("click", () => startSync(false));
   $("dry-run").addEventListener("click", () => startSync(true));
 
   load().catch((error) => status("save-status", error.message, "error"));
