@@ -24,6 +24,8 @@ public struct Event: Sendable, Hashable, Identifiable {
         var issues: [ValidationIssue] = []
         if name.isBlank {
             issues.append(.init(field: "name", message: "an event needs a name"))
+        } else if name.count > 255 {
+            issues.append(.init(field: "name", message: "\(name.count) characters is more than the 255 allowed"))
         }
         if let startsAt, let endsAt, endsAt < startsAt {
             issues.append(.init(field: "endsAt", message: "the event ends before it starts"))

@@ -29,8 +29,14 @@ public struct ParticipantQuery: Sendable, Hashable {
         self.descending = descending
     }
 
+    /// The longest search (`q`), as openapi.yaml declares it.
+    public static let maxSearchLength = 200
+
     /// Parses the `sort` parameter: a ``Sort`` name, `-` in front for descending (`-created`).
     public init(synced: Bool?, search: String?, sort text: String?) throws(ParticipantQueryError) {
+        if let search, search.count > Self.maxSearchLength {
+            throw .invalidValue(parameter: "q", value: String(search.prefix(20)) + "…", expected: "at most \(Self.maxSearchLength) characters long")
+        }
         var name = text?.trimmed() ?? ""
         let descending = name.hasPrefix("-")
         if descending { name.removeFirst() }

@@ -59,6 +59,7 @@ struct ErrorContractTests {
                 (.post, "/healthz", "GET, HEAD"),
                 (.delete, "/events/\(eventId)", "GET, HEAD"),
                 (.get, "/signin", "POST"),
+                (.trace, "/api/v1/events", "GET, HEAD, POST"),
             ]
             for (method, path, allow) in cases {
                 let response = try await app.send(method, path)
@@ -66,6 +67,27 @@ struct ErrorContractTests {
                 #expect(response.headers[.allow] == allow, "\(method) \(path)")
                 #expect(try response.apiError().code == "method_not_allowed")
             }
+        }
+    }
+
+    @Test func whatTheDocumentDeclaresTheServerEnforces() async throws {
+        try await TestApp.run { app in
+            let eventId = try await app.createEvent()
+            // An id is any text: an escaped backslash or dot in it is no path trick, just an unknown id.
+            for path in ["/api/v1/events/a%5Cb", "/api/v1/events/a%2Eb"] {
+                let response = try await app.send(.get, path)
+                #expect(response.status == .notFound, "\(path)")
+                #expect(try response.apiError().code == "event_not_found")
+            }
+            for path in ["/api/v1/events/%2e%2e/participants", "/api/v1/events/%2E"] {
+                #expect(try await app.send(.get, path).status == .badRequest, "\(path)")
+            }
+            let longSearch = try await app.send(.get, "/api/v1/events/\(eventId)/participants?q=\(String(repeating: "a", count: 201))")
+            #expect(longSearch.status == .badRequest)
+            #expect(try longSearch.apiError().details.first?["field"] as? String == "q")
+            let longName = try await app.send(.post, "/api/v1/events", json: #"{"name": "\#(String(repeating: "n", count: 256))"}"#)
+            #expect(longName.status == .unprocessableContent)
+            #expect(try longName.apiError().details.first?["field"] as? String == "name")
         }
     }
 

@@ -6,7 +6,7 @@ import Hummingbird
 /// wherever `GET` is (the router answers it from the `GET` handler, without the body).
 enum MethodNotAllowed {
     /// The methods a client may try.
-    static let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete]
+    static let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options, .trace]
 
     /// Adds a 405 answer for each method each path lacks.
     static func register<Context: RequestContext>(on router: Router<Context>, routes: [(method: HTTPRequest.Method, path: String)]) {
