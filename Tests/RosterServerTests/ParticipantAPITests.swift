@@ -101,6 +101,9 @@ struct ParticipantAPITests {
                 return try await app.client.execute(uri: "/api/v1/events/\(event)/participants/import", method: .post, headers: headers,
                                                     body: ByteBuffer(bytes: bytes))
             }
+            let empty = try await post([], "text/csv")
+            #expect(empty.status == .unprocessableContent)
+            #expect(try empty.apiError().details.first?["field"] as? String == "body")
             let refused = try await post(latin, "text/csv")
             #expect(refused.status == .unprocessableContent)
             #expect(try refused.apiError().message.contains("line 2 is not UTF-8"))

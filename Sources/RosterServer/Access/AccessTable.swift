@@ -36,8 +36,5 @@ struct AccessTable: Sendable {
         permissions[Self.key(method == .head ? "GET" : method.rawValue, route)]
     }
 
-    /// Every route of the table with its permission, for tests and docs.
-    var all: [String: Permission] { permissions }
-
     private static func key(_ method: String, _ path: String) -> String { "\(method.uppercased()) \(path)" }
 }

@@ -25,6 +25,10 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
             // A body sent in chunks (no Content-Length) past the limit: the same answer as a sized one.
             throw APIError.tooLarge(limit)
         }
+        if isImport, body.readableBytes == 0 {
+            throw APIError(.unprocessableContent, "validation_failed", "an import needs a body: a JSON array of participants, or a CSV file with an email column",
+                           details: [.init(field: "body", row: nil, message: "is empty")])
+        }
         // A body-less POST (a check, a forced sync with its defaults) needs no content type; it
         // reaches the handlers as an empty JSON object, which optional bodies read as defaults.
         if request.uri.path.hasPrefix("/api/"), body.readableBytes == 0, request.method == .post {
