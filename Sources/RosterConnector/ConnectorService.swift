@@ -29,6 +29,10 @@ public final class ConnectorService: Sendable {
     let health: ConnectionHealth
     let logger: Logger
     let clients = ClientCache()
+    /// The events that were just connected (a login, a new client-credentials token), for the
+    /// sync service, which resumes what waited for the connection at once.
+    public let connections: AsyncStream<String>
+    private let connected: AsyncStream<String>.Continuation
 
     public init(connectors: ConnectorRepository, states: OAuthStateRepository, participants: ParticipantRepository,
                 transport: any HTTPTransport, hosts: SalesforceHosts, retry: RetryPolicy = RetryPolicy(), logger: Logger) {
@@ -40,6 +44,7 @@ public final class ConnectorService: Sendable {
         self.retry = retry
         self.health = ConnectionHealth(logger: logger)
         self.logger = logger
+        (connections, connected) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(1_000))
     }
 
     /// Sets the health gauge of every connector from the store (at start).
@@ -192,6 +197,7 @@ public final class ConnectorService: Sendable {
                                      accessToken: tokens.accessToken, refreshToken: tokens.refreshToken)
         await clients.forget(eventId)
         health.record(eventId: eventId, state: .connected)
+        connected.yield(eventId)
         logger.info("connected to Salesforce", metadata: ["event": "\(eventId)", "flow": "\(flow.rawValue)", "instance": "\(tokens.instanceURL)"])
     }
 

@@ -45,6 +45,7 @@ public final class SyncService: Service, Sendable {
                 group.addTask { await self.runForcedSyncs() }
                 group.addTask { await self.runLiveSync() }
                 group.addTask { await self.retryPausedRuns() }
+                group.addTask { await self.resumeOnConnection() }
             }
         }
         continuation.finish()
@@ -66,6 +67,16 @@ public final class SyncService: Service, Sendable {
         while !Task.isCancelled {
             do { try await Task.sleep(for: .seconds(60)) } catch { return }
             for run in (try? await repository.unfinishedRuns()) ?? [] where run.state == .paused {
+                continuation.yield(run)
+            }
+        }
+    }
+
+    /// Runs paused for a lost connection go on as soon as the event is connected again.
+    private func resumeOnConnection() async {
+        for await eventId in engine.connectors.connections {
+            guard !Task.isCancelled else { return }
+            for run in (try? await repository.unfinishedRuns()) ?? [] where run.eventId == eventId && run.state == .paused {
                 continuation.yield(run)
             }
         }

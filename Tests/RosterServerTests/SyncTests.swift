@@ -312,4 +312,21 @@ struct SyncFaultTests {
             #expect(fixture.org.count("Lead") == 15)
         }
     }
+
+    @Test("a run started while disconnected waits, and goes on by itself at the next login")
+    func runWaitsForTheConnection() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app, settings: #""enabled": false"#)
+            try await fixture.importPeople((0..<5).map { ConnectorFixture.person("p\($0)@example.org") })
+            let paused = try await fixture.forceSync()
+            #expect(paused["state"] as? String == "paused", "\(paused)")
+            #expect((paused["pausedReason"] as? String)?.contains("resumes by itself once Roster is connected") == true)
+            try await fixture.connect()
+            // No second request: the login itself resumes the run, well before the minute's retry of paused runs.
+            let runId = try #require(paused["id"] as? String)
+            let resumed = try await fixture.waitForRun(runId, until: ["succeeded", "failed"], within: .seconds(20))
+            #expect(resumed["state"] as? String == "succeeded", "\(resumed)")
+            #expect(fixture.org.count("Lead") == 5)
+        }
+    }
 }

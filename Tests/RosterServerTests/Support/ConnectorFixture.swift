@@ -85,14 +85,14 @@ extension ConnectorFixture {
         return try await waitForRun(runId)
     }
 
-    func waitForRun(_ runId: String, until states: Set<String> = ["succeeded", "failed", "paused"]) async throws -> [String: Any] {
-        let deadline = ContinuousClock.now + .seconds(60)
+    func waitForRun(_ runId: String, until states: Set<String> = ["succeeded", "failed", "paused"], within: Duration = .seconds(60)) async throws -> [String: Any] {
+        let deadline = ContinuousClock.now + within
         while ContinuousClock.now < deadline {
             let run = try await app.send(.get, "\(base)/runs/\(runId)").json()
             if let state = run["state"] as? String, states.contains(state) { return run }
             try await Task.sleep(for: .milliseconds(20))
         }
-        Issue.record("the run \(runId) did not finish within a minute")
+        Issue.record("the run \(runId) did not finish within \(within)")
         return [:]
     }
 
