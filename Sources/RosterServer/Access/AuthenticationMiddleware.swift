@@ -38,8 +38,10 @@ struct AuthenticationMiddleware<Context: RequestContext>: RouterMiddleware {
             throw APIError(.unauthorized, "unauthorized", "the Authorization header must be 'Bearer <token>'")
         }
         // Looked up on every request (one indexed read on a read connection), so a token revoked
-        // by another process, or expired a second ago, is refused at once.
-        guard let token = try await tokens.verify(String(parts[1]).trimmed()) else {
+        // by another process, or expired a second ago, is refused at once. In the foreground lane:
+        // a registration's own lookup must not queue behind the grid pages that yield to it.
+        let given = String(parts[1]).trimmed()
+        guard let token = try await ReadLane.$current.withValue(.foreground, operation: { try await tokens.verify(given) }) else {
             throw APIError(.unauthorized, "unauthorized", "this API token is not valid, revoked or expired; 'roster token list' shows the tokens, 'roster token create --name NAME' makes one")
         }
         let time = now()
