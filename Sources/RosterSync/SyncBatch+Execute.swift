@@ -189,20 +189,27 @@ extension SyncBatch {
         }
     }
 
+    /// How many times a record that failed to lock is sent again. A row lock is released when the
+    /// transaction holding it ends; eight tries spread by the back-off (up to the client's maximum
+    /// delay each) outlast the contention of triggers and imports running beside the sync.
+    static let recordRetries = 8
+
     static func status(_ plan: PersonPlan) -> String? {
         if case .create(let status, _) = plan.member { return status }
         return nil
     }
 
     /// Sends writes in collections of 200, five collections to a Composite call; records that
-    /// failed for a transient reason (`UNABLE_TO_LOCK_ROW`: nothing was written) are sent again.
+    /// failed for a transient reason (`UNABLE_TO_LOCK_ROW`: nothing was written) are sent again,
+    /// after the client's back-off, up to ``recordRetries`` times.
     func send(_ writes: [Write]) async throws -> [(Write, RecordResult)] {
         var results = try await sendOnce(writes)
-        for _ in 0..<3 {
+        for attempt in 1...Self.recordRetries {
             let retry = results.indices.filter { index in
                 !results[index].1.success && results[index].1.errors.contains { RetryPolicy.retryableCodes.contains($0.errorCode) }
             }
             guard !retry.isEmpty else { break }
+            try await client.backOff(beforeRetry: attempt, why: "\(retry.count) records failed for a transient reason")
             let again = try await sendOnce(retry.map { results[$0].0 })
             for (position, index) in retry.enumerated() { results[index] = again[position] }
         }

@@ -71,11 +71,18 @@ public final class SyncEngine: Sendable {
     }
 
     private func executeExclusively(_ run: SyncRun, progress: @Sendable (SyncRun) async -> Void) async throws -> SyncRun {
-        var run = run
         guard let event = try await events.find(id: run.eventId) else { throw SyncError("no event with id \(run.eventId)") }
         while !(try await repository.acquireLease(eventId: event.id, holder: holder, seconds: 120)) {
             try await Task.sleep(for: .milliseconds(200))
         }
+        // The run as stored now: it may have been queued twice (a paused run is offered again by
+        // the minute's retry, a new login and a restart) or finished by another process meanwhile.
+        let stored = try await repository.run(id: run.id) ?? run
+        guard stored.state != .succeeded, stored.state != .failed else {
+            try? await repository.releaseLease(eventId: event.id, holder: holder)
+            return stored
+        }
+        var run = stored
         run.state = .running
         run.pausedReason = nil
         run.startedAt = run.startedAt ?? now()
@@ -107,17 +114,19 @@ public final class SyncEngine: Sendable {
             run.state = .paused
             run.pausedReason = exhausted.description
             logger.notice("sync paused", metadata: ["run": "\(run.id)", "reason": "\(exhausted)"])
-        } catch where Self.waitReason(error) != nil {
-            // A limit or a lost connection passes: the run waits where it stopped, and the sync
-            // service tries it again (paused runs every minute), never starting over.
-            run.state = .paused
-            run.pausedReason = Self.waitReason(error)
-            logger.notice("sync paused", metadata: ["run": "\(run.id)", "reason": "\(run.pausedReason ?? "")"])
         } catch {
-            run.state = .failed
-            run.pausedReason = "\(error)"
-            run.finishedAt = now()
-            logger.error("sync failed", metadata: ["run": "\(run.id)", "error": "\(error)"])
+            if let reason = Self.waitReason(error) {
+                // A limit or a lost connection passes: the run waits where it stopped, and the sync
+                // service tries it again (paused runs every minute), never starting over.
+                run.state = .paused
+                run.pausedReason = reason
+                logger.notice("sync paused", metadata: ["run": "\(run.id)", "reason": "\(reason)"])
+            } else {
+                run.state = .failed
+                run.pausedReason = "\(error)"
+                run.finishedAt = now()
+                logger.error("sync failed", metadata: ["run": "\(run.id)", "error": "\(error)"])
+            }
         }
         try await repository.save(run)
         try? await repository.releaseLease(eventId: event.id, holder: holder)
@@ -128,7 +137,8 @@ public final class SyncEngine: Sendable {
     /// Why a run should wait rather than fail, or `nil` when the error is a real failure:
     /// Salesforce's request limits (the daily allocation frees up as the rolling 24 hours move,
     /// the concurrent-request limit as other requests end), a broken or missing connection (it
-    /// comes back with a new login), Salesforce out of reach after the client's retries.
+    /// comes back with a new login), Salesforce out of reach or answering a transient error (503,
+    /// 500, a row lock) after the client's retries, a write whose answer was lost.
     static func waitReason(_ error: any Error) -> String? {
         let failure: SalesforceFailure? = switch error {
         case let failure as SalesforceFailure: failure
@@ -143,6 +153,10 @@ public final class SyncEngine: Sendable {
             return "\(reason); the sync resumes by itself once Roster is connected to Salesforce again"
         case .unreachable(let what)?:
             return "Salesforce could not be reached (\(what)); the sync tries again in a minute"
+        case .outcomeUnknown(let what)?:
+            return "the answer to a Salesforce write was lost again and again (\(what)); the sync matches those people again and goes on in a minute"
+        case .api(let status, let errors)? where RetryPolicy.isRetryable(status: status, errors: errors):
+            return "Salesforce kept answering \(errors.first?.errorCode ?? "HTTP \(status)") after several tries; the sync tries again in a minute"
         default:
             return nil
         }

@@ -53,7 +53,9 @@ public final class SyncService: Service, Sendable {
 
     private func runForcedSyncs() async {
         if let unfinished = try? await repository.unfinishedRuns() {
-            for run in unfinished where run.state != .paused { continuation.yield(run) }
+            // Paused runs too: a restart is a good moment to see whether what they wait for has passed;
+            // one that still cannot go on pauses again at its first call.
+            for run in unfinished { continuation.yield(run) }
         }
         for await run in queue {
             guard !Task.isCancelled else { break }

@@ -162,6 +162,14 @@ public final class SalesforceClient: Sendable {
         }
     }
 
+    /// Waits as the client does before its own retry number `attempt` (back-off with full
+    /// jitter), for work the caller repeats itself: records a collection answered as failed for a
+    /// transient reason (`UNABLE_TO_LOCK_ROW`) while the request itself succeeded.
+    public func backOff(beforeRetry attempt: Int, why: String) async throws(SalesforceFailure) {
+        var random = SystemRandomNumberGenerator()
+        try await pause(beforeRetry: attempt, &random, why: why, path: "records")
+    }
+
     private func pause(beforeRetry attempt: Int, _ random: inout SystemRandomNumberGenerator, why: String, path: String) async throws(SalesforceFailure) {
         let delay = retry.delay(beforeRetry: attempt, using: &random)
         logger.debug("retrying a Salesforce request", metadata: ["path": "\(path)", "attempt": "\(attempt + 1)", "reason": "\(why)"])

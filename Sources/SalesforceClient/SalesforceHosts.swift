@@ -39,18 +39,9 @@ public struct SalesforceHosts: Sendable, Hashable {
 
     /// The hosts the operator added.
     public var extra: [Entry]
-    /// Every host allowed, for the client library's own tests only: never for a server.
-    public private(set) var unrestricted = false
 
     /// Salesforce's domains and the `extra` hosts.
     public init(extra: [Entry] = []) { self.extra = extra }
-
-    /// Any host: for tests of the client itself, which talk to a sandbox on a loopback port.
-    public static var unrestricted: SalesforceHosts {
-        var hosts = SalesforceHosts()
-        hosts.unrestricted = true
-        return hosts
-    }
 
     /// Reads `host[:port]` entries separated by commas (`sf.example.org,127.0.0.1:8931,*.corp.example`).
     /// - Throws: a message naming the entry that is not a host.
@@ -79,7 +70,6 @@ public struct SalesforceHosts: Sendable, Hashable {
 
     /// Why `url` may not be used, or `nil` when it may.
     public func refusal(_ url: String) -> String? {
-        if unrestricted { return nil }
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
               let raw = components.percentEncodedHost, !raw.contains("%"),
               let host = components.host?.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]")), !host.isEmpty,

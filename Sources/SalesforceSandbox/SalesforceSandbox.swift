@@ -123,6 +123,7 @@ public final class SalesforceSandbox: Sendable {
             $0.latency = .zero
             $0.faults.rate = 0
             $0.faults.queued = []
+            $0.faults.injected = [:]
         }
     }
 
@@ -165,6 +166,10 @@ public final class SalesforceSandbox: Sendable {
                 var response = RestResponse.error(fault == .requestLimitExceeded ? .requestLimitExceeded() : .concurrentRequestLimitExceeded())
                 response.headers["Sforce-Limit-Info"] = "api-usage=\(state.apiUsed)/\(state.apiMax)"
                 return .refused(response)
+            }
+            if fault == .sessionExpired {
+                auth.expireAccessTokens()
+                return .refused(.error(.invalidSession()))
             }
             state.apiUsed += cost
             return .admitted(fault: fault, usage: (state.apiUsed, state.apiMax))

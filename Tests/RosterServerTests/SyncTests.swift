@@ -221,7 +221,7 @@ struct SyncTests {
 
 @Suite("Sync under faults, budget and crashes")
 struct SyncFaultTests {
-    @Test("10% injected faults end in the exact final state: nobody missing, nobody doubled")
+    @Test("10% injected faults end in the exact final state in one run: nobody missing, nobody doubled, nobody failed")
     func faults() async throws {
         try await TestApp.run(withSandbox: true) { app in
             let fixture = try await ConnectorFixture.make(app, settings: #""enabled": false"#)
@@ -231,11 +231,10 @@ struct SyncFaultTests {
             try await fixture.importPeople(people)
             try await fixture.connect()
             fixture.running.sandbox.setFaults(rate: 0.1, kinds: [.serverUnavailable, .internalServerError, .dropBeforeCommit, .dropAfterCommit, .unableToLockRow])
-            var run = try await fixture.forceSync()
-            // A run that gave up on some people is simply run again, as a user would.
-            for _ in 0..<3 where run["failed"] as? Int != 0 || run["state"] as? String != "succeeded" { run = try await fixture.forceSync() }
+            let run = try await fixture.forceSync()
             fixture.running.sandbox.setFaults(rate: 0, kinds: [])
-            #expect(run["state"] as? String == "succeeded", "\(run)")
+            // Records that failed to lock are sent again after a back-off; nobody is left failed.
+            #expect(run["state"] as? String == "succeeded" && run["failed"] as? Int == 0, "\(run)")
             #expect(fixture.org.count("Contact") == 40)
             #expect(fixture.org.count("Lead") == 160)
             let emails = try fixture.org.query("SELECT Email FROM Lead").compactMap { $0["Email"]?.stringValue }

@@ -45,6 +45,21 @@ struct ControlTests {
         #expect(harness.org.count("Contact") == 0)
     }
 
+    @Test("an expired session answers 401 INVALID_SESSION_ID and stays expired; every fault fired is counted")
+    func sessionExpiry() async throws {
+        let harness = try SandboxHarness()
+        harness.sandbox.queueFaults([.sessionExpired, .serverUnavailable])
+        try await harness.run { client in
+            let expired = try await client.call(.get, "limits")
+            #expect(expired.status == 401 && expired.errorCode == "INVALID_SESSION_ID")
+            #expect(try await client.call(.get, "limits").errorCode == "INVALID_SESSION_ID", "the token itself expired, not just one answer")
+        }
+        #expect(harness.sandbox.apiCallCount == 0, "a refused session costs no call")
+        #expect(harness.sandbox.controlState { $0.faults.injected } == [.sessionExpired: 1])
+        harness.sandbox.reset()
+        #expect(harness.sandbox.controlState { $0.faults.injected }.isEmpty)
+    }
+
     @Test("dropAfterCommit writes, dropBeforeCommit does not (live server)")
     func drops() async throws {
         let running = try await SalesforceSandbox.start(configuration: SandboxConfiguration())

@@ -16,6 +16,9 @@ public enum SandboxFault: String, Sendable, CaseIterable, Codable {
     /// requests at once in the org, a transient limit (Salesforce Developer Limits and Allocations
     /// Quick Reference, "API Request Limits and Allocations": concurrent long-running requests).
     case concurrentRequestLimitExceeded
+    /// Every access token expires and the call answers 401 `INVALID_SESSION_ID`, as when a session
+    /// times out between two calls; the client must refresh and send the call again.
+    case sessionExpired
 }
 
 /// Which faults fire: queued ones first (deterministic tests), then at `rate` (chaos runs).
@@ -24,18 +27,27 @@ struct FaultPlan: Sendable {
     var kinds: [SandboxFault]
     var queued: [SandboxFault] = []
     var random: SplitMix64
+    /// How many of each fault fired (a record failing to lock counts one `unableToLockRow`).
+    var injected: [SandboxFault: Int] = [:]
 
     /// The fault for the next call, if any.
     mutating func next() -> SandboxFault? {
-        if !queued.isEmpty { return queued.removeFirst() }
-        guard rate > 0, !kinds.isEmpty, random.nextDouble() < rate else { return nil }
-        return kinds[Int(random.next() % UInt64(kinds.count))]
+        let fault: SandboxFault
+        if !queued.isEmpty {
+            fault = queued.removeFirst()
+        } else {
+            guard rate > 0, !kinds.isEmpty, random.nextDouble() < rate else { return nil }
+            fault = kinds[Int(random.next() % UInt64(kinds.count))]
+        }
+        injected[fault, default: 0] += 1
+        return fault
     }
 
     /// Whether one record of a collection fails to lock, at `rate` when lock faults are enabled.
     mutating func lockRow() -> Bool {
-        guard rate > 0, kinds.contains(.unableToLockRow) else { return false }
-        return random.nextDouble() < rate
+        guard rate > 0, kinds.contains(.unableToLockRow), random.nextDouble() < rate else { return false }
+        injected[.unableToLockRow, default: 0] += 1
+        return true
     }
 }
 

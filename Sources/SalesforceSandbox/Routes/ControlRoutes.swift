@@ -6,7 +6,7 @@ import Hummingbird
 /// |---|---|---|
 /// | `POST /__sandbox/reset` | | empties the org, counters, log, faults, latency |
 /// | `POST /__sandbox/seed` | a seed document (``SandboxSeed``) | loads it |
-/// | `GET /__sandbox/calls` | | `{"apiCalls", "apiMax", "requests": [{"method","uri","counted"}]}` |
+/// | `GET /__sandbox/calls` | | `{"apiCalls", "apiMax", "faults": {"kind": n}, "requests": [{"method","uri","counted"}]}` |
 /// | `POST /__sandbox/latency` | `{"ms": 250}` | delay before each REST response |
 /// | `POST /__sandbox/faults` | `{"rate": 0.1, "kinds": ["serverUnavailable", …]}` and/or `{"next": ["dropAfterCommit"]}` | fault injection |
 /// | `POST /__sandbox/tokens/expire` | | every access token expires |
@@ -31,9 +31,12 @@ extension SalesforceSandbox {
             let requests = self.requests.map { request -> JSONValue in
                 .object(["method": .string(request.method), "uri": .string(request.uri), "counted": .bool(request.counted)])
             }
-            let max = self.control { $0.apiMax }
+            let (max, injected) = self.control { ($0.apiMax, $0.faults.injected) }
+            var faults = JSONObject()
+            for (fault, count) in injected.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { faults[fault.rawValue] = .number(Double(count)) }
             return Self.json(200, .object([
-                "apiCalls": .number(Double(self.apiCallCount)), "apiMax": .number(Double(max)), "requests": .array(requests),
+                "apiCalls": .number(Double(self.apiCallCount)), "apiMax": .number(Double(max)), "faults": .object(faults),
+                "requests": .array(requests),
             ]))
         }
         group.post("latency") { request, _ in
