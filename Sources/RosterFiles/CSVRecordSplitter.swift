@@ -1,13 +1,14 @@
-/// Cuts CSV text into records, so that one record with broken quoting is reported on its own
-/// instead of swallowing every row after it (a lone `"` would otherwise run to the end of file).
+/// Cuts CSV lines into records as they arrive, so that one record with broken quoting is
+/// reported on its own instead of swallowing every row after it (a lone `"` would otherwise run
+/// to the end of file).
 ///
 /// A record spans several lines only while a quoted field is open; if the quote does not close
 /// within ``maxLinesPerRecord`` lines, the first line is taken as broken and reading resumes on
-/// the next line.
-struct CSVRecordSplitter: Sequence, IteratorProtocol {
-    /// A record's text and the physical line it starts on (1-based).
+/// the next line. So a record is known once at most that many lines after its start have arrived.
+struct CSVRecordSplitter: Sendable {
+    /// A record's text and the line it starts on (1-based).
     struct Record {
-        var text: Substring
+        var text: String
         var line: Int
         /// Why the record is not well-formed CSV, if it is not.
         var problem: String?
@@ -15,41 +16,44 @@ struct CSVRecordSplitter: Sequence, IteratorProtocol {
 
     static let maxLinesPerRecord = 50
 
-    private let lines: [Substring]
-    private var index = 0
+    private var pending: [CSVLineDecoder.Line] = []
     private let delimiter: Character
 
-    init(text: Substring, delimiter: Character) {
-        // "\r\n" is one Character in Swift, so line ends are matched as characters, not bytes.
-        self.lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
-        self.delimiter = delimiter
-    }
+    init(delimiter: Character) { self.delimiter = delimiter }
 
-    mutating func next() -> Record? {
+    mutating func add(_ line: CSVLineDecoder.Line) { pending.append(line) }
+
+    /// The next record, once the lines it needs have arrived; at the end of the file, whatever
+    /// the lines left make.
+    mutating func next(atEnd: Bool) -> Record? {
         // Blank lines between records are skipped (a trailing newline ends the file with one).
-        while index < lines.count, lines[index].allSatisfy(\.isWhitespace) { index += 1 }
-        guard index < lines.count else { return nil }
-        let start = index
-        var end = index
-        var quotes = lines[index].count(where: { $0 == "\"" })
-        while quotes % 2 == 1, end + 1 < lines.count, end - start + 1 < Self.maxLinesPerRecord {
+        while let first = pending.first, first.text.allSatisfy(\.isWhitespace) { pending.removeFirst() }
+        guard let first = pending.first else { return nil }
+        var end = 0
+        var quotes = first.text.count(where: { $0 == "\"" })
+        while quotes % 2 == 1, end + 1 < Self.maxLinesPerRecord {
+            guard end + 1 < pending.count else {
+                if atEnd { break }
+                return nil // the quote may close on a line still to come
+            }
             end += 1
-            quotes += lines[end].count(where: { $0 == "\"" })
+            quotes += pending[end].text.count(where: { $0 == "\"" })
         }
+        let broken = Record(text: first.text, line: first.number, problem: "a quoted value is never closed (a \" is missing)")
         if quotes % 2 == 1 {
-            index = start + 1
-            return Record(text: lines[start], line: start + 1, problem: "a quoted value is never closed (a \" is missing)")
+            pending.removeFirst()
+            return broken
         }
-        let text = lines[start].base[lines[start].startIndex..<lines[end].endIndex]
-        let problem = Self.quotingProblem(in: text, delimiter: delimiter)
-        if problem != nil, end > start {
+        let text = end == 0 ? first.text : pending[0...end].map(\.text).joined(separator: "\n")
+        let problem = Self.quotingProblem(in: Substring(text), delimiter: delimiter)
+        if problem != nil, end > 0 {
             // The quotes balanced only by borrowing later lines' stray quotes: the first line
             // alone is the broken record; the lines after it get their own chance.
-            index = start + 1
-            return Record(text: lines[start], line: start + 1, problem: "a quoted value is never closed (a \" is missing)")
+            pending.removeFirst()
+            return broken
         }
-        index = end + 1
-        return Record(text: text, line: start + 1, problem: problem)
+        pending.removeFirst(end + 1)
+        return Record(text: text, line: first.number, problem: problem)
     }
 
     /// RFC 4180 quoting: a quote opens a field only at its start, and a closing quote is followed

@@ -157,6 +157,33 @@ def test_csv_import_of_ten_thousand_rows_in_one_request(server, event):
     assert csv.text.count("\r\n") == 10_001
 
 
+def test_csv_import_read_as_it_arrives(server):
+    """A CSV sent in chunks (no length) is imported as it arrives. A byte that is not UTF-8 on row
+    2,500 ends the import with 422 naming the line, the byte and the charset to send, and saying
+    how many rows before it were kept; sending the file again in the right charset doubles nobody."""
+    base, session = server
+    event = session.post(f"{base}/api/v1/events", json={"name": "Streamed import"}).json()["id"]
+    rows = [f"s{i}@example.com,Ren{'é' if i == 2500 else 'e'},L{i}\n" for i in range(3000)]
+    latin = ("email,firstName,lastName\n" + "".join(rows)).encode("latin-1")
+
+    def chunks(data):
+        return (data[i:i + 8192] for i in range(0, len(data), 8192))
+    url = f"{base}/api/v1/events/{event}/participants/import"
+    refused = session.post(url, data=chunks(latin), headers={"Content-Type": "text/csv"})
+    assert refused.status_code == 422, refused.text
+    error = refused.json()["error"]
+    assert error["code"] == "invalid_csv" and error["details"][0]["field"] == "charset"
+    assert "line 2502 is not UTF-8" in error["message"] and "charset=windows-1252" in error["message"]
+    kept = session.get(f"{base}/api/v1/events/{event}/participants", params={"limit": 1}).json()["total"]
+    assert 0 < kept < 2500 and f"The {kept} rows before it were imported" in error["message"], (kept, error["message"])
+    again = session.post(url, data=chunks(latin), headers={"Content-Type": "text/csv; charset=windows-1252"})
+    assert again.status_code == 200, again.text
+    assert again.json()["created"] + again.json()["updated"] == 3000 and again.json()["updated"] == kept
+    people = session.get(f"{base}/api/v1/events/{event}/participants", params={"q": "s2500@example.com"}).json()
+    assert people["total"] == 1 and people["items"][0]["firstName"] == "René"
+    assert session.get(f"{base}/api/v1/events/{event}/participants", params={"limit": 1}).json()["total"] == 3000
+
+
 def test_error_contract_seen_by_a_plain_client(server):
     base, session = server
     for response, status in [

@@ -4,8 +4,14 @@ import Testing
 
 @Suite("CSV imports are read record by record")
 struct ParticipantCSVReaderTests {
-    func rows(_ text: String) throws -> [ParticipantCSVReader.Row] {
-        Array(IteratorSequence(try ParticipantCSVReader(text: text)))
+    func rows(_ text: String, chunk: Int = .max) throws -> [ParticipantCSVReader.Row] {
+        var reader = try ParticipantCSVReader(charset: nil)
+        let bytes = Array(text.utf8)
+        var rows: [ParticipantCSVReader.Row] = []
+        for start in stride(from: 0, to: bytes.count, by: min(chunk, max(bytes.count, 1))) {
+            rows += try reader.read(bytes[start..<min(start + chunk, bytes.count)])
+        }
+        return rows + (try reader.finish())
     }
 
     @Test func headerNamesBuiltInsLooselyAndCustomFieldsByCode() throws {
@@ -58,7 +64,24 @@ struct ParticipantCSVReaderTests {
     }
 
     @Test func aFileWithoutEmailColumnIsRefusedAsAWhole() {
-        #expect(throws: ParticipantCSVReader.FileError.self) { try ParticipantCSVReader(text: "name,company\nAda,X\n") }
-        #expect(throws: ParticipantCSVReader.FileError.self) { try ParticipantCSVReader(text: "") }
+        #expect(throws: ParticipantCSVReader.FileError.self) { try rows("name,company\nAda,X\n") }
+        #expect(throws: ParticipantCSVReader.FileError.self) { try rows("") }
+        #expect(throws: ParticipantCSVReader.FileError.self) { try rows("\n \n") }
+    }
+
+    @Test("bytes cut anywhere read the same: mid-character, mid-quote, between \\r and \\n")
+    func chunksReadAsTheWholeFile() throws {
+        let text = "\u{FEFF}email;firstName;bio\r\nzoë@example.com;Zoë;\"one\r\ntwo\"\r\nb@example.com;\"Bo;b\";\r\nc@example.com;Ca\"rl;x\r\n"
+        let whole = try rows(text)
+        #expect(whole.count == 3)
+        for chunk in [1, 2, 3, 7] {
+            let parts = try rows(text, chunk: chunk)
+            #expect(parts.map(\.number) == whole.map(\.number) && parts.map(\.line) == whole.map(\.line), "chunk \(chunk)")
+            #expect(try parts[0].result.get().fields["bio"] == .string("one\ntwo"), "chunk \(chunk)")
+            #expect(try parts[1].result.get().firstName == "Bo;b", "chunk \(chunk)")
+            #expect(throws: ValidationFailure.self) { try parts[2].result.get() }
+        }
+        #expect(try whole[0].result.get().email == "zoë@example.com")
+        #expect(whole.map(\.line) == [2, 4, 5])
     }
 }

@@ -19,21 +19,7 @@ extension RosterAPI {
                 rows.append(ImportRow(number: index + 1, draft: ParticipantDraft(record: record.mapValues(InputValue.init(json:)))))
             }
         case .csv(let body):
-            // The body was already bounded by BodyLimitMiddleware.
-            let bytes = try await [UInt8](collecting: body, upTo: .max)
-            let text: String
-            do { text = try CSVTextDecoding.text(of: bytes, charset: RequestCharset.current) }
-            catch { throw APIError(.unprocessableContent, "invalid_csv", error.description, details: [.init(field: "charset", row: nil, message: error.description)]) }
-            let reader: ParticipantCSVReader
-            do { reader = try ParticipantCSVReader(text: text) }
-            catch { throw APIError(.unprocessableContent, "invalid_csv", error.description) }
-            for row in IteratorSequence(reader) {
-                switch row.result {
-                case .success(let draft): rows.append(ImportRow(number: row.number, draft: draft))
-                case .failure(let failure):
-                    summary.rejected.append(RejectedRow(row: row.number, field: nil, error: failure.issues.map(\.message).joined(separator: "; ")))
-                }
-            }
+            summary.add(try await importCSV(body, into: event))
         }
         summary.add(try await participants.importRows(into: event, rows))
         summary.rejected.sort { $0.row < $1.row }
@@ -42,6 +28,44 @@ extension RosterAPI {
         ParticipantMetrics.rejected.increment(by: summary.rejected.count)
         logger.info("import", metadata: ["event": "\(event.id)", "created": "\(summary.created)", "updated": "\(summary.updated)", "rejected": "\(summary.rejected.count)"])
         return .ok(.init(body: .json(.init(summary))))
+    }
+
+    /// Reads a CSV body as it arrives and imports it a chunk of rows at a time: memory holds
+    /// a chunk, never the file. A file that turns out unreadable part-way (a byte that is not in
+    /// its charset) keeps the chunks already imported, and the error says how many.
+    private func importCSV(_ body: HTTPBody, into event: Event) async throws -> ImportSummary {
+        var summary = ImportSummary()
+        var pending: [ImportRow] = []
+        var received = 0
+        func sort(_ rows: [ParticipantCSVReader.Row]) {
+            for row in rows {
+                switch row.result {
+                case .success(let draft): pending.append(ImportRow(number: row.number, draft: draft))
+                case .failure(let failure):
+                    summary.rejected.append(RejectedRow(row: row.number, field: nil, error: failure.issues.map(\.message).joined(separator: "; ")))
+                }
+            }
+        }
+        do {
+            var reader = try ParticipantCSVReader(charset: RequestCharset.current)
+            for try await chunk in body {
+                received += chunk.count
+                sort(try reader.read(chunk))
+                if pending.count >= ParticipantRepository.importChunkSize {
+                    summary.add(try await participants.importRows(into: event, pending))
+                    pending.removeAll(keepingCapacity: true)
+                }
+            }
+            if received == 0 { throw APIError.emptyImport }
+            sort(try reader.finish())
+        } catch let error as ParticipantCSVReader.FileError {
+            let imported = summary.created + summary.updated
+            let kept = imported == 0 ? "" : " The \(imported) rows before it were imported; imports match people by email, so sending the corrected file again doubles nobody."
+            throw APIError(.unprocessableContent, "invalid_csv", error.description + kept,
+                           details: error.field.map { [.init(field: $0, row: nil, message: error.description)] } ?? [])
+        }
+        summary.add(try await participants.importRows(into: event, pending))
+        return summary
     }
 
     func exportParticipants(_ input: Operations.ExportParticipants.Input) async throws -> Operations.ExportParticipants.Output {

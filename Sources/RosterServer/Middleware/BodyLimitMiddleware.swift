@@ -3,7 +3,9 @@ import Hummingbird
 import NIOCore
 
 /// Refuses oversized bodies with 413 before any handler reads them, and requires a JSON (or,
-/// for imports, CSV) content type on requests that carry a body.
+/// for imports, CSV) content type on requests that carry a body. A CSV import is not gathered:
+/// it reaches its handler as a stream that answers 413 once past the limit, so the file is read
+/// row by row as it arrives.
 struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     let maxBodyBytes: Int
     let maxImportBytes: Int
@@ -12,10 +14,17 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
         guard [.post, .put, .patch].contains(request.method) else { return try await next(request, context) }
         let isImport = request.uri.path.hasSuffix("/participants/import")
         let limit = isImport ? maxImportBytes : maxBodyBytes
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+        let length = request.headers[.contentLength].flatMap(Int.init)
+        if let length, length > limit {
             throw APIError(.contentTooLarge, "payload_too_large", "the request body has \(length) bytes; the most this route accepts is \(limit)")
         }
         var request = request
+        let charset = Self.charset(request.headers[.contentType])
+        if isImport, request.method == .post, request.headers[.contentType]?.lowercased().hasPrefix("text/csv") == true {
+            if length == 0 { throw APIError.emptyImport }
+            request.body = RequestBody(asyncSequence: LimitedBody(base: request.body, limit: limit))
+            return try await RequestCharset.$current.withValue(charset) { try await next(request, context) }
+        }
         let body: ByteBuffer
         do {
             body = try await request.collectBody(upTo: limit)
@@ -25,10 +34,7 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
             // A body sent in chunks (no Content-Length) past the limit: the same answer as a sized one.
             throw APIError.tooLarge(limit)
         }
-        if isImport, body.readableBytes == 0 {
-            throw APIError(.unprocessableContent, "validation_failed", "an import needs a body: a JSON array of participants, or a CSV file with an email column",
-                           details: [.init(field: "body", row: nil, message: "is empty")])
-        }
+        if isImport, body.readableBytes == 0 { throw APIError.emptyImport }
         // A body-less POST (a check, a forced sync with its defaults) needs no content type; it
         // reaches the handlers as an empty JSON object, which optional bodies read as defaults.
         if request.uri.path.hasPrefix("/api/"), body.readableBytes == 0, request.method == .post {
@@ -44,7 +50,6 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
                                "this route takes \(accepted.joined(separator: " or ")), not \(given)")
             }
         }
-        let charset = Self.charset(request.headers[.contentType])
         return try await RequestCharset.$current.withValue(charset) { try await next(request, context) }
     }
 
@@ -65,9 +70,34 @@ enum RequestCharset {
     @TaskLocal static var current: String?
 }
 
+/// A request body that throws 413 as soon as more than `limit` bytes have arrived.
+struct LimitedBody: AsyncSequence, Sendable {
+    let base: RequestBody
+    let limit: Int
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        var base: RequestBody.AsyncIterator
+        let limit: Int
+        var received = 0
+
+        mutating func next() async throws -> ByteBuffer? {
+            guard let buffer = try await base.next() else { return nil }
+            received += buffer.readableBytes
+            if received > limit { throw APIError.tooLarge(limit) }
+            return buffer
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: base.makeAsyncIterator(), limit: limit) }
+}
+
 extension APIError {
     /// 413 for a body past `limit` bytes, however it was sent.
     static func tooLarge(_ limit: Int) -> APIError {
         APIError(.contentTooLarge, "payload_too_large", "the request body is larger than the \(limit) bytes this route accepts")
     }
+
+    /// 422 for an import without a body.
+    static let emptyImport = APIError(.unprocessableContent, "validation_failed", "an import needs a body: a JSON array of participants, or a CSV file with an email column",
+                                      details: [.init(field: "body", row: nil, message: "is empty")])
 }

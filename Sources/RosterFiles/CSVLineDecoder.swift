@@ -1,0 +1,220 @@
+import Foundation
+
+/// The lines of an uploaded CSV file, decoded as its bytes arrive, in the character set its
+/// sender names (`Content-Type: text/csv; charset=…`): UTF-8 by default (a byte order mark is
+/// dropped), Windows-1252 and ISO-8859-1 (what Excel writes on many machines), UTF-16 with a byte
+/// order mark or a named byte order. Bytes that are not UTF-8 are never guessed at or replaced
+/// silently: the error names the line and byte offset and suggests the charset.
+///
+/// Lines end at `\n`, `\r\n` or `\r`; a line is decoded once its end has arrived, so memory holds
+/// one line however large the file. Written by hand: Foundation's decoders take a whole buffer.
+public struct CSVLineDecoder: Sendable {
+    /// One line of text (its end not included) and its number in the file (1-based).
+    public struct Line: Sendable, Equatable {
+        public var text: String
+        public var number: Int
+    }
+
+    /// Why the bytes are not lines of text in the named character set.
+    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        public var description: String
+        /// What to change: `charset` (the bytes are not in it) or `body` (not lines of text).
+        public var field: String
+        public init(description: String, field: String = "charset") {
+            self.description = description
+            self.field = field
+        }
+    }
+
+    /// The longest line read (256 KiB): a participant's row is far shorter, and a file without
+    /// line ends must not fill the memory before the body limit stops it.
+    public static let maxLineBytes = 256 << 10
+
+    private enum Charset { case utf8, windows1252, latin1, utf16(bigEndian: Bool?) }
+
+    private let charset: Charset
+    /// Bytes of the line being read (UTF-8 for UTF-16 input, which is transcoded first).
+    private var current: [UInt8] = []
+    /// The file offset of `current`'s first byte (UTF-8 input only; it names a bad byte).
+    private var currentStart = 0
+    private var offset = 0
+    private var lineNumber = 1
+    /// A `\r` ended the last line; a `\n` right after it belongs to the same line end.
+    private var afterCarriageReturn = false
+    /// The file's first bytes, held until a byte order mark can be told apart.
+    private var head: [UInt8]? = []
+    /// UTF-16: the byte order its mark gave (`true`: big-endian), a byte waiting for its pair,
+    /// a high surrogate waiting for its low one.
+    private var byteOrder: Bool?
+    private var oddByte: UInt8?
+    private var highSurrogate: UInt16?
+    private var unitsRead = 0
+
+    /// - Parameter charset: the `charset` parameter of the request's content type, if any.
+    /// - Throws: when Roster does not read that character set.
+    public init(charset: String?) throws(Failure) {
+        let name = charset?.trimmingCharacters(in: CharacterSet(charactersIn: "\" ")).lowercased() ?? "utf-8"
+        switch name {
+        case "utf-8", "utf8": self.charset = .utf8
+        case "windows-1252", "cp1252", "x-cp1252": self.charset = .windows1252
+        case "iso-8859-1", "latin1", "latin-1", "iso_8859-1": self.charset = .latin1
+        case "utf-16", "utf16": self.charset = .utf16(bigEndian: nil)
+        case "utf-16le": self.charset = .utf16(bigEndian: false)
+        case "utf-16be": self.charset = .utf16(bigEndian: true)
+        default:
+            throw Failure(description: "the charset '\(charset ?? "")' is not one Roster reads; send utf-8, windows-1252, iso-8859-1 or utf-16")
+        }
+    }
+
+    /// The lines completed by `bytes`, the next part of the file.
+    public mutating func lines(_ bytes: some Collection<UInt8>) throws(Failure) -> [Line] {
+        var output: [Line] = []
+        if var head {
+            // A byte order mark is at most three bytes: hold the first ones until they are known.
+            head.append(contentsOf: bytes)
+            guard head.count >= 3 else { self.head = head; return [] }
+            self.head = nil
+            try take(withoutByteOrderMark(head), into: &output)
+        } else {
+            try take(bytes, into: &output)
+        }
+        return output
+    }
+
+    /// The last line, when the file does not end with a line end.
+    public mutating func finish() throws(Failure) -> [Line] {
+        var output: [Line] = []
+        if let head {
+            self.head = nil
+            try take(withoutByteOrderMark(head), into: &output)
+        }
+        if case .utf16 = charset, oddByte != nil || highSurrogate != nil {
+            throw Failure(description: "the file is not UTF-16 after \(unitsRead) characters (it ends inside a character)")
+        }
+        if !current.isEmpty { try emit(into: &output) }
+        return output
+    }
+
+    private mutating func withoutByteOrderMark(_ bytes: [UInt8]) throws(Failure) -> ArraySlice<UInt8> {
+        switch charset {
+        case .utf8 where bytes.starts(with: [0xEF, 0xBB, 0xBF]):
+            offset = 3
+            currentStart = 3
+            return bytes.dropFirst(3)
+        case .utf16(let declared):
+            if bytes.starts(with: [0xFF, 0xFE]) { byteOrder = false; return bytes.dropFirst(2) }
+            if bytes.starts(with: [0xFE, 0xFF]) { byteOrder = true; return bytes.dropFirst(2) }
+            if declared == nil, !bytes.isEmpty {
+                throw Failure(description: "a UTF-16 file must start with a byte order mark; send charset=utf-16le or utf-16be to say which")
+            }
+            return bytes[...]
+        default:
+            return bytes[...]
+        }
+    }
+
+    private mutating func take(_ bytes: some Collection<UInt8>, into output: inout [Line]) throws(Failure) {
+        switch charset {
+        case .utf16(let declared):
+            try takeUTF16(bytes, bigEndian: byteOrder ?? declared ?? false, into: &output)
+        default:
+            for byte in bytes { try split(byte, into: &output) }
+        }
+    }
+
+    /// Cuts lines at `\n`, `\r\n` and `\r`: in UTF-8, Windows-1252 and Latin-1 these bytes are
+    /// never part of another character.
+    private mutating func split(_ byte: UInt8, into output: inout [Line]) throws(Failure) {
+        defer { offset += 1 }
+        switch byte {
+        case 0x0A where afterCarriageReturn:
+            afterCarriageReturn = false
+            currentStart = offset + 1
+        case 0x0A, 0x0D:
+            try emit(into: &output)
+            afterCarriageReturn = byte == 0x0D
+            currentStart = offset + 1
+        default:
+            afterCarriageReturn = false
+            current.append(byte)
+            if current.count > Self.maxLineBytes { throw tooLong }
+        }
+    }
+
+    private mutating func takeUTF16(_ bytes: some Collection<UInt8>, bigEndian: Bool, into output: inout [Line]) throws(Failure) {
+        for byte in bytes {
+            guard let first = oddByte else { oddByte = byte; continue }
+            oddByte = nil
+            let unit = bigEndian ? UInt16(first) << 8 | UInt16(byte) : UInt16(byte) << 8 | UInt16(first)
+            unitsRead += 1
+            let scalar: Unicode.Scalar?
+            if let high = highSurrogate {
+                highSurrogate = nil
+                guard UTF16.isTrailSurrogate(unit) else { throw unpaired }
+                scalar = Unicode.Scalar(0x10000 + (UInt32(high - 0xD800) << 10) + UInt32(unit - 0xDC00))
+            } else if UTF16.isLeadSurrogate(unit) {
+                highSurrogate = unit
+                continue
+            } else if UTF16.isTrailSurrogate(unit) {
+                throw unpaired
+            } else {
+                scalar = Unicode.Scalar(unit)
+            }
+            guard let scalar else { throw unpaired }
+            if scalar.value < 0x80 { try split(UInt8(scalar.value), into: &output); continue }
+            current.append(contentsOf: String(scalar).utf8)
+            afterCarriageReturn = false
+            if current.count > Self.maxLineBytes { throw tooLong }
+        }
+    }
+
+    private var tooLong: Failure {
+        Failure(description: "line \(lineNumber) is longer than \(Self.maxLineBytes / 1024) KiB; a CSV file has one participant a line", field: "body")
+    }
+
+    private var unpaired: Failure { Failure(description: "the file is not UTF-16 after \(unitsRead) characters (an unpaired surrogate)") }
+
+    private mutating func emit(into output: inout [Line]) throws(Failure) {
+        defer {
+            current.removeAll(keepingCapacity: true)
+            lineNumber += 1
+        }
+        switch charset {
+        case .windows1252:
+            output.append(Line(text: String(String.UnicodeScalarView(current.map(Self.windows1252))), number: lineNumber))
+        case .latin1:
+            output.append(Line(text: String(String.UnicodeScalarView(current.map { Unicode.Scalar($0) })), number: lineNumber))
+        case .utf16:
+            output.append(Line(text: String(decoding: current, as: UTF8.self), number: lineNumber))
+        case .utf8:
+            guard let text = String(validating: current, as: UTF8.self) else { throw notUTF8() }
+            output.append(Line(text: text, number: lineNumber))
+        }
+    }
+
+    private func notUTF8() -> Failure {
+        var iterator = current.makeIterator()
+        var decoder = UTF8()
+        var valid = 0
+        loop: while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): valid += UTF8.width(scalar)
+            case .emptyInput, .error: break loop
+            }
+        }
+        let byte = current[min(valid, current.count - 1)]
+        return Failure(description: "line \(lineNumber) is not UTF-8 (byte \(currentStart + valid), 0x\(String(byte, radix: 16, uppercase: true))); if the file comes from Excel, send it as 'Content-Type: text/csv; charset=windows-1252'")
+    }
+
+    /// Windows-1252's byte to its character: Latin-1, except 0x80–0x9F, which hold € ‚ ƒ „ … †
+    /// and the like (the five bytes it leaves undefined map to the C1 control of the same value).
+    private static func windows1252(_ byte: UInt8) -> Unicode.Scalar {
+        guard (0x80...0x9F).contains(byte), let mapped = Unicode.Scalar(cp1252High[Int(byte) - 0x80]) else { return Unicode.Scalar(byte) }
+        return mapped
+    }
+
+    private static let cp1252High: [UInt32] = [
+        0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D, 0x017D, 0x8F,
+        0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
+    ]
+}
