@@ -203,7 +203,9 @@ public final class ConnectorService: Sendable {
 
     /// Revokes the tokens at Salesforce and forgets them.
     public func disconnect(eventId: String) async throws -> ConnectorView {
-        let stored = try await stored(eventId: eventId)
+        // Nothing saved is nothing connected: the answer is the same as for a connector already
+        // disconnected (DELETE is idempotent), the view with the default settings.
+        guard let stored = try await connectors.find(eventId: eventId) else { return try await view(eventId: eventId) }
         await revokeTokens(of: stored)
         try await connectors.disconnect(eventId: eventId)
         await clients.forget(eventId)

@@ -34,6 +34,9 @@ extension FieldDefinition {
         "hasattended", "allownetworking", "salesforcesyncdate", "createdat", "updatedat",
     ]
 
+    /// The largest `maxLength`: a Salesforce Long Text Area holds 131,072 characters.
+    public static let longestText = 131_072
+
     /// Checks that a whole schema is coherent: well-formed, unique codes, options where needed.
     ///
     /// - Returns: every problem found, each naming the field by its code (empty when valid).
@@ -55,8 +58,8 @@ extension FieldDefinition {
             if let maxLength = field.maxLength {
                 if !field.type.isTextual {
                     issues.append(.init(field: name, message: "maxLength applies to text fields only, not to \(field.type.rawValue)"))
-                } else if maxLength < 1 {
-                    issues.append(.init(field: name, message: "maxLength must be at least 1"))
+                } else if !(1...Self.longestText).contains(maxLength) {
+                    issues.append(.init(field: name, message: "maxLength must be 1 to \(Self.longestText) (Salesforce's longest text area)"))
                 }
             }
             if field.type.hasOptions {

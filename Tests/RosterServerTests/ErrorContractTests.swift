@@ -60,6 +60,7 @@ struct ErrorContractTests {
                 (.delete, "/events/\(eventId)", "GET, HEAD"),
                 (.get, "/signin", "POST"),
                 (.trace, "/api/v1/events", "GET, HEAD, POST"),
+                (HTTPRequest.Method("QUERY")!, "/api/v1/events", "GET, HEAD, POST"),
             ]
             for (method, path, allow) in cases {
                 let response = try await app.send(method, path)
@@ -88,6 +89,27 @@ struct ErrorContractTests {
             let longName = try await app.send(.post, "/api/v1/events", json: #"{"name": "\#(String(repeating: "n", count: 256))"}"#)
             #expect(longName.status == .unprocessableContent)
             #expect(try longName.apiError().details.first?["field"] as? String == "name")
+            // Declared in openapi.yaml, enforced here: a field's maxLength, a token's name, an exclusion.
+            let huge = try await app.send(.post, "/api/v1/events", json: #"{"name": "E", "fields": [{"code": "bio", "label": "Bio", "type": "text", "maxLength": 131073}]}"#)
+            #expect(huge.status == .unprocessableContent)
+            #expect(try huge.apiError().message.contains("maxLength must be 1 to 131072"))
+            let token = try await app.send(.post, "/api/v1/tokens", json: #"{"name": "\#(String(repeating: "t", count: 101))"}"#)
+            #expect(token.status == .unprocessableContent)
+            #expect(try token.apiError().details.first?["field"] as? String == "name")
+            let exclusion = try await app.send(.put, "/api/v1/events/\(eventId)/connectors/salesforce", json: #"{"exclusions": ["@corp.com", "@..", "a@b"]}"#)
+            #expect(exclusion.status == .unprocessableContent)
+            #expect(try exclusion.apiError().details.compactMap { $0["field"] as? String } == ["exclusions[1]", "exclusions[2]"])
+        }
+    }
+
+    @Test("disconnecting what was never connected answers as for a connector already disconnected")
+    func disconnectIsIdempotent() async throws {
+        try await TestApp.run { app in
+            let eventId = try await app.createEvent()
+            let response = try await app.send(.delete, "/api/v1/events/\(eventId)/connectors/salesforce/connection")
+            #expect(response.status == .ok)
+            #expect((try response.json()["connection"] as? [String: Any])?["state"] as? String == "disconnected")
+            #expect(try await app.send(.delete, "/api/v1/events/nope/connectors/salesforce/connection").status == .notFound)
         }
     }
 

@@ -88,7 +88,7 @@ public struct ConnectorSettings: Sendable, Hashable, Codable {
         }
         for (index, entry) in exclusions.enumerated() {
             let text = entry.trimmed()
-            let valid = text.hasPrefix("@") ? text.count > 2 && text.dropFirst().contains(".") : EmailAddress.isPlausible(text)
+            let valid = text.hasPrefix("@") ? EmailAddress.isPlausibleDomain(text.dropFirst()) : EmailAddress.isPlausible(text)
             if !valid {
                 issues.append(.init(field: "exclusions[\(index)]", message: "'\(entry)' is neither an email (staff@corp.com) nor a domain (@corp.com)"))
             }

@@ -5,8 +5,9 @@ import Hummingbird
 /// the ones it does (RFC 9110, 15.5.6), not 404 as if the path did not exist. `HEAD` is allowed
 /// wherever `GET` is (the router answers it from the `GET` handler, without the body).
 enum MethodNotAllowed {
-    /// The methods a client may try.
-    static let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options, .trace]
+    /// The methods a client may try: RFC 9110's, PATCH, and QUERY (the safe method with a body
+    /// of draft-ietf-httpbis-safe-method-w-body), which clients have begun to send.
+    static let methods: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options, .trace, HTTPRequest.Method("QUERY")!]
 
     /// Adds a 405 answer for each method each path lacks.
     static func register<Context: RequestContext>(on router: Router<Context>, routes: [(method: HTTPRequest.Method, path: String)]) {
