@@ -36,8 +36,23 @@ public struct OrgFacts: Sendable {
     public var otherCampaignNames: [String] = []
     /// The status labels of the one matching campaign.
     public var statuses: [String]?
+    /// The org's Lead assignment rules, read when the settings name one.
+    public var leadAssignmentRules: [LeadAssignmentRule]?
 
     public init() {}
+}
+
+/// One of the org's Lead assignment rules.
+public struct LeadAssignmentRule: Sendable, Hashable {
+    public var id: String
+    public var name: String
+    public var active: Bool
+
+    public init(id: String, name: String, active: Bool) {
+        self.id = id
+        self.name = name
+        self.active = active
+    }
 }
 
 /// The check's rules, without I/O: settings + event + what Salesforce holds → findings.
@@ -99,6 +114,15 @@ public enum ConfigurationCheck {
                 errors.append(.init("\(label)_status_not_found", field: field,
                                     "The campaign has no member status \"\(value)\"; its statuses are \(statuses.map { "\"\($0)\"" }.joined(separator: ", ")). Choose one, or add it to the campaign in Salesforce."))
             }
+        }
+
+        // Who owns new Leads: a rule named by Id must be one of the org's Lead rules (15- and
+        // 18-character Ids name the same record).
+        if case .rule(let id) = settings.leadAssignment, let rules = org?.leadAssignmentRules,
+           !rules.contains(where: { $0.id.prefix(15) == id.prefix(15) }) {
+            let known = rules.isEmpty ? "the org has no Lead assignment rule" : "its Lead rules are " + rules.map { "\($0.name) (\($0.id))" }.joined(separator: ", ")
+            errors.append(.init("lead_assignment_rule_not_found", field: "leadAssignment",
+                                "No Lead assignment rule has the Id \(id): \(known). Choose one of them, activeRule or none."))
         }
 
         // What the connected user may do.

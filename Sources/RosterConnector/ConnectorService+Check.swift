@@ -68,6 +68,9 @@ extension ConnectorService {
             let describes = try await client.describe(MappingTarget.allCases.map(\.objectName), refresh: true)
             for target in MappingTarget.allCases { facts.describes[target] = describes[target.objectName] }
         }
+        if case .rule = settings.leadAssignment {
+            facts.leadAssignmentRules = try await leadAssignmentRules(client: client)
+        }
         let name = settings.campaignName.trimmed().isEmpty ? nil : settings.campaignName
         guard let name else { return facts }
         let campaigns = try await client.queryAll(SOQL.select(["Id", "Name"], from: "Campaign", where: .equals("Name", name), limit: 10))
@@ -83,6 +86,20 @@ extension ConnectorService {
                 .compactMap { $0["Name"]?.stringValue }
         }
         return facts
+    }
+
+    /// The event's org's Lead assignment rules, for the connector screen's picker.
+    public func leadAssignmentRules(eventId: String) async throws -> [LeadAssignmentRule] {
+        try await leadAssignmentRules(client: try await client(eventId: eventId))
+    }
+
+    /// The org's Lead assignment rules, by name (an org has at most one active).
+    func leadAssignmentRules(client: SalesforceClient) async throws -> [LeadAssignmentRule] {
+        try await client.queryAll(SOQL.select(["Id", "Name", "Active"], from: "AssignmentRule", where: .equals("SobjectType", "Lead"), orderBy: "Name"))
+            .compactMap { record in
+                guard let id = record["Id"]?.stringValue, let name = record["Name"]?.stringValue else { return nil }
+                return LeadAssignmentRule(id: id, name: name, active: record["Active"]?.boolValue ?? false)
+            }
     }
 
     /// The member status labels of a campaign, in its order.

@@ -96,13 +96,14 @@ extension SyncBatch {
         var subrequests: [CompositeSubrequest] = []
         var owners: [(index: Int, isMember: Bool, operation: String)] = []
         let base = "/services/data/v\(version)/sobjects"
-        let headers = settings.duplicateRules == .allowSave ? ["Sforce-Duplicate-Rule-Header": "allowSave=true"] : [:]
+        let headers = writeHeaders(createsLeads: false)
         for (index, plan) in plans.enumerated() where plan.error == nil {
             var personRef: String?
             switch plan.person {
             case .create(let kind, let fields):
                 personRef = "@{p\(index).id}"
-                subrequests.append(CompositeSubrequest(method: "POST", url: "\(base)/\(Self.object(kind))", referenceId: "p\(index)", body: .object(fields), httpHeaders: headers))
+                subrequests.append(CompositeSubrequest(method: "POST", url: "\(base)/\(Self.object(kind))", referenceId: "p\(index)", body: .object(fields),
+                                                       httpHeaders: writeHeaders(createsLeads: kind == .lead)))
                 owners.append((index, false, "create"))
             case .update(let kind, let id, let fields):
                 subrequests.append(CompositeSubrequest(method: "PATCH", url: "\(base)/\(Self.object(kind))/\(id)", referenceId: "p\(index)", body: .object(fields), httpHeaders: headers))
@@ -116,10 +117,10 @@ extension SyncBatch {
                 record["CampaignId"] = .string(campaignId)
                 record[kind == .contact ? "ContactId" : "LeadId"] = .string(person)
                 record["Status"] = .string(status)
-                subrequests.append(CompositeSubrequest(method: "POST", url: "\(base)/CampaignMember", referenceId: "m\(index)", body: .object(record)))
+                subrequests.append(CompositeSubrequest(method: "POST", url: "\(base)/CampaignMember", referenceId: "m\(index)", body: .object(record), httpHeaders: headers))
                 owners.append((index, true, "member_create"))
             case .update(let id, let fields):
-                subrequests.append(CompositeSubrequest(method: "PATCH", url: "\(base)/CampaignMember/\(id)", referenceId: "m\(index)", body: .object(fields)))
+                subrequests.append(CompositeSubrequest(method: "PATCH", url: "\(base)/CampaignMember/\(id)", referenceId: "m\(index)", body: .object(fields), httpHeaders: headers))
                 owners.append((index, true, "member_update"))
             case .keep, .none: break
             }
@@ -225,13 +226,12 @@ extension SyncBatch {
                 groups.append(Array(same[$0..<min($0 + SalesforceClient.collectionLimit, same.count)]))
             }
         }
-        let headers = settings.duplicateRules == .allowSave ? ["Sforce-Duplicate-Rule-Header": "allowSave=true"] : [:]
         var results: [(Write, RecordResult)] = []
         for start in stride(from: 0, to: groups.count, by: SalesforceClient.compositeQueryOrCollectionLimit) {
             let batch = Array(groups[start..<min(start + SalesforceClient.compositeQueryOrCollectionLimit, groups.count)])
             let subrequests = try batch.enumerated().map { index, group in
                 var sub = try CompositeSubrequest.collection(group[0].operation, group.map(\.record), allOrNone: false, version: version, referenceId: "w\(index)")
-                sub.httpHeaders = headers
+                sub.httpHeaders = writeHeaders(createsLeads: group[0].operation == .create && group.contains { $0.record.object == "Lead" })
                 return sub
             }
             try await checkBudget()
@@ -253,6 +253,15 @@ extension SyncBatch {
     }
 
     static func object(_ kind: PersonRecord.Kind) -> String { kind == .contact ? "Contact" : "Lead" }
+
+    /// A write's headers: the duplicate-rule choice, and the assignment-rule header: the chosen
+    /// rule where the request creates Leads, `FALSE` on every other write, so no record Roster
+    /// updates (or touches through a trigger) changes owner.
+    func writeHeaders(createsLeads: Bool) -> [String: String] {
+        var headers = settings.duplicateRules == .allowSave ? ["Sforce-Duplicate-Rule-Header": "allowSave=true"] : [:]
+        headers[LeadAssignment.header] = createsLeads ? settings.leadAssignment.headerForCreates : "FALSE"
+        return headers
+    }
 
     /// Salesforce's errors in words, with the matching record of a duplicate rule (S53).
     static func describe(_ errors: [SalesforceAPIError]) -> String {

@@ -95,6 +95,12 @@ def test_the_organisers_journey(demo, browser, shoot):
         wait(browser, lambda b: campaign.get_attribute("aria-invalid") == "false")
         assert campaign.get_attribute("value") == "Roster Demo Summit"
 
+        # Who owns new Leads: the org's Lead assignment rules by name, Salesforce's default chosen.
+        wait(browser, lambda b: len(Select(b.find_element(By.ID, "leadAssignment")).options) == 4)
+        owner = Select(browser.find_element(By.ID, "leadAssignment"))
+        assert [o.text for o in owner.options][2:] == ["Rule “Partner leads”", "Rule “Web and event leads” (active)"]
+        assert owner.first_selected_option.get_attribute("value") == "activeRule"
+
         # Statuses from the campaign; save.
         wait(browser, lambda b: "Attended" in [o.text for o in Select(b.find_element(By.ID, "attendedStatus")).options])
         Select(browser.find_element(By.ID, "registeredStatus")).select_by_value("Registered")

@@ -308,6 +308,7 @@ struct SyncFaultTests {
             let resumed = try await fixture.forceSync()
             #expect(resumed["id"] as? String == paused["id"] as? String, "the same run goes on")
             #expect(resumed["state"] as? String == "succeeded", "\(resumed)")
+            #expect(resumed["created"] as? Int == 5 && resumed["unchanged"] as? Int == 10 && resumed["processed"] as? Int == 15, "\(resumed)")
             #expect(fixture.org.count("Lead") == 15)
         }
     }

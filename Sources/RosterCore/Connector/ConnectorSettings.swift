@@ -34,13 +34,27 @@ public struct ConnectorSettings: Sendable, Hashable, Codable {
     public var longText: LongTextPolicy
     /// Stop before this share of the org's daily API maximum (S41).
     public var apiBudgetShare: Double
+    /// Which assignment rule gives new Leads their owner; settings saved before it existed read
+    /// as Salesforce's own default, the active rule.
+    public var leadAssignment: LeadAssignment {
+        get { storedLeadAssignment ?? .activeRule }
+        set { storedLeadAssignment = newValue }
+    }
+    private var storedLeadAssignment: LeadAssignment?
+
+    private enum CodingKeys: String, CodingKey {
+        case enabled, loginUrl, consumerKey, campaignName, campaignId, registeredStatus, attendedStatus, allowLeadCreation, allowUpdate
+        case mappings, apiVersion, exclusions, duplicateRules, longText, apiBudgetShare
+        case storedLeadAssignment = "leadAssignment"
+    }
 
     public init(
         enabled: Bool = false, loginUrl: String = ConnectorSettings.defaultLoginURL, consumerKey: String = "",
         campaignName: String = "", campaignId: String? = nil, registeredStatus: String = "", attendedStatus: String = "",
         allowLeadCreation: Bool = false, allowUpdate: Bool = false, mappings: ConnectorMappings = ConnectorMappings(),
         apiVersion: String = ConnectorSettings.defaultAPIVersion, exclusions: [String] = [],
-        duplicateRules: DuplicateRulePolicy = .respect, longText: LongTextPolicy = .error, apiBudgetShare: Double = 0.8
+        duplicateRules: DuplicateRulePolicy = .respect, longText: LongTextPolicy = .error, apiBudgetShare: Double = 0.8,
+        leadAssignment: LeadAssignment = .activeRule
     ) {
         self.enabled = enabled
         self.loginUrl = loginUrl
@@ -57,6 +71,7 @@ public struct ConnectorSettings: Sendable, Hashable, Codable {
         self.duplicateRules = duplicateRules
         self.longText = longText
         self.apiBudgetShare = apiBudgetShare
+        self.storedLeadAssignment = leadAssignment
     }
 
     public static let defaultLoginURL = "https://login.salesforce.com"

@@ -48,6 +48,12 @@ extension RosterAPI {
         return .ok(.init(body: .json(try .init(view, unsynced: try await participants.counts(eventId: event.id).pending))))
     }
 
+    func listSalesforceLeadAssignmentRules(_ input: Operations.ListSalesforceLeadAssignmentRules.Input) async throws -> Operations.ListSalesforceLeadAssignmentRules.Output {
+        let event = try await event(input.path.eventId)
+        let rules = try await connectors.leadAssignmentRules(eventId: event.id)
+        return .ok(.init(body: .json(.init(items: rules.map { .init(id: $0.id, name: $0.name, active: $0.active) }))))
+    }
+
     func checkSalesforceConnector(_ input: Operations.CheckSalesforceConnector.Input) async throws -> Operations.CheckSalesforceConnector.Output {
         let event = try await event(input.path.eventId)
         let report = try await connectors.check(event: event)
@@ -102,6 +108,12 @@ extension ConnectorSettings {
         if let value = body.duplicateRules { duplicateRules = DuplicateRulePolicy(rawValue: value.rawValue) ?? .respect }
         if let value = body.longText { longText = LongTextPolicy(rawValue: value.rawValue) ?? .error }
         if let value = body.apiBudgetShare { apiBudgetShare = value }
+        if let value = body.leadAssignment {
+            guard let assignment = LeadAssignment(rawValue: value) else {
+                throw ValidationFailure(field: "leadAssignment", message: "'\(value)' is neither activeRule, none, nor a Lead assignment rule Id (01Q…)")
+            }
+            leadAssignment = assignment
+        }
         if let container = body.mappings?.additionalProperties {
             // Through JSON text, so nested values arrive as the Foundation types the parser reads.
             let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(container)) as? [String: Any] ?? [:]
@@ -131,7 +143,7 @@ extension Components.Schemas.SalesforceConnector: EncodesEveryKey {
             apiVersion: settings.apiVersion, exclusions: settings.exclusions,
             duplicateRules: .init(rawValue: settings.duplicateRules.rawValue) ?? .respect,
             longText: .init(rawValue: settings.longText.rawValue) ?? .error, apiBudgetShare: settings.apiBudgetShare,
-            connection: .init(view.connection), unsyncedParticipants: unsynced
+            leadAssignment: settings.leadAssignment.rawValue, connection: .init(view.connection), unsyncedParticipants: unsynced
         )
     }
 

@@ -25,10 +25,37 @@
     fillStatuses([], settings.registeredStatus, settings.attendedStatus);
     $("allowLeadCreation").checked = settings.allowLeadCreation;
     $("allowUpdate").checked = settings.allowUpdate;
+    fillLeadAssignment([], settings.leadAssignment);
     showConnection(settings.connection);
     showUnsynced();
     root.setAttribute("aria-busy", "false");
-    if (settings.connection.state === "connected" && settings.campaignName.trim()) await checkCampaign();
+    if (settings.connection.state === "connected") {
+      await loadLeadAssignmentRules();
+      if (settings.campaignName.trim()) await checkCampaign();
+    }
+  }
+
+  /** The owner choices for new Leads: Salesforce's active rule, none, and the org's Lead rules
+   *  by name; a saved rule the org did not answer for stays shown by its Id. */
+  function fillLeadAssignment(rules, chosen) {
+    const select = $("leadAssignment");
+    while (select.options.length > 2) select.remove(2);
+    for (const rule of rules) {
+      const label = t(rule.active ? "connector_lead_owner_rule_active" : "connector_lead_owner_rule", { name: rule.name });
+      select.add(new Option(label, rule.id));
+    }
+    const known = [...select.options].some((option) => option.value === chosen);
+    if (!known && chosen) select.add(new Option(t("connector_lead_owner_unknown", { id: chosen }), chosen));
+    select.value = chosen || "activeRule";
+  }
+
+  async function loadLeadAssignmentRules() {
+    try {
+      const found = await api("GET", `${base}/lead-assignment-rules`);
+      fillLeadAssignment(found.items, $("leadAssignment").value);
+    } catch {
+      // The picker keeps its two fixed choices; the check says what is wrong with the connection.
+    }
   }
 
   /** What Salesforce does not have yet (changed while the connector was off, or before the
@@ -58,6 +85,7 @@
       enabled: $("enabled").checked, loginUrl: $("loginUrl").value.trim(), consumerKey: $("consumerKey").value.trim(),
       campaignName: $("campaignName").value, registeredStatus: $("registeredStatus").value, attendedStatus: $("attendedStatus").value,
       allowLeadCreation: $("allowLeadCreation").checked, allowUpdate: $("allowUpdate").checked,
+      leadAssignment: $("leadAssignment").value,
     };
     if ($("consumerSecret").value) body.consumerSecret = $("consumerSecret").value;
     return body;

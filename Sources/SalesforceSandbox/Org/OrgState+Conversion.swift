@@ -8,7 +8,8 @@ extension OrgState {
         if lead["isconverted"] == .bool(true) {
             throw SalesforceError("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead")
         }
-        let context = WriteContext(allowSaveDuplicates: true)
+        // Converting keeps the owners it is given: no assignment rule runs.
+        let context = WriteContext(allowSaveDuplicates: true, autoAssign: .none)
         let contactId: SalesforceId
         let accountId: SalesforceId
         if let existingContact {

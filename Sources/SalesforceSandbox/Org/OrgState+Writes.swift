@@ -17,6 +17,7 @@ extension OrgState {
             let next = (records(of: schema.name) ?? [:].values).count + 1
             record[field.name.lowercased()] = .string(String(next))
         }
+        assign(&record, context: context, isCreate: true)
         try applyObjectRules(to: &record, previous: nil, schema: schema)
         try checkRequired(record, schema: schema)
         try checkDuplicates(record, schema: schema, context: context)
@@ -38,6 +39,7 @@ extension OrgState {
         }
         let previous = record
         try apply(body, to: &record, schema: schema, isCreate: false)
+        assign(&record, context: context, isCreate: false)
         try applyObjectRules(to: &record, previous: previous, schema: schema)
         try checkRequired(record, schema: schema)
         if record["email"]?.stringValue?.lowercased() != previous["email"]?.stringValue?.lowercased() {
@@ -182,5 +184,67 @@ extension OrgState {
         record["lastmodifieddate"] = now
         record["lastmodifiedbyid"] = .string(adminUserId.value)
         record["systemmodstamp"] = now
+    }
+
+    // MARK: Assignment rules
+
+    /// Gives an Account, Case or Lead the owner its assignment rule names, as the header says:
+    /// the object's active rule on creates and updates, a named rule on creates only.
+    mutating func assign(_ record: inout StoredRecord, context: WriteContext, isCreate: Bool) {
+        let object = record.objectKey
+        guard ["account", "case", "lead"].contains(object) else { return }
+        let rule: StoredRecord?
+        switch context.autoAssign {
+        case .none: return
+        case .activeRule: rule = assignmentRules(for: object).first { $0["active"] == .bool(true) }
+        case .rule(let id):
+            guard isCreate else { return }
+            rule = assignmentRules(for: object).first { $0.id == id }
+        }
+        if let assignee = rule?["assigneeid"] { record["ownerid"] = assignee }
+    }
+
+    /// The org's assignment rules for `object` (lower-cased name).
+    func assignmentRules(for object: String) -> [StoredRecord] {
+        (records(of: "AssignmentRule") ?? [:].values).filter { $0.string("sobjecttype")?.lowercased() == object && !$0.isDeleted }
+    }
+
+    /// Adds an assignment rule that gives `assignee` what it assigns; an active one makes the
+    /// object's other rules inactive (an org has at most one active rule an object).
+    mutating func addAssignmentRule(name: String, object: String, active: Bool, assignee: SalesforceId?) -> SalesforceId {
+        guard let schema = schema("AssignmentRule") else { preconditionFailure("AssignmentRule is a standard object") }
+        if active {
+            for var other in assignmentRules(for: object.lowercased()) where other["active"] == .bool(true) {
+                other["active"] = false
+                stamp(&other, created: false)
+                put(other)
+            }
+        }
+        var rule = StoredRecord(id: newId(for: schema), objectKey: "assignmentrule", values: [:])
+        rule["name"] = .string(name)
+        rule["sobjecttype"] = .string(object)
+        rule["active"] = .bool(active)
+        if let assignee { rule["assigneeid"] = .string(assignee.value) }
+        stamp(&rule, created: true)
+        put(rule)
+        return rule.id
+    }
+
+    /// Adds an active user (an owner for records and rules); answers its Id.
+    mutating func addUser(username: String, lastName: String, email: String) -> SalesforceId {
+        guard let schema = schema("User") else { preconditionFailure("User is a standard object") }
+        var user = StoredRecord(id: newId(for: schema), objectKey: "user", values: [:])
+        user["username"] = .string(username)
+        user["lastname"] = .string(lastName)
+        user["email"] = .string(email)
+        user["alias"] = .string(String(username.prefix(8)))
+        user["communitynickname"] = .string(username)
+        user["isactive"] = true
+        user["timezonesidkey"] = "Europe/Paris"
+        user["localesidkey"] = "en_US"
+        user["languagelocalekey"] = "en_US"
+        stamp(&user, created: true)
+        put(user)
+        return user.id
     }
 }

@@ -19,8 +19,32 @@ struct StoredRecord: Sendable {
 struct WriteContext: Sendable {
     /// `Sforce-Duplicate-Rule-Header: allowSave=true`.
     var allowSaveDuplicates = false
+    /// `Sforce-Auto-Assign` (REST API Developer Guide, "Assignment Rule Header").
+    var autoAssign = AutoAssign.activeRule
     /// The API version the request used, for URLs in results.
     var apiVersion = SandboxDefaults.apiVersion
+}
+
+/// Which assignment rule a write of an Account, Case or Lead goes through (REST API Developer
+/// Guide, "Assignment Rule Header"): `TRUE` or no header, the object's active rule, on creates and
+/// updates alike; `FALSE`, none; a valid AssignmentRule Id, that rule (active or not) for
+/// created records.
+enum AutoAssign: Sendable, Equatable {
+    case activeRule
+    case none
+    case rule(SalesforceId)
+
+    /// The header's value; `nil` (no header) is the active rule.
+    init(header: String?) {
+        guard let header = header?.trimmingSpaces(), !header.isEmpty else { self = .activeRule; return }
+        switch header.lowercased() {
+        case "true": self = .activeRule
+        case "false": self = .none
+        default:
+            // Not a documented value: the documented default, the active rule.
+            self = SalesforceId(header).map(AutoAssign.rule) ?? .activeRule
+        }
+    }
 }
 
 /// The whole org: schemas, rows and their indexes. A value type guarded by one lock in

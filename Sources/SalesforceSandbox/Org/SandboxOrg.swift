@@ -28,6 +28,10 @@ public final class SandboxOrg: Sendable {
     /// The Id of the org's admin user (owner of everything created).
     public var adminUserId: String { storage.read { $0.adminUserId.value } }
 
+    /// Writes made here (seeds, test control) are like an admin's edit in Setup without "Assign
+    /// using active assignment rule" ticked: no assignment rule runs, the owner is the one given.
+    static let directWrite = WriteContext(autoAssign: .none)
+
     /// A stable, fake organisation Id (`00D…`).
     public static let organizationId = SalesforceId(keyPrefix: "00D", serial: 1).value
 
@@ -59,14 +63,14 @@ public final class SandboxOrg: Sendable {
     @discardableResult
     public func create(_ object: String, _ fields: JSONObject) throws(SalesforceError) -> String {
         try access.write { (state: inout OrgState) throws(SalesforceError) -> String in
-            try state.create(object, fields, context: WriteContext()).value
+            try state.create(object, fields, context: Self.directWrite).value
         }
     }
 
     /// Updates a row with the same checks as the REST API.
     public func update(_ id: String, _ fields: JSONObject) throws(SalesforceError) {
         guard let id = SalesforceId(id) else { throw .notFound() }
-        try access.write { (state: inout OrgState) throws(SalesforceError) in try state.update(id, fields, context: WriteContext()) }
+        try access.write { (state: inout OrgState) throws(SalesforceError) in try state.update(id, fields, context: Self.directWrite) }
     }
 
     /// Deletes a row as an admin would in the UI, behind the client's back.
@@ -82,7 +86,7 @@ public final class SandboxOrg: Sendable {
         try access.write { (state: inout OrgState) throws(SalesforceError) -> [String] in
             var ids: [String] = []
             ids.reserveCapacity(rows.count)
-            for row in rows { ids.append(try state.create(object, row, context: WriteContext()).value) }
+            for row in rows { ids.append(try state.create(object, row, context: Self.directWrite).value) }
             return ids
         }
     }

@@ -2,7 +2,7 @@
 /// Developer Edition org (types, lengths, required fields, read-only fields, relationships).
 enum StandardObjects {
     static func all() -> [SObjectSchema] {
-        [user(), account(), contact(), lead(), campaign(), campaignMember(), campaignMemberStatus()]
+        [user(), account(), contact(), lead(), campaign(), campaignMember(), campaignMemberStatus(), assignmentRule()]
     }
 
     // MARK: Field shorthands
@@ -218,6 +218,18 @@ enum StandardObjects {
             readOnly(SObjectField("CompanyOrAccount", .string, label: "Company (Account)", length: 255)),
             readOnly(SObjectField("LeadOrContactId", .reference, label: "Contact or Lead ID",
                                   referenceTo: ["Contact", "Lead"])),
+        ])
+    }
+
+    /// Assignment rules (Object Reference, "AssignmentRule"): queryable, not writable through the
+    /// API. Who a rule assigns to lives in its rule entries, which the API does not expose; the
+    /// sandbox keeps one assignee a rule, set by a seed's `assignmentRules`.
+    static func assignmentRule() -> SObjectSchema {
+        SObjectSchema(name: "AssignmentRule", label: "Assignment Rule", labelPlural: "Assignment Rules", keyPrefix: "01Q",
+                      createable: false, updateable: false, deletable: false, fields: [
+            SObjectField("Name", .string, label: "Name", length: 120, nillable: false, nameField: true),
+            picklist("SobjectType", ["Account", "Case", "Lead"], label: "Object", restricted: true),
+            checkbox("Active"),
         ])
     }
 

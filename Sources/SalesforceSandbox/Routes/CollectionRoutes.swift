@@ -1,7 +1,7 @@
 /// sObject Collections (`/composite/sobjects`): up to 200 rows a call, results in request order.
 enum CollectionRoutes {
     static func handle(_ request: RestRequest, _ parts: [String], version: String, _ context: RestContext) throws(SalesforceError) -> RestResponse {
-        let writeContext = WriteContext(allowSaveDuplicates: request.allowsDuplicateSave, apiVersion: version)
+        let writeContext = request.writeContext(version: version)
         switch (request.method, parts.count) {
         case ("POST", 0), ("PATCH", 0):
             let (records, allOrNone) = try recordsBody(request, context)

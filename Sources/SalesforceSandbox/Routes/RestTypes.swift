@@ -58,6 +58,11 @@ struct RestRequest: Sendable {
         return object
     }
 
+    /// How this request's writes are made: its duplicate-rule and assignment-rule headers.
+    func writeContext(version: String) -> WriteContext {
+        WriteContext(allowSaveDuplicates: allowsDuplicateSave, autoAssign: AutoAssign(header: headers["sforce-auto-assign"]), apiVersion: version)
+    }
+
     /// `Sforce-Duplicate-Rule-Header: allowSave=true`.
     var allowsDuplicateSave: Bool {
         guard let header = headers["sforce-duplicate-rule-header"] else { return false }

@@ -13,7 +13,7 @@ enum SObjectRoutes {
             guard let schema = state.schema(parts[0]) else { throw .notFound() }
             return schema
         }
-        let writeContext = WriteContext(allowSaveDuplicates: request.allowsDuplicateSave, apiVersion: version)
+        let writeContext = request.writeContext(version: version)
         switch (method, parts.count) {
         case ("GET", 1):
             let recent = try context.access.read { state in

@@ -27,7 +27,10 @@ import Foundation
 ///     "Contact": [{"FirstName": "Ada", "LastName": "Lovelace", "Email": "ada@example.com"}],
 ///     "Lead": [{"LastName": "Hopper", "Company": "Navy", "Email": "grace@example.com"}]
 ///   },
-///   "duplicateRules": ["Lead", "Contact"]
+///   "duplicateRules": ["Lead", "Contact"],
+///   "users": [{"Username": "rep@acme.example", "LastName": "Rep", "Email": "rep@acme.example"}],
+///   "assignmentRules": [{"Name": "Event leads", "SobjectType": "Lead", "Active": true,
+///                        "AssigneeUsername": "rep@acme.example"}]
 /// }
 /// ```
 ///
@@ -37,8 +40,9 @@ import Foundation
 /// `required`, `externalId`, `unique`, `idLookup`, `values`, `restricted`, `referenceTo`,
 /// `relationshipName`, `extraTypeInfo`, `htmlFormatted`, `autoNumber`, `calculated`, `formula`,
 /// `rollup` (a roll-up summary: calculated, read-only), `createable`, `updateable`.
-/// Campaign `statuses` replace the default "Sent"/"Responded" pair. Records are created in the
-/// order objects appear, with the checks of the REST API.
+/// Campaign `statuses` replace the default "Sent"/"Responded" pair. Users come first (records
+/// may name them as `OwnerId`); records are created in the order objects appear, with the checks
+/// of the REST API; assignment rules come last, so seeded records keep the owners they name.
 public enum SandboxSeed {
     /// Reads and parses a seed file.
     public static func read(path: String) throws -> JSONValue {
@@ -79,8 +83,34 @@ public enum SandboxSeed {
                 for row in defaults { if let old = row["Id"]?.stringValue { try org.delete(old) } }
             }
         }
+        for user in document["users"]?.arrayValue ?? [] {
+            guard let username = user["Username"]?.stringValue else { throw SalesforceError("REQUIRED_FIELD_MISSING", "users entries need a Username") }
+            _ = org.storage.write { $0.addUser(username: username, lastName: user["LastName"]?.stringValue ?? username,
+                                               email: user["Email"]?.stringValue ?? username) }
+        }
+        func user(_ username: String, for what: String) throws -> SalesforceId {
+            guard let id = try org.query("SELECT Id FROM User WHERE Username = '\(username)'").first?["Id"]?.stringValue.flatMap(SalesforceId.init) else {
+                throw SalesforceError("INVALID_CROSS_REFERENCE_KEY", "no user '\(username)' for \(what)")
+            }
+            return id
+        }
         for (object, rows) in document["records"]?.objectValue ?? [:] {
-            try org.bulkCreate(object, (rows.arrayValue ?? []).compactMap(\.objectValue))
+            // A seed may name a record's owner by username (`OwnerUsername`) instead of `OwnerId`.
+            let records = try (rows.arrayValue ?? []).compactMap(\.objectValue).map { row throws in
+                var row = row
+                if let username = row["OwnerUsername"]?.stringValue {
+                    row["OwnerUsername"] = nil
+                    row["OwnerId"] = .string(try user(username, for: "a \(object)'s owner").value)
+                }
+                return row
+            }
+            try org.bulkCreate(object, records)
+        }
+        for rule in document["assignmentRules"]?.arrayValue ?? [] {
+            guard let name = rule["Name"]?.stringValue else { throw SalesforceError("REQUIRED_FIELD_MISSING", "assignmentRules entries need a Name") }
+            let assignee = try rule["AssigneeUsername"]?.stringValue.map { try user($0, for: "the rule '\(name)'") }
+            _ = org.storage.write { $0.addAssignmentRule(name: name, object: rule["SobjectType"]?.stringValue ?? "Lead",
+                                                         active: rule["Active"]?.boolValue ?? false, assignee: assignee) }
         }
         for object in document["duplicateRules"]?.arrayValue ?? [] {
             if let name = object.stringValue { org.setDuplicateRule(object: name, active: true) }
