@@ -116,6 +116,12 @@ public enum ConfigurationCheck {
             }
         }
 
+        if !settings.cancelledStatus.isBlank, let statuses = org?.statuses,
+           !statuses.contains(where: { $0.lowercased() == settings.cancelledStatus.trimmed().lowercased() }) {
+            errors.append(.init("cancelled_status_not_found", field: "cancelledStatus",
+                                "The campaign has no member status \"\(settings.cancelledStatus)\"; its statuses are \(statuses.map { "\"\($0)\"" }.joined(separator: ", ")). Choose one, add it to the campaign in Salesforce, or leave it empty so cancellations change nothing."))
+        }
+
         // Who owns new Leads: a rule named by Id must be one of the org's Lead rules (15- and
         // 18-character Ids name the same record).
         if case .rule(let id) = settings.leadAssignment, let rules = org?.leadAssignmentRules,

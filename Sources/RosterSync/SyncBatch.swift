@@ -79,7 +79,8 @@ struct SyncBatch: Sendable {
         guard !candidates.isEmpty else { return ([], [], BatchTally()) }
         let subrequests = candidates.enumerated().map { index, person in
             CompositeSubrequest(method: "PATCH", url: "/services/data/v\(version)/sobjects/CampaignMember/\(person.salesforce.campaignMemberId!)",
-                                referenceId: "m\(index)", body: .object(["Status": .string(settings.attendedStatus)]))
+                                referenceId: "m\(index)", body: .object(["Status": .string(settings.attendedStatus)]),
+                                httpHeaders: writeHeaders(createsLeads: false))
         }
         try await checkBudget()
         let responses = try await client.composite(subrequests, allOrNone: false)

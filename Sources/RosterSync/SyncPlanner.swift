@@ -55,21 +55,23 @@ public struct SyncPlanner: Sendable {
             plan.person = .skip("excluded by the connector's exclusion list")
             return plan
         }
-        let status = participant.hasAttended ? settings.attendedStatus : participant.isRegistered ? settings.registeredStatus : nil
+        let joins = participant.hasAttended || participant.isRegistered
+        let cancelled = settings.cancelledStatus.isBlank ? nil : settings.cancelledStatus
+        let status = participant.hasAttended ? settings.attendedStatus : participant.isRegistered ? settings.registeredStatus : cancelled
         let (match, warning) = self.match(participant, in: snapshot)
         plan.warning = warning
         do {
             var cut: [String] = []
             if let match {
                 plan.person = try existing(match, participant, truncations: &cut)
-            } else if status != nil {
+            } else if joins {
                 let kind: PersonRecord.Kind = settings.allowLeadCreation ? .lead : .contact
                 plan.person = .create(kind, try fields(for: participant, kind: kind, current: nil, truncations: &cut))
             } else {
                 plan.person = .skip("neither registered nor attended, and unknown to Salesforce")
                 return plan
             }
-            plan.member = try member(participant, personId: plan.person.recordId, status: status, in: snapshot)
+            plan.member = try member(participant, personId: plan.person.recordId, status: status, joins: joins, in: snapshot)
             if !cut.isEmpty { plan.warning = ([plan.warning].compactMap { $0 } + cut).joined(separator: "; ") }
         } catch {
             plan.person = .skip(error.description)
@@ -176,7 +178,10 @@ public struct SyncPlanner: Sendable {
     }
 
     /// S13/S14/S52: attended wins over registered; statuses only move forward.
-    func member(_ participant: Participant, personId: String?, status: String?, in snapshot: OrgSnapshot) throws(ValueConversion.Failure) -> MemberAction {
+    /// - Parameter joins: the person is registered or attended; otherwise `status` is the
+    ///   cancelled one, which moves an existing member back but never adds anyone.
+    func member(_ participant: Participant, personId: String?, status: String?, joins: Bool = true,
+                in snapshot: OrgSnapshot) throws(ValueConversion.Failure) -> MemberAction {
         var mapped: SalesforceRecord = [:]
         if let describe = describes[.campaignMember] {
             for entry in settings.mappings.campaignMember.entries {
@@ -186,11 +191,14 @@ public struct SyncPlanner: Sendable {
             }
         }
         guard let personId, let existing = snapshot.members[personId] else {
-            guard let status else { return .none }
+            // A cancelled registration never adds anyone to the campaign.
+            guard let status, joins else { return .none }
             return .create(status: status, mapped.filter { !$0.value.isNull })
         }
         var changes: SalesforceRecord = [:]
-        if let status, rank(status) > rank(existing.status) { changes["Status"] = .string(status) }
+        if let status, joins, rank(status) > rank(existing.status) { changes["Status"] = .string(status) }
+        // A cancellation moves a member back to the cancelled status, unless they attended.
+        if let status, !joins, rank(existing.status) < 2, existing.status.lowercased() != status.lowercased() { changes["Status"] = .string(status) }
         for (name, value) in mapped {
             let policy = settings.mappings.campaignMember.entries.first { $0.salesforceField.lowercased() == name.lowercased() }?.overwrite ?? .always
             let current = existing.fields.first { $0.key.lowercased() == name.lowercased() }?.value ?? .null

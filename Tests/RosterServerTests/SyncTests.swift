@@ -330,3 +330,30 @@ struct SyncFaultTests {
         }
     }
 }
+
+@Suite("Cancelled registrations")
+struct CancellationTests {
+    @Test("a cancelled registration reaches the campaign as the cancelled status, live; the check names a status the campaign lacks")
+    func cancellation() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app, settings: #""enabled": false"#)
+            let campaign = try #require(try fixture.org.query("SELECT Id FROM Campaign WHERE Name = '\(ConnectorFixture.campaign)'").first?["Id"]?.stringValue)
+            try fixture.org.create("CampaignMemberStatus", ["CampaignId": .string(campaign), "Label": "Cancelled"])
+            try await fixture.importPeople([ConnectorFixture.person("ann@example.org"), ConnectorFixture.person("bob@example.org", attended: true)])
+            try await fixture.connect()
+            _ = try await fixture.forceSync()
+            #expect(try fixture.members().values.sorted() == ["Attended", "Registered"])
+
+            #expect(try await fixture.put(#"{"enabled": true, "cancelledStatus": "Cancelled"}"#).status == .ok)
+            for email in ["ann@example.org", "bob@example.org"] {
+                let id = try #require(try await fixture.participant(email)["id"] as? String)
+                #expect(try await app.send(.patch, "/api/v1/events/\(fixture.eventId)/participants/\(id)", json: #"{"isRegistered": false}"#).status == .ok)
+            }
+            try await fixture.eventually("the cancellation to reach the campaign") { try fixture.members().values.sorted() == ["Attended", "Cancelled"] }
+
+            #expect(try await fixture.put(#"{"cancelledStatus": "Withdrawn"}"#).status == .ok)
+            let report = try await fixture.check()
+            #expect(report.issues("errors").contains { $0.code == "cancelled_status_not_found" && $0.field == "cancelledStatus" }, "\(report)")
+        }
+    }
+}

@@ -117,6 +117,26 @@ struct SyncPlannerTests {
         if case .skip = nobody.person {} else { Issue.record("an unregistered stranger was planned: \(nobody.person)") }
     }
 
+    @Test("a cancelled registration moves its member to the cancelled status, never an attendee's, never adds anyone; without the setting nothing moves")
+    func cancellations() {
+        func snapshot(_ status: String) -> OrgSnapshot {
+            OrgSnapshot(records: [PersonRecord(kind: .contact, id: "0031", email: "ada@example.org")],
+                        members: [MemberRecord(id: "00v1", personId: "0031", status: status, fields: ["Day__c": .null])])
+        }
+        let cancelling = planner { $0.allowUpdate = false; $0.cancelledStatus = "Cancelled" }
+        let cancelled = person(registered: false, fields: [:])
+        #expect(cancelling.plan(cancelled, in: snapshot("Registered")).member == .update(id: "00v1", ["Status": "Cancelled"]))
+        #expect(cancelling.plan(cancelled, in: snapshot("Sent")).member == .update(id: "00v1", ["Status": "Cancelled"]))
+        #expect(cancelling.plan(cancelled, in: snapshot("Attended")).member == .keep(id: "00v1"), "an attendee stays attended")
+        #expect(cancelling.plan(cancelled, in: snapshot("cancelled")).member == .keep(id: "00v1"))
+        #expect(planner { $0.allowUpdate = false }.plan(cancelled, in: snapshot("Registered")).member == .keep(id: "00v1"), "no setting: as before")
+        let stranger = cancelling.plan(person("new@example.org", registered: false), in: OrgSnapshot())
+        #expect(stranger.member == .none)
+        if case .skip = stranger.person {} else { Issue.record("a cancelled stranger was planned: \(stranger.person)") }
+        #expect(cancelling.plan(person(fields: [:]), in: snapshot("Cancelled")).member == .update(id: "00v1", ["Status": "Registered"]),
+                "registering again moves the member forward")
+    }
+
     @Test("excluded emails are never synced")
     func exclusions() {
         let plan = planner { $0.exclusions = ["@corp.example"] }.plan(person("staff@CORP.example"), in: OrgSnapshot())

@@ -41,11 +41,19 @@ public struct ConnectorSettings: Sendable, Hashable, Codable {
         set { storedLeadAssignment = newValue }
     }
     private var storedLeadAssignment: LeadAssignment?
+    /// The member status a synced person moves to when their registration is cancelled
+    /// (`isRegistered` false, not attended); empty: a cancellation changes nothing in Salesforce.
+    public var cancelledStatus: String {
+        get { storedCancelledStatus ?? "" }
+        set { storedCancelledStatus = newValue }
+    }
+    private var storedCancelledStatus: String?
 
     private enum CodingKeys: String, CodingKey {
         case enabled, loginUrl, consumerKey, campaignName, campaignId, registeredStatus, attendedStatus, allowLeadCreation, allowUpdate
         case mappings, apiVersion, exclusions, duplicateRules, longText, apiBudgetShare
         case storedLeadAssignment = "leadAssignment"
+        case storedCancelledStatus = "cancelledStatus"
     }
 
     public init(
@@ -54,7 +62,7 @@ public struct ConnectorSettings: Sendable, Hashable, Codable {
         allowLeadCreation: Bool = false, allowUpdate: Bool = false, mappings: ConnectorMappings = ConnectorMappings(),
         apiVersion: String = ConnectorSettings.defaultAPIVersion, exclusions: [String] = [],
         duplicateRules: DuplicateRulePolicy = .respect, longText: LongTextPolicy = .error, apiBudgetShare: Double = 0.8,
-        leadAssignment: LeadAssignment = .activeRule
+        leadAssignment: LeadAssignment = .activeRule, cancelledStatus: String = ""
     ) {
         self.enabled = enabled
         self.loginUrl = loginUrl
@@ -72,6 +80,7 @@ public struct ConnectorSettings: Sendable, Hashable, Codable {
         self.longText = longText
         self.apiBudgetShare = apiBudgetShare
         self.storedLeadAssignment = leadAssignment
+        self.storedCancelledStatus = cancelledStatus
     }
 
     public static let defaultLoginURL = "https://login.salesforce.com"

@@ -101,6 +101,7 @@ extension ConnectorSettings {
         if let value = body.campaignName { campaignName = value }
         if let value = body.registeredStatus { registeredStatus = value }
         if let value = body.attendedStatus { attendedStatus = value }
+        if let value = body.cancelledStatus { cancelledStatus = value.trimmed() }
         if let value = body.allowLeadCreation { allowLeadCreation = value }
         if let value = body.allowUpdate { allowUpdate = value }
         if let value = body.apiVersion { apiVersion = value }
@@ -143,7 +144,8 @@ extension Components.Schemas.SalesforceConnector: EncodesEveryKey {
             apiVersion: settings.apiVersion, exclusions: settings.exclusions,
             duplicateRules: .init(rawValue: settings.duplicateRules.rawValue) ?? .respect,
             longText: .init(rawValue: settings.longText.rawValue) ?? .error, apiBudgetShare: settings.apiBudgetShare,
-            leadAssignment: settings.leadAssignment.rawValue, connection: .init(view.connection), unsyncedParticipants: unsynced
+            leadAssignment: settings.leadAssignment.rawValue, cancelledStatus: settings.cancelledStatus,
+            connection: .init(view.connection), unsyncedParticipants: unsynced
         )
     }
 

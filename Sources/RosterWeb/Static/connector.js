@@ -22,7 +22,7 @@
     $("consumerSecret").placeholder = settings.consumerSecretSet ? t("connector_secret_set") : "";
     $("consumerSecret-state").textContent = settings.consumerSecretSet ? t("connector_secret_set_hint") : t("connector_secret_missing");
     $("campaignName").value = settings.campaignName ?? "";
-    fillStatuses([], settings.registeredStatus, settings.attendedStatus);
+    fillStatuses([], settings.registeredStatus, settings.attendedStatus, settings.cancelledStatus);
     $("allowLeadCreation").checked = settings.allowLeadCreation;
     $("allowUpdate").checked = settings.allowUpdate;
     fillLeadAssignment([], settings.leadAssignment);
@@ -84,6 +84,7 @@
     const body = {
       enabled: $("enabled").checked, loginUrl: $("loginUrl").value.trim(), consumerKey: $("consumerKey").value.trim(),
       campaignName: $("campaignName").value, registeredStatus: $("registeredStatus").value, attendedStatus: $("attendedStatus").value,
+      cancelledStatus: $("cancelledStatus").value,
       allowLeadCreation: $("allowLeadCreation").checked, allowUpdate: $("allowUpdate").checked,
       leadAssignment: $("leadAssignment").value,
     };
@@ -158,12 +159,12 @@
 
   // MARK: Campaign and statuses (S12–S14)
 
-  function fillStatuses(statuses, registered, attended) {
-    for (const [id, current] of [["registeredStatus", registered], ["attendedStatus", attended]]) {
+  function fillStatuses(statuses, registered, attended, cancelled) {
+    for (const [id, current] of [["registeredStatus", registered], ["attendedStatus", attended], ["cancelledStatus", cancelled]]) {
       const select = $(id);
       const values = [...statuses];
       if (current && !values.includes(current)) values.unshift(current);
-      select.replaceChildren(el("option", { value: "" }, t("connector_choose_status")),
+      select.replaceChildren(el("option", { value: "" }, t(id === "cancelledStatus" ? "connector_cancelled_none" : "connector_choose_status")),
         ...values.map((value) => el("option", { value, selected: value === current }, statuses.length && !statuses.includes(value) ? t("connector_status_unknown", { status: value }) : value)));
     }
   }
@@ -194,7 +195,8 @@
       const found = await api("GET", `${base}/campaigns?name=${encodeURIComponent(name)}`);
       if (found.matches === 1) {
         markCampaign(false);
-        fillStatuses(found.campaign.statuses, $("registeredStatus").value || settings.registeredStatus, $("attendedStatus").value || settings.attendedStatus);
+        fillStatuses(found.campaign.statuses, $("registeredStatus").value || settings.registeredStatus, $("attendedStatus").value || settings.attendedStatus,
+          $("cancelledStatus").value || settings.cancelledStatus);
       } else if (found.matches === 0) {
         markCampaign(true, t(found.suggestions.length ? "connector_campaign_not_found_suggest" : "connector_campaign_not_found", { name }), found.suggestions, true);
       } else {
