@@ -40,7 +40,7 @@ struct Demo: AsyncParsableCommand {
         let hosts = ["127.0.0.1:\(sandboxPort)", security.salesforceHosts].compactMap { $0 }.joined(separator: ",")
         let configuration = try AppConfiguration.resolve(
             host: "127.0.0.1", port: port, database: database ?? "sqlite://./roster-demo.sqlite", salesforceHosts: hosts,
-            metricsToken: security.metricsToken, environment: [:])
+            salesforceHostsOnly: security.salesforceHostsOnly, metricsToken: security.metricsToken, environment: [:])
         var logger = Logger(label: "roster.demo")
         logger.logLevel = .notice
 

@@ -24,7 +24,8 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try AppConfiguration.resolve(host: host, port: port, database: database.database, logLevel: logLevel,
-                                                         salesforceHosts: security.salesforceHosts, metricsToken: security.metricsToken,
+                                                         salesforceHosts: security.salesforceHosts, salesforceHostsOnly: security.salesforceHostsOnly,
+                                                         metricsToken: security.metricsToken,
                                                          trustedProxies: security.trustedProxies)
         let app = try await buildApplication(configuration: configuration)
         try await app.runService()
@@ -38,6 +39,12 @@ struct SecurityOptions: ParsableArguments {
         (plain http only for loopback hosts). Env: ROSTER_SALESFORCE_HOSTS.
         """, valueName: "hosts"))
     var salesforceHosts: String?
+
+    @Flag(help: ArgumentHelp("""
+        Allow only the hosts of --salesforce-hosts, not Salesforce's own domains (a company that uses its My Domain \
+        only; tests, so nothing reaches the internet). Env: ROSTER_SALESFORCE_HOSTS_ONLY=true.
+        """))
+    var salesforceHostsOnly = false
 
     @Option(help: ArgumentHelp("Require 'Authorization: Bearer <token>' on /metrics. Env: ROSTER_METRICS_TOKEN.", valueName: "token"))
     var metricsToken: String?

@@ -70,7 +70,7 @@ public enum ConfigurationCheck {
     ]
 
     public static func run(settings: ConnectorSettings, hasConsumerSecret: Bool, connection: SalesforceConnection,
-                           event: Event, org: OrgFacts?) -> (errors: [CheckIssue], warnings: [CheckIssue]) {
+                           event: Event, org: OrgFacts?, lastRunBatchSizes: [String: Int] = [:]) -> (errors: [CheckIssue], warnings: [CheckIssue]) {
         var errors: [CheckIssue] = []
         var warnings: [CheckIssue] = []
 
@@ -129,6 +129,13 @@ public enum ConfigurationCheck {
             let known = rules.isEmpty ? "the org has no Lead assignment rule" : "its Lead rules are " + rules.map { "\($0.name) (\($0.id))" }.joined(separator: ", ")
             errors.append(.init("lead_assignment_rule_not_found", field: "leadAssignment",
                                 "No Lead assignment rule has the Id \(id): \(known). Choose one of them, activeRule or none."))
+        }
+
+        // Collections the org's automation could not take whole in the last run.
+        for (object, size) in lastRunBatchSizes.sorted(by: { $0.key < $1.key }) where settings.mostRecords(of: object) > size {
+            let target = MappingTarget.allCases.first { $0.objectName.lowercased() == object.lowercased() }?.rawValue ?? object
+            warnings.append(.init("batch_size_reduced", field: "batchSize.\(target)",
+                                  "The last sync had to send \(object) records \(size) at a time: the org's automation (a trigger, flow or roll-up) ran out of a governor limit on larger writes. Roster adapts by itself; set batchSize.\(target) to \(size) to start there and spare the refused tries."))
         }
 
         // What the connected user may do.

@@ -6,7 +6,9 @@ extension ConnectorService {
     /// "Check configuration" (S20): every problem at once, the org's API usage, and what a full
     /// sync would cost. Reads describes afresh (3 objects in one call), then the campaign and its
     /// statuses; a refused token turns the connection broken and is reported, never thrown.
-    public func check(event: Event) async throws -> CheckReport {
+    /// - Parameter lastRunBatchSizes: the collection sizes the event's last forced run had to
+    ///   fall back to (a run's `batchSizes`), so the check can say so.
+    public func check(event: Event, lastRunBatchSizes: [String: Int] = [:]) async throws -> CheckReport {
         let stored = try await connectors.find(eventId: event.id)
         let settings = stored?.settings ?? ConnectorSettings()
         let connection = stored?.connection ?? SalesforceConnection()
@@ -36,7 +38,7 @@ extension ConnectorService {
         }
         var (errors, warnings) = ConfigurationCheck.run(settings: settings, hasConsumerSecret: stored?.consumerSecret != nil,
                                                         connection: connection,
-                                                        event: event, org: org)
+                                                        event: event, org: org, lastRunBatchSizes: lastRunBatchSizes)
         errors += extraErrors
         if let campaigns = org?.campaignsNamed, campaigns.count == 1, settings.campaignId != campaigns[0].id {
             try await connectors.setCampaignId(eventId: event.id, campaignId: campaigns[0].id, forName: settings.campaignName)

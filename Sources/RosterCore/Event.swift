@@ -24,7 +24,7 @@ public struct Event: Sendable, Hashable, Identifiable {
         var issues: [ValidationIssue] = []
         if name.isBlank {
             issues.append(.init(field: "name", message: "an event needs a name"))
-        } else if name.count > 255 {
+        } else if name.unicodeScalars.count > 255 {
             issues.append(.init(field: "name", message: "\(name.count) characters is more than the 255 allowed"))
         }
         if let startsAt, let endsAt, endsAt < startsAt {

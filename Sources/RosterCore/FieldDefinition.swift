@@ -54,6 +54,8 @@ extension FieldDefinition {
             }
             if field.label.isBlank {
                 issues.append(.init(field: name, message: "the label must not be empty"))
+            } else if field.label.unicodeScalars.count > 255 {
+                issues.append(.init(field: name, message: "the label has more than 255 characters"))
             }
             if let maxLength = field.maxLength {
                 if !field.type.isTextual {

@@ -61,8 +61,10 @@ public enum ParticipantRules {
         changes.jobTitle = draft.jobTitle?.trimmed()
         for rule in maxLengths {
             guard let value = changes[keyPath: rule.keyPath] else { continue }
-            if value.count > rule.max {
-                issues.append(.init(field: rule.name, message: "\(value.count) characters is more than the \(rule.max) allowed"))
+            // Counted in Unicode code points, as JSON Schema's maxLength counts (an emoji with a skin
+            // tone is two, an accented letter written with a combining accent too).
+            if value.unicodeScalars.count > rule.max {
+                issues.append(.init(field: rule.name, message: "\(value.unicodeScalars.count) characters is more than the \(rule.max) allowed"))
             }
             if let control = value.unicodeScalars.first(where: isControl) {
                 issues.append(.init(field: rule.name, message: "contains the control character U+\(String(format: "%04X", control.value)) at position \(position(of: control, in: value)); remove it (a copy from another program often brings one)"))

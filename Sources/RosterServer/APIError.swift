@@ -65,7 +65,7 @@ extension APIError {
 
     static func from(_ error: ConnectorError) -> APIError {
         switch error {
-        case .notConfigured: return APIError(.notFound, "connector_not_configured", error.description)
+        case .notConfigured: return APIError(.conflict, "connector_not_configured", error.description) // the event exists; its settings come first
         case .missingSetting(let field, let message):
             return APIError(.unprocessableContent, "validation_failed", error.description, details: [Detail(field: field, row: nil, message: message)])
         case .notConnected: return APIError(.conflict, "not_connected", error.description)

@@ -93,7 +93,7 @@ extension AppConfiguration {
     /// Builds the configuration from command-line values, falling back to `ROSTER_*` environment
     /// variables, then to defaults. The environment is read here and nowhere else.
     public static func resolve(
-        host: String?, port: Int?, database: String?, logLevel: String? = nil, salesforceHosts: String? = nil,
+        host: String?, port: Int?, database: String?, logLevel: String? = nil, salesforceHosts: String? = nil, salesforceHostsOnly: Bool = false,
         metricsToken: String? = nil, trustedProxies: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ConfigurationError) -> AppConfiguration {
         var configuration = AppConfiguration()
@@ -125,6 +125,9 @@ extension AppConfiguration {
         if let list = salesforceHosts ?? environment["ROSTER_SALESFORCE_HOSTS"] {
             do { configuration.salesforceHosts = try SalesforceHosts(parsing: list) }
             catch { throw ConfigurationError("--salesforce-hosts / ROSTER_SALESFORCE_HOSTS: \(error)") }
+        }
+        if salesforceHostsOnly || ["1", "true", "yes"].contains(environment["ROSTER_SALESFORCE_HOSTS_ONLY"]?.lowercased() ?? "") {
+            configuration.salesforceHosts.includesSalesforceDomains = false
         }
         if let token = metricsToken ?? environment["ROSTER_METRICS_TOKEN"], !token.isEmpty {
             guard token.count >= 16 else { throw ConfigurationError("--metrics-token / ROSTER_METRICS_TOKEN must have at least 16 characters") }

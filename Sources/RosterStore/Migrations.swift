@@ -2,7 +2,7 @@ import SQLKit
 
 /// Every migration, in order. Append only.
 public enum Migrations {
-    public static let all: [Migration] = [core, salesforceConnectors, salesforceSync, backOffice, searchByEmail, searchInCreationOrder, oneEmailIndex, access]
+    public static let all: [Migration] = [core, salesforceConnectors, salesforceSync, backOffice, searchByEmail, searchInCreationOrder, oneEmailIndex, access, batchSizes]
 
     /// Events, participants with their Salesforce state, the change log (outbox) the live sync
     /// consumes, API tokens and back-office users.

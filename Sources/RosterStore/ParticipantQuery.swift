@@ -34,7 +34,7 @@ public struct ParticipantQuery: Sendable, Hashable {
 
     /// Parses the `sort` parameter: a ``Sort`` name, `-` in front for descending (`-created`).
     public init(synced: Bool?, search: String?, sort text: String?) throws(ParticipantQueryError) {
-        if let search, search.count > Self.maxSearchLength {
+        if let search, search.unicodeScalars.count > Self.maxSearchLength {
             throw .invalidValue(parameter: "q", value: String(search.prefix(20)) + "…", expected: "at most \(Self.maxSearchLength) characters long")
         }
         var name = text?.trimmed() ?? ""

@@ -23,6 +23,9 @@ public struct SyncRun: Sendable, Hashable, Codable {
     public var cursor: String?
     /// Per-person errors, `participantId: message`, the first ones.
     public var errors: [SyncRunError] = []
+    /// Records a collection of each object held when the org's automation refused more (only
+    /// the objects that had to shrink).
+    public var batchSizes: [String: Int] = [:]
     public var createdAt: Date
     public var startedAt: Date?
     public var finishedAt: Date?
@@ -149,13 +152,15 @@ public struct SyncRepository: Sendable {
     }
 
     static let runColumns = ["id", "event_id", "state", "paused_reason", "dry_run", "total", "processed", "created", "updated", "linked",
-                             "unchanged", "failed", "api_calls", "cursor", "errors_json", "created_at", "started_at", "finished_at"]
+                             "unchanged", "failed", "api_calls", "cursor", "errors_json", "created_at", "started_at", "finished_at",
+                             "batch_sizes_json"]
 
     static func values(_ run: SyncRun) throws -> [any SQLExpression] {
         [SQLBind(run.id), SQLBind(run.eventId), SQLBind(run.state.rawValue), SQLBind(run.pausedReason), SQLBind(run.dryRun),
          SQLBind(run.total), SQLBind(run.processed), SQLBind(run.created), SQLBind(run.updated), SQLBind(run.linked),
          SQLBind(run.unchanged), SQLBind(run.failed), SQLBind(run.apiCalls), SQLBind(run.cursor), SQLBind(try StoreJSON.encode(run.errors)),
-         SQLBind(StoreTime.millis(run.createdAt)), SQLBind(run.startedAt.map(StoreTime.millis)), SQLBind(run.finishedAt.map(StoreTime.millis))]
+         SQLBind(StoreTime.millis(run.createdAt)), SQLBind(run.startedAt.map(StoreTime.millis)), SQLBind(run.finishedAt.map(StoreTime.millis)),
+         SQLBind(run.batchSizes.isEmpty ? nil : try StoreJSON.encode(run.batchSizes))]
     }
 
     static func run(from row: any SQLRow) throws -> SyncRun {
@@ -175,6 +180,7 @@ public struct SyncRepository: Sendable {
         run.errors = try StoreJSON.decode([SyncRunError].self, from: row.decode(column: "errors_json", as: String.self))
         run.startedAt = try row.decode(column: "started_at", as: Int64?.self).map(StoreTime.date)
         run.finishedAt = try row.decode(column: "finished_at", as: Int64?.self).map(StoreTime.date)
+        if let sizes = try row.decode(column: "batch_sizes_json", as: String?.self) { run.batchSizes = try StoreJSON.decode([String: Int].self, from: sizes) }
         return run
     }
 

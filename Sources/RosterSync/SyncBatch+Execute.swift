@@ -200,17 +200,31 @@ extension SyncBatch {
         return nil
     }
 
-    /// Sends writes in collections of 200, five collections to a Composite call; records that
-    /// failed for a transient reason (`UNABLE_TO_LOCK_ROW`: nothing was written) are sent again,
-    /// after the client's back-off, up to ``recordRetries`` times.
+    /// Sends writes in collections (200 records, or fewer where the org's automation needs it:
+    /// ``BatchSizes``), five collections to a Composite call. Records refused because a trigger
+    /// ran out of a governor limit are sent again in collections half the size, down to one
+    /// record; records that failed for a transient reason (`UNABLE_TO_LOCK_ROW`: nothing was
+    /// written) are sent again after the client's back-off, up to ``recordRetries`` times.
     func send(_ writes: [Write]) async throws -> [(Write, RecordResult)] {
         var results = try await sendOnce(writes)
-        for attempt in 1...Self.recordRetries {
-            let retry = results.indices.filter { index in
+        var lockRetries = 0
+        while true {
+            let limited = results.indices.filter { !results[$0].1.success && BatchSizes.isGovernorLimit(results[$0].1.errors) }
+            let shrunk = Set(limited.map { results[$0].0.record.object }).filter { sizes.shrink($0) }
+            let smaller = limited.filter { shrunk.contains(results[$0].0.record.object) }
+            let locked = lockRetries < Self.recordRetries ? results.indices.filter { index in
                 !results[index].1.success && results[index].1.errors.contains { RetryPolicy.retryableCodes.contains($0.errorCode) }
+            } : []
+            guard !smaller.isEmpty || !locked.isEmpty else { break }
+            if !locked.isEmpty {
+                lockRetries += 1
+                try await client.backOff(beforeRetry: lockRetries, why: "\(locked.count) records failed for a transient reason")
             }
-            guard !retry.isEmpty else { break }
-            try await client.backOff(beforeRetry: attempt, why: "\(retry.count) records failed for a transient reason")
+            if !shrunk.isEmpty {
+                logger.notice("the org's automation ran out of a governor limit; sending smaller collections",
+                              metadata: ["sizes": "\(shrunk.sorted().map { "\($0): \(sizes.size(for: $0))" }.joined(separator: ", "))"])
+            }
+            let retry = Array(Set(smaller + locked)).sorted()
             let again = try await sendOnce(retry.map { results[$0].0 })
             for (position, index) in retry.enumerated() { results[index] = again[position] }
         }
@@ -222,8 +236,13 @@ extension SyncBatch {
         var groups: [[Write]] = []
         for operation in [CompositeSubrequest.CollectionOperation.create, .update] {
             let same = writes.filter { $0.operation == operation }
-            stride(from: 0, to: same.count, by: SalesforceClient.collectionLimit).forEach {
-                groups.append(Array(same[$0..<min($0 + SalesforceClient.collectionLimit, same.count)]))
+            // One object a collection, so each object's size holds (its triggers run per object).
+            for object in Set(same.map(\.record.object)).sorted() {
+                let ofObject = same.filter { $0.record.object == object }
+                let size = sizes.size(for: object)
+                stride(from: 0, to: ofObject.count, by: size).forEach {
+                    groups.append(Array(ofObject[$0..<min($0 + size, ofObject.count)]))
+                }
             }
         }
         var results: [(Write, RecordResult)] = []

@@ -44,6 +44,8 @@ struct SyncBatch: Sendable {
     let planner: SyncPlanner
     let campaignId: String
     let runId: String?
+    /// Records a collection of each object holds (shrinks when the org's automation needs it).
+    let sizes: BatchSizes
     let now: @Sendable () -> Date
     let logger: Logger
 

@@ -4,6 +4,7 @@ import RosterConnector
 import RosterCore
 import RosterStore
 import SalesforceClient
+import Synchronization
 
 /// Why a sync could not start or go on, in words that say the fix.
 public struct SyncError: Error, Sendable, CustomStringConvertible {
@@ -27,6 +28,8 @@ public final class SyncEngine: Sendable {
     /// This process's name in event leases.
     let holder: String
     let gate = EventGate()
+    /// Per event, the collection sizes the org's automation needed (see ``BatchSizes``).
+    let keptSizes = Mutex<[String: [String: Int]]>([:])
 
     public init(connectors: ConnectorService, repository: SyncRepository, participants: ParticipantRepository, events: EventRepository,
                 ids: any IDGenerator, now: @escaping @Sendable () -> Date, logger: Logger, holder: String = "roster-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))") {
@@ -99,6 +102,8 @@ public final class SyncEngine: Sendable {
                 let (results, tally) = try await batch.sync(people, dryRun: run.dryRun)
                 if !run.dryRun { SyncMetrics.record(results, calls: batch.calls.value - callsBefore, usage: await batch.client.apiUsage) }
                 run.add(tally, people: people.count)
+                run.batchSizes.merge(batch.sizes.shrunk) { min($0, $1) }
+                keep(batch.sizes, eventId: event.id)
                 run.cursor = last.id
                 run.apiCalls = apiBefore + batch.calls.value
                 if run.dryRun {
@@ -213,6 +218,7 @@ public final class SyncEngine: Sendable {
         let batch = try await prepare(event: event, runId: nil)
         let people = try await repository.participants(eventId: eventId, ids: pending.participantIds)
         let (results, _) = try await batch.sync(people, dryRun: false, quick: true)
+        keep(batch.sizes, eventId: eventId)
         try await repository.record(results, eventId: eventId, run: nil)
         SyncMetrics.record(results, calls: batch.calls.value, usage: await batch.client.apiUsage)
         try await repository.completeChanges(eventId: eventId, upTo: pending.upTo)
@@ -220,6 +226,12 @@ public final class SyncEngine: Sendable {
     }
 
     // MARK: Shared
+
+    /// Keeps the sizes a batch needed for the event's next batches.
+    private func keep(_ sizes: BatchSizes, eventId: String) {
+        let kept = sizes.kept
+        keptSizes.withLock { $0[eventId] = kept }
+    }
 
     /// The client, the describes and the campaign of the event's connector.
     func prepare(event: Event, runId: String?) async throws -> SyncBatch {
@@ -243,8 +255,10 @@ public final class SyncEngine: Sendable {
             campaignId = id
             try await connectors.rememberCampaign(eventId: event.id, campaignId: id, forName: settings.campaignName)
         }
+        let kept = keptSizes.withLock { $0[event.id] ?? [:] }
+        let sizes = BatchSizes(kept: runId == nil ? kept : BatchSizes.grown(kept)) { settings.mostRecords(of: $0) }
         return SyncBatch(client: client, planner: SyncPlanner(settings: settings, event: event, describes: byTarget),
-                         campaignId: campaignId, runId: runId, now: now, logger: logger)
+                         campaignId: campaignId, runId: runId, sizes: sizes, now: now, logger: logger)
     }
 }
 

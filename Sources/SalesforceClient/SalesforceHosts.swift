@@ -39,6 +39,9 @@ public struct SalesforceHosts: Sendable, Hashable {
 
     /// The hosts the operator added.
     public var extra: [Entry]
+    /// Whether Salesforce's own domains are allowed besides `extra` (an operator may allow only
+    /// their My Domain; tests allow only their sandbox, so nothing can reach the internet).
+    public var includesSalesforceDomains = true
 
     /// Salesforce's domains and the `extra` hosts.
     public init(extra: [Entry] = []) { self.extra = extra }
@@ -77,11 +80,14 @@ public struct SalesforceHosts: Sendable, Hashable {
         else { return "'\(url)' is not an http(s) URL with a host" }
         let port = components.port
         let secure = scheme == "https"
-        if secure, port == nil || port == 443, Self.salesforceDomains.contains(where: { $0.matches(host: host, port: nil) }) { return nil }
+        if includesSalesforceDomains, secure, port == nil || port == 443, Self.salesforceDomains.contains(where: { $0.matches(host: host, port: nil) }) { return nil }
         let effectivePort = port ?? (secure ? 443 : scheme == "http" ? 80 : nil)
         if extra.contains(where: { $0.matches(host: host, port: effectivePort) }) {
             if secure || (scheme == "http" && Self.isLoopback(host)) { return nil }
             return "\(host) is allowed over https only (plain http only for loopback hosts)"
+        }
+        guard includesSalesforceDomains else {
+            return "\(host)\(port.map { ":\($0)" } ?? "") is not a host the operator allowed with --salesforce-hosts (this server allows those hosts only)"
         }
         return "\(host)\(port.map { ":\($0)" } ?? "") is not one of Salesforce's domains (https://*.salesforce.com, *.force.com…) nor a host the operator allowed with --salesforce-hosts"
     }

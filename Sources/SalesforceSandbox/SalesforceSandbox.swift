@@ -29,6 +29,8 @@ public final class SalesforceSandbox: Sendable {
         var latency: Duration
         var faults: FaultPlan
         var requests: [RecordedRequest] = []
+        /// Records an object's automation can take in one DML before running out of CPU.
+        var cpuLimits: [String: Int] = [:]
     }
 
     /// Builds the sandbox (and loads `seedFile` / `persistencePath`) without serving it.
@@ -81,6 +83,10 @@ public final class SalesforceSandbox: Sendable {
         }
     }
 
+    /// Makes writes of more than `records` records of `object` in one request fail as a trigger
+    /// out of CPU time does (`nil` removes the limit).
+    public func setCPULimit(object: String, records: Int?) { control.write { $0.cpuLimits[object.lowercased()] = records } }
+
     /// Makes the next REST calls fail with these faults, one each, in order.
     public func queueFaults(_ faults: [SandboxFault]) { control.write { $0.faults.queued += faults } }
 
@@ -124,6 +130,7 @@ public final class SalesforceSandbox: Sendable {
             $0.faults.rate = 0
             $0.faults.queued = []
             $0.faults.injected = [:]
+            $0.cpuLimits = [:]
         }
     }
 

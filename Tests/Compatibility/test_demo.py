@@ -20,7 +20,8 @@ def free_port():
 
 
 def start_demo(directory, port, sandbox_port):
-    process = subprocess.Popen([ROSTER, "demo", "--port", str(port), "--sandbox-port", str(sandbox_port)],
+    # Its sandbox is the only Salesforce host allowed: nothing a test does reaches the internet.
+    process = subprocess.Popen([ROSTER, "demo", "--port", str(port), "--sandbox-port", str(sandbox_port), "--salesforce-hosts-only"],
                                cwd=directory, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines = []
     deadline = time.time() + 60

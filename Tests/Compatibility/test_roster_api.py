@@ -31,7 +31,9 @@ def server():
     token = subprocess.run([ROSTER, "token", "create", "--name", "compat", "--database", database],
                            check=True, capture_output=True, text=True).stdout.strip()
     port = free_port()
-    process = subprocess.Popen([ROSTER, "serve", "--port", str(port), "--database", database, "--log-level", "warning"])
+    # Only loopback Salesforce hosts: whatever a test saves as a login URL, nothing reaches the internet.
+    process = subprocess.Popen([ROSTER, "serve", "--port", str(port), "--database", database, "--log-level", "warning",
+                                "--salesforce-hosts", "127.0.0.1:9", "--salesforce-hosts-only"])
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
     while True:

@@ -29,7 +29,10 @@ def test_schemathesis_finds_nothing():
     token = subprocess.run([ROSTER, "token", "create", "--name", "contract", "--database", database],
                            capture_output=True, text=True, check=True).stdout.strip()
     port = free_port()
-    server = subprocess.Popen([ROSTER, "serve", "--port", str(port), "--database", database, "--log-level", "error"])
+    # schemathesis saves login URLs of its own (https://login.salesforce.com among them) and
+    # connects: only a loopback host is allowed, so nothing reaches the internet.
+    server = subprocess.Popen([ROSTER, "serve", "--port", str(port), "--database", database, "--log-level", "error",
+                               "--salesforce-hosts", "127.0.0.1:9", "--salesforce-hosts-only"])
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

@@ -96,7 +96,7 @@ class Roster:
 
     def start(self):
         self.process = subprocess.Popen([ROSTER, "serve", "--port", str(self.port), "--database", self.database,
-                                         "--log-level", "error", "--salesforce-hosts", self.sandbox_host])
+                                         "--log-level", "error", "--salesforce-hosts", self.sandbox_host, "--salesforce-hosts-only"])
 
         def healthy():
             try:

@@ -59,6 +59,14 @@ struct SchemaAndParticipantRulesTests {
         #expect((try? ParticipantRules.check(ParticipantDraft(email: "a@b.co", firstName: "René", lastName: "Ça"), schema: [], isNew: true)) != nil)
     }
 
+    @Test("lengths count code points, as JSON Schema's maxLength does: 40 thumbs with a skin tone are 80")
+    func lengthsCountCodePoints() {
+        let thumbs = String(repeating: "👍🏻", count: 40)
+        #expect(thumbs.count == 40 && thumbs.unicodeScalars.count == 80)
+        #expect(throws: ValidationFailure.self) { try ParticipantRules.check(ParticipantDraft(email: "a@b.co", firstName: thumbs, lastName: "L"), schema: [], isNew: true) }
+        #expect((try? ParticipantRules.check(ParticipantDraft(email: "a@b.co", firstName: String(repeating: "👍🏻", count: 20), lastName: "L"), schema: [], isNew: true)) != nil)
+    }
+
     @Test func builtInLengthsAreSalesforceLengths() {
         do {
             _ = try ParticipantRules.check(ParticipantDraft(email: "a@b.co", firstName: String(repeating: "x", count: 41), lastName: "B"), schema: [], isNew: true)

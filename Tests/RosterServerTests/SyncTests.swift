@@ -357,3 +357,45 @@ struct CancellationTests {
         }
     }
 }
+
+@Suite("Batches that adapt to the org's automation")
+struct AdaptiveBatchTests {
+    @Test("triggers out of CPU past 40 records: collections halve until they pass, everyone is synced, nobody failed, the run says the sizes")
+    func cpuLimit() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app, settings: #""enabled": false"#)
+            try await fixture.importPeople((0..<300).map { ConnectorFixture.person("p\($0)@example.org", attended: $0 % 3 == 0) })
+            try await fixture.connect()
+            fixture.running.sandbox.setCPULimit(object: "Lead", records: 40)
+            fixture.running.sandbox.setCPULimit(object: "CampaignMember", records: 40)
+            let run = try await fixture.forceSync()
+            #expect(run["state"] as? String == "succeeded" && run["failed"] as? Int == 0 && run["created"] as? Int == 300, "\(run)")
+            #expect(run["batchSizes"] as? [String: Int] == ["Lead": 25, "CampaignMember": 25], "\(run)")
+            #expect(fixture.org.count("Lead") == 300)
+            let members = try fixture.members()
+            #expect(members.count == 300 && members.values.filter { $0 == "Attended" }.count == 100)
+
+            // The check says so, and names the setting that starts there.
+            let warned = try await fixture.check().issues("warnings").filter { $0.code == "batch_size_reduced" }.map(\.field)
+            #expect(warned == ["batchSize.campaignMember", "batchSize.lead"])
+
+            // The next run starts from twice the size that held, and falls back to it at once.
+            try await fixture.importPeople((300..<400).map { ConnectorFixture.person("p\($0)@example.org") })
+            let next = try await fixture.forceSync()
+            #expect(next["failed"] as? Int == 0 && next["created"] as? Int == 100, "\(next)")
+            #expect(next["batchSizes"] as? [String: Int] == ["Lead": 25, "CampaignMember": 25], "\(next)")
+
+            // Capped up front, nothing is refused: the run does not shrink, and the check is quiet.
+            #expect(try await fixture.put(#"{"batchSize": {"lead": 25, "campaignMember": 25}}"#).status == .ok)
+            try await fixture.importPeople((400..<450).map { ConnectorFixture.person("p\($0)@example.org") })
+            let capped = try await fixture.forceSync()
+            #expect(capped["failed"] as? Int == 0 && capped["created"] as? Int == 50 && (capped["batchSizes"] as? [String: Int])?.isEmpty == true, "\(capped)")
+            #expect(try await fixture.check().issues("warnings").allSatisfy { $0.code != "batch_size_reduced" })
+            #expect(try await fixture.settings()["batchSize"] as? [String: Int] == ["lead": 25, "campaignMember": 25])
+            let refused = try await fixture.put(#"{"batchSize": {"lead": 500}}"#)
+            #expect(refused.status == .unprocessableContent)
+            #expect(try refused.apiError().details.first?["field"] as? String == "batchSize.lead")
+            #expect(fixture.org.count("Lead") == 450)
+        }
+    }
+}

@@ -33,6 +33,15 @@ struct SalesforceHostsTests {
         #expect(throws: SalesforceHostsError.self) { try SalesforceHosts(parsing: "https://x/y") }
     }
 
+    @Test func theOperatorsHostsOnly() throws {
+        var hosts = try SalesforceHosts(parsing: "acme.my.salesforce.com,127.0.0.1:8931")
+        hosts.includesSalesforceDomains = false
+        #expect(hosts.refusal("https://acme.my.salesforce.com") == nil)
+        #expect(hosts.refusal("http://127.0.0.1:8931") == nil)
+        #expect(hosts.refusal("https://login.salesforce.com")?.contains("allows those hosts only") == true)
+        #expect(hosts.refusal("https://other.my.salesforce.com") != nil)
+    }
+
     @Test func theTransportSendsNothingToARefusedHost() async throws {
         final class Recorder: HTTPTransport, @unchecked Sendable {
             var sent: [String] = []

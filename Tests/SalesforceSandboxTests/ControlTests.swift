@@ -60,6 +60,25 @@ struct ControlTests {
         #expect(harness.sandbox.controlState { $0.faults.injected }.isEmpty)
     }
 
+    @Test("past an object's CPU limit every record of it in the request fails as a trigger out of CPU does; other objects are written")
+    func cpuLimit() async throws {
+        let harness = try SandboxHarness()
+        harness.sandbox.setCPULimit(object: "Lead", records: 2)
+        try await harness.run { client in
+            let leads = (0..<3).map { row("Lead", ["LastName": .string("L\($0)"), "Company": "C"]) }
+            let reply = try await client.call(.post, "composite/sobjects", json: .object(["records": .array(leads + [row("Contact", ["LastName": "A"])])]))
+            let results = try #require(reply.json?.arrayValue)
+            #expect(results.prefix(3).allSatisfy { $0["errors"]?.arrayValue?.first?["statusCode"] == "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY" })
+            #expect(results[0]["errors"]?.arrayValue?.first?["message"]?.stringValue?.contains("System.LimitException: Apex CPU time limit exceeded") == true)
+            #expect(results[3]["success"] == true)
+            let two = try await client.call(.post, "composite/sobjects", json: .object(["records": .array(Array(leads.prefix(2)))]))
+            #expect(two.json?.arrayValue?.allSatisfy { $0["success"] == true } == true, "at the limit, the automation copes")
+        }
+        #expect(harness.org.count("Lead") == 2 && harness.org.count("Contact") == 1)
+        harness.sandbox.reset()
+        #expect(harness.sandbox.controlState { $0.cpuLimits }.isEmpty)
+    }
+
     @Test("dropAfterCommit writes, dropBeforeCommit does not (live server)")
     func drops() async throws {
         let running = try await SalesforceSandbox.start(configuration: SandboxConfiguration())

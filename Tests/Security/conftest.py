@@ -61,7 +61,7 @@ class Roster:
             self.port = probe.getsockname()[1]
         self.process = subprocess.Popen(
             [ROSTER, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--database", self.database,
-             "--log-level", "warning"], env=ENVIRONMENT)
+             "--log-level", "warning", "--salesforce-hosts", "127.0.0.1:9", "--salesforce-hosts-only"], env=ENVIRONMENT)
         deadline = time.time() + 60
         while True:
             try:

@@ -48,12 +48,30 @@ public struct ConnectorSettings: Sendable, Hashable, Codable {
         set { storedCancelledStatus = newValue }
     }
     private var storedCancelledStatus: String?
+    /// The most records a collection of each object holds, by mapping target (`contact`, `lead`,
+    /// `campaignMember`), for orgs whose automation cannot take the API's 200; absent: 200, and
+    /// the sync halves it by itself when the org's automation refuses.
+    public var batchSize: [String: Int] {
+        get { storedBatchSize ?? [:] }
+        set { storedBatchSize = newValue }
+    }
+    private var storedBatchSize: [String: Int]?
+
+    /// The most records a collection of `object` (a Salesforce object name) holds.
+    public func mostRecords(of object: String) -> Int {
+        let key = batchSize.keys.first { $0.lowercased() == object.lowercased() }
+        return key.flatMap { batchSize[$0] }.map { min(max($0, 1), Self.collectionLimit) } ?? Self.collectionLimit
+    }
+
+    /// The API's most records in one sObject Collections request.
+    public static let collectionLimit = 200
 
     private enum CodingKeys: String, CodingKey {
         case enabled, loginUrl, consumerKey, campaignName, campaignId, registeredStatus, attendedStatus, allowLeadCreation, allowUpdate
         case mappings, apiVersion, exclusions, duplicateRules, longText, apiBudgetShare
         case storedLeadAssignment = "leadAssignment"
         case storedCancelledStatus = "cancelledStatus"
+        case storedBatchSize = "batchSize"
     }
 
     public init(
@@ -117,8 +135,16 @@ public struct ConnectorSettings: Sendable, Hashable, Codable {
                 issues.append(.init(field: "exclusions[\(index)]", message: "'\(entry)' is neither an email (staff@corp.com) nor a domain (@corp.com)"))
             }
         }
-        for (field, value) in [("campaignName", campaignName), ("registeredStatus", registeredStatus), ("attendedStatus", attendedStatus)]
-        where value.count > 255 {
+        for (target, size) in batchSize.sorted(by: { $0.key < $1.key }) {
+            if MappingTarget(rawValue: target) == nil {
+                issues.append(.init(field: "batchSize.\(target)", message: "unknown object; batch sizes are for contact, lead and campaignMember"))
+            } else if !(1...Self.collectionLimit).contains(size) {
+                issues.append(.init(field: "batchSize.\(target)", message: "must be 1 to \(Self.collectionLimit) records"))
+            }
+        }
+        for (field, value) in [("campaignName", campaignName), ("registeredStatus", registeredStatus), ("attendedStatus", attendedStatus),
+                               ("cancelledStatus", cancelledStatus)]
+        where value.unicodeScalars.count > 255 {
             issues.append(.init(field: field, message: "at most 255 characters"))
         }
         return issues

@@ -56,7 +56,8 @@ extension RosterAPI {
 
     func checkSalesforceConnector(_ input: Operations.CheckSalesforceConnector.Input) async throws -> Operations.CheckSalesforceConnector.Output {
         let event = try await event(input.path.eventId)
-        let report = try await connectors.check(event: event)
+        let lastRun = try await syncRuns.runs(eventId: event.id, limit: 5).first { !$0.dryRun && $0.state != .queued }
+        let report = try await connectors.check(event: event, lastRunBatchSizes: lastRun?.batchSizes ?? [:])
         func issues(_ list: [CheckIssue]) -> [Components.Schemas.CheckIssue] { list.map(Components.Schemas.CheckIssue.init) }
         return .ok(.init(body: .json(.init(
             ok: report.ok, errors: issues(report.errors), warnings: issues(report.warnings),
@@ -102,6 +103,10 @@ extension ConnectorSettings {
         if let value = body.registeredStatus { registeredStatus = value }
         if let value = body.attendedStatus { attendedStatus = value }
         if let value = body.cancelledStatus { cancelledStatus = value.trimmed() }
+        if let value = body.batchSize {
+            batchSize = [MappingTarget.contact.rawValue: value.contact, MappingTarget.lead.rawValue: value.lead,
+                         MappingTarget.campaignMember.rawValue: value.campaignMember].compactMapValues { $0 }
+        }
         if let value = body.allowLeadCreation { allowLeadCreation = value }
         if let value = body.allowUpdate { allowUpdate = value }
         if let value = body.apiVersion { apiVersion = value }
@@ -145,6 +150,8 @@ extension Components.Schemas.SalesforceConnector: EncodesEveryKey {
             duplicateRules: .init(rawValue: settings.duplicateRules.rawValue) ?? .respect,
             longText: .init(rawValue: settings.longText.rawValue) ?? .error, apiBudgetShare: settings.apiBudgetShare,
             leadAssignment: settings.leadAssignment.rawValue, cancelledStatus: settings.cancelledStatus,
+            batchSize: .init(contact: settings.batchSize[MappingTarget.contact.rawValue], lead: settings.batchSize[MappingTarget.lead.rawValue],
+                             campaignMember: settings.batchSize[MappingTarget.campaignMember.rawValue]),
             connection: .init(view.connection), unsyncedParticipants: unsynced
         )
     }

@@ -44,6 +44,7 @@ extension Components.Schemas.SyncRun {
         self.init(id: run.id, state: .init(rawValue: run.state.rawValue) ?? .failed, pausedReason: run.pausedReason, dryRun: run.dryRun,
                   total: run.total, processed: run.processed, created: run.created, updated: run.updated, linked: run.linked,
                   unchanged: run.unchanged, failed: run.failed, apiCalls: run.apiCalls, startedAt: run.startedAt, finishedAt: run.finishedAt,
-                  errors: run.errors.map { .init(participantId: $0.participantId, email: $0.email, message: $0.message) })
+                  errors: run.errors.map { .init(participantId: $0.participantId, email: $0.email, message: $0.message) },
+                  batchSizes: .init(additionalProperties: run.batchSizes))
     }
 }

@@ -6,8 +6,10 @@ enum CollectionRoutes {
         case ("POST", 0), ("PATCH", 0):
             let (records, allOrNone) = try recordsBody(request, context)
             let isCreate = request.method == "POST"
+            let overLimit = overCPULimit(records, context)
             let results = try write(records, allOrNone: allOrNone, context) { state, record throws(SalesforceError) in
                 let type = try recordType(record)
+                if overLimit.contains(type.lowercased()) { throw cpuLimitExceeded(type, isCreate: isCreate) }
                 if isCreate {
                     if record.keys.contains(where: { $0.lowercased() == "id" }) {
                         throw SalesforceError("INVALID_FIELD", "cannot specify Id in an insert call", fields: ["Id"])
@@ -49,6 +51,24 @@ enum CollectionRoutes {
         default:
             throw SObjectRoutes.methodNotAllowed(request.method)
         }
+    }
+
+    /// The objects of which this request writes more records than their automation can take in
+    /// one transaction (test control). Apex Developer Guide, "Execution Governors and Limits":
+    /// triggers run once per chunk of up to 200 records, and a `System.LimitException` cannot be
+    /// caught: it fails every record of the chunk.
+    private static func overCPULimit(_ records: [JSONObject], _ context: RestContext) -> Set<String> {
+        guard !context.cpuLimits.isEmpty else { return [] }
+        var counts: [String: Int] = [:]
+        for record in records { if let type = record["attributes"]?["type"]?.stringValue { counts[type.lowercased(), default: 0] += 1 } }
+        return Set(counts.filter { object, count in context.cpuLimits[object].map { count > $0 } ?? false }.keys)
+    }
+
+    /// How the API reports a trigger that ran out of CPU time, on each record of the chunk.
+    static func cpuLimitExceeded(_ type: String, isCreate: Bool) -> SalesforceError {
+        SalesforceError("CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY",
+                        "\(type)Trigger: execution of \(isCreate ? "AfterInsert" : "AfterUpdate")\n\ncaused by: System.LimitException: Apex CPU time limit exceeded",
+                        fields: [])
     }
 
     private static func checkCount(_ count: Int) throws(SalesforceError) {

@@ -9,6 +9,7 @@ import Hummingbird
 /// | `GET /__sandbox/calls` | | `{"apiCalls", "apiMax", "faults": {"kind": n}, "requests": [{"method","uri","counted"}]}` |
 /// | `POST /__sandbox/latency` | `{"ms": 250}` | delay before each REST response |
 /// | `POST /__sandbox/faults` | `{"rate": 0.1, "kinds": ["serverUnavailable", …]}` and/or `{"next": ["dropAfterCommit"]}` | fault injection |
+/// | `POST /__sandbox/cpu-limit` | `{"object": "Lead", "records": 40}` (no `records`: none) | writes of more records of the object in one request fail with a trigger's CPU limit |
 /// | `POST /__sandbox/tokens/expire` | | every access token expires |
 /// | `POST /__sandbox/tokens/revoke-refresh` | | every refresh token is revoked |
 /// | `POST /__sandbox/api-usage` | `{"used": 14990, "max": 15000}` | sets the counter |
@@ -59,6 +60,12 @@ extension SalesforceSandbox {
                     self.setFaults(rate: rate, kinds: try kinds(body["kinds"]) ?? [.serverUnavailable])
                 }
                 if let next = try kinds(body["next"]) { self.queueFaults(next) }
+            }
+        }
+        group.post("cpu-limit") { request, _ in
+            try await self.control(request) { body throws in
+                guard let object = body["object"]?.stringValue else { throw SalesforceError("REQUIRED_FIELD_MISSING", "cpu-limit needs an object") }
+                self.setCPULimit(object: object, records: body["records"]?.doubleValue.map { max(1, Int($0)) })
             }
         }
         group.post("tokens/expire") { _, _ in

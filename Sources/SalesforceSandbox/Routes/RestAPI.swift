@@ -10,6 +10,9 @@ struct RestContext {
     /// Asked once per record written through sObject Collections: `true` fails that record with
     /// `UNABLE_TO_LOCK_ROW` (fault injection).
     var lockRowFault: () -> Bool = { false }
+    /// Objects whose automation (triggers, flows, roll-ups) runs out of CPU past this many records
+    /// in one DML, by lower-cased name (test control).
+    var cpuLimits: [String: Int] = [:]
 }
 
 /// Routes `/services/data/...` requests to their handlers. Synchronous: handlers work on the

@@ -40,6 +40,7 @@ extension SalesforceSandbox {
             let isWrite = request.method != "GET" && request.method != "HEAD"
             var context = RestContext(access: org.access, cursors: cursors, apiUsage: usage,
                                       nowMilliseconds: SandboxOrg.now())
+            context.cpuLimits = controlState { $0.cpuLimits }
             switch fault {
             case .serverUnavailable?:
                 return .respond(withUsage(.error(SalesforceError("SERVER_UNAVAILABLE", "Server temporarily unavailable",
