@@ -150,6 +150,9 @@ public enum ConfigurationCheck {
             warnings += mappingWarnings
         }
         for target in MappingTarget.allCases {
+            errors += fixedValueIssues(target: target, values: settings.fixedValues(for: target), describe: org?.describes[target])
+        }
+        for target in MappingTarget.allCases {
             guard let describe = org?.describes[target] else { continue }
             if target == .lead && !settings.allowLeadCreation || target == .contact && settings.allowLeadCreation { continue }
             errors += requiredFieldIssues(target: target, mapping: settings.mappings[target], describe: describe)
@@ -173,6 +176,45 @@ public enum ConfigurationCheck {
             if update, !describe.updateable, said.insert("u\(name)").inserted {
                 issues.append(.init("object_not_updateable", field: "objects.\(name)",
                                     "The connected Salesforce user may not edit \(name) records: give their profile or a permission set Edit on \(name)\(target == .campaignMember ? "" : ", or turn off \"Allow update\"")."))
+            }
+        }
+        return issues
+    }
+
+    /// Each fixed value like a mapping entry: a field of the object, one Roster may write and
+    /// does not set itself, and a value that fits it (an active picklist value, a number, …).
+    static func fixedValueIssues(target: MappingTarget, values: [String: FixedValue], describe: SObjectDescribe?) -> [CheckIssue] {
+        var issues: [CheckIssue] = []
+        let object = target.objectName
+        for (name, value) in values.sorted(by: { $0.key < $1.key }) {
+            let key = "fixedValues.\(target.rawValue).\(name)"
+            if reserved[target]?.contains(name.lowercased()) == true || defaults[target]?.contains(name.lowercased()) == true {
+                issues.append(.init("fixed_value_reserved_field", field: key, "\(object).\(name) is written by the connector itself from the participant; remove this fixed value."))
+                continue
+            }
+            guard let describe else { continue }
+            guard let field = describe.field(name) else {
+                let close = CampaignSuggestions.closest(to: name, among: describe.fields.map(\.name), limit: 2)
+                issues.append(.init("fixed_value_field_not_found", field: key,
+                                    "\(object) has no field \"\(name)\"\(close.isEmpty ? "" : " (did you mean \(close.joined(separator: " or "))?)"); use the field's API name from Setup › Object Manager › \(object) › Fields."))
+                continue
+            }
+            if let reason = FieldCompatibility.readOnlyReason(field) ?? (field.createable ? nil : "the connected user may not set it on a new record") {
+                issues.append(.init("fixed_value_field_read_only", field: key, "\(object).\(field.name) cannot be written: \(reason)."))
+                continue
+            }
+            guard FieldCompatibility.salesforceValue(value, for: field) != nil else {
+                issues.append(.init("fixed_value_invalid", field: key, "\(object).\(field.name) is a \(FieldCompatibility.label(field.type)) field; \"\(value.text)\" does not fit it."))
+                continue
+            }
+            if field.type == "picklist" || field.type == "multipicklist" {
+                let chosen = field.type == "multipicklist" ? value.text.split(separator: ";").map(String.init) : [value.text]
+                if let missing = chosen.first(where: { text in !field.picklistValues.contains { $0.lowercased() == text.lowercased() } }) {
+                    issues.append(.init("fixed_value_not_in_picklist", field: key,
+                                        "\"\(missing)\" is not an active value of \(object).\(field.name); its values are \(field.picklistValues.map { "\"\($0)\"" }.joined(separator: ", "))."))
+                }
+            } else if ["string", "textarea", "email", "phone", "url"].contains(field.type), field.length > 0, value.text.count > field.length {
+                issues.append(.init("fixed_value_too_long", field: key, "\(object).\(field.name) holds \(field.length) characters; this value has \(value.text.count)."))
             }
         }
         return issues

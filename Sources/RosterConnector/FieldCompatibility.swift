@@ -66,4 +66,20 @@ public enum FieldCompatibility {
         default: salesforceType
         }
     }
+
+    /// A fixed value as `field` holds it: a checkbox a boolean, a number field a number, any other
+    /// field the text; `nil` when it does not fit (the check names it).
+    public static func salesforceValue(_ value: FixedValue, for field: FieldDescribe) -> SalesforceValue? {
+        switch (field.type, value) {
+        case ("boolean", .flag(let flag)): .bool(flag)
+        case ("boolean", .text(let text)) where ["true", "false"].contains(text.lowercased()): .bool(text.lowercased() == "true")
+        case ("boolean", _): nil
+        case ("double", .number(let number)), ("currency", .number(let number)), ("percent", .number(let number)), ("int", .number(let number)):
+            .number(number)
+        case ("double", .text(let text)), ("currency", .text(let text)), ("percent", .text(let text)), ("int", .text(let text)):
+            Double(text).map(SalesforceValue.number)
+        case ("double", _), ("currency", _), ("percent", _), ("int", _): nil
+        default: .string(value.text)
+        }
+    }
 }

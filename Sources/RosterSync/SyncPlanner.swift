@@ -27,6 +27,10 @@ public struct SyncPlanner: Sendable {
         for entry in settings.mappings[target].entries where !fields.contains(where: { $0.lowercased() == entry.salesforceField.lowercased() }) {
             fields.append(entry.salesforceField)
         }
+        // Fixed values are written where the field is empty, so their fields are read too.
+        for name in settings.fixedValues(for: target).keys.sorted() where !fields.contains(where: { $0.lowercased() == name.lowercased() }) {
+            fields.append(name)
+        }
         return fields
     }
 
@@ -140,6 +144,11 @@ public struct SyncPlanner: Sendable {
             wanted.append(("Company", .string(company), participant.company.isEmpty ? .ifEmpty : .always))
         }
         let describe = describes[target]
+        for (name, value) in settings.fixedValues(for: target).sorted(by: { $0.key < $1.key }) {
+            guard let field = describe?.field(name), let converted = FieldCompatibility.salesforceValue(value, for: field) else { continue }
+            wanted.removeAll { $0.0.lowercased() == field.name.lowercased() }
+            wanted.append((field.name, converted, .ifEmpty))
+        }
         for entry in settings.mappings[target].entries {
             guard let field = describe?.field(entry.salesforceField) else { continue }
             let (value, truncated) = try ValueConversion.salesforceValue(ValueConversion.participantValue(participant, code: entry.participantField),
@@ -190,12 +199,20 @@ public struct SyncPlanner: Sendable {
                                                                         for: field, truncate: settings.longText == .truncate).0
             }
         }
+        var fixed: SalesforceRecord = [:]
+        for (name, value) in settings.fixedValues(for: .campaignMember) {
+            if let field = describes[.campaignMember]?.field(name), let converted = FieldCompatibility.salesforceValue(value, for: field) { fixed[field.name] = converted }
+        }
         guard let personId, let existing = snapshot.members[personId] else {
             // A cancelled registration never adds anyone to the campaign.
             guard let status, joins else { return .none }
-            return .create(status: status, mapped.filter { !$0.value.isNull })
+            return .create(status: status, fixed.merging(mapped.filter { !$0.value.isNull }) { _, mapping in mapping })
         }
         var changes: SalesforceRecord = [:]
+        for (name, value) in fixed where !mapped.keys.contains(where: { $0.lowercased() == name.lowercased() }) {
+            let current = existing.fields.first { $0.key.lowercased() == name.lowercased() }?.value ?? .null
+            if current.isNull || current.stringValue == "" { changes[name] = value }
+        }
         if let status, joins, rank(status) > rank(existing.status) { changes["Status"] = .string(status) }
         // A cancellation moves a member back to the cancelled status, unless they attended.
         if let status, !joins, rank(existing.status) < 2, existing.status.lowercased() != status.lowercased() { changes["Status"] = .string(status) }

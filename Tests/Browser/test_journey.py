@@ -130,7 +130,14 @@ def test_the_organisers_journey(demo, browser, shoot):
         editor.send_keys(original.replace("\n", " "))
         wait(browser, EC.text_to_be_present_in_element((By.ID, "mapping-validity"), "Valid mapping."))
         assert not browser.find_element(By.ID, "mapping-error").is_displayed(), "the old error went away"
+        fixed = browser.find_element(By.ID, "fixed-json")
+        fixed.clear()
+        fixed.send_keys('{"LeadSource": "Partner Referral"}')
         browser.find_element(By.ID, "mapping-save").click()
+        wait(browser, EC.invisibility_of_element_located((By.ID, "mapping-dialog")))
+        browser.find_element(By.ID, "mapping-contact").click()
+        wait(browser, lambda b: "Partner Referral" in b.find_element(By.ID, "fixed-json").get_attribute("value"))
+        browser.find_element(By.ID, "mapping-cancel").click()
         wait(browser, EC.invisibility_of_element_located((By.ID, "mapping-dialog")))
 
         # Check configuration: correct now, with the org's API usage.

@@ -83,6 +83,37 @@ struct CheckRulesTests {
         #expect(warnings.map(\.field) == ["mappings.contact.notes"])
     }
 
+    @Test("fixed values are checked like mappings: the field, its access, its type, an active picklist value, nothing the connector sets itself")
+    func fixedValues() {
+        let describe = SObjectDescribe(name: "Lead", label: "Lead", createable: true, updateable: true, fields: [
+            FieldDescribe(name: "LeadSource", type: "picklist", length: 255, picklistValues: ["Web", "Partner Referral"]),
+            FieldDescribe(name: "Score__c", type: "double", createable: false, updateable: false, calculated: true),
+            FieldDescribe(name: "Rating__c", type: "double"),
+            FieldDescribe(name: "Hot__c", type: "boolean"),
+            FieldDescribe(name: "Code__c", type: "string", length: 3),
+        ])
+        let values: [String: FixedValue] = [
+            "LeadSource": .text("partner referral"), "Score__c": .number(1), "Rating__c": .text("high"), "Hot__c": .flag(true),
+            "Code__c": .text("ABCD"), "Sourse": .text("x"), "Email": .text("a@b.co"),
+        ]
+        func issues(_ values: [String: FixedValue]) -> [CheckIssue] {
+            var org = OrgFacts()
+            org.describes = [.lead: describe]
+            var settings = ConnectorSettings(enabled: true, consumerKey: "key", campaignName: "Summit", registeredStatus: "Registered", attendedStatus: "Attended")
+            settings.fixedValues = ["lead": values]
+            return ConfigurationCheck.run(settings: settings, hasConsumerSecret: true, connection: SalesforceConnection(state: .connected),
+                                          event: event, org: org).errors.filter { $0.code.hasPrefix("fixed_value") }
+        }
+        #expect(Set(issues(values).map { "\($0.code) \($0.field)" }) == [
+            "fixed_value_field_read_only fixedValues.lead.Score__c", "fixed_value_invalid fixedValues.lead.Rating__c",
+            "fixed_value_too_long fixedValues.lead.Code__c", "fixed_value_field_not_found fixedValues.lead.Sourse",
+            "fixed_value_reserved_field fixedValues.lead.Email",
+        ])
+        let picklist = issues(["LeadSource": .text("Trade Show")])
+        #expect(picklist.map { $0.code } == ["fixed_value_not_in_picklist"])
+        #expect(picklist.first?.message.contains("\"Web\", \"Partner Referral\"") == true)
+    }
+
     @Test("the exclusion list matches whole addresses and whole domains, in any case")
     func exclusions() {
         let settings = ConnectorSettings(exclusions: ["Staff@Corp.com", "@test.example"])

@@ -399,3 +399,32 @@ struct AdaptiveBatchTests {
         }
     }
 }
+
+@Suite("Fixed values")
+struct FixedValueTests {
+    @Test("a Lead source on new Leads and on known ones where it is empty, never over a rep's; the check names a picklist value the org lacks")
+    func leadSource() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app, settings: #""enabled": false"#)
+            try fixture.org.create("Lead", ["LastName": "K", "Company": "Acme", "Email": "web@example.org", "LeadSource": "Web"])
+            try fixture.org.create("Lead", ["LastName": "K", "Company": "Acme", "Email": "blank@example.org"])
+            try await fixture.importPeople(["new@example.org", "web@example.org", "blank@example.org"].map { ConnectorFixture.person($0) })
+            #expect(try await fixture.put(#"{"fixedValues": {"lead": {"LeadSource": "Partner Referral"}}}"#).status == .ok)
+            #expect(try await fixture.settings()["fixedValues"] as? [String: [String: String]] == ["lead": ["LeadSource": "Partner Referral"]])
+            try await fixture.connect()
+            let run = try await fixture.forceSync()
+            #expect(run["state"] as? String == "succeeded" && run["failed"] as? Int == 0, "\(run)")
+            let sources = Dictionary(uniqueKeysWithValues: try fixture.org.query("SELECT Email, LeadSource FROM Lead").map {
+                ($0["Email"]?.stringValue ?? "", $0["LeadSource"]?.stringValue ?? "")
+            })
+            #expect(sources == ["new@example.org": "Partner Referral", "web@example.org": "Web", "blank@example.org": "Partner Referral"])
+
+            #expect(try await fixture.put(#"{"fixedValues": {"lead": {"LeadSource": "Trade Show"}}}"#).status == .ok)
+            let report = try await fixture.check()
+            #expect(report.issues("errors").contains { $0.code == "fixed_value_not_in_picklist" && $0.field == "fixedValues.lead.LeadSource" }, "\(report)")
+            let refused = try await fixture.put(#"{"fixedValues": {"lead": {"LeadSource": ["Web"]}}}"#)
+            #expect(refused.status == .unprocessableContent)
+            #expect(try refused.apiError().details.first?["field"] as? String == "fixedValues.lead.LeadSource")
+        }
+    }
+}

@@ -137,6 +137,30 @@ struct SyncPlannerTests {
                 "registering again moves the member forward")
     }
 
+    @Test("fixed values go on new records, and on existing ones only where the field is empty; a mapping of the same field wins")
+    func fixedValues() {
+        let fixing = planner { settings in
+            settings.fixedValues = ["lead": ["Size__c": .text("L")], "contact": ["Bio__c": .text("Event")], "campaignMember": ["Day__c": .text("2026-12-01")]]
+            settings.mappings.contact = FieldMapping([])
+            settings.mappings.campaignMember = FieldMapping([])
+        }
+        let created = fixing.plan(person("new@example.org"), in: OrgSnapshot())
+        guard case .create(.lead, let fields) = created.person else { Issue.record("\(created.person)"); return }
+        #expect(fields["Size__c"] == "M", "the lead mapping of Size__c wins over the fixed value")
+        guard case .create(_, let member) = created.member else { Issue.record("\(created.member)"); return }
+        #expect(member["Day__c"] == "2026-12-01")
+
+        let filled = OrgSnapshot(records: [PersonRecord(kind: .contact, id: "0031", email: "ada@example.org",
+                                                        fields: ["FirstName": "Ada", "LastName": "Lovelace", "Email": "ada@example.org", "Bio__c": "Keynote"])],
+                                 members: [MemberRecord(id: "00v1", personId: "0031", status: "Registered", fields: ["Day__c": .null])])
+        #expect(fixing.plan(person(fields: [:]), in: filled).person == .link(.contact, id: "0031"), "a filled field keeps its value")
+        #expect(fixing.plan(person(fields: [:]), in: filled).member == .update(id: "00v1", ["Day__c": "2026-12-01"]), "an empty member field gets it")
+        let empty = OrgSnapshot(records: [PersonRecord(kind: .contact, id: "0031", email: "ada@example.org",
+                                                       fields: ["FirstName": "Ada", "LastName": "Lovelace", "Email": "ada@example.org", "Bio__c": .null])])
+        #expect(fixing.plan(person(fields: [:]), in: empty).person == .update(.contact, id: "0031", ["Bio__c": "Event"]))
+        #expect(SyncPlanner.readFields(.contact, settings: fixing.settings).contains("Bio__c"), "its field is read to know whether it is empty")
+    }
+
     @Test("excluded emails are never synced")
     func exclusions() {
         let plan = planner { $0.exclusions = ["@corp.example"] }.plan(person("staff@CORP.example"), in: OrgSnapshot())

@@ -56,6 +56,16 @@ public struct ConnectorSettings: Sendable, Hashable, Codable {
         set { storedBatchSize = newValue }
     }
     private var storedBatchSize: [String: Int]?
+    /// Constants written on the records Roster creates (and where empty on those it updates), by
+    /// mapping target then Salesforce field API name: `{"lead": {"LeadSource": "Partner Referral"}}`.
+    public var fixedValues: [String: [String: FixedValue]] {
+        get { storedFixedValues ?? [:] }
+        set { storedFixedValues = newValue }
+    }
+    private var storedFixedValues: [String: [String: FixedValue]]?
+
+    /// The fixed values of one object.
+    public func fixedValues(for target: MappingTarget) -> [String: FixedValue] { fixedValues[target.rawValue] ?? [:] }
 
     /// The most records a collection of `object` (a Salesforce object name) holds.
     public func mostRecords(of object: String) -> Int {
@@ -72,6 +82,7 @@ public struct ConnectorSettings: Sendable, Hashable, Codable {
         case storedLeadAssignment = "leadAssignment"
         case storedCancelledStatus = "cancelledStatus"
         case storedBatchSize = "batchSize"
+        case storedFixedValues = "fixedValues"
     }
 
     public init(
@@ -133,6 +144,14 @@ public struct ConnectorSettings: Sendable, Hashable, Codable {
             let valid = text.hasPrefix("@") ? EmailAddress.isPlausibleDomain(text.dropFirst()) : EmailAddress.isPlausible(text)
             if !valid {
                 issues.append(.init(field: "exclusions[\(index)]", message: "'\(entry)' is neither an email (staff@corp.com) nor a domain (@corp.com)"))
+            }
+        }
+        for (target, values) in fixedValues.sorted(by: { $0.key < $1.key }) {
+            if MappingTarget(rawValue: target) == nil {
+                issues.append(.init(field: "fixedValues.\(target)", message: "unknown object; fixed values are for contact, lead and campaignMember"))
+            }
+            for name in values.keys.sorted() where name.isBlank || !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
+                issues.append(.init(field: "fixedValues.\(target).\(name)", message: "'\(name)' is not a Salesforce field API name (letters, digits and _, such as LeadSource)"))
             }
         }
         for (target, size) in batchSize.sorted(by: { $0.key < $1.key }) {

@@ -103,6 +103,9 @@ extension ConnectorSettings {
         if let value = body.registeredStatus { registeredStatus = value }
         if let value = body.attendedStatus { attendedStatus = value }
         if let value = body.cancelledStatus { cancelledStatus = value.trimmed() }
+        if let container = body.fixedValues?.additionalProperties {
+            fixedValues = try Self.fixedValues(container)
+        }
         if let value = body.batchSize {
             batchSize = [MappingTarget.contact.rawValue: value.contact, MappingTarget.lead.rawValue: value.lead,
                          MappingTarget.campaignMember.rawValue: value.campaignMember].compactMapValues { $0 }
@@ -134,6 +137,20 @@ extension ConnectorSettings {
     }
 }
 
+extension ConnectorSettings {
+    /// `{"lead": {"LeadSource": "Partner Referral"}}` as the API received it.
+    static func fixedValues(_ container: OpenAPIObjectContainer) throws -> [String: [String: FixedValue]] {
+        do {
+            return try JSONDecoder().decode([String: [String: FixedValue]].self, from: JSONEncoder().encode(container))
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            let path = (["fixedValues"] + context.codingPath.map(\.stringValue)).joined(separator: ".")
+            throw ValidationFailure(field: path, message: context.codingPath.count < 2
+                ? "must be an object of field API names to values, such as {\"LeadSource\": \"Partner Referral\"}"
+                : "must be a text, a number or a boolean")
+        }
+    }
+}
+
 extension Components.Schemas.SalesforceConnector: EncodesEveryKey {
     /// - Parameter unsynced: the event's participants whose data Salesforce does not have yet.
     init(_ view: ConnectorView, unsynced: Int) throws {
@@ -150,6 +167,7 @@ extension Components.Schemas.SalesforceConnector: EncodesEveryKey {
             duplicateRules: .init(rawValue: settings.duplicateRules.rawValue) ?? .respect,
             longText: .init(rawValue: settings.longText.rawValue) ?? .error, apiBudgetShare: settings.apiBudgetShare,
             leadAssignment: settings.leadAssignment.rawValue, cancelledStatus: settings.cancelledStatus,
+            fixedValues: .init(additionalProperties: try OpenAPIObjectContainer(unvalidatedValue: settings.fixedValues.mapValues { $0.mapValues(\.jsonValue) })),
             batchSize: .init(contact: settings.batchSize[MappingTarget.contact.rawValue], lead: settings.batchSize[MappingTarget.lead.rawValue],
                              campaignMember: settings.batchSize[MappingTarget.campaignMember.rawValue]),
             connection: .init(view.connection), unsyncedParticipants: unsynced

@@ -228,6 +228,7 @@
     mappingObject = object;
     $("mapping-title").textContent = document.querySelector(`#mapping-${object}`).textContent;
     $("mapping-json").value = JSON.stringify(settings?.mappings?.[object] ?? {}, null, 2);
+    $("fixed-json").value = JSON.stringify(settings?.fixedValues?.[object] ?? {}, null, 2);
     $("mapping-error").hidden = true;
     $("mapping-dialog").showModal();
     $("mapping-json").focus();
@@ -305,8 +306,15 @@
     const parsed = validateMapping();
     const box = $("mapping-error");
     if (parsed === null) { box.textContent = $("mapping-validity").textContent; box.hidden = false; return; }
+    let fixed;
+    try { fixed = JSON.parse($("fixed-json").value.trim() || "{}"); } catch (error) { fixed = null; }
+    if (fixed === null || typeof fixed !== "object" || Array.isArray(fixed)) {
+      box.textContent = t("mapping_fixed_not_object");
+      box.hidden = false;
+      return;
+    }
     try {
-      settings = await api("PUT", base, { mappings: { [mappingObject]: parsed } });
+      settings = await api("PUT", base, { mappings: { [mappingObject]: parsed }, fixedValues: { ...(settings.fixedValues ?? {}), [mappingObject]: fixed } });
       box.hidden = true;
       $("mapping-dialog").close();
       status("save-status", t("mapping_saved"), "ok");
