@@ -16,14 +16,17 @@ extension SyncBatch {
     /// batch (a live change) goes in one Composite call of single-record writes, each member
     /// create referring to its person's create (`@{p0.id}`).
     func execute(_ participants: [Participant], _ plans: [PersonPlan], snapshot: OrgSnapshot) async throws -> ([ParticipantSyncResult], BatchTally) {
-        if let chained = try await executeChained(participants, plans) { return chained }
+        let accountOf = try await accountIds(for: contactCreates(participants, plans))
+        if let chained = try await executeChained(participants, plans, accounts: accountOf) { return chained }
         var outcomes = plans.map { Outcome(plan: $0) }
 
         // People: creates and updates.
         var writes: [Write] = []
         for (index, plan) in plans.enumerated() where plan.error == nil {
             switch plan.person {
-            case .create(let kind, let fields): writes.append(Write(index: index, operation: .create, record: RecordWrite(object: Self.object(kind), fields: fields)))
+            case .create(let kind, let fields):
+                guard let record = withAccount(fields, accountOf[index], outcome: &outcomes[index]) else { continue }
+                writes.append(Write(index: index, operation: .create, record: RecordWrite(object: Self.object(kind), fields: record)))
             case .update(let kind, let id, let fields):
                 var record = fields
                 record["Id"] = .string(id)
@@ -92,7 +95,10 @@ extension SyncBatch {
 
     /// Everything in one Composite call when it fits in 25 single-record subrequests; `nil`
     /// when it does not (then collections are cheaper).
-    func executeChained(_ participants: [Participant], _ plans: [PersonPlan]) async throws -> ([ParticipantSyncResult], BatchTally)? {
+    func executeChained(_ participants: [Participant], _ plans: [PersonPlan],
+                        accounts accountOf: [Int: Result<String, AccountFailure>]) async throws -> ([ParticipantSyncResult], BatchTally)? {
+        // A person whose Account could not be had fails alone: the collection path says so.
+        if accountOf.values.contains(where: { if case .failure = $0 { true } else { false } }) { return nil }
         var subrequests: [CompositeSubrequest] = []
         var owners: [(index: Int, isMember: Bool, operation: String)] = []
         let base = "/services/data/v\(version)/sobjects"
@@ -100,7 +106,8 @@ extension SyncBatch {
         for (index, plan) in plans.enumerated() where plan.error == nil {
             var personRef: String?
             switch plan.person {
-            case .create(let kind, let fields):
+            case .create(let kind, var fields):
+                if case .success(let account)? = accountOf[index] { fields["AccountId"] = .string(account) }
                 personRef = "@{p\(index).id}"
                 subrequests.append(CompositeSubrequest(method: "POST", url: "\(base)/\(Self.object(kind))", referenceId: "p\(index)", body: .object(fields),
                                                        httpHeaders: writeHeaders(createsLeads: kind == .lead)))
@@ -164,7 +171,7 @@ extension SyncBatch {
     func reconcileMembers(_ indexes: [Int], _ participants: [Participant], _ plans: [PersonPlan], _ outcomes: inout [Outcome]) async throws {
         let ids = indexes.compactMap { outcomes[$0].personId?.1 }
         var members: [String: MemberRecord] = [:]
-        try await run(Self.chunks(ids).map { (nil, memberQuery(personIds: $0)) }) { _, records in
+        try await run(Self.chunks(ids).map { ((), memberQuery(personIds: $0)) }) { _, records in
             for record in records { if let member = Self.member(record) { members[member.personId] = member } }
         }
         var writes: [Write] = []
@@ -272,6 +279,28 @@ extension SyncBatch {
     }
 
     static func object(_ kind: PersonRecord.Kind) -> String { kind == .contact ? "Contact" : "Lead" }
+
+    /// The new Contacts of a batch, by plan index, with their company.
+    func contactCreates(_ participants: [Participant], _ plans: [PersonPlan]) -> [(index: Int, company: String)] {
+        plans.enumerated().compactMap { index, plan in
+            guard plan.error == nil, case .create(.contact, _) = plan.person else { return nil }
+            return (index, participants[index].company)
+        }
+    }
+
+    /// A new record's fields with its Account, or `nil` (the person failed) when the Account
+    /// could not be had.
+    func withAccount(_ fields: SalesforceRecord, _ account: Result<String, AccountFailure>?, outcome: inout Outcome) -> SalesforceRecord? {
+        var record = fields
+        switch account {
+        case .success(let id)?: record["AccountId"] = .string(id)
+        case .failure(let failure)?:
+            outcome.fail(failure.message)
+            return nil
+        case nil: break
+        }
+        return record
+    }
 
     /// A write's headers: the duplicate-rule choice, and the assignment-rule header: the chosen
     /// rule where the request creates Leads, `FALSE` on every other write, so no record Roster

@@ -46,6 +46,8 @@ struct SyncBatch: Sendable {
     let runId: String?
     /// Records a collection of each object holds (shrinks when the org's automation needs it).
     let sizes: BatchSizes
+    /// The Accounts found or created for new Contacts in this run.
+    let accounts = AccountDirectory()
     let now: @Sendable () -> Date
     let logger: Logger
 
@@ -155,11 +157,16 @@ struct SyncBatch: Sendable {
         for chunk in Self.chunks(known) {
             queries.append((nil, memberQuery(personIds: chunk)))
         }
+        // The Accounts new Contacts may need, looked up in the same Composite calls.
+        let accountQueries = accountQueries(accountNames(participants))
         var snapshot = OrgSnapshot()
-        try await run(queries) { kind, records in
+        try await run(queries.map { ($0.0.map(MatchTag.person) ?? .member, $0.1) } + accountQueries.map { (MatchTag.account, $0) }) { tag, records in
             for record in records {
-                if let kind { if let person = Self.person(kind, record) { snapshot.add(person) } }
-                else if let member = Self.member(record) { snapshot.members[member.personId] = member }
+                switch tag {
+                case .person(let kind): if let person = Self.person(kind, record) { snapshot.add(person) }
+                case .member: if let member = Self.member(record) { snapshot.members[member.personId] = member }
+                case .account: rememberAccounts([record])
+                }
             }
         }
         // A converted Lead's Contact may carry another email: read it too, to compare fields.
@@ -179,13 +186,16 @@ struct SyncBatch: Sendable {
         return snapshot
     }
 
+    /// What a match query reads.
+    enum MatchTag { case person(PersonRecord.Kind), member, account }
+
     func memberQuery(personIds: [String]) -> SOQL {
         SOQL.select(SyncPlanner.readFields(.campaignMember, settings: settings), from: "CampaignMember",
                     where: .and([.equals("CampaignId", campaignId), .or([.in("ContactId", personIds), .in("LeadId", personIds)])]))
     }
 
     /// Runs queries five to a Composite call, following `nextRecordsUrl` pages.
-    func run(_ queries: [(PersonRecord.Kind?, SOQL)], _ consume: (PersonRecord.Kind?, [SalesforceRecord]) -> Void) async throws {
+    func run<Tag>(_ queries: [(Tag, SOQL)], _ consume: (Tag, [SalesforceRecord]) -> Void) async throws {
         var pending = queries.map { ($0.0, CompositeSubrequest.query($0.1.text, version: version, referenceId: "q")) }
         while !pending.isEmpty {
             let group = Array(pending.prefix(SalesforceClient.compositeQueryOrCollectionLimit))

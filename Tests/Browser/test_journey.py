@@ -100,6 +100,7 @@ def test_the_organisers_journey(demo, browser, shoot):
         owner = Select(browser.find_element(By.ID, "leadAssignment"))
         assert [o.text for o in owner.options][2:] == ["Rule “Partner leads”", "Rule “Web and event leads” (active)"]
         assert owner.first_selected_option.get_attribute("value") == "activeRule"
+        assert Select(browser.find_element(By.ID, "contactAccountMode")).first_selected_option.get_attribute("value") == "byCompany"
 
         # Statuses from the campaign; save.
         wait(browser, lambda b: "Attended" in [o.text for o in Select(b.find_element(By.ID, "attendedStatus")).options])

@@ -154,7 +154,8 @@ def run_scenario(sandbox, roster, started):
         return reply.status_code == 200
     assert connect(), "connects before the faults start"
     calls_before = sandbox.control("calls", method="GET")["apiCalls"]
-    sandbox.control("faults", {"rate": 0.25, "kinds": ALL_FAULTS})
+    # Each kind once first, whatever the dice say, then a quarter of all calls at random.
+    sandbox.control("faults", {"rate": 0.25, "kinds": ALL_FAULTS, "next": ALL_FAULTS})
 
     # 1. A forced sync, killed once a batch is written, then started again.
     run_id = session.post(f"{connector}/sync", json={}).json()["runId"]

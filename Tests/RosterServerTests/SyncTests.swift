@@ -428,3 +428,47 @@ struct FixedValueTests {
         }
     }
 }
+
+@Suite("Accounts for new Contacts")
+struct ContactAccountTests {
+    @Test("new Contacts join their company's Account (the newest of two, any case), the missing ones created once across two batches; no company: the event's; known Contacts never move")
+    func byCompany() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app, settings: #""enabled": false, "allowLeadCreation": false"#)
+            let older = try fixture.org.create("Account", ["Name": "ACME "])
+            let newer = try fixture.org.create("Account", ["Name": "acme"])
+            try fixture.org.update(older, ["Description": "touched first"])
+            try fixture.org.update(newer, ["Description": "touched last"])
+            let elsewhere = try fixture.org.create("Account", ["Name": "Elsewhere"])
+            try fixture.org.create("Contact", ["LastName": "K", "Email": "known@example.org", "AccountId": .string(elsewhere)])
+            let companies = ["Acme", "Globex", "Initech", ""]
+            // More than one batch of 2,000: the second finds what the first created.
+            let people = (0..<2_010).map { ConnectorFixture.person("p\($0)@example.org", company: companies[$0 % 4]) }
+            try await fixture.importPeople(people + [ConnectorFixture.person("known@example.org", company: "Globex")])
+            try await fixture.connect()
+            let run = try await fixture.forceSync()
+            #expect(run["state"] as? String == "succeeded" && run["failed"] as? Int == 0 && run["created"] as? Int == 2_010, "\(run)")
+            let accounts = try fixture.org.query("SELECT Id, Name FROM Account")
+            let byName = Dictionary(grouping: accounts, by: { $0["Name"]?.stringValue ?? "" }).mapValues(\.count)
+            #expect(byName == ["ACME ": 1, "acme": 1, "Elsewhere": 1, "Globex": 1, "Initech": 1, "Summit": 1], "each missing Account created once")
+            let accountOf = Dictionary(uniqueKeysWithValues: try fixture.org.query("SELECT Email, AccountId FROM Contact").map {
+                ($0["Email"]?.stringValue ?? "", $0["AccountId"]?.stringValue ?? "")
+            })
+            let idOf = Dictionary(uniqueKeysWithValues: accounts.map { ($0["Name"]?.stringValue ?? "", $0["Id"]?.stringValue ?? "") })
+            #expect(accountOf["p0@example.org"] == newer, "the most recently modified of two Accounts named alike")
+            #expect(accountOf["p1@example.org"] == idOf["Globex"] && accountOf["p2005@example.org"] == idOf["Globex"])
+            #expect(accountOf["p3@example.org"] == idOf["Summit"], "no company: the event's Account")
+            #expect(accountOf["known@example.org"] == elsewhere, "an existing Contact never moves")
+            #expect(accountOf.values.allSatisfy { !$0.isEmpty }, "no private contact")
+
+            #expect(try await fixture.put(#"{"contactAccount": {"mode": "none"}}"#).status == .ok)
+            try await fixture.importPeople([ConnectorFixture.person("private@example.org", company: "Hooli")])
+            _ = try await fixture.forceSync()
+            #expect(try fixture.org.query("SELECT AccountId FROM Contact WHERE Email = 'private@example.org'").first?["AccountId"] == .null)
+            #expect(try fixture.org.query("SELECT Id FROM Account WHERE Name = 'Hooli'").isEmpty)
+            let refused = try await fixture.put(#"{"contactAccount": {"mode": "fixed"}}"#)
+            #expect(refused.status == .unprocessableContent)
+            #expect(try refused.apiError().details.first?["field"] as? String == "contactAccount.accountId")
+        }
+    }
+}

@@ -63,6 +63,12 @@ public struct ConnectorSettings: Sendable, Hashable, Codable {
         set { storedFixedValues = newValue }
     }
     private var storedFixedValues: [String: [String: FixedValue]]?
+    /// The Account of each Contact Roster creates (by default, the person's company's).
+    public var contactAccount: ContactAccount {
+        get { storedContactAccount ?? ContactAccount() }
+        set { storedContactAccount = newValue }
+    }
+    private var storedContactAccount: ContactAccount?
 
     /// The fixed values of one object.
     public func fixedValues(for target: MappingTarget) -> [String: FixedValue] { fixedValues[target.rawValue] ?? [:] }
@@ -83,6 +89,7 @@ public struct ConnectorSettings: Sendable, Hashable, Codable {
         case storedCancelledStatus = "cancelledStatus"
         case storedBatchSize = "batchSize"
         case storedFixedValues = "fixedValues"
+        case storedContactAccount = "contactAccount"
     }
 
     public init(
@@ -145,6 +152,12 @@ public struct ConnectorSettings: Sendable, Hashable, Codable {
             if !valid {
                 issues.append(.init(field: "exclusions[\(index)]", message: "'\(entry)' is neither an email (staff@corp.com) nor a domain (@corp.com)"))
             }
+        }
+        if let id = contactAccount.accountId, !(id.hasPrefix("001") && (id.count == 15 || id.count == 18) && id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })) {
+            issues.append(.init(field: "contactAccount.accountId", message: "'\(id)' is not an Account Id (15 or 18 characters starting with 001)"))
+        }
+        if contactAccount.mode == .fixed, contactAccount.accountId == nil {
+            issues.append(.init(field: "contactAccount.accountId", message: "the fixed mode needs the Id of the Account every new Contact goes to"))
         }
         for (target, values) in fixedValues.sorted(by: { $0.key < $1.key }) {
             if MappingTarget(rawValue: target) == nil {

@@ -103,6 +103,9 @@ extension ConnectorSettings {
         if let value = body.registeredStatus { registeredStatus = value }
         if let value = body.attendedStatus { attendedStatus = value }
         if let value = body.cancelledStatus { cancelledStatus = value.trimmed() }
+        if let value = body.contactAccount {
+            contactAccount = ContactAccount(mode: value.mode.flatMap { ContactAccount.Mode(rawValue: $0.rawValue) } ?? .byCompany, accountId: value.accountId)
+        }
         if let container = body.fixedValues?.additionalProperties {
             fixedValues = try Self.fixedValues(container)
         }
@@ -168,6 +171,7 @@ extension Components.Schemas.SalesforceConnector: EncodesEveryKey {
             longText: .init(rawValue: settings.longText.rawValue) ?? .error, apiBudgetShare: settings.apiBudgetShare,
             leadAssignment: settings.leadAssignment.rawValue, cancelledStatus: settings.cancelledStatus,
             fixedValues: .init(additionalProperties: try OpenAPIObjectContainer(unvalidatedValue: settings.fixedValues.mapValues { $0.mapValues(\.jsonValue) })),
+            contactAccount: .init(mode: .init(rawValue: settings.contactAccount.mode.rawValue) ?? .byCompany, accountId: settings.contactAccount.accountId),
             batchSize: .init(contact: settings.batchSize[MappingTarget.contact.rawValue], lead: settings.batchSize[MappingTarget.lead.rawValue],
                              campaignMember: settings.batchSize[MappingTarget.campaignMember.rawValue]),
             connection: .init(view.connection), unsyncedParticipants: unsynced

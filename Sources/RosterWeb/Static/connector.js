@@ -26,6 +26,8 @@
     $("allowLeadCreation").checked = settings.allowLeadCreation;
     $("allowUpdate").checked = settings.allowUpdate;
     fillLeadAssignment([], settings.leadAssignment);
+    $("contactAccountMode").value = settings.contactAccount?.mode ?? "byCompany";
+    $("contactAccountId").value = settings.contactAccount?.accountId ?? "";
     showConnection(settings.connection);
     showUnsynced();
     root.setAttribute("aria-busy", "false");
@@ -87,6 +89,7 @@
       cancelledStatus: $("cancelledStatus").value,
       allowLeadCreation: $("allowLeadCreation").checked, allowUpdate: $("allowUpdate").checked,
       leadAssignment: $("leadAssignment").value,
+      contactAccount: { mode: $("contactAccountMode").value, accountId: $("contactAccountId").value.trim() || null },
     };
     if ($("consumerSecret").value) body.consumerSecret = $("consumerSecret").value;
     return body;
