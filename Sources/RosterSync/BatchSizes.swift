@@ -45,6 +45,11 @@ final class BatchSizes: Sendable {
     /// Where a new forced run starts: twice each kept size (so it grows back slowly).
     static func grown(_ kept: [String: Int]) -> [String: Int] { kept.mapValues { $0 * 2 } }
 
+    /// Whether a write failed because another transaction held its row.
+    static func isRowLock(_ errors: [SalesforceAPIError]) -> Bool {
+        errors.contains { $0.errorCode == "UNABLE_TO_LOCK_ROW" }
+    }
+
     /// Whether a write failed because a trigger, flow or roll-up ran out of a governor limit.
     static func isGovernorLimit(_ errors: [SalesforceAPIError]) -> Bool {
         errors.contains { $0.errorCode == "CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY" && $0.message.contains("LimitException") }

@@ -209,15 +209,21 @@ extension SyncBatch {
 
     /// Sends writes in collections (200 records, or fewer where the org's automation needs it:
     /// ``BatchSizes``), five collections to a Composite call. Records refused because a trigger
-    /// ran out of a governor limit are sent again in collections half the size, down to one
-    /// record; records that failed for a transient reason (`UNABLE_TO_LOCK_ROW`: nothing was
+    /// ran out of a governor limit, or row locks on most of a collection, are sent again in
+    /// collections half the size, down to one record; records that failed for a transient reason (`UNABLE_TO_LOCK_ROW`: nothing was
     /// written) are sent again after the client's back-off, up to ``recordRetries`` times.
     func send(_ writes: [Write]) async throws -> [(Write, RecordResult)] {
         var results = try await sendOnce(writes)
+        var sent = Array(results.indices)
         var lockRetries = 0
         while true {
             let limited = results.indices.filter { !results[$0].1.success && BatchSizes.isGovernorLimit(results[$0].1.errors) }
-            let shrunk = Set(limited.map { results[$0].0.record.object }).filter { sizes.shrink($0) }
+            // Row locks on most of what was just sent of an object are contention, not chance:
+            // smaller collections too (a handful of records is left to the back-off alone).
+            let contended = Dictionary(grouping: sent, by: { results[$0].0.record.object }).filter { _, indices in
+                indices.count >= 4 && indices.filter { BatchSizes.isRowLock(results[$0].1.errors) }.count * 2 > indices.count
+            }.keys
+            let shrunk = Set(limited.map { results[$0].0.record.object }).union(contended).filter { sizes.shrink($0) }
             let smaller = limited.filter { shrunk.contains(results[$0].0.record.object) }
             let locked = lockRetries < Self.recordRetries ? results.indices.filter { index in
                 !results[index].1.success && results[index].1.errors.contains { RetryPolicy.retryableCodes.contains($0.errorCode) }
@@ -234,6 +240,7 @@ extension SyncBatch {
             let retry = Array(Set(smaller + locked)).sorted()
             let again = try await sendOnce(retry.map { results[$0].0 })
             for (position, index) in retry.enumerated() { results[index] = again[position] }
+            sent = retry
         }
         return results
     }

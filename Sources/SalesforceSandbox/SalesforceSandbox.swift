@@ -31,6 +31,8 @@ public final class SalesforceSandbox: Sendable {
         var requests: [RecordedRequest] = []
         /// Records an object's automation can take in one DML before running out of CPU.
         var cpuLimits: [String: Int] = [:]
+        /// Collection writes of an object whose rows another transaction holds, still to come.
+        var rowLocks: [String: Int] = [:]
     }
 
     /// Builds the sandbox (and loads `seedFile` / `persistencePath`) without serving it.
@@ -87,6 +89,19 @@ public final class SalesforceSandbox: Sendable {
     /// out of CPU time does (`nil` removes the limit).
     public func setCPULimit(object: String, records: Int?) { control.write { $0.cpuLimits[object.lowercased()] = records } }
 
+    /// Makes the next `writes` collection writes of `object` fail every record of it with
+    /// `UNABLE_TO_LOCK_ROW`, as when another job holds those rows.
+    public func holdRows(of object: String, writes: Int) { control.write { $0.rowLocks[object.lowercased()] = writes } }
+
+    /// Takes one held write of `object`, if any is left.
+    func takeRowLock(_ object: String) -> Bool {
+        control.write { state in
+            guard let left = state.rowLocks[object], left > 0 else { return false }
+            state.rowLocks[object] = left - 1
+            return true
+        }
+    }
+
     /// Makes the next REST calls fail with these faults, one each, in order.
     public func queueFaults(_ faults: [SandboxFault]) { control.write { $0.faults.queued += faults } }
 
@@ -131,6 +146,7 @@ public final class SalesforceSandbox: Sendable {
             $0.faults.queued = []
             $0.faults.injected = [:]
             $0.cpuLimits = [:]
+            $0.rowLocks = [:]
         }
     }
 

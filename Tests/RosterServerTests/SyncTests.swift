@@ -472,3 +472,20 @@ struct ContactAccountTests {
         }
     }
 }
+
+@Suite("Batches that shrink under row-lock contention")
+struct RowLockContentionTests {
+    @Test("a collection whose rows are all held by another job: its records go again in halves after the back-off, and nobody fails")
+    func contention() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app, settings: #""enabled": false"#)
+            try await fixture.importPeople((0..<300).map { ConnectorFixture.person("p\($0)@example.org") })
+            try await fixture.connect()
+            fixture.running.sandbox.holdRows(of: "Lead", writes: 1)
+            let run = try await fixture.forceSync()
+            #expect(run["state"] as? String == "succeeded" && run["failed"] as? Int == 0 && run["created"] as? Int == 300, "\(run)")
+            #expect(run["batchSizes"] as? [String: Int] == ["Lead": 100], "\(run)")
+            #expect(try fixture.org.count("Lead") == 300 && fixture.members().count == 300)
+        }
+    }
+}

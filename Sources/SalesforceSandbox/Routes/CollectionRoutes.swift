@@ -7,9 +7,11 @@ enum CollectionRoutes {
             let (records, allOrNone) = try recordsBody(request, context)
             let isCreate = request.method == "POST"
             let overLimit = overCPULimit(records, context)
+            let locked = Set(records.compactMap { $0["attributes"]?["type"]?.stringValue?.lowercased() }).filter(context.rowLocked)
             let results = try write(records, allOrNone: allOrNone, context) { state, record throws(SalesforceError) in
                 let type = try recordType(record)
                 if overLimit.contains(type.lowercased()) { throw cpuLimitExceeded(type, isCreate: isCreate) }
+                if locked.contains(type.lowercased()) { throw SalesforceError.unableToLockRow(record["Id"]?.stringValue ?? "") }
                 if isCreate {
                     if record.keys.contains(where: { $0.lowercased() == "id" }) {
                         throw SalesforceError("INVALID_FIELD", "cannot specify Id in an insert call", fields: ["Id"])

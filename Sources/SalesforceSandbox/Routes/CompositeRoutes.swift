@@ -46,7 +46,7 @@ enum CompositeRoutes {
             try withUnsafeMutablePointer(to: &inner) { (pointer) throws(SalesforceError) in
                 let context = RestContext(access: HeldOrgAccess(state: pointer), cursors: base.cursors, apiUsage: base.apiUsage,
                                       nowMilliseconds: base.nowMilliseconds,
-                                      forcedAllOrNone: allOrNone ? true : nil, lockRowFault: base.lockRowFault, cpuLimits: base.cpuLimits)
+                                      forcedAllOrNone: allOrNone ? true : nil, lockRowFault: base.lockRowFault, cpuLimits: base.cpuLimits, rowLocked: base.rowLocked)
                 for (position, sub) in subrequests.enumerated() {
                     let referenceId = sub["referenceId"]!.stringValue!
                     let response: RestResponse

@@ -10,6 +10,7 @@ import Hummingbird
 /// | `POST /__sandbox/latency` | `{"ms": 250}` | delay before each REST response |
 /// | `POST /__sandbox/faults` | `{"rate": 0.1, "kinds": ["serverUnavailable", …]}` and/or `{"next": ["dropAfterCommit"]}` | fault injection |
 /// | `POST /__sandbox/cpu-limit` | `{"object": "Lead", "records": 40}` (no `records`: none) | writes of more records of the object in one request fail with a trigger's CPU limit |
+/// | `POST /__sandbox/row-locks` | `{"object": "Lead", "writes": 1}` | the next collection writes of the object fail every record of it with `UNABLE_TO_LOCK_ROW` |
 /// | `POST /__sandbox/tokens/expire` | | every access token expires |
 /// | `POST /__sandbox/tokens/revoke-refresh` | | every refresh token is revoked |
 /// | `POST /__sandbox/api-usage` | `{"used": 14990, "max": 15000}` | sets the counter |
@@ -66,6 +67,12 @@ extension SalesforceSandbox {
             try await self.control(request) { body throws in
                 guard let object = body["object"]?.stringValue else { throw SalesforceError("REQUIRED_FIELD_MISSING", "cpu-limit needs an object") }
                 self.setCPULimit(object: object, records: body["records"]?.doubleValue.map { max(1, Int($0)) })
+            }
+        }
+        group.post("row-locks") { request, _ in
+            try await self.control(request) { body throws in
+                guard let object = body["object"]?.stringValue else { throw SalesforceError("REQUIRED_FIELD_MISSING", "row-locks needs an object") }
+                self.holdRows(of: object, writes: Int(body["writes"]?.doubleValue ?? 1))
             }
         }
         group.post("tokens/expire") { _, _ in

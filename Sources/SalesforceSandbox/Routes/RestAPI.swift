@@ -13,6 +13,9 @@ struct RestContext {
     /// Objects whose automation (triggers, flows, roll-ups) runs out of CPU past this many records
     /// in one DML, by lower-cased name (test control).
     var cpuLimits: [String: Int] = [:]
+    /// Asked once per object a collection write touches: `true` when another transaction holds
+    /// that object's rows for this request (test control: every record of it fails to lock).
+    var rowLocked: (String) -> Bool = { _ in false }
 }
 
 /// Routes `/services/data/...` requests to their handlers. Synchronous: handlers work on the

@@ -41,6 +41,7 @@ extension SalesforceSandbox {
             var context = RestContext(access: org.access, cursors: cursors, apiUsage: usage,
                                       nowMilliseconds: SandboxOrg.now())
             context.cpuLimits = controlState { $0.cpuLimits }
+            context.rowLocked = { [self] object in takeRowLock(object) }
             switch fault {
             case .serverUnavailable?:
                 return .respond(withUsage(.error(SalesforceError("SERVER_UNAVAILABLE", "Server temporarily unavailable",
