@@ -34,9 +34,13 @@ extension SyncBatch {
     /// The Account names the batch's new Contacts may need, when Contacts get one by company.
     func accountNames(_ participants: [Participant]) -> [String] {
         guard !settings.allowLeadCreation, settings.contactAccount.mode == .byCompany else { return [] }
-        var names = participants.filter { !settings.isExcluded(email: $0.email) }.map(\.company).filter { !$0.isBlank }
-        if settings.contactAccount.accountId == nil, participants.contains(where: { $0.company.isBlank }) { names.append(planner.event.name) }
-        return accounts.unknown(names)
+        return accounts.unknown(participants.filter { !settings.isExcluded(email: $0.email) }.compactMap { accountName(company: $0.company) })
+    }
+
+    /// The Account a new Contact with this company goes to by company: the company's, or
+    /// without one the event's (`nil` when `accountId` takes those people).
+    func accountName(company: String) -> String? {
+        company.isBlank ? (settings.contactAccount.accountId == nil ? planner.event.name : nil) : company.trimmed()
     }
 
     /// Looks Accounts up by name (the names lower-cased: SOQL's `=` and `IN` ignore case).
@@ -62,10 +66,7 @@ extension SyncBatch {
             guard let id = setting.accountId else { return [:] }
             return Dictionary(uniqueKeysWithValues: creates.map { ($0.index, .success(id)) })
         }
-        func accountName(_ company: String) -> String? {
-            company.isBlank ? (setting.accountId == nil ? planner.event.name : nil) : company.trimmed()
-        }
-        let wanted = creates.compactMap { accountName($0.company) }
+        let wanted = creates.compactMap { accountName(company: $0.company) }
         // Names this batch did not look up with its people (a live batch, say): one query.
         let unknown = accounts.unknown(wanted)
         if !unknown.isEmpty {
@@ -87,7 +88,7 @@ extension SyncBatch {
         }
         var result: [Int: Result<String, AccountFailure>] = [:]
         for create in creates {
-            guard let name = accountName(create.company) else {
+            guard let name = accountName(company: create.company) else {
                 if let id = setting.accountId { result[create.index] = .success(id) }
                 continue
             }

@@ -138,9 +138,7 @@ extension ConnectorSettings {
             }
         }
     }
-}
 
-extension ConnectorSettings {
     /// `{"lead": {"LeadSource": "Partner Referral"}}` as the API received it.
     static func fixedValues(_ container: OpenAPIObjectContainer) throws -> [String: [String: FixedValue]] {
         do {
