@@ -30,6 +30,9 @@ public struct AppConfiguration: Sendable {
     public var trustedProxies: Set<String> = []
     /// How long a connection may stay idle before the server closes it.
     public var idleTimeout: Duration
+    /// How often runs paused by Salesforce's daily API allocation look again whether it allows
+    /// them (`ROSTER_PAUSED_RUN_RETRY_SECONDS`, 60 by default); each look costs one call.
+    public var pausedRunRetry: Duration = .seconds(60)
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: DatabaseURL = .default, logLevel: Logger.Level = .info,
@@ -135,6 +138,12 @@ extension AppConfiguration {
         }
         if let list = trustedProxies ?? environment["ROSTER_TRUSTED_PROXIES"] {
             configuration.trustedProxies = Set(list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        }
+        if let text = environment["ROSTER_PAUSED_RUN_RETRY_SECONDS"] {
+            guard let seconds = Int(text), (1...3600).contains(seconds) else {
+                throw ConfigurationError("ROSTER_PAUSED_RUN_RETRY_SECONDS='\(text)' is not a number of seconds between 1 and 3600")
+            }
+            configuration.pausedRunRetry = .seconds(seconds)
         }
         if let level = logLevel ?? environment["ROSTER_LOG_LEVEL"] {
             guard let value = Logger.Level(rawValue: level.lowercased()) else {

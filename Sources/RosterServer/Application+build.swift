@@ -93,7 +93,7 @@ public struct AppServices: Sendable {
             logger: logger, database: database, http: http,
             writer: ParticipantWriter(database: database, participants: participants, logger: logger),
             events: events, connectors: connectors, syncRuns: syncRuns, engine: engine,
-            sync: SyncService(engine: engine, repository: syncRuns, logger: syncLogger)
+            sync: SyncService(engine: engine, repository: syncRuns, logger: syncLogger, pausedRetry: configuration.pausedRunRetry)
         )
     }
 

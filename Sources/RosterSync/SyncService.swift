@@ -14,11 +14,15 @@ public final class SyncService: Service, Sendable {
     let logger: Logger
     /// How long live changes are left to gather before a sync (a burst becomes one batch).
     let window: Duration
+    /// How often runs paused by the API budget are tried again.
+    let pausedRetry: Duration
     private let queue: AsyncStream<SyncRun>
     private let continuation: AsyncStream<SyncRun>.Continuation
 
-    public init(engine: SyncEngine, repository: SyncRepository, logger: Logger, window: Duration = .milliseconds(100)) {
+    public init(engine: SyncEngine, repository: SyncRepository, logger: Logger, window: Duration = .milliseconds(100),
+                pausedRetry: Duration = .seconds(60)) {
         self.engine = engine
+        self.pausedRetry = pausedRetry
         self.repository = repository
         self.logger = logger
         self.window = window
@@ -63,11 +67,11 @@ public final class SyncService: Service, Sendable {
         }
     }
 
-    /// Paused runs (API budget) are tried again every minute; a run pauses again at once if the
-    /// budget still forbids it.
+    /// Paused runs (API budget) are tried again every `pausedRetry` (a minute by default); a run
+    /// pauses again at its first call if the budget still forbids it.
     private func retryPausedRuns() async {
         while !Task.isCancelled {
-            do { try await Task.sleep(for: .seconds(60)) } catch { return }
+            do { try await Task.sleep(for: pausedRetry) } catch { return }
             for run in (try? await repository.unfinishedRuns()) ?? [] where run.state == .paused {
                 continuation.yield(run)
             }
