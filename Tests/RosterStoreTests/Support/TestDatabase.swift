@@ -16,8 +16,8 @@ enum TestDatabaseKind: String, CaseIterable, Sendable, CustomStringConvertible {
     var description: String { rawValue }
 }
 
-/// Runs `body` on a new, migrated, empty database, and deletes it afterwards.
-func withTestDatabase(_ kind: TestDatabaseKind, _ body: (RosterDatabase) async throws -> Void) async throws {
+/// Runs `body` on a new, empty database, migrated unless `migrated` is false, and deletes it afterwards.
+func withTestDatabase(_ kind: TestDatabaseKind, migrated: Bool = true, _ body: (RosterDatabase) async throws -> Void) async throws {
     var logger = Logger(label: "test")
     logger.logLevel = .warning
     let name = "roster_test_\(UUID().uuidString.prefix(8).lowercased())"
@@ -26,7 +26,7 @@ func withTestDatabase(_ kind: TestDatabaseKind, _ body: (RosterDatabase) async t
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("\(name).sqlite").path
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let database = try RosterDatabase(url: .sqlite(path: path), logger: logger)
-        try await run(database, logger: logger, body)
+        try await run(database, migrated: migrated, logger: logger, body)
     case .postgres:
         let admin = ProcessInfo.processInfo.environment["ROSTER_TEST_POSTGRES_URL"]!
         let server = try RosterDatabase(url: try DatabaseURL(parsing: admin), logger: logger)
@@ -34,7 +34,7 @@ func withTestDatabase(_ kind: TestDatabaseKind, _ body: (RosterDatabase) async t
         var components = URLComponents(string: admin)!
         components.path = "/\(name)"
         let database = try RosterDatabase(url: try DatabaseURL(parsing: components.string!), logger: logger)
-        do { try await run(database, logger: logger, body) } catch {
+        do { try await run(database, migrated: migrated, logger: logger, body) } catch {
             try? await server.sql.raw("DROP DATABASE \(unsafeRaw: name)").run()
             try? await server.shutdown()
             throw error
@@ -44,9 +44,9 @@ func withTestDatabase(_ kind: TestDatabaseKind, _ body: (RosterDatabase) async t
     }
 }
 
-private func run(_ database: RosterDatabase, logger: Logger, _ body: (RosterDatabase) async throws -> Void) async throws {
+private func run(_ database: RosterDatabase, migrated: Bool, logger: Logger, _ body: (RosterDatabase) async throws -> Void) async throws {
     do {
-        try await Migrator(database: database, logger: logger).migrate()
+        if migrated { try await Migrator(database: database, logger: logger).migrate() }
         try await body(database)
         try await database.shutdown()
     } catch {

@@ -1,0 +1,117 @@
+import Crypto
+import Foundation
+import SQLKit
+import Testing
+@testable import RosterStore
+
+@Suite("Migrations")
+struct MigrationTests {
+    /// The SHA-256 of each landed migration's file. A migration that ran somewhere is never edited
+    /// (that database would never get the change): write a new one with the next number, and add
+    /// its checksum here when it lands.
+    static let landed: KeyValuePairs<String, String> = [
+        "0001_core": "f23fb545321b174fded7c2f257a308f5cfa935a3d6b94c7271ccd8250b26f096",
+        "0002_salesforce_connectors": "f47746aab8ee02ea5fac5baf878a152a2dee7797477111c073351c4fbb8c113b",
+        "0003_salesforce_sync": "443081ee05cd0d94d671eb6a9b3bbba730cc88f7747725ba3957ac8bb6322459",
+        "0004_back_office": "af3f779c5dd4b274c70192ce7cece8487794c0853ef8c4b2b88d598d1efd92c0",
+        "0005_search_by_email": "282aa3d8613cc454b2956da240119ed6b3ba93adb5f2d3e0c8de9cf6943a4a0a",
+        "0006_search_in_creation_order": "54236913ec0fed8095fa42be0ba19e0647ead2eee5e3d9b39f56ae31d175c9f6",
+        "0007_one_email_index": "bf9c78258c0672fcc707954f1dd35837e8ad1a909bb1112b5fc17c08d0ac3d4d",
+        "0008_access": "12517b54fe0d966079ede01406fd0d1b266abd832dac1c53a354add9c295ff46",
+        "0009_batch_sizes": "e9a52fe2bbcbc0d4ea858720f353d62b0761eafa62c408f8006dc2930022d9d7",
+        "0010_edited_migrations_repair": "c7f7237d2131182aa98328b8648077353e5bace5c96285be84219b5990c92d5d",
+    ]
+
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../Sources/RosterStore/Migrations").standardizedFileURL
+
+    @Test("Every migration has its own file, numbered in order, and every landed one is unchanged")
+    func landedMigrationsAreUnchanged() throws {
+        let ids = Migrations.all.map(\.id)
+        #expect(ids == ids.sorted())
+        #expect(ids.enumerated().allSatisfy { index, id in id.hasPrefix(String(format: "%04d_", index + 1)) })
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path)
+            .filter { $0.first?.isNumber == true }.map { String($0.dropLast(".swift".count)) }.sorted()
+        #expect(files == ids)
+        #expect(Self.landed.map(\.key) == ids, "a migration without a recorded checksum: add it to `landed`")
+        for (id, checksum) in Self.landed {
+            let data = try Data(contentsOf: Self.directory.appendingPathComponent("\(id).swift"))
+            let actual = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            #expect(actual == checksum, "\(id) was edited after it landed: undo the edit and write a new migration")
+        }
+    }
+
+    @Test("A database made at the first migration and brought up to the last has the schema of a fresh one", arguments: TestDatabaseKind.available)
+    func upgradeFromTheFirstMigration(kind: TestDatabaseKind) async throws {
+        let fresh = try await schema(kind) { database in try await migrate(database) }
+        let upgraded = try await schema(kind) { database in
+            try await migrate(database, Array(Migrations.all.prefix(1)))
+            #expect(try await migrate(database) == Migrations.all.dropFirst().map(\.id))
+        }
+        #expect(upgraded == fresh)
+        #expect(fresh.columns.contains("participants.sf_hash text"))
+        #expect(fresh.columns.contains("salesforce_sync_runs.batch_sizes_json text"))
+    }
+
+    @Test("A database migrated before 0003 and 0004 were edited gets what they added, its counts filled", arguments: TestDatabaseKind.available)
+    func repairOfEditedMigrations(kind: TestDatabaseKind) async throws {
+        let fresh = try await schema(kind) { database in try await migrate(database) }
+        var counts: (participants: Int, synced: Int)?
+        let repaired = try await schema(kind) { database in
+            try await migrate(database, Array(Migrations.all.dropLast()))
+            // As those databases were: without the column and the table the edits added.
+            try await database.sql.raw("DROP TABLE event_participant_counts").run()
+            try await database.sql.raw("ALTER TABLE participants DROP COLUMN sf_hash").run()
+            try await database.sql.raw("INSERT INTO events (id, name, fields_json, created_at) VALUES ('e1', 'Summit', '[]', 0)").run()
+            for (id, synced) in [("p1", "NULL"), ("p2", "5"), ("p3", "NULL")] {
+                try await database.sql.raw("""
+                    INSERT INTO participants (id, event_id, email, email_key, first_name, last_name, company, job_title, is_registered,
+                      has_attended, allow_networking, fields_json, version, created_at, updated_at, sf_synced_at)
+                    VALUES (\(unsafeRaw: "'\(id)'"), 'e1', 'a@x.org', \(unsafeRaw: "'\(id)'"), 'A', 'B', '', '', TRUE, FALSE, FALSE, '{}', 1, 0, 0, \(unsafeRaw: synced))
+                    """).run()
+            }
+            #expect(try await migrate(database) == ["0010_edited_migrations_repair"])
+            let row = try #require(try await database.sql.raw("SELECT participants, synced FROM event_participant_counts WHERE event_id = 'e1'").first())
+            counts = (try row.decode(column: "participants", as: Int.self), try row.decode(column: "synced", as: Int.self))
+        }
+        #expect(repaired == fresh)
+        #expect(counts?.participants == 3)
+        #expect(counts?.synced == 1)
+    }
+
+    @discardableResult
+    private func migrate(_ database: RosterDatabase, _ migrations: [Migration] = Migrations.all) async throws -> [String] {
+        try await Migrator(database: database, logger: .init(label: "test"), migrations: migrations).migrate()
+    }
+
+    /// The tables' columns (name, type, nullability) and the indexes' definitions of a database
+    /// `prepare` made, in name order, so column order (which `ALTER TABLE` decides) does not count.
+    private func schema(_ kind: TestDatabaseKind, _ prepare: @escaping (RosterDatabase) async throws -> Void) async throws -> Schema {
+        var result = Schema(columns: [], indexes: [])
+        try await withTestDatabase(kind, migrated: false) { database in
+            try await prepare(database)
+            let (columns, indexes): (SQLQueryString, SQLQueryString) = switch kind {
+            case .sqlite: (
+                """
+                SELECT m.name || '.' || p.name || ' ' || lower(p.type) || CASE WHEN p."notnull" = 1 THEN ' not null' ELSE '' END AS line
+                FROM sqlite_master m, pragma_table_info(m.name) p WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY 1
+                """,
+                "SELECT name || ': ' || COALESCE(sql, 'automatic') AS line FROM sqlite_master WHERE type = 'index' ORDER BY 1")
+            case .postgres: (
+                """
+                SELECT table_name || '.' || column_name || ' ' || data_type || CASE WHEN is_nullable = 'NO' THEN ' not null' ELSE '' END AS line
+                FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY 1
+                """,
+                "SELECT indexname || ': ' || indexdef AS line FROM pg_indexes WHERE schemaname = current_schema() ORDER BY 1")
+            }
+            result.columns = try await database.sql.raw(columns).all(decodingColumn: "line", as: String.self)
+            result.indexes = try await database.sql.raw(indexes).all(decodingColumn: "line", as: String.self)
+        }
+        return result
+    }
+
+    struct Schema: Equatable {
+        var columns: [String]
+        var indexes: [String]
+    }
+}
