@@ -28,7 +28,7 @@ public struct ConnectorRepository: Sendable {
 
     /// The event's connector, or `nil` when it was never configured.
     public func find(eventId: String) async throws -> StoredConnector? {
-        guard let row = try await database.sql.select().column("*").from("salesforce_connectors")
+        guard let row = try await database.reader.select().column("*").from("salesforce_connectors")
             .where("event_id", .equal, eventId).first()
         else { return nil }
         return try connector(from: row)
@@ -36,7 +36,7 @@ public struct ConnectorRepository: Sendable {
 
     /// The connection state of every configured connector (for the health metric at start).
     public func connectionStates() async throws -> [(eventId: String, state: ConnectionState)] {
-        try await database.sql.select().columns("event_id", "connection_state").from("salesforce_connectors").all().map {
+        try await database.reader.select().columns("event_id", "connection_state").from("salesforce_connectors").all().map {
             (try $0.decode(column: "event_id", as: String.self),
              ConnectionState(rawValue: try $0.decode(column: "connection_state", as: String.self)) ?? .disconnected)
         }
@@ -88,7 +88,7 @@ public struct ConnectorRepository: Sendable {
 
     /// Records a new connection with its tokens.
     public func connect(eventId: String, flow: ConnectionFlow, instanceUrl: String, username: String?, accessToken: String, refreshToken: String?) async throws {
-        try await database.sql.update("salesforce_connectors")
+        try await database.writer.update("salesforce_connectors")
             .set("flow", to: flow.rawValue)
             .set("access_token", to: try secrets.seal(accessToken, context: Self.context(eventId, "access_token")))
             .set("refresh_token", to: try refreshToken.map { try secrets.seal($0, context: Self.context(eventId, "refresh_token")) })
@@ -100,7 +100,7 @@ public struct ConnectorRepository: Sendable {
 
     /// Keeps a renewed access token (and refresh token, when Salesforce rotated it).
     public func renewTokens(eventId: String, accessToken: String, refreshToken: String?, instanceUrl: String) async throws {
-        let update = database.sql.update("salesforce_connectors")
+        let update = database.writer.update("salesforce_connectors")
             .set("access_token", to: try secrets.seal(accessToken, context: Self.context(eventId, "access_token")))
             .set("instance_url", to: instanceUrl)
             .set("connection_state", to: ConnectionState.connected.rawValue).set(SQLIdentifier("connection_error"), to: SQLLiteral.null)
@@ -112,7 +112,7 @@ public struct ConnectorRepository: Sendable {
     /// Marks the connection broken, with the reason; the tokens are kept for the record but no
     /// longer used.
     public func markBroken(eventId: String, error: String) async throws {
-        try await database.sql.update("salesforce_connectors")
+        try await database.writer.update("salesforce_connectors")
             .set("connection_state", to: ConnectionState.broken.rawValue).set("connection_error", to: error)
             .set("updated_at", to: StoreTime.millis(now()))
             .where("event_id", .equal, eventId).run()
@@ -120,7 +120,7 @@ public struct ConnectorRepository: Sendable {
 
     /// Forgets the tokens (after revoking them).
     public func disconnect(eventId: String) async throws {
-        let update = database.sql.update("salesforce_connectors").set("updated_at", to: StoreTime.millis(now()))
+        let update = database.writer.update("salesforce_connectors").set("updated_at", to: StoreTime.millis(now()))
         Self.clearConnection(update)
         try await update.where("event_id", .equal, eventId).run()
     }
@@ -199,8 +199,8 @@ public struct OAuthStateRepository: Sendable {
     public func create(state: String, _ pending: PendingAuthorization, lifetime: TimeInterval = 600) async throws {
         let time = StoreTime.millis(now())
         let hash = TokenRepository.digest(state)
-        try await database.sql.delete(from: "oauth_states").where("expires_at", .lessThan, time).run()
-        try await database.sql.insert(into: "oauth_states")
+        try await database.writer.delete(from: "oauth_states").where("expires_at", .lessThan, time).run()
+        try await database.writer.insert(into: "oauth_states")
             .columns("state_hash", "event_id", "user_id", "code_verifier", "redirect_uri", "expires_at")
             .values(SQLBind(hash), SQLBind(pending.eventId), SQLBind(pending.userId),
                     SQLBind(try secrets.seal(pending.codeVerifier, context: "oauth_state:\(hash)")), SQLBind(pending.redirectUri),
@@ -212,7 +212,7 @@ public struct OAuthStateRepository: Sendable {
     /// or unknown states answer `nil`.
     public func consume(state: String) async throws -> PendingAuthorization? {
         let hash = TokenRepository.digest(state)
-        let rows = try await database.sql.delete(from: "oauth_states").where("state_hash", .equal, hash)
+        let rows = try await database.writer.delete(from: "oauth_states").where("state_hash", .equal, hash)
             .returning("event_id", "user_id", "code_verifier", "redirect_uri", "expires_at").all()
         guard let row = rows.first, try row.decode(column: "expires_at", as: Int64.self) > StoreTime.millis(now()) else { return nil }
         return PendingAuthorization(

@@ -18,15 +18,12 @@ public enum StoreDialect: Sendable {
 /// It is a `Service`: it runs for the life of the application and closes its connections on
 /// graceful shutdown, after the services that use it have stopped.
 public final class RosterDatabase: Service, Sendable {
-    /// The database, for repositories. Queries use any pooled connection.
-    public let sql: any SQLDatabase
-    /// For reads that may see any committed state (lists, counts, pages): on SQLite read
-    /// connections beside the single writer (WAL lets them read while it writes), one per read
-    /// thread, so reads never hold the thread a commit needs (``SQLiteReadDatabase``); on
-    /// PostgreSQL the same pool as ``sql``.
-    public let reader: any SQLDatabase
-    /// On SQLite, the reader itself, for reads that take SQLite's rows as they come.
-    let sqliteReader: SQLiteReadDatabase?
+    /// Writes: statements that change the database, transactions (``transaction(_:)``), and the
+    /// reads a write makes inside its own transaction. On SQLite the single writer connection, so
+    /// nothing else may queue on it; on PostgreSQL the pool.
+    public let writer: any SQLDatabase
+    /// Every other read: see ``StoreReader``.
+    public let reader: StoreReader
     /// Where read work runs, below the priority of writes: the SQLite read connections' statements,
     /// and any task that prefers it as its executor (see ``ReadThreads``).
     public let readThreads: ReadThreads
@@ -38,6 +35,8 @@ public final class RosterDatabase: Service, Sendable {
     public let url: DatabaseURL
     /// Signs page cursors.
     let cursorKey = CursorKey()
+    /// Rung when a write that appended to the outbox commits (``Outbox``).
+    let changeSignal = ChangeSignal()
     private let shutdownPool: @Sendable () async throws -> Void
 
     /// Opens the pool (connections are made lazily, on first use).
@@ -56,20 +55,20 @@ public final class RosterDatabase: Service, Sendable {
                 logger: logger,
                 on: eventLoopGroup.next()
             )
-            sql = PooledSQLiteDatabase(pool: pool, logger: logger).sql(queryLogLevel: .trace)
+            writer = PooledSQLiteDatabase(pool: pool, logger: logger).sql(queryLogLevel: .trace)
             let readThreads = ReadThreads(count: Self.sqliteReaders)
-            let foregroundThreads = ReadThreads(count: Self.sqliteReaders, niceness: 0)
+            let foregroundThreads = ReadThreads(count: Self.sqliteReaders, lowerPriority: false)
             self.readThreads = readThreads
             foregroundReadThreads = foregroundThreads
             let sqliteReader = SQLiteReadDatabase(path: path, background: readThreads, foreground: foregroundThreads, logger: logger)
-            self.sqliteReader = sqliteReader
-            reader = sqliteReader
+            let reader = StoreReader(.sqlite(sqliteReader))
+            self.reader = reader
             dialect = .sqlite
             shutdownPool = {
                 try await pool.shutdownAsync()
                 try await foregroundThreads.shutdown()
                 try await readThreads.shutdown()
-                sqliteReader.close()
+                reader.close()
             }
         case .postgres(let text):
             let configuration: SQLPostgresConfiguration
@@ -82,9 +81,8 @@ public final class RosterDatabase: Service, Sendable {
                 logger: logger,
                 on: eventLoopGroup
             )
-            sql = pool.database(logger: logger).sql(queryLogLevel: .trace)
-            reader = sql
-            sqliteReader = nil
+            writer = pool.database(logger: logger).sql(queryLogLevel: .trace)
+            reader = StoreReader(.pool(writer))
             let readThreads = ReadThreads(count: System.coreCount)
             self.readThreads = readThreads
             foregroundReadThreads = nil
@@ -118,7 +116,7 @@ public final class RosterDatabase: Service, Sendable {
     /// Runs `body` in one transaction on one connection: committed if it returns, rolled back if it throws.
     public func transaction<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
         let dialect = self.dialect
-        return try await sql.withSession { session in try await Self.transaction(on: session, dialect: dialect, body) }
+        return try await writer.withSession { session in try await Self.transaction(on: session, dialect: dialect, body) }
     }
 
     /// Runs `body` in one transaction on a session the caller already holds (e.g. the migrator's,
@@ -139,7 +137,7 @@ public final class RosterDatabase: Service, Sendable {
 
     /// Answers when the database does (for `/healthz`).
     public func ping() async throws {
-        try await sql.raw("SELECT 1").run()
+        try await reader.raw("SELECT 1").run()
     }
 }
 

@@ -17,7 +17,7 @@ public struct EventRepository: Sendable {
 
     /// Stores a new event.
     public func create(_ event: Event) async throws {
-        try await database.sql.insert(into: "events")
+        try await database.writer.insert(into: "events")
             .columns("id", "name", "starts_at", "ends_at", "fields_json", "created_at")
             .values(
                 SQLBind(event.id), SQLBind(event.name),
@@ -29,12 +29,12 @@ public struct EventRepository: Sendable {
 
     /// The event with this id, or `nil`.
     public func find(id: String) async throws -> Event? {
-        try await database.sql.select().column("*").from("events").where("id", .equal, id).first().map(Self.event(from:))
+        try await database.reader.select().column("*").from("events").where("id", .equal, id).first().map(Self.event(from:))
     }
 
     /// Every event, newest first.
     public func all() async throws -> [Event] {
-        try await database.sql.select().column("*").from("events").orderBy("created_at", .descending).orderBy("id", .descending)
+        try await database.reader.select().column("*").from("events").orderBy("created_at", .descending).orderBy("id", .descending)
             .all().map(Self.event(from:))
     }
 

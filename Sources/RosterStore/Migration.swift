@@ -28,7 +28,7 @@ public struct Migrator: Sendable {
         let dialect = database.dialect
         let migrations = self.migrations
         let logger = self.logger
-        return try await database.sql.withSession { session in
+        return try await database.writer.withSession { session in
             // Several `serve` processes may start at once on one PostgreSQL database.
             if dialect == .postgres { try await session.raw("SELECT pg_advisory_lock(7458125)").run() }
             do {

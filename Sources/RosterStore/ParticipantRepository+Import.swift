@@ -61,7 +61,7 @@ extension ParticipantRepository {
     public func importChunk(into event: Event, _ rows: [ImportRow]) async throws -> ImportSummary {
         for attempt in 1...2 {
             do {
-                return try await database.transaction { db in try await self.importChunk(event, rows, on: db) }
+                return try await writing { db in try await self.importChunk(event, rows, on: db) }
             } catch where error.isUniqueViolation && attempt == 1 {
                 continue // another request created one of these emails meanwhile: read again
             }

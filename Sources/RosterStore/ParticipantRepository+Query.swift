@@ -23,7 +23,7 @@ extension ParticipantRepository {
     /// never makes another appear twice or be skipped. The total is counted on the first page
     /// and carried in the cursor.
     public func page(eventId: String, query: ParticipantQuery = .init(), limit: Int, cursor: String?) async throws -> ParticipantPage {
-        let key = try await database.cursorKey.key(on: database.sql)
+        let key = try await database.cursorKey.key(in: database)
         let after = try cursor.map { text throws(ParticipantQueryError) in try PageCursor.decode(text, for: query, key: key) }
         let filter = filterSQL(eventId: eventId, query: query)
         let count = if let after { ListCount(total: after.total, population: after.population, keys: after.keys) }
@@ -202,33 +202,6 @@ extension ParticipantRepository {
     /// How many participants the event has.
     public func count(eventId: String) async throws -> Int {
         try await ParticipantCounters.read(eventId: eventId, on: database.reader).participants
-    }
-}
-
-/// One change-log row, as the live sync will read it.
-public struct ChangeRecord: Sendable, Hashable {
-    public var seq: Int64
-    public var eventId: String
-    public var participantId: String
-    public var participantVersion: Int64
-    public var kind: String
-}
-
-extension ChangeLog {
-    /// The oldest unprocessed changes, in order.
-    public static func pending(in database: RosterDatabase, limit: Int = 1000) async throws -> [ChangeRecord] {
-        try await database.sql.select().columns("seq", "event_id", "participant_id", "participant_version", "kind")
-            .from("participant_changes").where("processed_at", .is, SQLLiteral.null)
-            .orderBy("seq").limit(limit).all()
-            .map {
-                ChangeRecord(
-                    seq: try $0.decode(column: "seq", as: Int64.self),
-                    eventId: try $0.decode(column: "event_id", as: String.self),
-                    participantId: try $0.decode(column: "participant_id", as: String.self),
-                    participantVersion: try $0.decode(column: "participant_version", as: Int64.self),
-                    kind: try $0.decode(column: "kind", as: String.self)
-                )
-            }
     }
 }
 

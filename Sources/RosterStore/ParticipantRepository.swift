@@ -16,6 +16,13 @@ public struct ParticipantRepository: Sendable {
         self.now = now
     }
 
+    /// Runs `body` in its own transaction and, once it committed, tells the live sync (``Outbox``).
+    func writing<Result: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Result) async throws -> Result {
+        let result = try await database.transaction(body)
+        Outbox.changesCommitted(in: database)
+        return result
+    }
+
     /// What an upsert did.
     public enum UpsertOutcome: Sendable {
         case created(Participant)
@@ -33,7 +40,7 @@ public struct ParticipantRepository: Sendable {
         // Two requests may create the same email at once: the loser of the race updates instead.
         for attempt in 1...2 {
             do {
-                return try await database.transaction { db in try await self.upsert(into: event, draft, on: db) }
+                return try await writing { db in try await self.upsert(into: event, draft, on: db) }
             } catch where error.isUniqueViolation && attempt == 1 {
                 continue
             }
@@ -48,7 +55,7 @@ public struct ParticipantRepository: Sendable {
 
     /// Applies a partial update to one participant.
     public func update(in event: Event, participantId: String, _ draft: ParticipantDraft) async throws -> Participant {
-        try await database.transaction { db in try await self.update(in: event, participantId: participantId, draft, on: db) }
+        try await writing { db in try await self.update(in: event, participantId: participantId, draft, on: db) }
     }
 
     /// The update's steps inside a transaction the caller holds.
@@ -66,9 +73,19 @@ public struct ParticipantRepository: Sendable {
 
     /// The participant with this id in this event, or `nil`.
     public func find(eventId: String, id: String) async throws -> Participant? {
-        try await find(eventId: eventId, id: id, on: database.sql)?.0
+        try await participants(eventId: eventId, ids: [id]).first
     }
 
+    /// The event's participants with these ids (those that exist), in one query.
+    public func participants(eventId: String, ids: [String]) async throws -> [Participant] {
+        guard !ids.isEmpty else { return [] }
+        var sql: SQLQueryString = "SELECT \(unsafeRaw: ParticipantRow.columns.joined(separator: ", ")) FROM participants WHERE event_id = \(bind: eventId) AND id IN ("
+        for (index, id) in ids.enumerated() { sql += index == 0 ? "\(bind: id)" : ", \(bind: id)" }
+        sql += ")"
+        return try await ParticipantRow.read(sql, on: database)
+    }
+
+    /// The participant and its version, read inside the write's own transaction `db`.
     func find(eventId: String, id: String, on db: any SQLDatabase) async throws -> (Participant, Int64)? {
         try await db.select().columns(ParticipantRow.columns.map { SQLIdentifier($0) }).from("participants")
             .where("event_id", .equal, eventId).where("id", .equal, id)
@@ -104,7 +121,7 @@ public struct ParticipantRepository: Sendable {
             .set("updated_at", to: StoreTime.millis(next.updatedAt))
             .where("id", .equal, next.id)
             .run()
-        try await ChangeLog.append([(next, version + 1, .updated)], on: db)
+        try await Outbox.append([(next, version + 1, .updated)], on: db)
         return next
     }
 
@@ -116,28 +133,7 @@ public struct ParticipantRepository: Sendable {
         for participant in participants { insert.values(try ParticipantRow.values(participant, version: 1)) }
         try await insert.run()
         try await ParticipantCounters.added(participants.map { ($0.eventId, $0.salesforce.syncedAt != nil) }, on: db)
-        try await ChangeLog.append(participants.map { ($0, 1, .created) }, on: db)
+        try await Outbox.append(participants.map { ($0, 1, .created) }, on: db)
         return participants
-    }
-}
-
-/// The outbox: what changed, in order, for the live sync to consume.
-public enum ChangeLog {
-    /// Why a change-log row was written.
-    public enum Kind: String, Sendable {
-        case created
-        case updated
-    }
-
-    static func append(_ changes: [(Participant, Int64, Kind)], on db: any SQLDatabase) async throws {
-        guard !changes.isEmpty else { return }
-        let insert = db.insert(into: "participant_changes")
-            .columns("event_id", "participant_id", "participant_version", "kind", "changed_at")
-        for (participant, version, kind) in changes {
-            insert.values(SQLBind(participant.eventId), SQLBind(participant.id), SQLBind(version), SQLBind(kind.rawValue),
-                          // The change's own time (the repository's injected clock), not the wall clock.
-                          SQLBind(StoreTime.millis(participant.updatedAt)))
-        }
-        try await insert.run()
     }
 }

@@ -90,10 +90,7 @@ enum ParticipantRow {
     /// decode each value through `Decodable` and a dynamic cast, 15 % of the server's CPU when 8
     /// readers page the grid.
     static func read(_ query: SQLQueryString, on database: RosterDatabase) async throws -> [Participant] {
-        guard let sqlite = database.sqliteReader else {
-            return try await database.reader.raw(query).all().map { try participant(from: $0).0 }
-        }
-        return try await sqlite.rows(query, selecting: columns) { try participant(columns: $0).0 }
+        try await database.reader.rows(query, selecting: columns) { try participant(columns: $0).0 }
     }
 
     /// Field values as JSON; dates are tagged (`{"$date": "2026-03-01"}`) so they read back as dates, not text.

@@ -132,6 +132,7 @@ public final class ParticipantWriter: Service, Sendable {
                 }
                 return answers
             }
+            Outbox.changesCommitted(in: database)
             for answer in answers { answer() }
         } catch {
             logger.error("a participant write batch failed to commit", metadata: ["error": "\(error)", "writes": "\(upserts.count + jobs.count)"])

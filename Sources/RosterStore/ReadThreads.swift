@@ -1,43 +1,61 @@
 import Foundation
 import NIOPosix
+import Synchronization
 
 /// Threads for work that only reads, at a CPU priority of their own: the SQLite read connections
 /// run their statements here, and a request handled under `withTaskExecutorPreference(readThreads)`
 /// decodes, encodes and renders here too. The database keeps two sets, one per ``ReadLane``: the
 /// background one below the rest of the server (nice 19), so that while registrations and
 /// check-ins are in flight they go first and a crowd of back-office readers takes what is left;
-/// the foreground one at the default priority, for reads while no write is.
+/// the foreground one at the process's own priority, for reads while no write is.
 ///
 /// The priority is a nice value set on each of these threads: on Linux it is a per-thread
 /// attribute (setpriority(2), section "Bugs"), so no other thread of the process changes.
+/// Elsewhere (macOS sets it for the whole process) the threads keep the process's priority.
 /// Swift has no thread pool that is also a `TaskExecutor` among this project's packages (NIO's
 /// `NIOThreadPool` is not one), hence this small adapter over it.
 public final class ReadThreads: TaskExecutor, Sendable {
     private let pool: NIOThreadPool
     /// Set on each of the threads: how work tells it already runs on one of them.
     private let member = ThreadSpecificVariable<Member>()
-    /// The nice value of the threads (0 is the default; 19 the lowest priority).
-    public let niceness: Int32
+    /// Whether the threads run below the rest of the process: `false` when they were asked not
+    /// to, or when the system refused (a process already at the lowest priority, or not Linux).
+    public let belowProcess: Bool
 
-    /// Starts `count` threads, each at `niceness`, and returns once every one of them has it.
-    public init(count: Int, niceness: Int32 = 19) {
-        self.niceness = niceness
+    /// Starts `count` threads and returns once every one of them runs at its priority: the lowest
+    /// (nice 19) when `lowerPriority`, the process's own otherwise.
+    public init(count: Int, lowerPriority: Bool = true) {
         pool = NIOThreadPool(numberOfThreads: count)
-        pool._start(threadNamePrefix: "roster-read-")
+        pool.start()
         // One job per thread: each holds its thread until all have started, so every thread
-        // runs exactly one and none is left at the default priority.
+        // runs exactly one and none is left at the process's priority.
         let arrived = DispatchGroup()
         for _ in 0..<count { arrived.enter() }
         let member = self.member
+        let lowered = Mutex(0)
         for _ in 0..<count {
             pool.submit { _ in
-                _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
+                if lowerPriority, Self.lowerCurrentThread() { lowered.withLock { $0 += 1 } }
                 member.currentValue = Member()
                 arrived.leave()
                 arrived.wait()
             }
         }
         arrived.wait()
+        belowProcess = lowered.withLock { $0 } == count
+    }
+
+    /// Sets the calling thread to nice 19; `true` when that lowered it.
+    private static func lowerCurrentThread() -> Bool {
+        #if os(Linux)
+        let which = __priority_which_t(PRIO_PROCESS.rawValue)
+        errno = 0
+        let before = getpriority(which, 0)
+        guard errno == 0, before < 19 else { return false }
+        return setpriority(which, 0, 19) == 0
+        #else
+        return false
+        #endif
     }
 
     /// Whether the caller runs on one of these threads.

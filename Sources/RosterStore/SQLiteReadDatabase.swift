@@ -10,8 +10,8 @@ import Synchronization
 /// runs on a thread of its task's lane. A request already on such a thread (``ReadPriorityMiddleware``
 /// in the server puts reads there) runs its statements right where it is, with no hand-off.
 ///
-/// It is an `SQLDatabase`, so repositories read through SQLKit as on PostgreSQL; the grid's rows
-/// take the faster ``rows(_:_:)``, by column position.
+/// Repositories reach it only through ``StoreReader``, which decides between its SQLKit face
+/// (`SQLDatabase`) and the faster ``rows(_:selecting:_:)``, by column position.
 final class SQLiteReadDatabase: SQLDatabase, Sendable {
     private let background: Lane
     private let foreground: Lane

@@ -78,7 +78,7 @@ public enum SecretKeys {
     /// a sealed marker; later starts must open it, or the key is wrong and we stop before
     /// reading garbage.
     public static func verify(_ box: SecretBox, on database: RosterDatabase, setting: String) async throws {
-        let stored = try await database.sql.select().column("value").from("roster_settings")
+        let stored = try await database.reader.select().column("value").from("roster_settings")
             .where("name", .equal, checkName).first(decodingColumn: "value", as: String.self)
         if let stored {
             do {
@@ -87,7 +87,7 @@ public enum SecretKeys {
                 throw StoreError.configuration("\(setting) is not the key this database's secrets were encrypted with; use the original key (or reconnect Salesforce after deleting the connectors' secrets)")
             }
         } else {
-            try await database.sql.insert(into: "roster_settings").columns("name", "value")
+            try await database.writer.insert(into: "roster_settings").columns("name", "value")
                 .values(SQLBind(checkName), SQLBind(try box.seal(checkText, context: checkName)))
                 .ignoringConflicts()
                 .run()

@@ -29,7 +29,7 @@ public struct SessionRepository: Sendable {
     /// Starts a session for the user, valid for `lifetime` seconds; returns the cookie's value.
     public func create(userId: String, lifetime: TimeInterval) async throws -> String {
         let id = Self.randomToken()
-        try await database.sql.insert(into: "web_sessions")
+        try await database.writer.insert(into: "web_sessions")
             .columns("id_hash", "user_id", "csrf_token", "created_at", "expires_at")
             .values(SQLBind(TokenRepository.digest(id)), SQLBind(userId), SQLBind(Self.randomToken()),
                     SQLBind(StoreTime.millis(now())), SQLBind(StoreTime.millis(now().addingTimeInterval(lifetime))))
@@ -53,8 +53,8 @@ public struct SessionRepository: Sendable {
 
     /// Ends the session (sign out), and clears expired ones while at it.
     public func delete(_ id: String) async throws {
-        try await database.sql.delete(from: "web_sessions").where("id_hash", .equal, TokenRepository.digest(id)).run()
-        try await database.sql.delete(from: "web_sessions").where("expires_at", .lessThanOrEqual, StoreTime.millis(now())).run()
+        try await database.writer.delete(from: "web_sessions").where("id_hash", .equal, TokenRepository.digest(id)).run()
+        try await database.writer.delete(from: "web_sessions").where("expires_at", .lessThanOrEqual, StoreTime.millis(now())).run()
     }
 
     /// 256 random bits, base64url.

@@ -108,24 +108,28 @@ public struct ParticipantSyncResult: Sendable, Hashable {
     }
 }
 
-/// Runs, history, participants' Salesforce state, event leases and the outbox's consumption.
+/// Runs, history, participants' Salesforce state and event leases; the outbox the live sync
+/// consumes is ``outbox``.
 public struct SyncRepository: Sendable {
     let database: RosterDatabase
     let now: @Sendable () -> Date
+    /// The change log the live sync consumes.
+    public let outbox: Outbox
 
     public init(database: RosterDatabase, now: @escaping @Sendable () -> Date = Date.init) {
         self.database = database
         self.now = now
+        outbox = Outbox(database: database, now: now)
     }
 
     // MARK: Runs
 
     public func create(_ run: SyncRun) async throws {
-        try await database.sql.insert(into: "salesforce_sync_runs").columns(Self.runColumns).values(try Self.values(run)).run()
+        try await database.writer.insert(into: "salesforce_sync_runs").columns(Self.runColumns).values(try Self.values(run)).run()
     }
 
     public func save(_ run: SyncRun) async throws {
-        try await save(run, on: database.sql)
+        try await save(run, on: database.writer)
     }
 
     func save(_ run: SyncRun, on db: any SQLDatabase) async throws {
@@ -135,18 +139,18 @@ public struct SyncRepository: Sendable {
     }
 
     public func run(id: String) async throws -> SyncRun? {
-        try await database.sql.select().column("*").from("salesforce_sync_runs").where("id", .equal, id).first().map(Self.run(from:))
+        try await database.reader.select().column("*").from("salesforce_sync_runs").where("id", .equal, id).first().map(Self.run(from:))
     }
 
     /// The event's runs, newest first.
     public func runs(eventId: String, limit: Int = 50) async throws -> [SyncRun] {
-        try await database.sql.select().column("*").from("salesforce_sync_runs").where("event_id", .equal, eventId)
+        try await database.reader.select().column("*").from("salesforce_sync_runs").where("event_id", .equal, eventId)
             .orderBy("created_at", .descending).orderBy("id", .descending).limit(limit).all().map(Self.run(from:))
     }
 
     /// Runs not finished (queued, running or paused), oldest first: what a restart resumes.
     public func unfinishedRuns() async throws -> [SyncRun] {
-        try await database.sql.select().column("*").from("salesforce_sync_runs")
+        try await database.reader.select().column("*").from("salesforce_sync_runs")
             .where("state", .in, [SyncRun.State.queued.rawValue, SyncRun.State.running.rawValue, SyncRun.State.paused.rawValue])
             .orderBy("created_at").all().map(Self.run(from:))
     }
@@ -217,14 +221,14 @@ public struct SyncRepository: Sendable {
 
     /// A participant's history, newest first.
     public func history(participantId: String, limit: Int = 200) async throws -> [SyncHistoryEntry] {
-        try await database.sql.select().column("*").from("salesforce_sync_history").where("participant_id", .equal, participantId)
+        try await database.reader.select().column("*").from("salesforce_sync_history").where("participant_id", .equal, participantId)
             .orderBy("id", .descending).limit(limit).all().map(Self.entry(from:))
     }
 
     /// What a run did for each person (or, for a dry run, planned), in order, with the person's
     /// email: the per-person result table of a forced sync.
     public func results(runId: String, limit: Int = 500) async throws -> [(participantId: String, email: String, entry: SyncHistoryEntry)] {
-        try await database.sql.raw("""
+        try await database.reader.raw("""
             SELECT h.*, p.email FROM salesforce_sync_history h JOIN participants p ON p.id = h.participant_id
             WHERE h.run_id = \(bind: runId) ORDER BY h.id LIMIT \(literal: limit)
             """).all().map { row in
@@ -249,7 +253,7 @@ public struct SyncRepository: Sendable {
     /// processes: the lease is a row, taken in one conditional upsert.
     public func acquireLease(eventId: String, holder: String, seconds: Double) async throws -> Bool {
         let time = StoreTime.millis(now())
-        let rows = try await database.sql.raw("""
+        let rows = try await database.writer.raw("""
             INSERT INTO salesforce_event_leases (event_id, holder, expires_at) VALUES (\(bind: eventId), \(bind: holder), \(bind: time + Int64(seconds * 1000)))
             ON CONFLICT (event_id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
             WHERE salesforce_event_leases.holder = excluded.holder OR salesforce_event_leases.expires_at < \(bind: time)
@@ -259,63 +263,6 @@ public struct SyncRepository: Sendable {
     }
 
     public func releaseLease(eventId: String, holder: String) async throws {
-        try await database.sql.delete(from: "salesforce_event_leases").where("event_id", .equal, eventId).where("holder", .equal, holder).run()
-    }
-
-    // MARK: The outbox
-
-    /// Events with changes not yet synced, oldest change first.
-    public func eventsWithPendingChanges(limit: Int = 20) async throws -> [String] {
-        let rows = try await database.sql.raw("""
-            SELECT event_id, MIN(seq) AS first FROM participant_changes WHERE processed_at IS NULL
-            GROUP BY event_id ORDER BY first LIMIT \(bind: limit)
-            """).all()
-        return try rows.map { try $0.decode(column: "event_id", as: String.self) }
-    }
-
-    /// The event's oldest pending changes: distinct participant ids and the highest `seq` read.
-    public func pendingChanges(eventId: String, limit: Int) async throws -> (participantIds: [String], upTo: Int64)? {
-        let rows = try await database.sql.select().columns("seq", "participant_id").from("participant_changes")
-            .where("event_id", .equal, eventId).where("processed_at", .is, SQLLiteral.null).orderBy("seq").limit(limit).all()
-        guard let last = rows.last else { return nil }
-        var ids: [String] = []
-        var seen: Set<String> = []
-        for row in rows {
-            let id = try row.decode(column: "participant_id", as: String.self)
-            if seen.insert(id).inserted { ids.append(id) }
-        }
-        return (ids, try last.decode(column: "seq", as: Int64.self))
-    }
-
-    /// Seconds the oldest unsynced change has waited (0 when none waits): the live sync's lag.
-    public func oldestPendingChangeAge() async throws -> Double {
-        let oldest = try await database.sql.select().column(SQLFunction("MIN", args: SQLColumn("changed_at")), as: "oldest")
-            .from("participant_changes").where("processed_at", .is, SQLLiteral.null).first(decodingColumn: "oldest", as: Int64?.self)
-        guard let oldest = oldest ?? nil else { return 0 }
-        return max(0, Double(StoreTime.millis(now()) - oldest) / 1000)
-    }
-
-    /// The event's live queue: changes waiting to be synced and how long the oldest has waited.
-    public func liveQueue(eventId: String) async throws -> (pending: Int, lagSeconds: Double) {
-        let row = try await database.sql.raw("""
-            SELECT COUNT(*) AS n, MIN(changed_at) AS oldest FROM participant_changes
-            WHERE event_id = \(bind: eventId) AND processed_at IS NULL
-            """).first()
-        let pending = try row?.decode(column: "n", as: Int.self) ?? 0
-        guard let oldest = try row?.decode(column: "oldest", as: Int64?.self) else { return (pending, 0) }
-        return (pending, max(0, Double(StoreTime.millis(now()) - oldest) / 1000))
-    }
-
-    /// Marks the event's changes up to `seq` done.
-    public func completeChanges(eventId: String, upTo seq: Int64) async throws {
-        try await database.sql.update("participant_changes").set("processed_at", to: StoreTime.millis(now()))
-            .where("event_id", .equal, eventId).where("seq", .lessThanOrEqual, seq).where("processed_at", .is, SQLLiteral.null).run()
-    }
-
-    /// Participants by id, in one query.
-    public func participants(eventId: String, ids: [String]) async throws -> [Participant] {
-        guard !ids.isEmpty else { return [] }
-        return try await database.sql.select().columns(ParticipantRow.columns.map { SQLIdentifier($0) }).from("participants")
-            .where("event_id", .equal, eventId).where("id", .in, ids).all().map { try ParticipantRow.participant(from: $0).0 }
+        try await database.writer.delete(from: "salesforce_event_leases").where("event_id", .equal, eventId).where("holder", .equal, holder).run()
     }
 }

@@ -31,7 +31,7 @@ public struct TokenRepository: Sendable {
     public func create(name: String, access: Access = .everything, expiresAt: Date? = nil) async throws -> String {
         let token = "rst_" + SessionRepository.randomToken()
         do {
-            try await database.sql.insert(into: "api_tokens")
+            try await database.writer.insert(into: "api_tokens")
                 .columns("id", "name", "token_hash", "created_at", "role", "events_json", "expires_at")
                 .values(SQLBind(ids.next()), SQLBind(name), SQLBind(Self.digest(token)), SQLBind(StoreTime.millis(now())),
                         SQLBind(access.role.rawValue), SQLBind(AccessColumns.eventsJSON(access.events)),
@@ -57,7 +57,7 @@ public struct TokenRepository: Sendable {
 
     /// The tokens not revoked, by name (the expired ones too, with their expiry).
     public func list() async throws -> [TokenInfo] {
-        try await database.sql.raw("""
+        try await database.reader.raw("""
             SELECT name, role, events_json, created_at, last_used_at, expires_at FROM api_tokens
             WHERE revoked_at IS NULL ORDER BY name
             """).all().compactMap(Self.info)
@@ -66,7 +66,7 @@ public struct TokenRepository: Sendable {
     /// Revokes the token of that name: it is refused from then on.
     /// - Throws: ``StoreError/notFound(_:)`` when no token of that name is active.
     public func revoke(name: String) async throws {
-        let revoked = try await database.sql.raw("""
+        let revoked = try await database.writer.raw("""
             UPDATE api_tokens SET revoked_at = \(bind: StoreTime.millis(now())) WHERE name = \(bind: name) AND revoked_at IS NULL RETURNING id
             """).all()
         guard !revoked.isEmpty else { throw StoreError.notFound("no token named '\(name)'; 'roster token list' shows them") }
@@ -74,7 +74,7 @@ public struct TokenRepository: Sendable {
 
     /// Records that the token was used (the caller decides how often this is worth a write).
     public func markUsed(name: String, at date: Date) async throws {
-        try await database.sql.update("api_tokens").set("last_used_at", to: StoreTime.millis(date))
+        try await database.writer.update("api_tokens").set("last_used_at", to: StoreTime.millis(date))
             .where("name", .equal, name).where("revoked_at", .is, SQLLiteral.null).run()
     }
 

@@ -14,7 +14,7 @@ public struct UserRepository: Sendable {
     /// Creates a user; an email already in use is a conflict.
     public func create(email: String, passwordHash: String, access: Access = .everything) async throws {
         do {
-            try await database.sql.insert(into: "users")
+            try await database.writer.insert(into: "users")
                 .columns("id", "email", "password_hash", "created_at", "role", "events_json")
                 .values(SQLBind(ids.next()), SQLBind(EmailAddress.normalized(email)), SQLBind(passwordHash), SQLBind(StoreTime.now()),
                         SQLBind(access.role.rawValue), SQLBind(AccessColumns.eventsJSON(access.events)))
@@ -26,7 +26,7 @@ public struct UserRepository: Sendable {
 
     /// The id and stored password hash of the user with this email, or `nil` (a disabled user too).
     public func credentials(email: String) async throws -> (id: String, passwordHash: String)? {
-        guard let row = try await database.sql.select().columns("id", "password_hash").from("users")
+        guard let row = try await database.reader.select().columns("id", "password_hash").from("users")
             .where("email", .equal, EmailAddress.normalized(email)).where("disabled_at", .is, SQLLiteral.null).first()
         else { return nil }
         return (try row.decode(column: "id", as: String.self), try row.decode(column: "password_hash", as: String.self))

@@ -206,22 +206,23 @@ public final class SyncEngine: Sendable {
     }
 
     private func syncLeased(eventId: String) async throws -> Int {
-        guard let pending = try await repository.pendingChanges(eventId: eventId, limit: Self.batchSize) else { return 0 }
+        let pending = try await repository.outbox.pending(eventId: eventId, limit: Self.batchSize)
+        guard let upTo = pending.upTo else { return 0 }
         let view = try await connectors.view(eventId: eventId)
         try await checkConnectionFor(eventId: eventId, view)
         guard view.settings.enabled, view.connection.state == .connected, let event = try await events.find(id: eventId) else {
             // Switched off, or never synced and not connected: nothing is sent; the forced sync
             // brings everyone in once the connector is on and connected.
-            try await repository.completeChanges(eventId: eventId, upTo: pending.upTo)
+            try await repository.outbox.complete(eventId: eventId, upTo: upTo)
             return 0
         }
         let batch = try await prepare(event: event, runId: nil)
-        let people = try await repository.participants(eventId: eventId, ids: pending.participantIds)
+        let people = try await participants.participants(eventId: eventId, ids: pending.participantIds)
         let (results, _) = try await batch.sync(people, dryRun: false, quick: true)
         keep(batch.sizes, eventId: eventId)
         try await repository.record(results, eventId: eventId, run: nil)
         SyncMetrics.record(results, calls: batch.calls.value, usage: await batch.client.apiUsage)
-        try await repository.completeChanges(eventId: eventId, upTo: pending.upTo)
+        try await repository.outbox.complete(eventId: eventId, upTo: upTo)
         return people.count
     }
 

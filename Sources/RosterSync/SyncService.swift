@@ -12,14 +12,15 @@ public final class SyncService: Service, Sendable {
     let engine: SyncEngine
     let repository: SyncRepository
     let logger: Logger
-    /// How long live changes are left to gather before a sync (a burst becomes one batch).
+    /// How long changes are left to gather after the commit that wakes the live sync, so the
+    /// writes of one moment (a group commit, a few check-ins) leave in one batch.
     let window: Duration
     /// How often runs paused by the API budget are tried again.
     let pausedRetry: Duration
     private let queue: AsyncStream<SyncRun>
     private let continuation: AsyncStream<SyncRun>.Continuation
 
-    public init(engine: SyncEngine, repository: SyncRepository, logger: Logger, window: Duration = .milliseconds(100),
+    public init(engine: SyncEngine, repository: SyncRepository, logger: Logger, window: Duration = .milliseconds(10),
                 pausedRetry: Duration = .seconds(60)) {
         self.engine = engine
         self.pausedRetry = pausedRetry
@@ -91,20 +92,44 @@ public final class SyncService: Service, Sendable {
     /// How often an event whose connection is down is looked at again.
     static let connectionRecheck: Duration = .seconds(1)
 
-    /// Drains the outbox: events with pending changes are synced after a short window, each
-    /// under its lease; an event that fails waits longer before the next try.
+    /// How long the live sync waits for a commit before it looks at the outbox anyway: changes
+    /// another process wrote (several `serve` on one PostgreSQL) are found within this.
+    static let fallbackPoll: Duration = .seconds(5)
+
+    /// Drains the outbox: woken by each commit that logged changes (``Outbox/waitForChanges(upTo:)``),
+    /// it syncs each event with pending changes under the event's lease. Changes committed while a
+    /// sync is in flight make the next batch, so a burst costs a few calls, not one per person;
+    /// an event that fails waits longer before the next try. An idle server runs no query but the
+    /// fallback poll.
     private func runLiveSync() async {
         var retryAt: [String: ContinuousClock.Instant] = [:]
         var delays: [String: Duration] = [:]
         let clock = ContinuousClock()
+        let outbox = repository.outbox
+        // At start, changes a previous process left are looked at at once.
+        var lookAgain = true
         while !Task.isCancelled {
-            do { try await Task.sleep(for: window) } catch { return }
-            guard let events = try? await repository.eventsWithPendingChanges() else { continue }
-            SyncMetrics.queue(events: events.count, oldestWaitSeconds: (try? await repository.oldestPendingChangeAge()) ?? 0)
+            if !lookAgain {
+                let nextRetry = retryAt.values.min().map { max(.zero, clock.now.duration(to: $0)) } ?? Self.fallbackPoll
+                await outbox.waitForChanges(upTo: min(nextRetry, Self.fallbackPoll))
+                // Changes committed within the window join this batch.
+                do { try await Task.sleep(for: window) } catch { return }
+            }
+            lookAgain = false
+            guard !Task.isCancelled, let events = try? await outbox.eventsWithPendingChanges() else { continue }
+            SyncMetrics.queue(events: events.count, oldestWaitSeconds: events.isEmpty ? 0 : ((try? await outbox.oldestPendingAge()) ?? 0))
             for eventId in events where (retryAt[eventId].map { $0 <= clock.now } ?? true) {
                 do {
-                    if let count = try await engine.syncPendingChanges(eventId: eventId), count > 0 {
+                    switch try await engine.syncPendingChanges(eventId: eventId) {
+                    case nil:
+                        // A forced run holds the event: its changes go once it is done.
+                        retryAt[eventId] = clock.now.advanced(by: Self.connectionRecheck)
+                        continue
+                    case let count? where count > 0:
                         Counter(label: "roster_sync_live_participants_total").increment(by: count)
+                        // More may have come meanwhile, or been left past one batch.
+                        lookAgain = true
+                    default: break
                     }
                     retryAt[eventId] = nil
                     delays[eventId] = nil
@@ -113,6 +138,7 @@ public final class SyncService: Service, Sendable {
                     // so they leave within moments of a new login.
                     retryAt[eventId] = clock.now.advanced(by: Self.connectionRecheck)
                 } catch {
+                    if Task.isCancelled { return } // shutting down: the changes stay pending for the next start
                     let delay = min((delays[eventId] ?? .milliseconds(500)) * 2, .seconds(60))
                     delays[eventId] = delay
                     retryAt[eventId] = clock.now.advanced(by: delay)

@@ -29,7 +29,7 @@ extension BackOffice {
         case .success(let found): event = found
         case .failure(let refusal): return refusal.response
         }
-        let queue = try await dependencies.syncRuns.liveQueue(eventId: event.id)
+        let queue = try await dependencies.syncRuns.outbox.queue(eventId: event.id)
         var context = layout(page, title: localization.text("history_title", page.language) + " — " + event.name)
         context["event"] = Self.eventContext(event)
         context["queuePending"] = queue.pending

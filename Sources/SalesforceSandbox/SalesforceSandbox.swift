@@ -38,7 +38,7 @@ public final class SalesforceSandbox: Sendable {
     /// Builds the sandbox (and loads `seedFile` / `persistencePath`) without serving it.
     public init(configuration: SandboxConfiguration = SandboxConfiguration()) throws {
         self.configuration = configuration
-        org = SandboxOrg(adminUsername: configuration.username)
+        org = SandboxOrg(adminUsername: configuration.username, clock: configuration.clock)
         auth = AuthServer(configuration: configuration, userId: org.adminUserId, clock: SandboxOrg.now)
         control = ReadWriteLocked(ControlState(
             apiMax: configuration.apiDailyLimit, latency: configuration.latency,

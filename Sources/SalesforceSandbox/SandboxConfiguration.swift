@@ -32,6 +32,9 @@ public struct SandboxConfiguration: Sendable {
     public var callbackURLs: [String]
     /// Seed of the fault-injection random generator, for reproducible runs.
     public var randomSeed: UInt64
+    /// The org's clock, in milliseconds since 1970 (`CreatedDate`, `LastModifiedDate`, SOQL's
+    /// date literals); tests inject one they move by hand.
+    public var clock: @Sendable () -> Int64 = SandboxOrg.now
 
     /// - Parameters left `nil` get generated values: a `3MVG9…` consumer key, a 64-hex-digit
     ///   secret, `admin@roster-sandbox.example` and a random password.

@@ -2,13 +2,15 @@ import Foundation
 import HummingbirdTesting
 import RosterStore
 import SalesforceSandbox
+import Synchronization
 import Testing
 
 @Suite("Sync into the campaign, against the sandbox")
 struct SyncTests {
     @Test("a forced sync matches Contacts, Leads and converted Leads, creates the rest, and adds everyone once")
     func forcedSync() async throws {
-        try await TestApp.run(withSandbox: true) { app in
+        let clock = Mutex<Int64>(1_800_000_000_000)
+        try await TestApp.run(withSandbox: true, sandboxClock: { clock.withLock { $0 } }) { app in
             // Switched off, so the live sync leaves the forced run all the work.
             let fixture = try await ConnectorFixture.make(app, settings: #""enabled": false"#)
             let org = fixture.org
@@ -17,7 +19,7 @@ struct SyncTests {
             let lead = try org.create("Lead", ["LastName": "Prospect", "Company": "Acme", "Email": "lead@example.org"])
             let converted = try org.create("Lead", ["LastName": "Was Lead", "Company": "Acme", "Email": "converted@example.org"])
             let convertedContact = try fixture.running.sandbox.convertLead(converted)
-            try await Task.sleep(for: .milliseconds(5)) // a later LastModifiedDate for the second twin
+            clock.withLock { $0 += 60_000 } // a later LastModifiedDate for the second twin
             let newer = try org.create("Contact", ["LastName": "Twin B", "Email": "TWIN@example.org"])
             try await fixture.importPeople([
                 ConnectorFixture.person("known@example.org"), ConnectorFixture.person("twin@example.org", attended: true),
@@ -254,9 +256,9 @@ struct SyncFaultTests {
             #expect(try await fixture.forceSync()["created"] as? Int == 30)
             // What a crash before the local commit leaves: Salesforce has everything, Roster nothing.
             let database = try RosterDatabase(url: .sqlite(path: app.databasePath), logger: .init(label: "test"))
-            try await database.sql.raw("UPDATE participants SET sf_synced_at = NULL, sf_contact_id = NULL, sf_lead_id = NULL, sf_campaign_member_id = NULL").run()
+            try await database.writer.raw("UPDATE participants SET sf_synced_at = NULL, sf_contact_id = NULL, sf_lead_id = NULL, sf_campaign_member_id = NULL").run()
             // The kept synced count is written in the same transaction, so the crash takes it back too.
-            try await database.sql.raw("UPDATE event_participant_counts SET synced = 0").run()
+            try await database.writer.raw("UPDATE event_participant_counts SET synced = 0").run()
             try await database.shutdown()
             let run = try await fixture.forceSync()
             #expect(run["failed"] as? Int == 0 && run["created"] as? Int == 0, "\(run)")

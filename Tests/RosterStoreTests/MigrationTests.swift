@@ -60,18 +60,18 @@ struct MigrationTests {
         let repaired = try await schema(kind) { database in
             try await migrate(database, Array(Migrations.all.dropLast()))
             // As those databases were: without the column and the table the edits added.
-            try await database.sql.raw("DROP TABLE event_participant_counts").run()
-            try await database.sql.raw("ALTER TABLE participants DROP COLUMN sf_hash").run()
-            try await database.sql.raw("INSERT INTO events (id, name, fields_json, created_at) VALUES ('e1', 'Summit', '[]', 0)").run()
+            try await database.writer.raw("DROP TABLE event_participant_counts").run()
+            try await database.writer.raw("ALTER TABLE participants DROP COLUMN sf_hash").run()
+            try await database.writer.raw("INSERT INTO events (id, name, fields_json, created_at) VALUES ('e1', 'Summit', '[]', 0)").run()
             for (id, synced) in [("p1", "NULL"), ("p2", "5"), ("p3", "NULL")] {
-                try await database.sql.raw("""
+                try await database.writer.raw("""
                     INSERT INTO participants (id, event_id, email, email_key, first_name, last_name, company, job_title, is_registered,
                       has_attended, allow_networking, fields_json, version, created_at, updated_at, sf_synced_at)
                     VALUES (\(unsafeRaw: "'\(id)'"), 'e1', 'a@x.org', \(unsafeRaw: "'\(id)'"), 'A', 'B', '', '', TRUE, FALSE, FALSE, '{}', 1, 0, 0, \(unsafeRaw: synced))
                     """).run()
             }
             #expect(try await migrate(database) == ["0010_edited_migrations_repair"])
-            let row = try #require(try await database.sql.raw("SELECT participants, synced FROM event_participant_counts WHERE event_id = 'e1'").first())
+            let row = try #require(try await database.writer.raw("SELECT participants, synced FROM event_participant_counts WHERE event_id = 'e1'").first())
             counts = (try row.decode(column: "participants", as: Int.self), try row.decode(column: "synced", as: Int.self))
         }
         #expect(repaired == fresh)
@@ -104,8 +104,8 @@ struct MigrationTests {
                 """,
                 "SELECT indexname || ': ' || indexdef AS line FROM pg_indexes WHERE schemaname = current_schema() ORDER BY 1")
             }
-            result.columns = try await database.sql.raw(columns).all(decodingColumn: "line", as: String.self)
-            result.indexes = try await database.sql.raw(indexes).all(decodingColumn: "line", as: String.self)
+            result.columns = try await database.writer.raw(columns).all(decodingColumn: "line", as: String.self)
+            result.indexes = try await database.writer.raw(indexes).all(decodingColumn: "line", as: String.self)
         }
         return result
     }

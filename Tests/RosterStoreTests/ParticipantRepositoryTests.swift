@@ -47,7 +47,7 @@ struct ParticipantRepositoryTests {
             _ = try await repository.update(in: Self.event, participantId: created.id, ParticipantDraft(hasAttended: .bool(true)))
             // Nothing changes: nothing to sync, so nothing is logged.
             _ = try await repository.update(in: Self.event, participantId: created.id, ParticipantDraft(hasAttended: .bool(true)))
-            let changes = try await ChangeLog.pending(in: database)
+            let changes = try await Outbox(database: database).pending(eventId: Self.event.id, limit: 100).changes
             #expect(changes.map(\.kind) == ["created", "updated"])
             #expect(changes.map(\.participantVersion) == [1, 2])
             #expect(changes.allSatisfy { $0.participantId == created.id && $0.eventId == Self.event.id })
@@ -65,7 +65,7 @@ struct ParticipantRepositoryTests {
             await #expect(throws: ValidationFailure.self) {
                 try await repository.upsert(into: Self.event, draft("ada@example.com", fields: ["size": .string("XL")]))
             }
-            #expect(try await ChangeLog.pending(in: database).isEmpty)
+            #expect(try await Outbox(database: database).pending(eventId: Self.event.id, limit: 100).isEmpty)
         }
     }
 
@@ -113,7 +113,7 @@ struct ParticipantRepositoryTests {
             #expect(summary.rejected.first?.field == "size")
             let page = try await repository.page(eventId: Self.event.id, limit: 10, cursor: nil)
             #expect(Set(page.items.map(\.lastName)) == ["Changed", "Twice"])
-            #expect(try await ChangeLog.pending(in: database).map(\.kind).sorted() == ["created", "created", "updated"])
+            #expect(try await Outbox(database: database).pending(eventId: Self.event.id, limit: 100).changes.map(\.kind).sorted() == ["created", "created", "updated"])
         }
     }
 
@@ -269,7 +269,7 @@ struct ParticipantRepositoryTests {
             #expect(try await repository.page(eventId: Self.event.id, query: ParticipantQuery(synced: true, search: "a"), limit: 3, cursor: nil).total == 0)
             // A cursor from a list before the walk (no population) still pages, by sorting.
             let old = PageCursor(key: nineteenth, id: nineteenth, total: 40, population: nil, fingerprint: query.fingerprint)
-            let key = try await database.cursorKey.key(on: database.sql)
+            let key = try await database.cursorKey.key(in: database)
             let page = try await repository.page(eventId: Self.event.id, query: query, limit: 3, cursor: old.encoded(key: key))
             #expect(page.items.map(\.email) == Array(matches[19...21]))
 
@@ -331,7 +331,7 @@ struct ParticipantRepositoryTests {
                 try await repository.page(eventId: Self.event.id, limit: 1, cursor: "nonsense")
             }
             // A cursor whose total a client rewrote, signed with any key but the database's own.
-            let key = try await database.cursorKey.key(on: database.sql)
+            let key = try await database.cursorKey.key(in: database)
             var forged = try PageCursor.decode(cursor, for: ParticipantQuery(sort: .email), key: key)
             forged.total = 1_000_000
             let text = forged.encoded(key: SymmetricKey(size: .bits256))

@@ -52,7 +52,7 @@ struct ParticipantWriterTests {
             }
             #expect(results.filter { !$0.value }.keys.sorted() == Array(stride(from: 0, to: 200, by: 10)))
             #expect(try await repository.count(eventId: ParticipantRepositoryTests.event.id) == 180)
-            #expect(try await ChangeLog.pending(in: repository.database).count == 180, "one outbox row per committed write")
+            #expect(try await Outbox(database: repository.database).pending(eventId: ParticipantRepositoryTests.event.id, limit: 1000).changes.count == 180, "one outbox row per committed write")
         }
     }
 

@@ -33,13 +33,15 @@ struct SyncRepositoryTests {
             let ada = try await participants.upsert(into: Self.event, ParticipantDraft(email: "ada@example.org", firstName: "Ada", lastName: "L")).participant
             _ = try await participants.upsert(into: Self.event, ParticipantDraft(email: "bob@example.org", firstName: "Bob", lastName: "B"))
             let repository = SyncRepository(database: database, now: { clock.now })
-            #expect(try await repository.eventsWithPendingChanges() == [Self.event.id])
+            #expect(try await repository.outbox.eventsWithPendingChanges() == [Self.event.id])
             clock.advance(by: 30)
-            let queue = try await repository.liveQueue(eventId: Self.event.id)
+            let queue = try await repository.outbox.queue(eventId: Self.event.id)
             #expect(queue.pending == 2 && queue.lagSeconds == 30)
-            #expect(try await repository.liveQueue(eventId: "other").pending == 0)
-            let pending = try #require(try await repository.pendingChanges(eventId: Self.event.id, limit: 10))
-            #expect(pending.participantIds.count == 2)
+            #expect(try await repository.outbox.queue(eventId: "other").pending == 0)
+            let pending = try await repository.outbox.pending(eventId: Self.event.id, limit: 10)
+            #expect(pending.participantIds == [ada.id, pending.changes[1].participantId])
+            #expect(pending.changes.map(\.kind) == ["created", "created"])
+            let upTo = try #require(pending.upTo)
             #expect(try await participants.syncCounts(eventId: Self.event.id) == SyncCounts(total: 2, pending: 2, members: 0))
 
             var run = SyncRun(id: "r1", eventId: Self.event.id, dryRun: false, total: 2, createdAt: Date(timeIntervalSince1970: 1_800_000_000))
@@ -64,9 +66,9 @@ struct SyncRepositoryTests {
             #expect(results.first?.entry.recordId == "00Q000000000001AAA")
             #expect(try await participants.syncCounts(eventId: Self.event.id) == SyncCounts(total: 2, pending: 1, members: 1))
 
-            try await repository.completeChanges(eventId: Self.event.id, upTo: pending.upTo)
-            #expect(try await repository.eventsWithPendingChanges().isEmpty)
-            #expect(try await repository.liveQueue(eventId: Self.event.id) == (0, 0))
+            try await repository.outbox.complete(eventId: Self.event.id, upTo: upTo)
+            #expect(try await repository.outbox.eventsWithPendingChanges().isEmpty)
+            #expect(try await repository.outbox.queue(eventId: Self.event.id) == (0, 0))
         }
     }
 

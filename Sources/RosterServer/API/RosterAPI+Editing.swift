@@ -67,7 +67,7 @@ extension RosterAPI {
 
     func getSalesforceLiveQueue(_ input: Operations.GetSalesforceLiveQueue.Input) async throws -> Operations.GetSalesforceLiveQueue.Output {
         let event = try await event(input.path.eventId)
-        let queue = try await syncRuns.liveQueue(eventId: event.id)
+        let queue = try await syncRuns.outbox.queue(eventId: event.id)
         return .ok(.init(body: .json(.init(pending: queue.pending, lagSeconds: queue.lagSeconds))))
     }
 }

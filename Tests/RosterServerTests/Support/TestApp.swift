@@ -23,8 +23,9 @@ struct TestApp {
     static let fastRetry = RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(1), maxDelay: .milliseconds(5))
 
     /// - Parameter salesforceHosts: what the connector may reach besides Salesforce (the sandbox's loopback address).
-    static func run(withSandbox: Bool = false, salesforceHosts: String = "127.0.0.1", metricsToken: String? = nil,
-                    idleTimeout: Duration = .seconds(75), _ body: @escaping @Sendable (TestApp) async throws -> Void) async throws {
+    /// - Parameter sandboxClock: the sandbox org's clock (milliseconds since 1970), when a test moves time by hand.
+    static func run(withSandbox: Bool = false, sandboxClock: (@Sendable () -> Int64)? = nil, salesforceHosts: String = "127.0.0.1",
+                    metricsToken: String? = nil, idleTimeout: Duration = .seconds(75), _ body: @escaping @Sendable (TestApp) async throws -> Void) async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("roster-\(UUID().uuidString).sqlite").path
         defer { for suffix in ["", "-wal", "-shm", ".key"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let url = DatabaseURL.sqlite(path: path)
@@ -35,7 +36,9 @@ struct TestApp {
         let token = try await TokenRepository(database: database).create(name: "tests")
         try await database.shutdown()
 
-        let sandbox = withSandbox ? try await SalesforceSandbox.start() : nil
+        var sandboxConfiguration = SandboxConfiguration()
+        if let sandboxClock { sandboxConfiguration.clock = sandboxClock }
+        let sandbox = withSandbox ? try await SalesforceSandbox.start(configuration: sandboxConfiguration) : nil
         let app = try await buildApplication(configuration: AppConfiguration(
             port: 0, database: url, logLevel: .warning, maxBodyBytes: 64 * 1024, salesforceRetry: fastRetry,
             salesforceHosts: try SalesforceHosts(parsing: salesforceHosts), metricsToken: metricsToken, idleTimeout: idleTimeout))

@@ -30,16 +30,16 @@ func withTestDatabase(_ kind: TestDatabaseKind, migrated: Bool = true, _ body: (
     case .postgres:
         let admin = ProcessInfo.processInfo.environment["ROSTER_TEST_POSTGRES_URL"]!
         let server = try RosterDatabase(url: try DatabaseURL(parsing: admin), logger: logger)
-        try await server.sql.raw("CREATE DATABASE \(unsafeRaw: name)").run()
+        try await server.writer.raw("CREATE DATABASE \(unsafeRaw: name)").run()
         var components = URLComponents(string: admin)!
         components.path = "/\(name)"
         let database = try RosterDatabase(url: try DatabaseURL(parsing: components.string!), logger: logger)
         do { try await run(database, migrated: migrated, logger: logger, body) } catch {
-            try? await server.sql.raw("DROP DATABASE \(unsafeRaw: name)").run()
+            try? await server.writer.raw("DROP DATABASE \(unsafeRaw: name)").run()
             try? await server.shutdown()
             throw error
         }
-        try await server.sql.raw("DROP DATABASE \(unsafeRaw: name)").run()
+        try await server.writer.raw("DROP DATABASE \(unsafeRaw: name)").run()
         try await server.shutdown()
     }
 }
