@@ -3,6 +3,7 @@
 //
 // The module graph, from the leaves up:
 //   RosterCore          domain types and pure rules (no I/O)
+//   RosterMetrics       every metric Roster exports, named in one place
 //   RosterStore         persistence on SQLKit (SQLite or PostgreSQL), migrations, repositories
 //   RosterFiles         participant files: CSV import parsing, CSV and xlsx export
 //   SalesforceClient    a Salesforce REST + OAuth client on AsyncHTTPClient (knows nothing of Roster)
@@ -60,6 +61,8 @@ let package = Package(
         ),
 
         // MARK: Infrastructure leaves
+        // Every metric's name and kind, in one place.
+        .target(name: "RosterMetrics", dependencies: [.product(name: "Metrics", package: "swift-metrics")], swiftSettings: strict),
         .target(
             name: "RosterStore",
             dependencies: [
@@ -111,11 +114,11 @@ let package = Package(
         .target(
             name: "RosterConnector",
             dependencies: [
+                "RosterMetrics",
                 "RosterCore",
                 "RosterStore",
                 "SalesforceClient",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strict
         ),
@@ -123,12 +126,12 @@ let package = Package(
         .target(
             name: "RosterSync",
             dependencies: [
+                "RosterMetrics",
                 "RosterConnector",
                 "RosterCore",
                 "RosterStore",
                 "SalesforceClient",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
@@ -153,6 +156,7 @@ let package = Package(
         .target(
             name: "RosterServer",
             dependencies: [
+                "RosterMetrics",
                 "RosterWeb",
                 "RosterCore",
                 "RosterStore",
@@ -160,13 +164,13 @@ let package = Package(
                 "RosterConnector",
                 "RosterSync",
                 "SalesforceClient",
-                .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 // Reads each operation's permission (x-roster-permission) from openapi.yaml at start.
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+                // Bootstraps the metrics system with Prometheus (Observability).
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

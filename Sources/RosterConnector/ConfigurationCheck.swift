@@ -4,11 +4,14 @@ import SalesforceClient
 /// One finding of "check configuration" (S20): a stable code, the setting it concerns and a
 /// sentence that says the fix.
 public struct CheckIssue: Sendable, Hashable, Codable {
+    /// A stable snake_case name of the finding (`campaign_not_found`…), for clients to act on.
     public var code: String
     /// `campaignName`, `registeredStatus`, `mappings.lead.shirt`, `connection`, `objects.Lead`…
     public var field: String
+    /// The finding in a sentence that says the fix, for the user.
     public var message: String
 
+    /// Makes a finding.
     public init(_ code: String, field: String, _ message: String) {
         self.code = code
         self.field = field
@@ -18,10 +21,15 @@ public struct CheckIssue: Sendable, Hashable, Codable {
 
 /// What the check found.
 public struct CheckReport: Sendable, Hashable {
+    /// What must be fixed before a sync can work.
     public var errors: [CheckIssue] = []
+    /// What is worth knowing but does not stop a sync.
     public var warnings: [CheckIssue] = []
+    /// The org's daily API usage as last seen; `nil` when Salesforce could not be asked.
     public var apiUsage: APIUsage?
+    /// About how many API calls syncing the pending participants costs (see ``SyncCostEstimate``).
     public var estimatedCallsForFullSync: Int = 0
+    /// Whether the check found no error (warnings allowed).
     public var ok: Bool { errors.isEmpty }
 }
 
@@ -39,15 +47,20 @@ public struct OrgFacts: Sendable {
     /// The org's Lead assignment rules, read when the settings name one.
     public var leadAssignmentRules: [LeadAssignmentRule]?
 
+    /// Facts with nothing read yet.
     public init() {}
 }
 
 /// One of the org's Lead assignment rules.
 public struct LeadAssignmentRule: Sendable, Hashable {
+    /// The rule's `AssignmentRule` Id, which the settings name it by.
     public var id: String
+    /// The rule's name, as Setup shows it.
     public var name: String
+    /// Whether it is the org's active Lead assignment rule.
     public var active: Bool
 
+    /// Makes a rule as the `AssignmentRule` query read it.
     public init(id: String, name: String, active: Bool) {
         self.id = id
         self.name = name
@@ -69,6 +82,8 @@ public enum ConfigurationCheck {
         .campaignMember: ["campaignid", "contactid", "leadid", "status"],
     ]
 
+    /// Every finding at once, errors then warnings; `org` is `nil` when Salesforce could not be read,
+    /// and `lastRunBatchSizes` holds the collection sizes the last forced run fell back to.
     public static func run(settings: ConnectorSettings, hasConsumerSecret: Bool, connection: SalesforceConnection,
                            event: Event, org: OrgFacts?, lastRunBatchSizes: [String: Int] = [:]) -> (errors: [CheckIssue], warnings: [CheckIssue]) {
         var errors: [CheckIssue] = []

@@ -1,5 +1,5 @@
 import Logging
-import Metrics
+import RosterMetrics
 import RosterCore
 
 /// The connection's health where people look (S53): `roster_salesforce_connection_up{event}`
@@ -7,11 +7,12 @@ import RosterCore
 public struct ConnectionHealth: Sendable {
     let logger: Logger
 
+    /// Makes the health reporter; breaks are logged to `logger`.
     public init(logger: Logger) { self.logger = logger }
 
     /// Sets the gauge for an event.
     public func record(eventId: String, state: ConnectionState) {
-        Gauge(label: "roster_salesforce_connection_up", dimensions: [("event", eventId)]).record(state == .connected ? 1 : 0)
+        RosterMetrics.connection(eventId: eventId, up: state == .connected)
     }
 
     /// A connection just broke.

@@ -15,6 +15,7 @@ public enum ConnectorError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The campaign to create exists already.
     case campaignExists(id: String, name: String)
 
+    /// The error in words for the user, saying the fix where there is one.
     public var description: String {
         switch self {
         case .notConfigured(let eventId): "the event \(eventId) has no Salesforce connector settings yet; save them first (PUT …/connectors/salesforce)"

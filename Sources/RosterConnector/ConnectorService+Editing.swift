@@ -4,13 +4,17 @@ import SalesforceClient
 
 /// What the campaign name finds in the org: the campaign and its statuses, or the closest names.
 public struct CampaignLookup: Sendable, Hashable {
+    /// The campaign found, with what the screen shows of it.
     public struct Campaign: Sendable, Hashable {
+        /// The campaign's Salesforce Id.
         public var id: String
+        /// The campaign's name as Salesforce spells it.
         public var name: String
         /// The member status labels, in the campaign's order.
         public var statuses: [String]
     }
 
+    /// The name looked up, as the user typed it.
     public var name: String
     /// The one campaign with that name (SOQL `=` ignores case).
     public var campaign: Campaign?
@@ -23,7 +27,9 @@ public struct CampaignLookup: Sendable, Hashable {
 /// The fields a mapping editor lists: the event's participant fields and each object's
 /// Salesforce fields, with which pairs the connector accepts.
 public struct FieldCatalog: Sendable {
+    /// A participant field, and where it may be mapped.
     public struct ParticipantField: Sendable {
+        /// The field's code, label, type and limits.
         public var info: ParticipantFieldInfo
         /// Why it can never be synced (S33), or `nil`.
         public var unsyncableReason: String?
@@ -31,15 +37,19 @@ public struct FieldCatalog: Sendable {
         public var compatible: [MappingTarget: [String]]
     }
 
+    /// A field of a Salesforce object, and whether the connector may write it.
     public struct SalesforceField: Sendable {
+        /// The field as Salesforce describes it: API name, label, type, length.
         public var describe: FieldDescribe
         /// Why the connector never writes it, or `nil`.
         public var readOnlyReason: String?
     }
 
+    /// The event's participant fields, built-ins first.
     public var participantFields: [ParticipantField]
     /// Empty when Salesforce could not be asked (see ``salesforceError``).
     public var salesforceFields: [MappingTarget: [SalesforceField]]
+    /// Why Salesforce could not be asked (not connected, refused…); `nil` when it answered.
     public var salesforceError: String?
 }
 

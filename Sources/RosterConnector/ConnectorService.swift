@@ -6,8 +6,11 @@ import SalesforceClient
 
 /// An event's connector seen from the outside: settings, whether a secret is set, connection.
 public struct ConnectorView: Sendable, Hashable {
+    /// The connector's settings; the defaults when none were saved.
     public var settings: ConnectorSettings
+    /// Whether a consumer secret is saved; the secret itself is never shown.
     public var consumerSecretSet: Bool
+    /// The connection's state, flow, instance and user; never the tokens.
     public var connection: SalesforceConnection
 }
 
@@ -34,6 +37,8 @@ public final class ConnectorService: Sendable {
     public let connections: AsyncStream<String>
     private let connected: AsyncStream<String>.Continuation
 
+    /// Makes the service; every request goes through `transport` and only to hosts `hosts` allows,
+    /// and failed requests are retried as `retry` says.
     public init(connectors: ConnectorRepository, states: OAuthStateRepository, participants: ParticipantRepository,
                 transport: any HTTPTransport, hosts: SalesforceHosts, retry: RetryPolicy = RetryPolicy(), logger: Logger) {
         self.connectors = connectors

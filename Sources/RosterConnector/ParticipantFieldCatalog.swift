@@ -2,13 +2,17 @@ import RosterCore
 
 /// A participant field as a mapping sees it: its code, type, and the longest value it can hold.
 public struct ParticipantFieldInfo: Sendable, Hashable {
+    /// The code a mapping names the field by (`firstName`, or a custom field's code).
     public var code: String
+    /// The field's name as the back office shows it.
     public var label: String
+    /// The field's type, which decides the Salesforce fields it may map to.
     public var type: FieldType
     /// The most characters a value can have; `nil` when unbounded.
     public var maxLength: Int?
     /// For list types, the allowed values.
     public var options: [String]
+    /// Whether every event has the field (SPEC S2) rather than this event's schema.
     public var isBuiltIn: Bool
 }
 

@@ -12,9 +12,13 @@
 /// `calls = ⌈(2·⌈n/2000⌉ + max(1, ⌈m/2000⌉)) / 5⌉ + ⌈⌈n/200⌉ / 5⌉ + ⌈⌈n/200⌉ / 5⌉ + 1` for `n`
 /// people to write and `m` known members. A cold sync of 10,000 people: ⌈11/5⌉ + 10 + 10 + 1 = 24.
 public enum SyncCostEstimate {
+    /// Most emails one match query's `IN` list holds; also the sync's batch of participants.
     public static let emailsPerQuery = 2_000
+    /// Rows one page of a query answer holds, counted for the members query.
     public static let rowsPerQueryPage = 2_000
+    /// Most records one sObject Collections request writes.
     public static let recordsPerCollection = 200
+    /// Most queries or collections one Composite call carries.
     public static let heavySubrequestsPerComposite = 5
 
     /// - Parameters:

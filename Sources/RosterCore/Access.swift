@@ -49,6 +49,7 @@ public enum Permission: String, Sendable, Hashable, CaseIterable {
 
 /// Who a request acts for: a role, on some events or on all of them.
 public struct Access: Sendable, Hashable {
+    /// The role whose ``Role/permissions`` the caller has.
     public var role: Role
     /// The events covered; `nil` covers every event, present and future.
     public var events: Set<String>?
@@ -95,6 +96,7 @@ public enum AccessRefusal: Error, Sendable, Hashable, CustomStringConvertible {
     /// The permission is only for callers on every event (``Access/allows(_:)``).
     case needsEveryEvent(Permission)
 
+    /// The refusal in words, for the error answer; an event outside the caller's reads as missing.
     public var description: String {
         switch self {
         case .eventNotFound(let id): "no event with id '\(id)'"

@@ -1,7 +1,10 @@
 /// A day of the Gregorian calendar, without time or zone.
 public struct CalendarDate: Sendable, Hashable, Comparable {
+    /// The year, e.g. 2026 (four digits when read from ISO text).
     public var year: Int
+    /// The month, 1 to 12.
     public var month: Int
+    /// The day of the month, from 1.
     public var day: Int
 
     /// Parses `YYYY-MM-DD` (an ISO 8601 calendar date), refusing impossible days like 2026-02-30.
@@ -50,6 +53,7 @@ public struct CalendarDate: Sendable, Hashable, Comparable {
         return era * 146097 + doe - 719468
     }
 
+    /// Earlier days sort first.
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.daysSinceEpoch < rhs.daysSinceEpoch }
 
     static func days(inMonth month: Int, year: Int) -> Int {

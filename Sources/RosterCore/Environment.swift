@@ -13,8 +13,10 @@ public final class UUIDv7Generator: IDGenerator {
     private let now: @Sendable () -> Date
     private let state = Mutex<(millis: UInt64, counter: UInt16)>((0, 0))
 
+    /// Makes a generator that reads the time from `now` (the system clock by default).
     public init(now: @escaping @Sendable () -> Date = Date.init) { self.now = now }
 
+    /// A new UUIDv7 in lowercase 8-4-4-4-12 hex, sorting after every one this generator made before.
     public func next() -> String {
         let clock = UInt64(max(0, now().timeIntervalSince1970 * 1000))
         var random = SystemRandomNumberGenerator()

@@ -2,14 +2,20 @@ import Foundation
 
 /// An event whose participants Roster keeps (S1).
 public struct Event: Sendable, Hashable, Identifiable {
+    /// Roster's id for the event (a UUIDv7 by default).
     public var id: String
+    /// The event's name: not blank, at most 255 characters.
     public var name: String
+    /// When the event starts; `nil` when not set.
     public var startsAt: Date?
+    /// When the event ends, never before `startsAt`; `nil` when not set.
     public var endsAt: Date?
     /// The custom participant fields, in display order.
     public var fields: [FieldDefinition]
+    /// When the event was created in Roster.
     public var createdAt: Date
 
+    /// Makes an event from its fields, unchecked; ``problems(name:startsAt:endsAt:fields:)`` checks them.
     public init(id: String, name: String, startsAt: Date? = nil, endsAt: Date? = nil, fields: [FieldDefinition] = [], createdAt: Date) {
         self.id = id
         self.name = name

@@ -6,6 +6,7 @@ public struct FieldDefinition: Codable, Sendable, Hashable {
     public var code: String
     /// What the back office shows.
     public var label: String
+    /// The value type: it decides how input is coerced and whether `maxLength` or `options` apply.
     public var type: FieldType
     /// For textual types: the most characters a value may have.
     public var maxLength: Int?
@@ -14,6 +15,7 @@ public struct FieldDefinition: Codable, Sendable, Hashable {
     /// A participant must give a value.
     public var required: Bool
 
+    /// Makes a definition, unchecked; ``problems(in:)`` checks a whole schema.
     public init(
         code: String, label: String, type: FieldType,
         maxLength: Int? = nil, options: [String]? = nil, required: Bool = false

@@ -36,6 +36,7 @@ public enum FieldValue: Sendable, Hashable {
 }
 
 extension FieldValue: Codable {
+    /// Reads a JSON boolean, number, list of strings or string; a date comes back as `.text`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let value = try? container.decode(Bool.self) { self = .bool(value) }
@@ -44,6 +45,7 @@ extension FieldValue: Codable {
         else { self = .text(try container.decode(String.self)) }
     }
 
+    /// Writes the value as JSON: text and dates as strings, lists as arrays of strings.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {

@@ -1,19 +1,28 @@
 /// A participant as some input describes it, before validation: a JSON object, a CSV row,
 /// or a partial update. Every property is optional here; ``ParticipantRules`` decides what is required.
 public struct ParticipantDraft: Sendable, Hashable {
+    /// The email as given (``ParticipantRules`` trims and checks it); `nil` when absent.
     public var email: String?
+    /// The first name as given; `nil` when absent.
     public var firstName: String?
+    /// The last name as given; `nil` when absent.
     public var lastName: String?
+    /// The company as given; `nil` when absent.
     public var company: String?
+    /// The job title as given; `nil` when absent.
     public var jobTitle: String?
+    /// The registered flag as given (a boolean, 0 or 1, or text like `yes`); `nil` when absent.
     public var isRegistered: InputValue?
+    /// The attended flag as given (a boolean, 0 or 1, or text like `yes`); `nil` when absent.
     public var hasAttended: InputValue?
+    /// The networking consent as given (a boolean, 0 or 1, or text like `yes`); `nil` when absent.
     public var allowNetworking: InputValue?
     /// Custom field values by code, as they arrived.
     public var fields: [String: InputValue]
     /// Problems found while reading the input itself (a number where a name was expected…).
     public var readingIssues: [ValidationIssue]
 
+    /// Makes a draft from values already sorted out, with no reading issues.
     public init(
         email: String? = nil, firstName: String? = nil, lastName: String? = nil, company: String? = nil,
         jobTitle: String? = nil, isRegistered: InputValue? = nil, hasAttended: InputValue? = nil,

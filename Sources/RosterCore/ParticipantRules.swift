@@ -2,13 +2,21 @@ import Foundation
 
 /// The checked content of a draft: what will be written. `nil` leaves a property as it is.
 public struct ParticipantChanges: Sendable, Hashable {
+    /// The new email, trimmed and checked.
     public var email: String?
+    /// The new first name, trimmed and not blank.
     public var firstName: String?
+    /// The new last name, trimmed and not blank.
     public var lastName: String?
+    /// The new company, trimmed; empty clears it.
     public var company: String?
+    /// The new job title, trimmed; empty clears it.
     public var jobTitle: String?
+    /// The new registered flag.
     public var isRegistered: Bool?
+    /// The new attended flag.
     public var hasAttended: Bool?
+    /// The new networking consent.
     public var allowNetworking: Bool?
     /// Custom values by code; a `nil` value clears the field.
     public var fields: [String: FieldValue?]

@@ -9,6 +9,7 @@ import Foundation
 /// cell goes through ``SpreadsheetSafety/neutralized(_:)`` first: a participant's name can't
 /// become a live formula in the organiser's spreadsheet.
 public struct CSVExportWriter: Sendable {
+    /// Makes a writer; it keeps no state between batches.
     public init() {}
 
     /// The CSV text of these rows, CRLF between them (none after the last).

@@ -11,15 +11,20 @@ import Foundation
 public struct CSVLineDecoder: Sendable {
     /// One line of text (its end not included) and its number in the file (1-based).
     public struct Line: Sendable, Equatable {
+        /// The decoded text, without its line end.
         public var text: String
+        /// The line's number in the file, from 1.
         public var number: Int
     }
 
     /// Why the bytes are not lines of text in the named character set.
     public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        /// What is wrong, in words; for a byte that is not UTF-8, its line and offset and the charset
+        /// to send instead.
         public var description: String
         /// What to change: `charset` (the bytes are not in it) or `body` (not lines of text).
         public var field: String
+        /// Makes a failure; the fault is the charset unless `field` says `body`.
         public init(description: String, field: String = "charset") {
             self.description = description
             self.field = field

@@ -28,13 +28,20 @@ public enum Cell: Sendable, Hashable {
 /// The columns of a participant export: the built-in properties, each custom field, then the
 /// Salesforce state (S5: the Ids make post-event imports into Salesforce possible).
 public struct ExportColumns: Sendable {
+    /// One column: its header and how a participant's cell is made.
     public struct Column: Sendable {
+        /// The header: a built-in property, a custom field code, or a Salesforce state name
+        /// (`salesforceContactId`…).
         public var header: String
+        /// Makes this column's cell for a participant.
         public var cell: @Sendable (Participant) -> Cell
     }
 
+    /// The columns, in export order.
     public let columns: [Column]
 
+    /// The columns for this event: the built-ins, its custom fields in schema order, then the
+    /// timestamps and the Salesforce state.
     public init(event: Event) {
         func text(_ header: String, _ value: @escaping @Sendable (Participant) -> String?) -> Column {
             Column(header: header) { value($0).map { $0.isEmpty ? .empty : .text($0) } ?? .empty }
@@ -64,8 +71,10 @@ public struct ExportColumns: Sendable {
         self.columns = columns
     }
 
+    /// The header row.
     public var headers: [String] { columns.map(\.header) }
 
+    /// One participant's row, a cell per column.
     public func cells(_ participant: Participant) -> [Cell] { columns.map { $0.cell(participant) } }
 
     static func cell(_ value: FieldValue?) -> Cell {

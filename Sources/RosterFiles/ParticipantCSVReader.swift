@@ -13,14 +13,18 @@ import RosterCore
 public struct ParticipantCSVReader: Sendable {
     /// One data record: its number (1-based, the header not counted) and either a draft or why it can't be read.
     public struct Row: Sendable {
+        /// The record's number among the data records, from 1 (the header not counted).
         public var number: Int
+        /// The file line the record starts on, from 1; a quoted value may carry it over several lines.
         public var line: Int
+        /// The draft read from the record, not yet checked, or why the record could not be read.
         public var result: Result<ParticipantDraft, ValidationFailure>
     }
 
     /// Why the file as a whole can't be read (from the row it was found on, for a character that
     /// is not in the file's character set).
     public struct FileError: Error, Sendable, CustomStringConvertible {
+        /// What is wrong with the file, in words.
         public var description: String
         /// `charset` when the bytes are not text in the file's character set, `body` when they
         /// are not lines of text.

@@ -82,6 +82,7 @@ public final class XLSXWriter {
 
 /// A file that is deleted, with its directory, when the last reference to it goes.
 public final class TemporaryFile: Sendable {
+    /// Where the file is; it exists as long as this object does.
     public let url: URL
     private let directory: URL
 

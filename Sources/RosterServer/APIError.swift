@@ -8,18 +8,26 @@ import RosterStore
 
 /// An error as the API shows it: `{"error": {"code", "message", "details"}}` with a status.
 public struct APIError: Error, Sendable {
+    /// One problem behind the error, such as one bad field.
     public struct Detail: Codable, Sendable, Hashable {
+        /// The field or parameter at fault; `nil` when the problem is not one field's.
         public var field: String?
+        /// The input row at fault, as numbered in the input; `nil` when the problem is not a row's.
         public var row: Int?
+        /// What is wrong with that field or row.
         public var message: String
     }
 
+    /// The HTTP status the error is answered with.
     public var status: HTTPResponse.Status
     /// A stable snake_case code clients can branch on.
     public var code: String
+    /// The error in a sentence for people; clients branch on ``code``, not on this.
     public var message: String
+    /// The problems one by one (each bad field…); empty when the message says it all.
     public var details: [Detail]
 
+    /// Makes an error as the API answers it.
     public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, details: [Detail] = []) {
         self.status = status
         self.code = code

@@ -9,7 +9,9 @@ public struct AppConfiguration: Sendable {
     public var host: String
     /// The port; 0 asks the system for a free one (tests).
     public var port: Int
+    /// The database to open (`--database`, `ROSTER_DATABASE_URL`); `./roster.sqlite` by default.
     public var database: DatabaseURL
+    /// The least severe level logged (`--log-level`, `ROSTER_LOG_LEVEL`); `info` by default.
     public var logLevel: Logger.Level
     /// The most bytes a request body may have, except imports.
     public var maxBodyBytes: Int
@@ -34,6 +36,7 @@ public struct AppConfiguration: Sendable {
     /// them (`ROSTER_PAUSED_RUN_RETRY_SECONDS`, 60 by default); each look costs one call.
     public var pausedRunRetry: Duration = .seconds(60)
 
+    /// Makes a configuration from explicit values; the defaults are `roster serve`'s with nothing set.
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: DatabaseURL = .default, logLevel: Logger.Level = .info,
         maxBodyBytes: Int = 1 << 20, maxImportBytes: Int = 128 << 20, secretKey: SecretKeySetting = .besideDatabase,
@@ -88,7 +91,9 @@ extension AppConfiguration {
 
 /// A setting that can't be used, named with how to fix it.
 public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    /// The problem, naming the setting (flag or environment variable) and the fix.
     public var description: String
+    /// Makes an error with this message.
     public init(_ description: String) { self.description = description }
 }
 

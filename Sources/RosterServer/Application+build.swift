@@ -45,14 +45,23 @@ public func buildApplication(
 /// Everything the application is made of, wired once: what `serve` runs as services and what
 /// the shell commands (`roster sync`) use directly.
 public struct AppServices: Sendable {
+    /// The application's logger (`roster`), at the configured level.
     public let logger: Logger
+    /// The migrated database, its secret key checked; a service that closes it on shutdown.
     public let database: RosterDatabase
+    /// The HTTP client every Salesforce request goes out on; a service.
     public let http: SalesforceHTTPClient
+    /// Group-commits the API's participant writes (upserts and updates); a service.
     public let writer: ParticipantWriter
+    /// Events and their participant schemas.
     public let events: EventRepository
+    /// Every event's Salesforce connector: settings, connection, and a client per connection.
     public let connectors: ConnectorService
+    /// Forced runs, sync history, event leases and the outbox.
     public let syncRuns: SyncRepository
+    /// Carries out forced runs and live syncs; `roster sync` drives it directly.
     public let engine: SyncEngine
+    /// The sync workers `roster serve` runs as a service: queued runs, retries, and the live sync.
     public let sync: SyncService
 
     /// Opens the database (migrated, its secret key checked) and builds the rest on it.

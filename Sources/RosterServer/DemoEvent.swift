@@ -5,7 +5,9 @@ import RosterStore
 /// The demo event `roster demo` starts with: a few hundred participants with typed custom
 /// fields, some checked in, some already known to the demo Salesforce org by email.
 public enum DemoEvent {
+    /// The demo event's name; seeding skips when an event already has it.
     public static let name = "Roster Demo Summit"
+    /// How many participants seeding imports into the demo event.
     public static let participantCount = 300
 
     /// The email of the n-th demo participant; the demo org knows the first ones as Contacts and Leads.

@@ -4,12 +4,17 @@ import SQLKit
 
 /// An event's connector as stored: settings, connection, and the secrets opened.
 public struct StoredConnector: Sendable, Hashable {
+    /// The event the connector belongs to; each event has at most one.
     public var eventId: String
+    /// The connector's settings as last saved.
     public var settings: ConnectorSettings
+    /// The connection's state, flow, instance and user; never the tokens.
     public var connection: SalesforceConnection
     /// The consumer secret in clear, when one was saved.
     public var consumerSecret: String?
+    /// The access token in clear; `nil` when disconnected (a broken connection keeps it).
     public var accessToken: String?
+    /// The refresh token in clear; `nil` when disconnected or when the flow gives none.
     public var refreshToken: String?
 }
 
@@ -20,6 +25,7 @@ public struct ConnectorRepository: Sendable {
     let secrets: SecretBox
     let now: @Sendable () -> Date
 
+    /// Connectors in `database`; `secrets` seals and opens their secrets, `now` stamps changes.
     public init(database: RosterDatabase, secrets: SecretBox, now: @escaping @Sendable () -> Date = Date.init) {
         self.database = database
         self.secrets = secrets
@@ -169,12 +175,16 @@ public struct ConnectorRepository: Sendable {
 
 /// A login in progress (the web-server flow), found again by its `state`.
 public struct PendingAuthorization: Sendable, Hashable {
+    /// The event whose connector the login is for.
     public var eventId: String
     /// The back-office user who started it, when known.
     public var userId: String?
+    /// The PKCE code verifier the code exchange sends; stored sealed.
     public var codeVerifier: String
+    /// The callback URL the login used, which the code exchange must repeat.
     public var redirectUri: String
 
+    /// Makes a pending login.
     public init(eventId: String, userId: String?, codeVerifier: String, redirectUri: String) {
         self.eventId = eventId
         self.userId = userId
@@ -189,6 +199,7 @@ public struct OAuthStateRepository: Sendable {
     let secrets: SecretBox
     let now: @Sendable () -> Date
 
+    /// States in `database`; `secrets` seals code verifiers, `now` decides expiry.
     public init(database: RosterDatabase, secrets: SecretBox, now: @escaping @Sendable () -> Date = Date.init) {
         self.database = database
         self.secrets = secrets

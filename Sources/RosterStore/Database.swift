@@ -31,7 +31,9 @@ public final class RosterDatabase: Service, Sendable {
     /// reads in the ``ReadLane/foreground`` lane (while no write is in flight); `nil` on
     /// PostgreSQL, whose statements run in its own server processes.
     public let foregroundReadThreads: ReadThreads?
+    /// Whether the store is SQLite or PostgreSQL, for the few queries that differ.
     public let dialect: StoreDialect
+    /// The database the store was opened on.
     public let url: DatabaseURL
     /// Signs page cursors.
     let cursorKey = CursorKey()

@@ -6,6 +6,7 @@ import SQLKit
 public struct EventRepository: Sendable {
     let database: RosterDatabase
 
+    /// Events in `database`.
     public init(database: RosterDatabase) { self.database = database }
 
     /// Whether any of the event's participants has been synced (kept by the writes, one row read).

@@ -15,6 +15,7 @@ public struct Migrator: Sendable {
     let migrations: [Migration]
     let logger: Logger
 
+    /// A migrator for `database`; `migrations` defaults to every landed one, in order.
     public init(database: RosterDatabase, logger: Logger, migrations: [Migration] = Migrations.all) {
         self.database = database
         self.migrations = migrations

@@ -12,6 +12,7 @@ public struct Outbox: Sendable {
     let database: RosterDatabase
     let now: @Sendable () -> Date
 
+    /// The outbox of `database`; `now` stamps completed changes and times how long pending ones wait.
     public init(database: RosterDatabase, now: @escaping @Sendable () -> Date = Date.init) {
         self.database = database
         self.now = now
@@ -102,17 +103,24 @@ public struct Outbox: Sendable {
 
 /// One logged change.
 public struct ChangeRecord: Sendable, Hashable {
+    /// The change's place in the log, increasing across events; ``Outbox/complete(eventId:upTo:)`` takes one.
     public var seq: Int64
+    /// The event of the participant changed.
     public var eventId: String
+    /// The participant changed.
     public var participantId: String
+    /// The participant's version after the change (1 for a creation).
     public var participantVersion: Int64
+    /// `created` or `updated`: an ``Outbox/Kind`` raw value.
     public var kind: String
 }
 
 /// An event's changes waiting for the live sync, oldest first.
 public struct PendingChanges: Sendable, Hashable {
+    /// The changes, in log order.
     public var changes: [ChangeRecord]
 
+    /// Whether no change is waiting.
     public var isEmpty: Bool { changes.isEmpty }
     /// The people they concern, each once, in the order of their first change.
     public var participantIds: [String] {

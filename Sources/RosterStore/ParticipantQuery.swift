@@ -18,9 +18,12 @@ public struct ParticipantQuery: Sendable, Hashable {
     public var synced: Bool?
     /// Case-insensitive prefix of the email, the first name or the last name.
     public var search: String?
+    /// The key the list is ordered by (then the id).
     public var sort: Sort
+    /// Whether the order runs from the highest key down.
     public var descending: Bool
 
+    /// Makes a query; `search` is trimmed and lower-cased, and a blank one filters nothing.
     public init(synced: Bool? = nil, search: String? = nil, sort: Sort = .created, descending: Bool = false) {
         self.synced = synced
         let trimmed = search?.trimmed().lowercased()
@@ -81,6 +84,7 @@ public enum ParticipantQueryError: Error, Sendable, Equatable, CustomStringConve
         }
     }
 
+    /// Says what is wrong with the parameter and what it takes.
     public var description: String {
         switch self {
         case .invalidSort(let text, let allowed):

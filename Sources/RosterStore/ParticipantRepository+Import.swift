@@ -6,8 +6,10 @@ import SQLKit
 public struct ImportRow: Sendable {
     /// 1-based: the n-th JSON element, or the n-th CSV data row (the header is not counted).
     public var number: Int
+    /// The participant's fields as the row gives them.
     public var draft: ParticipantDraft
 
+    /// Makes a row with the number the user sees.
     public init(number: Int, draft: ParticipantDraft) {
         self.number = number
         self.draft = draft
@@ -16,10 +18,14 @@ public struct ImportRow: Sendable {
 
 /// A row an import refused, and why.
 public struct RejectedRow: Sendable, Hashable {
+    /// The row's number, as ``ImportRow/number`` counts.
     public var row: Int
+    /// The field at fault, `nil` when the whole row is (an unreadable CSV row).
     public var field: String?
+    /// Why the row was refused, in words for the user.
     public var error: String
 
+    /// Makes a refused row.
     public init(row: Int, field: String?, error: String) {
         self.row = row
         self.field = field
@@ -29,12 +35,17 @@ public struct RejectedRow: Sendable, Hashable {
 
 /// What an import did.
 public struct ImportSummary: Sendable, Hashable {
+    /// Rows that added a participant.
     public var created = 0
+    /// Rows that matched a participant by email, whether or not anything changed.
     public var updated = 0
+    /// The rows refused, with why; the others were imported.
     public var rejected: [RejectedRow] = []
 
+    /// An empty summary.
     public init() {}
 
+    /// Adds another chunk's counts and refused rows to these.
     public mutating func add(_ other: ImportSummary) {
         created += other.created
         updated += other.updated

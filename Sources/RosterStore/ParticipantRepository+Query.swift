@@ -4,12 +4,14 @@ import SQLKit
 
 /// One page of participants.
 public struct ParticipantPage: Sendable {
+    /// The page's participants, in the query's order.
     public var items: [Participant]
     /// How many participants match the filter, across all pages (counted on the first page).
     public var total: Int
     /// Where the next page starts, to pass back as `cursor`; `nil` on the last page.
     public var nextCursor: String?
 
+    /// Makes a page.
     public init(items: [Participant], total: Int, nextCursor: String?) {
         self.items = items
         self.total = total
@@ -207,6 +209,7 @@ extension ParticipantRepository {
 
 /// How far an event's sync has come.
 public struct SyncCounts: Sendable, Hashable {
+    /// All the event's participants.
     public var total: Int
     /// Never synced, or changed since their last sync.
     public var pending: Int
@@ -216,8 +219,11 @@ public struct SyncCounts: Sendable, Hashable {
 
 /// An event's head counts, for its home page and the sync-cost estimate.
 public struct EventCounts: Sendable, Hashable {
+    /// All the event's participants.
     public var participants: Int
+    /// Participants marked registered ("est inscrit").
     public var registered: Int
+    /// Participants marked as having come ("est venu").
     public var attended: Int
     /// With a Salesforce sync date.
     public var synced: Int

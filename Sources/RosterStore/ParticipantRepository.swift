@@ -10,6 +10,7 @@ public struct ParticipantRepository: Sendable {
     let ids: any IDGenerator
     let now: @Sendable () -> Date
 
+    /// Participants in `database`; `ids` makes new participants' ids, `now` stamps their changes.
     public init(database: RosterDatabase, ids: any IDGenerator = UUIDv7Generator(), now: @escaping @Sendable () -> Date = Date.init) {
         self.database = database
         self.ids = ids
@@ -28,6 +29,7 @@ public struct ParticipantRepository: Sendable {
         case created(Participant)
         case updated(Participant)
 
+        /// The participant as the upsert left it, in either case.
         public var participant: Participant {
             switch self { case .created(let p), .updated(let p): p }
         }

@@ -42,6 +42,7 @@ public final class ParticipantWriter: Service, Sendable {
     private let wakeUps: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
+    /// Makes the writer; nothing is written until it runs as a service (``run()``).
     public init(database: RosterDatabase, participants: ParticipantRepository, logger: Logger) {
         self.database = database
         self.participants = participants

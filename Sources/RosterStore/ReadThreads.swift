@@ -69,6 +69,8 @@ public final class ReadThreads: TaskExecutor, Sendable {
         return try await pool.runIfActive(work)
     }
 
+    /// Runs a task's job on one of the threads (`TaskExecutor`); after shutdown it runs at once, on
+    /// the caller's thread, as cancelled.
     public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         let executor = asUnownedTaskExecutor()

@@ -5,10 +5,13 @@ import SQLKit
 
 /// A signed-in back-office session.
 public struct WebSession: Sendable, Hashable {
+    /// The signed-in back-office user's id.
     public var userId: String
+    /// The user's email, read with the session, so it is the current one.
     public var email: String
     /// Sent back with every state-changing request (form field or `X-CSRF-Token` header).
     public var csrfToken: String
+    /// When the session ends; it is not found after that.
     public var expiresAt: Date
     /// The user's role and events, read with the session so a change applies at once.
     public var access: Access

@@ -11,6 +11,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The store is not taking writes now (shutting down); the same request may succeed later.
     case unavailable(String)
 
+    /// The case's message: what failed and, where there is one, the fix.
     public var description: String {
         switch self {
         case .configuration(let message), .notFound(let message), .conflict(let message), .corrupt(let message),

@@ -45,16 +45,23 @@ public final class StoreReader: SQLDatabase, Sendable {
 
     // MARK: SQLDatabase
 
+    /// The logger of the connections behind the reader.
     public var logger: Logger { base.logger }
+    /// The event loop of the connections behind the reader.
     public var eventLoop: any EventLoop { base.eventLoop }
+    /// The SQL dialect of the database behind the reader: SQLite's or PostgreSQL's.
     public var dialect: any SQLDialect { base.dialect }
+    /// The level queries are logged at, as the connections behind the reader set it.
     public var queryLogLevel: Logger.Level? { base.queryLogLevel }
+    /// The version the database reports; `nil` until a connection has read it.
     public var version: (any SQLDatabaseReportedVersion)? { base.version }
 
+    /// Runs `query` on the read connections (the pool on PostgreSQL), calling `onRow` for each row.
     public func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
         base.execute(sql: query, onRow)
     }
 
+    /// Runs `query` on the read connections (the pool on PostgreSQL), calling `onRow` for each row.
     public func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         try await base.execute(sql: query, onRow)
     }

@@ -4,20 +4,34 @@ import SQLKit
 
 /// A forced sync of an event (S19), with its counters.
 public struct SyncRun: Sendable, Hashable, Codable {
+    /// Where a run stands: waiting, going, paused (see ``pausedReason``), or over either way.
     public enum State: String, Sendable, Hashable, Codable { case queued, running, paused, succeeded, failed }
 
+    /// The run's id, by which the API and the back office read its progress.
     public var id: String
+    /// The event whose participants the run syncs.
     public var eventId: String
+    /// Where the run stands; `queued`, `running` and `paused` runs are resumed after a restart.
     public var state: State
+    /// Why the run paused or failed, in words; `nil` while it runs and once it succeeded.
     public var pausedReason: String?
+    /// Whether the run only plans: nothing goes to Salesforce, and the plan is kept in the history.
     public var dryRun: Bool
+    /// How many participants the event had when the run was queued.
     public var total: Int
+    /// How many participants the run has gone through so far.
     public var processed = 0
+    /// People for whom the run created a Contact or Lead (in a dry run, would create).
     public var created = 0
+    /// People whose existing Contact or Lead the run updated.
     public var updated = 0
+    /// People whose existing record was kept as it is while their campaign membership was written.
     public var linked = 0
+    /// People for whom the run wrote nothing: already right in Salesforce, or skipped.
     public var unchanged = 0
+    /// People the run could not sync; the first of them are in ``errors``.
     public var failed = 0
+    /// Salesforce API calls the run has made, across pauses and resumptions.
     public var apiCalls = 0
     /// The last participant id done, so a run resumes where it stopped.
     public var cursor: String?
@@ -26,10 +40,14 @@ public struct SyncRun: Sendable, Hashable, Codable {
     /// Records a collection of each object held when the org's automation refused more (only
     /// the objects that had to shrink).
     public var batchSizes: [String: Int] = [:]
+    /// When the run was queued.
     public var createdAt: Date
+    /// When the run first started; kept when it resumes after a pause.
     public var startedAt: Date?
+    /// When the run succeeded or failed; `nil` while it is queued, running or paused.
     public var finishedAt: Date?
 
+    /// Makes a run with every counter at zero, queued unless `state` says otherwise.
     public init(id: String, eventId: String, state: State = .queued, dryRun: Bool, total: Int, createdAt: Date) {
         self.id = id
         self.eventId = eventId
@@ -42,10 +60,14 @@ public struct SyncRun: Sendable, Hashable, Codable {
 
 /// One person's failure in a run.
 public struct SyncRunError: Sendable, Hashable, Codable {
+    /// The participant who could not be synced.
     public var participantId: String
+    /// Their email, so the list of errors reads without a lookup.
     public var email: String
+    /// Why they could not be synced.
     public var message: String
 
+    /// Makes the failure of one person.
     public init(participantId: String, email: String, message: String) {
         self.participantId = participantId
         self.email = email
@@ -55,17 +77,22 @@ public struct SyncRunError: Sendable, Hashable, Codable {
 
 /// One line of a participant's sync history.
 public struct SyncHistoryEntry: Sendable, Hashable {
+    /// When the operation was done (or, in a dry run, planned).
     public var at: Date
+    /// The forced run that made the entry; `nil` for the live sync and for `unchanged` entries.
     public var runId: String?
     /// `create`, `update`, `link`, `member_create`, `member_update`, `skip`, `plan`…
     public var operation: String
     /// `Contact`, `Lead`, `CampaignMember`.
     public var object: String
+    /// The Salesforce Id of the record concerned; `nil` when there is none (a planned or failed create).
     public var recordId: String?
     /// `succeeded`, `failed`, `planned`, `skipped`.
     public var outcome: String
+    /// Why the operation failed, or for a plan why the person can't be synced; `nil` otherwise.
     public var error: String?
 
+    /// Makes a history line.
     public init(at: Date, runId: String?, operation: String, object: String, recordId: String?, outcome: String, error: String?) {
         self.at = at
         self.runId = runId
@@ -79,21 +106,29 @@ public struct SyncHistoryEntry: Sendable, Hashable {
 
 /// What a sync learned of one participant, stored in one transaction with its history.
 public struct ParticipantSyncResult: Sendable, Hashable {
+    /// The participant the result is for.
     public var participantId: String
     /// Set on success (the `salesforceSyncDate`).
     public var syncedAt: Date?
+    /// The Contact the person is matched to; `nil` leaves the stored Id as it is.
     public var contactId: String?
+    /// The Lead the person is matched to; `nil` leaves the stored Id as it is.
     public var leadId: String?
+    /// The person's CampaignMember; `nil` leaves the stored Id as it is.
     public var campaignMemberId: String?
+    /// Why the person could not be synced; `nil` clears the stored error.
     public var error: String?
+    /// Something worth knowing that did not stop the sync (several matches…); `nil` clears it.
     public var warning: String?
     /// The fingerprint of what was sent, kept on success.
     public var dataHash: String?
     /// Nothing was sent and nothing Roster keeps changed: neither the participant's row (its
     /// sync date stays that of the last write) nor the history is touched.
     public var leavesStateAlone = false
+    /// The lines to add to the person's sync history.
     public var history: [SyncHistoryEntry]
 
+    /// Makes a result; `dataHash` is usually set afterwards, from what was sent.
     public init(participantId: String, syncedAt: Date?, contactId: String?, leadId: String?, campaignMemberId: String?,
                 error: String?, warning: String?, dataHash: String? = nil, history: [SyncHistoryEntry]) {
         self.dataHash = dataHash
@@ -116,6 +151,7 @@ public struct SyncRepository: Sendable {
     /// The change log the live sync consumes.
     public let outbox: Outbox
 
+    /// Sync state in `database`; `now` times leases and stamps completed outbox changes.
     public init(database: RosterDatabase, now: @escaping @Sendable () -> Date = Date.init) {
         self.database = database
         self.now = now
@@ -124,10 +160,12 @@ public struct SyncRepository: Sendable {
 
     // MARK: Runs
 
+    /// Stores a new run.
     public func create(_ run: SyncRun) async throws {
         try await database.writer.insert(into: "salesforce_sync_runs").columns(Self.runColumns).values(try Self.values(run)).run()
     }
 
+    /// Writes the run's state, counters, cursor and errors over its stored row.
     public func save(_ run: SyncRun) async throws {
         try await save(run, on: database.writer)
     }
@@ -138,6 +176,7 @@ public struct SyncRepository: Sendable {
         try await update.where("id", .equal, run.id).run()
     }
 
+    /// The run with this id, or `nil` when there is none.
     public func run(id: String) async throws -> SyncRun? {
         try await database.reader.select().column("*").from("salesforce_sync_runs").where("id", .equal, id).first().map(Self.run(from:))
     }
@@ -262,6 +301,7 @@ public struct SyncRepository: Sendable {
         return rows.contains { (try? $0.decode(column: "holder", as: String.self)) == holder }
     }
 
+    /// Gives up the event's lease if `holder` holds it; another holder's lease is left alone.
     public func releaseLease(eventId: String, holder: String) async throws {
         try await database.writer.delete(from: "salesforce_event_leases").where("event_id", .equal, eventId).where("holder", .equal, holder).run()
     }

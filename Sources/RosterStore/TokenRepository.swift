@@ -5,10 +5,15 @@ import SQLKit
 
 /// An API token as `roster token list` shows it: never the token itself.
 public struct TokenInfo: Sendable, Hashable {
+    /// The name given at creation; unique among tokens not revoked, and what revokes it.
     public var name: String
+    /// The token's role and the events it is limited to.
     public var access: Access
+    /// When the token was created.
     public var createdAt: Date
+    /// The last use recorded (the caller decides how often); `nil` when none was.
     public var lastUsedAt: Date?
+    /// When the token stops being accepted; `nil` when it never expires.
     public var expiresAt: Date?
 }
 
@@ -20,6 +25,7 @@ public struct TokenRepository: Sendable {
     let ids: any IDGenerator
     let now: @Sendable () -> Date
 
+    /// Tokens in `database`; `ids` makes their row ids, and `now` stamps them and decides expiry.
     public init(database: RosterDatabase, ids: any IDGenerator = UUIDv7Generator(), now: @escaping @Sendable () -> Date = Date.init) {
         self.database = database
         self.ids = ids

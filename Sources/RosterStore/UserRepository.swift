@@ -6,6 +6,7 @@ public struct UserRepository: Sendable {
     let database: RosterDatabase
     let ids: any IDGenerator
 
+    /// Users in `database`; `ids` makes new users' ids.
     public init(database: RosterDatabase, ids: any IDGenerator = UUIDv7Generator()) {
         self.database = database
         self.ids = ids

@@ -54,10 +54,7 @@ extension SyncBatch {
             guard let (kind, personId) = outcomes[index].personId else { continue }
             switch plan.member {
             case .create(let status, let fields):
-                var record = fields
-                record["CampaignId"] = .string(campaignId)
-                record[kind == .contact ? "ContactId" : "LeadId"] = .string(personId)
-                record["Status"] = .string(status)
+                let record = newMember(fields, status: status, person: personId, kind: kind)
                 memberWrites.append(Write(index: index, operation: .create, record: RecordWrite(object: "CampaignMember", fields: record)))
             case .update(let id, let fields):
                 var record = fields
@@ -93,6 +90,16 @@ extension SyncBatch {
         return (results, tally)
     }
 
+    /// A new campaign member's fields: the planned ones, with the campaign, the person (an Id, or
+    /// a Composite reference to the create before it) and the status.
+    private func newMember(_ fields: SalesforceRecord, status: String, person: String, kind: PersonRecord.Kind) -> SalesforceRecord {
+        var record = fields
+        record["CampaignId"] = .string(campaignId)
+        record[kind == .contact ? "ContactId" : "LeadId"] = .string(person)
+        record["Status"] = .string(status)
+        return record
+    }
+
     /// Everything in one Composite call when it fits in 25 single-record subrequests; `nil`
     /// when it does not (then collections are cheaper).
     func executeChained(_ participants: [Participant], _ plans: [PersonPlan],
@@ -120,10 +127,7 @@ extension SyncBatch {
             switch plan.member {
             case .create(let status, let fields):
                 guard let kind = plan.person.kind, let person = personRef ?? plan.person.recordId else { continue }
-                var record = fields
-                record["CampaignId"] = .string(campaignId)
-                record[kind == .contact ? "ContactId" : "LeadId"] = .string(person)
-                record["Status"] = .string(status)
+                let record = newMember(fields, status: status, person: person, kind: kind)
                 subrequests.append(CompositeSubrequest(method: "POST", url: "\(base)/CampaignMember", referenceId: "m\(index)", body: .object(record), httpHeaders: headers))
                 owners.append((index, true, "member_create"))
             case .update(let id, let fields):

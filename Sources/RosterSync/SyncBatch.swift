@@ -8,8 +8,11 @@ import SalesforceClient
 
 /// The Salesforce API budget (S41) is spent: stop before the configured share of the daily maximum.
 public struct BudgetExhausted: Error, Sendable, CustomStringConvertible {
+    /// The org's daily API usage when the sync stopped.
     public var usage: APIUsage
+    /// The configured share of the daily maximum the sync may spend, from 0 to 1.
     public var share: Double
+    /// Says how many calls are used, the limit, and that the sync resumes by itself.
     public var description: String {
         "the Salesforce API budget is used up: \(usage.used) of \(usage.max) daily calls, the limit is \(Int(share * 100))%; the sync resumes once usage allows"
     }
@@ -26,11 +29,17 @@ public struct BatchTally: Sendable, Hashable {
         errors += other.errors
     }
 
+    /// People for whom a Contact or Lead was created (or, in a dry run, would be).
     public var created = 0
+    /// People whose existing Contact or Lead got the fields that differed.
     public var updated = 0
+    /// People whose existing record was kept as it is while their campaign membership was written.
     public var linked = 0
+    /// People for whom nothing was written: already right in Salesforce, or skipped.
     public var unchanged = 0
+    /// People who could not be synced; nothing was written for them.
     public var failed = 0
+    /// One entry per failed person, with the reason.
     public var errors: [SyncRunError] = []
 }
 

@@ -2,13 +2,16 @@ import Foundation
 import Logging
 import RosterConnector
 import RosterCore
+import RosterMetrics
 import RosterStore
 import SalesforceClient
 import Synchronization
 
 /// Why a sync could not start or go on, in words that say the fix.
 public struct SyncError: Error, Sendable, CustomStringConvertible {
+    /// What is wrong and what to do about it.
     public var description: String
+    /// Makes an error with this message.
     public init(_ description: String) { self.description = description }
 }
 
@@ -31,6 +34,8 @@ public final class SyncEngine: Sendable {
     /// Per event, the collection sizes the org's automation needed (see ``BatchSizes``).
     let keptSizes = Mutex<[String: [String: Int]]>([:])
 
+    /// Makes the engine; `holder` names this process in event leases, and by default is unique to
+    /// the process (pid and a random suffix).
     public init(connectors: ConnectorService, repository: SyncRepository, participants: ParticipantRepository, events: EventRepository,
                 ids: any IDGenerator, now: @escaping @Sendable () -> Date, logger: Logger, holder: String = "roster-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))") {
         self.connectors = connectors
@@ -100,7 +105,7 @@ public final class SyncEngine: Sendable {
                 _ = try await repository.acquireLease(eventId: event.id, holder: holder, seconds: 120)
                 let callsBefore = batch.calls.value
                 let (results, tally) = try await batch.sync(people, dryRun: run.dryRun)
-                if !run.dryRun { SyncMetrics.record(results, calls: batch.calls.value - callsBefore, usage: await batch.client.apiUsage) }
+                if !run.dryRun { await Self.recordMetrics(results, calls: batch.calls.value - callsBefore, client: batch.client) }
                 run.add(tally, people: people.count)
                 run.batchSizes.merge(batch.sizes.shrunk) { min($0, $1) }
                 keep(batch.sizes, eventId: event.id)
@@ -221,12 +226,20 @@ public final class SyncEngine: Sendable {
         let (results, _) = try await batch.sync(people, dryRun: false, quick: true)
         keep(batch.sizes, eventId: eventId)
         try await repository.record(results, eventId: eventId, run: nil)
-        SyncMetrics.record(results, calls: batch.calls.value, usage: await batch.client.apiUsage)
+        await Self.recordMetrics(results, calls: batch.calls.value, client: batch.client)
         try await repository.outbox.complete(eventId: eventId, upTo: upTo)
         return people.count
     }
 
     // MARK: Shared
+
+    /// What a batch did, for `/metrics`: people synced and failed, calls spent, the org's usage.
+    private static func recordMetrics(_ results: [ParticipantSyncResult], calls: Int, client: SalesforceClient) async {
+        let failed = results.filter { $0.error != nil }.count
+        RosterMetrics.synced(results.count - failed, failed: failed)
+        RosterMetrics.salesforceCalls(calls)
+        if let usage = await client.apiUsage { RosterMetrics.salesforceUsage(used: usage.used, max: usage.max) }
+    }
 
     /// Keeps the sizes a batch needed for the event's next batches.
     private func keep(_ sizes: BatchSizes, eventId: String) {
@@ -278,6 +291,8 @@ extension SyncRun {
 /// The live sync of an event waits for its connection: the connector is on but disconnected or
 /// broken. Its changes stay in the outbox until the connection is back.
 public struct LiveSyncWaiting: Error, Sendable, CustomStringConvertible {
+    /// The connection's state: `disconnected` or `broken`.
     public var state: ConnectionState
+    /// Says the connection's state and that the changes wait for it.
     public var description: String { "the Salesforce connection is \(state.rawValue); changes wait until it is connected again" }
 }

@@ -12,6 +12,7 @@ public enum PersonAction: Sendable, Hashable {
     /// Use the existing record as it is.
     case link(PersonRecord.Kind, id: String)
 
+    /// Whether the action concerns a Contact or a Lead; `nil` for `skip`.
     public var kind: PersonRecord.Kind? {
         switch self {
         case .skip: nil
@@ -19,6 +20,7 @@ public enum PersonAction: Sendable, Hashable {
         }
     }
 
+    /// The Salesforce Id of the existing record updated or linked; `nil` for `create` and `skip`.
     public var recordId: String? {
         switch self {
         case .update(_, let id, _), .link(_, let id): id
@@ -40,9 +42,13 @@ public enum MemberAction: Sendable, Hashable {
 
 /// The plan for one participant.
 public struct PersonPlan: Sendable, Hashable {
+    /// The Roster participant the plan is for.
     public var participantId: String
+    /// The participant's email as Roster holds it.
     public var email: String
+    /// What to do with the participant's Contact or Lead.
     public var person: PersonAction
+    /// What to do with the participant's campaign membership.
     public var member: MemberAction
     /// Why this person can't be synced; nothing is written for them.
     public var error: String?

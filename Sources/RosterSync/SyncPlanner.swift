@@ -5,11 +5,14 @@ import SalesforceClient
 /// The sync's decisions, without I/O: participants + what Salesforce holds + settings → what to
 /// send (S13–S17, S50–S53). Like a diff of source and target: the executor only carries it out.
 public struct SyncPlanner: Sendable {
+    /// The event's connector settings: mappings, statuses, what may be created or overwritten.
     public let settings: ConnectorSettings
+    /// The event synced; its name stands in for a missing company when new Contacts get Accounts by company.
     public let event: Event
     /// Describes of Contact, Lead and CampaignMember, for types and lengths.
     public let describes: [MappingTarget: SObjectDescribe]
 
+    /// Makes a planner for one event from its connector settings and its objects' describes.
     public init(settings: ConnectorSettings, event: Event, describes: [MappingTarget: SObjectDescribe]) {
         self.settings = settings
         self.event = event

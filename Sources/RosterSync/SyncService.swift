@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Metrics
+import RosterMetrics
 import RosterConnector
 import RosterStore
 import ServiceLifecycle
@@ -20,6 +20,8 @@ public final class SyncService: Service, Sendable {
     private let queue: AsyncStream<SyncRun>
     private let continuation: AsyncStream<SyncRun>.Continuation
 
+    /// Makes the service; `window` is how long changes gather before a live sync, `pausedRetry` how
+    /// often runs paused by the API budget are tried again.
     public init(engine: SyncEngine, repository: SyncRepository, logger: Logger, window: Duration = .milliseconds(10),
                 pausedRetry: Duration = .seconds(60)) {
         self.engine = engine
@@ -44,6 +46,8 @@ public final class SyncService: Service, Sendable {
         return run
     }
 
+    /// Runs the workers until graceful shutdown: forced runs (unfinished ones first), the live sync,
+    /// the retry of paused runs and their resumption when a connection comes back.
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
@@ -117,7 +121,7 @@ public final class SyncService: Service, Sendable {
             }
             lookAgain = false
             guard !Task.isCancelled, let events = try? await outbox.eventsWithPendingChanges() else { continue }
-            SyncMetrics.queue(events: events.count, oldestWaitSeconds: events.isEmpty ? 0 : ((try? await outbox.oldestPendingAge()) ?? 0))
+            RosterMetrics.liveQueue(events: events.count, lagSeconds: events.isEmpty ? 0 : ((try? await outbox.oldestPendingAge()) ?? 0))
             for eventId in events where (retryAt[eventId].map { $0 <= clock.now } ?? true) {
                 do {
                     switch try await engine.syncPendingChanges(eventId: eventId) {
@@ -126,7 +130,7 @@ public final class SyncService: Service, Sendable {
                         retryAt[eventId] = clock.now.advanced(by: Self.connectionRecheck)
                         continue
                     case let count? where count > 0:
-                        Counter(label: "roster_sync_live_participants_total").increment(by: count)
+                        RosterMetrics.liveSynced(count)
                         // More may have come meanwhile, or been left past one batch.
                         lookAgain = true
                     default: break

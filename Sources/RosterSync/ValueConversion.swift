@@ -4,10 +4,12 @@ import SalesforceClient
 
 /// A participant value as a Salesforce field takes it (S30/S31), or why it can't be sent.
 public enum ValueConversion {
+    /// Why a participant value can't be written to a Salesforce field.
     public enum Failure: Error, Sendable, Hashable, CustomStringConvertible {
         case tooLong(field: String, length: Int, max: Int)
         case notInPicklist(field: String, value: String)
 
+        /// Names the field and what Salesforce refuses; it becomes the person's sync error.
         public var description: String {
             switch self {
             case .tooLong(let field, let length, let max): "\(field) has \(length) characters but Salesforce holds \(max)"

@@ -15,18 +15,26 @@ import RosterStore
 public struct BackOffice: Sendable {
     /// What the pages read, and the sign-in machinery.
     public struct Dependencies: Sendable {
+        /// The events the pages list and show.
         public var events: EventRepository
+        /// The participants behind the grid, the participant page and the head counts.
         public var participants: ParticipantRepository
+        /// The events' Salesforce connectors: settings and connection, as the pages show them.
         public var connectors: ConnectorService
+        /// The forced runs and per-participant history the sync pages show.
         public var syncRuns: SyncRepository
+        /// Back-office sessions: started at sign-in, ended at sign-out.
         public var sessions: SessionRepository
+        /// Checks sign-in passwords against the users' bcrypt hashes.
         public var accounts: UserAccounts
+        /// Slows password guessing at sign-in (S62).
         public var throttle: SignInThrottle
         /// Mark cookies `Secure` (Roster is reached over HTTPS).
         public var secureCookies: Bool
         /// Addresses of proxies in front of Roster, whose `X-Forwarded-For` names the client.
         public var trustedProxies: Set<String> = []
 
+        /// Gathers what the back office needs; by default no proxy is trusted.
         public init(events: EventRepository, participants: ParticipantRepository, connectors: ConnectorService, syncRuns: SyncRepository,
                     sessions: SessionRepository, accounts: UserAccounts, throttle: SignInThrottle, secureCookies: Bool,
                     trustedProxies: Set<String> = []) {

@@ -69,6 +69,7 @@ public struct Localization: Sendable {
 public enum BackOfficeError: Error, CustomStringConvertible {
     case resources(String)
 
+    /// Says which of the bundled resources is missing.
     public var description: String {
         switch self {
         case .resources(let message): "the back office's resources are incomplete: \(message)"

@@ -18,6 +18,7 @@ public final class SignInThrottle: Sendable {
     private let now: @Sendable () -> Date
     private let failures = Mutex([String: (first: Date, count: Int)]())
 
+    /// Makes a throttle; `now` is the clock failures are timed by.
     public init(maxFailuresPerEmail: Int = 5, maxFailuresPerAddress: Int = 20, window: TimeInterval = 15 * 60,
                 now: @escaping @Sendable () -> Date = Date.init) {
         self.maxFailuresPerEmail = maxFailuresPerEmail

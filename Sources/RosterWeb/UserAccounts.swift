@@ -8,6 +8,7 @@ import Synchronization
 public struct UserAccounts: Sendable {
     let users: UserRepository
 
+    /// Accounts stored in `database`.
     public init(database: RosterDatabase) { users = UserRepository(database: database) }
 
     /// Disables the user: they can no longer sign in, and their sessions end.

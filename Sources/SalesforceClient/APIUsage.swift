@@ -1,9 +1,12 @@
 /// The org's daily REST API usage, as `Sforce-Limit-Info: api-usage=USED/MAX` reports it on
 /// every counted response (REST API Developer Guide, "Limit Info Header").
 public struct APIUsage: Sendable, Hashable, Codable {
+    /// API calls counted in the last 24 hours: the first number of `api-usage`.
     public var used: Int
+    /// The org's daily allocation of API calls: the second number of `api-usage`.
     public var max: Int
 
+    /// Makes a usage from its two counts.
     public init(used: Int, max: Int) {
         self.used = used
         self.max = max

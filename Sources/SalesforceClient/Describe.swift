@@ -1,13 +1,17 @@
 /// What `GET /sobjects/{Object}/describe` says of an object, for the running user.
 public struct SObjectDescribe: Sendable, Hashable, Decodable {
+    /// The object's API name, e.g. `Lead` or `Event__c`.
     public var name: String
+    /// The object's label; the API name when describe gives none.
     public var label: String
     /// The user may create rows of this object.
     public var createable: Bool
     /// The user may update rows of this object.
     public var updateable: Bool
+    /// The fields the running user can see (field-level security hides the others).
     public var fields: [FieldDescribe]
 
+    /// Makes a describe from its parts.
     public init(name: String, label: String, createable: Bool, updateable: Bool, fields: [FieldDescribe]) {
         self.name = name
         self.label = label
@@ -24,6 +28,8 @@ public struct SObjectDescribe: Sendable, Hashable, Decodable {
 
     enum CodingKeys: String, CodingKey { case name, label, createable, updateable, fields }
 
+    /// Reads describe JSON: a missing `label` falls back to the name, missing flags to `false`,
+    /// missing `fields` to none.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         name = try container.decode(String.self, forKey: .name)
@@ -36,7 +42,9 @@ public struct SObjectDescribe: Sendable, Hashable, Decodable {
 
 /// One field of a describe result.
 public struct FieldDescribe: Sendable, Hashable, Decodable {
+    /// The field's API name, e.g. `Email` or `Shirt_Size__c`.
     public var name: String
+    /// The field's label; the API name when describe gives none.
     public var label: String
     /// Salesforce's SOAP type name: `string`, `textarea`, `email`, `phone`, `url`, `picklist`,
     /// `multipicklist`, `double`, `int`, `currency`, `percent`, `date`, `datetime`, `boolean`,
@@ -44,20 +52,29 @@ public struct FieldDescribe: Sendable, Hashable, Decodable {
     public var type: String
     /// The most characters a text value may have.
     public var length: Int
+    /// The user may set this field when creating a row.
     public var createable: Bool
+    /// The user may change this field on an existing row.
     public var updateable: Bool
+    /// The field may be left empty.
     public var nillable: Bool
+    /// Salesforce fills the field on create when no value is given (e.g. `OwnerId`).
     public var defaultedOnCreate: Bool
     /// A formula or roll-up summary.
     public var calculated: Bool
+    /// Salesforce numbers the field itself; it cannot be written.
     public var autoNumber: Bool
+    /// The field is marked External ID: indexed, and usable as an upsert key.
     public var externalId: Bool
     /// The active picklist values.
     public var picklistValues: [String]
     /// Only the listed picklist values are accepted.
     public var restrictedPicklist: Bool
+    /// The objects a lookup or master-detail field may point at (e.g. `["Account"]`); empty
+    /// for other types.
     public var referenceTo: [String]
 
+    /// Makes a field describe; `label` defaults to the name, the flags to a writable, optional field.
     public init(name: String, label: String? = nil, type: String, length: Int = 0, createable: Bool = true, updateable: Bool = true,
                 nillable: Bool = true, defaultedOnCreate: Bool = false, calculated: Bool = false, autoNumber: Bool = false,
                 externalId: Bool = false, picklistValues: [String] = [], restrictedPicklist: Bool = false, referenceTo: [String] = []) {
@@ -90,6 +107,8 @@ public struct FieldDescribe: Sendable, Hashable, Decodable {
         case externalId, picklistValues, restrictedPicklist, referenceTo
     }
 
+    /// Reads describe JSON, with Salesforce's defaults for missing members; inactive picklist
+    /// values are dropped.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)

@@ -8,11 +8,16 @@ import ServiceLifecycle
 
 /// One HTTP exchange, the only thing the client needs from the network.
 public struct HTTPExchange: Sendable {
+    /// The HTTP method, e.g. `GET` or `PATCH`.
     public var method: String
+    /// The absolute URL, scheme and host included.
     public var url: String
+    /// Request headers as name–value pairs, in order; a name may repeat.
     public var headers: [(String, String)]
+    /// The request body, or `nil` for none.
     public var body: [UInt8]?
 
+    /// Makes an exchange from its parts.
     public init(method: String, url: String, headers: [(String, String)] = [], body: [UInt8]? = nil) {
         self.method = method
         self.url = url
@@ -23,10 +28,14 @@ public struct HTTPExchange: Sendable {
 
 /// What came back.
 public struct HTTPReply: Sendable {
+    /// The HTTP status code.
     public var status: Int
+    /// Response headers as name–value pairs, in the order received.
     public var headers: [(String, String)]
+    /// The response body, decompressed; empty when there was none.
     public var body: [UInt8]
 
+    /// Makes a reply from its parts.
     public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
         self.status = status
         self.headers = headers
@@ -61,6 +70,8 @@ public final class SalesforceHTTPClient: HTTPTransport, Service {
     /// The largest response body read (describe results of big orgs run to a few MB).
     let maxBodyBytes: Int
 
+    /// Makes the client: 10 s to connect, 120 s to read, no redirects followed, and at most
+    /// `maxBodyBytes` (64 MiB by default) read of each response body.
     public init(maxBodyBytes: Int = 64 << 20) {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(120))
@@ -71,6 +82,7 @@ public final class SalesforceHTTPClient: HTTPTransport, Service {
         self.maxBodyBytes = maxBodyBytes
     }
 
+    /// Waits for the service group's graceful shutdown, then closes the connections.
     public func run() async throws {
         try? await gracefulShutdown()
         try await shutdown()
@@ -81,6 +93,9 @@ public final class SalesforceHTTPClient: HTTPTransport, Service {
         try await client.shutdown()
     }
 
+    /// Sends the exchange, with `timeout` rounded down to whole seconds (at least one).
+    /// - Throws: ``TransportFailure/notSent(_:)`` when the connection could not be opened,
+    ///   ``TransportFailure/noAnswer(_:)`` for any later failure, a body over `maxBodyBytes` included.
     public func send(_ exchange: HTTPExchange, timeout: Duration) async throws(TransportFailure) -> HTTPReply {
         var request = HTTPClientRequest(url: exchange.url)
         request.method = HTTPMethod(rawValue: exchange.method)

@@ -10,6 +10,7 @@ public struct OAuthApp: Sendable, Hashable {
     /// The connected app's consumer secret (`client_secret`).
     public var consumerSecret: String
 
+    /// Makes an app; a trailing `/` on `loginURL` is dropped.
     public init(loginURL: String, consumerKey: String, consumerSecret: String) {
         self.loginURL = loginURL.hasSuffix("/") ? String(loginURL.dropLast()) : loginURL
         self.consumerKey = consumerKey
@@ -20,6 +21,7 @@ public struct OAuthApp: Sendable, Hashable {
 /// What the token endpoint answers. There is no `expires_in`: an expired access token shows as
 /// 401 `INVALID_SESSION_ID` (OAuth 2.0 web server flow, token response).
 public struct SalesforceTokens: Sendable, Hashable, Codable {
+    /// The bearer token REST calls send in `Authorization` (`access_token`).
     public var accessToken: String
     /// Only when the scopes grant one (`refresh_token`); the client-credentials flow has none.
     public var refreshToken: String?
@@ -27,9 +29,13 @@ public struct SalesforceTokens: Sendable, Hashable, Codable {
     public var instanceURL: String
     /// The identity URL (`https://login…/id/00D…/005…`).
     public var identityURL: String?
+    /// When the token was issued, as Salesforce writes it: milliseconds since 1970, as text
+    /// (`issued_at`).
     public var issuedAt: String?
+    /// The scopes granted, space-separated (`scope`); `nil` when the answer leaves them out.
     public var scope: String?
 
+    /// Makes tokens; a trailing `/` on `instanceURL` is dropped.
     public init(accessToken: String, refreshToken: String? = nil, instanceURL: String, identityURL: String? = nil,
                 issuedAt: String? = nil, scope: String? = nil) {
         self.accessToken = accessToken
@@ -48,10 +54,14 @@ public struct SalesforceTokens: Sendable, Hashable, Codable {
 
 /// Who the tokens act as, from the identity service (`/services/oauth2/userinfo`).
 public struct SalesforceIdentity: Sendable, Hashable, Codable {
+    /// The user's Salesforce username (`preferred_username`), which looks like an email address.
     public var username: String
+    /// The user's Id (`user_id`, `005…`), when the identity service gives it.
     public var userId: String?
+    /// The org's Id (`organization_id`, `00D…`), when the identity service gives it.
     public var organizationId: String?
 
+    /// Makes an identity from its fields.
     public init(username: String, userId: String? = nil, organizationId: String? = nil) {
         self.username = username
         self.userId = userId
@@ -66,9 +76,12 @@ public struct SalesforceIdentity: Sendable, Hashable, Codable {
 /// A PKCE pair (RFC 7636): the verifier stays with Roster, the S256 challenge goes to the
 /// authorize page.
 public struct PKCE: Sendable, Hashable {
+    /// The secret Roster keeps and sends with the code exchange (`code_verifier`).
     public let verifier: String
+    /// The S256 challenge of `verifier`, for the authorize URL (`code_challenge`).
     public var challenge: String { Self.challenge(for: verifier) }
 
+    /// Makes a pair from an existing verifier; ``generate()`` makes a fresh one.
     public init(verifier: String) { self.verifier = verifier }
 
     /// A fresh verifier: 32 random bytes, base64url (43 characters).
@@ -104,6 +117,7 @@ public struct OAuthClient: Sendable {
     let transport: any HTTPTransport
     let timeout: Duration
 
+    /// Makes a client that sends through `transport`, allowing each request `timeout`.
     public init(transport: any HTTPTransport, timeout: Duration = .seconds(30)) {
         self.transport = transport
         self.timeout = timeout
@@ -199,6 +213,7 @@ public struct OAuthClient: Sendable {
 
 /// `application/x-www-form-urlencoded`, and percent-encoding of URL query values.
 public enum FormEncoding {
+    /// `name=value` pairs joined with `&`, both sides percent-encoded (a space is `%20`).
     public static func encode(_ pairs: [(String, String)]) -> String {
         pairs.map { "\(percentEncode($0.0))=\(percentEncode($0.1))" }.joined(separator: "&")
     }

@@ -4,9 +4,12 @@
 public struct RetryPolicy: Sendable {
     /// Tries in all, the first included.
     public var maxAttempts: Int
+    /// The cap on the wait before the first retry; it doubles with each further retry.
     public var baseDelay: Duration
+    /// The most any one wait can be, however many retries came before.
     public var maxDelay: Duration
 
+    /// Makes a policy; a `maxAttempts` below 1 counts as 1.
     public init(maxAttempts: Int = 4, baseDelay: Duration = .milliseconds(200), maxDelay: Duration = .seconds(5)) {
         self.maxAttempts = max(1, maxAttempts)
         self.baseDelay = baseDelay

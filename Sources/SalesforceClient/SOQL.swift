@@ -4,6 +4,7 @@ public struct SOQL: Sendable, Hashable, CustomStringConvertible {
     /// The statement.
     public let text: String
 
+    /// The statement text, as sent.
     public var description: String { text }
 
     /// A string literal, quotes included: `\`, `'`, `"` and the control escapes get a backslash.

@@ -1,14 +1,18 @@
 /// One subrequest of a Composite request.
 public struct CompositeSubrequest: Sendable, Hashable {
+    /// The HTTP method, e.g. `GET`, `POST` or `PATCH`.
     public var method: String
     /// The full path, `/services/data/vNN.N/...`.
     public var url: String
+    /// The name the subrequest's answer carries; unique within the Composite request.
     public var referenceId: String
+    /// The JSON body, or `nil` for none.
     public var body: SalesforceValue?
     /// Headers of this subrequest alone (e.g. `Sforce-Duplicate-Rule-Header`); the Composite
     /// request's own headers do not reach its subrequests.
     public var httpHeaders: [String: String]
 
+    /// Makes a subrequest from its parts.
     public init(method: String, url: String, referenceId: String, body: SalesforceValue? = nil, httpHeaders: [String: String] = [:]) {
         self.method = method
         self.url = url
@@ -54,8 +58,13 @@ public struct CompositeSubrequest: Sendable, Hashable {
 
 /// One subrequest's answer.
 public struct CompositeSubresponse: Sendable, Hashable {
+    /// The `referenceId` of the subrequest this answers.
     public var referenceId: String
+    /// The subrequest's own HTTP status (0 when Salesforce gave none); it may fail while the
+    /// Composite call as a whole succeeds.
     public var httpStatusCode: Int
+    /// The subrequest's JSON answer: its result on success, its error array on failure; `.null`
+    /// when there is none.
     public var body: SalesforceValue
 
     /// The body of a 2xx answer, or the subrequest's errors as a failure.
@@ -76,6 +85,7 @@ public struct CompositeSubresponse: Sendable, Hashable {
 extension SalesforceClient {
     /// The most subrequests in one Composite request, and of those, queries or collections.
     public static let compositeLimit = 25
+    /// The most query or sObject Collections subrequests in one Composite request.
     public static let compositeQueryOrCollectionLimit = 5
 
     /// Sends up to 25 subrequests (at most 5 queries or collections) as one API call.

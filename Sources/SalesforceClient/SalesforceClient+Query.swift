@@ -1,7 +1,10 @@
 /// One batch of query results.
 public struct QueryPage: Sendable, Hashable {
+    /// Records the whole query matches, across all batches.
     public var totalSize: Int
+    /// Whether this is the last batch.
     public var done: Bool
+    /// This batch's rows, each with its `attributes`.
     public var records: [SalesforceRecord]
     /// Where the next batch is, while `done` is false.
     public var nextRecordsUrl: String?

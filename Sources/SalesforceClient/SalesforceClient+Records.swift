@@ -1,9 +1,13 @@
 /// The outcome for one record of an sObject Collections request, in request order.
 public struct RecordResult: Sendable, Hashable, Decodable {
+    /// The row's 18-character Id; `nil` when Salesforce gives none (a failed create).
     public var id: String?
+    /// Whether this record was written.
     public var success: Bool
+    /// Why the record was not written; empty on success.
     public var errors: [SalesforceAPIError]
 
+    /// Makes a result from its fields.
     public init(id: String?, success: Bool, errors: [SalesforceAPIError] = []) {
         self.id = id
         self.success = success
@@ -12,6 +16,7 @@ public struct RecordResult: Sendable, Hashable, Decodable {
 
     enum CodingKeys: String, CodingKey { case id, success, errors }
 
+    /// Reads a result; a missing `success` counts as a failure, missing `errors` as none.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decodeIfPresent(String.self, forKey: .id)
@@ -22,9 +27,12 @@ public struct RecordResult: Sendable, Hashable, Decodable {
 
 /// A record to write through sObject Collections: its object and fields (with `Id` for updates).
 public struct RecordWrite: Sendable, Hashable {
+    /// The object's API name, e.g. `Lead`; sent as `attributes.type`.
     public var object: String
+    /// Field API names to values, with `Id` for an update.
     public var fields: SalesforceRecord
 
+    /// Makes a write from its object and fields.
     public init(object: String, fields: SalesforceRecord) {
         self.object = object
         self.fields = fields

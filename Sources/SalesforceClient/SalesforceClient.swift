@@ -21,9 +21,13 @@ public final class SalesforceClient: Sendable {
     /// Told when the session changes, so the caller can keep the tokens (encrypted) and show
     /// the connection's health.
     public struct SessionHooks: Sendable {
+        /// Called with the new tokens after each renewal.
         public var renewed: @Sendable (SalesforceTokens) async -> Void
+        /// Called once, when the connection breaks: Salesforce refused the renewal grant or the
+        /// renewed session.
         public var broken: @Sendable (SalesforceFailure) async -> Void
 
+        /// Makes hooks; one left out does nothing.
         public init(renewed: @escaping @Sendable (SalesforceTokens) async -> Void = { _ in },
                     broken: @escaping @Sendable (SalesforceFailure) async -> Void = { _ in }) {
             self.renewed = renewed
@@ -37,7 +41,9 @@ public final class SalesforceClient: Sendable {
     /// 000386264); past this many bytes of URL, a query travels in a Composite body instead.
     public static let maxURLBytes = 12_000
 
+    /// The connected app and login host the session belongs to.
     public let app: OAuthApp
+    /// The REST API version, e.g. `62.0` (without the `v`).
     public let apiVersion: String
     let transport: any HTTPTransport
     let oauth: OAuthClient
@@ -46,6 +52,8 @@ public final class SalesforceClient: Sendable {
     let session: Session
     let logger: Logger
 
+    /// Makes a client for a session already logged in: `tokens` are used until refused, then
+    /// `renewal` says how to get new ones. Nothing is sent until the first request.
     public init(
         app: OAuthApp, tokens: SalesforceTokens, renewal: Renewal, apiVersion: String = SalesforceClient.defaultAPIVersion,
         transport: any HTTPTransport, retry: RetryPolicy = RetryPolicy(), timeout: Duration = .seconds(120),
@@ -78,13 +86,19 @@ public final class SalesforceClient: Sendable {
     /// One REST request. `path` is either under the data path (`/sobjects/Lead`) or absolute
     /// (`/services/data/v62.0/query/01g…`, as `nextRecordsUrl` gives it).
     public struct Request: Sendable {
+        /// The HTTP method, e.g. `GET`, `POST` or `PATCH`.
         public var method: String
+        /// The path, as the type describes, with any query string.
         public var path: String
+        /// The JSON body, or `nil` for none.
         public var body: SalesforceValue?
+        /// Extra headers (e.g. `Sforce-Duplicate-Rule-Header`), sent after the `Authorization`,
+        /// `Accept` and `Content-Type` the client sets itself.
         public var headers: [(String, String)]
         /// Safe to send twice: reads, and composite requests made only of queries.
         public var isIdempotent: Bool
 
+        /// Makes a request; `isIdempotent` defaults to true for `GET` and `HEAD` only.
         public init(method: String, path: String, body: SalesforceValue? = nil, headers: [(String, String)] = [], isIdempotent: Bool? = nil) {
             self.method = method
             self.path = path

@@ -3,12 +3,14 @@
 public struct SalesforceAPIError: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Salesforce's code, e.g. `INVALID_SESSION_ID`, `DUPLICATE_VALUE`, `REQUIRED_FIELD_MISSING`.
     public var errorCode: String
+    /// Salesforce's explanation, as it sent it; empty when it gave none.
     public var message: String
     /// The fields at fault, when Salesforce names them.
     public var fields: [String]
     /// Extra members some errors carry (e.g. `duplicateResult` of `DUPLICATES_DETECTED`).
     public var details: SalesforceValue?
 
+    /// Makes an error from its parts.
     public init(errorCode: String, message: String, fields: [String] = [], details: SalesforceValue? = nil) {
         self.errorCode = errorCode
         self.message = message
@@ -18,6 +20,8 @@ public struct SalesforceAPIError: Sendable, Hashable, Codable, CustomStringConve
 
     enum CodingKeys: String, CodingKey { case errorCode, statusCode, message, fields }
 
+    /// Reads an error object: `statusCode` stands in for a missing `errorCode`
+    /// (`UNKNOWN_EXCEPTION` when both are missing), and other members are kept in `details`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         errorCode = try container.decodeIfPresent(String.self, forKey: .errorCode)
@@ -30,6 +34,7 @@ public struct SalesforceAPIError: Sendable, Hashable, Codable, CustomStringConve
         details = extra.isEmpty ? nil : .object(extra)
     }
 
+    /// Writes `errorCode`, `message` and `fields`; `details` is left out.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(errorCode, forKey: .errorCode)
@@ -37,6 +42,7 @@ public struct SalesforceAPIError: Sendable, Hashable, Codable, CustomStringConve
         try container.encode(fields, forKey: .fields)
     }
 
+    /// `CODE: message`, with the fields in parentheses when there are any.
     public var description: String {
         fields.isEmpty ? "\(errorCode): \(message)" : "\(errorCode): \(message) (\(fields.joined(separator: ", ")))"
     }
@@ -76,6 +82,7 @@ public enum SalesforceFailure: Error, Sendable, Equatable, CustomStringConvertib
     /// The org's daily API allocation is used up (403 `REQUEST_LIMIT_EXCEEDED`).
     public var isRequestLimitExceeded: Bool { errorCode == "REQUEST_LIMIT_EXCEEDED" }
 
+    /// A sentence saying what failed, with Salesforce's codes and messages for `.api`.
     public var description: String {
         switch self {
         case .api(let status, let errors):

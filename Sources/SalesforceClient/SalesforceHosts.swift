@@ -15,7 +15,9 @@ public struct SalesforceHosts: Sendable, Hashable {
     /// One allowed host: an exact name, or `*.` and a domain (any name under it); any port when
     /// `port` is `nil`.
     public struct Entry: Sendable, Hashable, CustomStringConvertible {
+        /// The host name, lowercased; `*.domain` stands for any name under the domain.
         public var host: String
+        /// The one port allowed, or `nil` for any port.
         public var port: Int?
 
         /// `host` (`*.domain` for any name under it), on `port` or any port.
@@ -24,6 +26,7 @@ public struct SalesforceHosts: Sendable, Hashable {
             self.port = port
         }
 
+        /// `host` or `host:port`, as written in `--salesforce-hosts`.
         public var description: String { port.map { "\(host):\($0)" } ?? host }
 
         func matches(host candidate: String, port candidatePort: Int?) -> Bool {
@@ -112,6 +115,7 @@ public struct SalesforceHosts: Sendable, Hashable {
 
 /// A `--salesforce-hosts` entry that can't be read.
 public struct SalesforceHostsError: Error, Sendable, CustomStringConvertible {
+    /// What is wrong, naming the entry.
     public var description: String
     init(_ description: String) { self.description = description }
 }
@@ -122,11 +126,15 @@ public struct HostCheckedTransport: HTTPTransport {
     let base: any HTTPTransport
     let hosts: SalesforceHosts
 
+    /// Wraps `base`, letting through only exchanges whose URL `hosts` allows.
     public init(_ base: any HTTPTransport, hosts: SalesforceHosts) {
         self.base = base
         self.hosts = hosts
     }
 
+    /// Sends through the base transport, unless `hosts` refuses the URL.
+    /// - Throws: ``TransportFailure/hostNotAllowed(_:)`` for a refused URL (nothing is sent), or
+    ///   what the base transport throws.
     public func send(_ exchange: HTTPExchange, timeout: Duration) async throws(TransportFailure) -> HTTPReply {
         if let refusal = hosts.refusal(exchange.url) { throw .hostNotAllowed(refusal) }
         return try await base.send(exchange, timeout: timeout)

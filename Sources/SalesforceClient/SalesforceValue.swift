@@ -31,6 +31,7 @@ public enum SalesforceValue: Sendable, Hashable {
 public typealias SalesforceRecord = [String: SalesforceValue]
 
 extension SalesforceValue: Codable {
+    /// Reads any JSON value; every number becomes a `Double`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() { self = .null }
@@ -41,6 +42,7 @@ extension SalesforceValue: Codable {
         else { self = .object(try container.decode([String: SalesforceValue].self)) }
     }
 
+    /// Writes the value as JSON; whole numbers under 10^15 go out without a fraction.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
@@ -57,9 +59,13 @@ extension SalesforceValue: Codable {
 }
 
 extension SalesforceValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral, ExpressibleByNilLiteral {
+    /// A `.string` from a string literal.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// A `.bool` from `true` or `false`.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// A `.number` from an integer literal.
     public init(integerLiteral value: Int) { self = .number(Double(value)) }
+    /// `.null` from `nil`.
     public init(nilLiteral: ()) { self = .null }
 }
 

@@ -12,6 +12,7 @@ public struct SalesforceError: Error, Sendable, Equatable {
     /// Extra members some errors carry, e.g. `duplicateResult` on `DUPLICATES_DETECTED`.
     public var extra: JSONObject
 
+    /// Makes an error; the HTTP status defaults to 400, as for most REST errors.
     public init(_ errorCode: String, _ message: String, fields: [String] = [], status: Int = 400, extra: JSONObject = [:]) {
         self.errorCode = errorCode
         self.message = message

@@ -11,6 +11,7 @@ public struct SalesforceId: Hashable, Sendable, CustomStringConvertible, Compara
     /// The 15-character case-sensitive form.
     public var shortForm: String { String(value.prefix(15)) }
 
+    /// The 18-character form.
     public var description: String { value }
 
     /// Parses a 15- or 18-character Id; `nil` when it is not shaped like one.
@@ -48,6 +49,7 @@ public struct SalesforceId: Hashable, Sendable, CustomStringConvertible, Compara
         }
     }
 
+    /// Orders by the 18-character form, so the sandbox's Ids of one object sort in creation order.
     public static func < (lhs: SalesforceId, rhs: SalesforceId) -> Bool { lhs.value < rhs.value }
 
     /// The documented checksum: for each 5-character chunk, a 5-bit number whose bit i is set

@@ -1,5 +1,6 @@
 /// One request the sandbox received, for tests that check what a client sent.
 public struct RecordedRequest: Sendable {
+    /// The HTTP method, e.g. `GET` or `PATCH`.
     public var method: String
     /// Path and query string.
     public var uri: String

@@ -92,6 +92,8 @@ public struct ConnectorSettings: Sendable, Hashable, Codable {
         case storedContactAccount = "contactAccount"
     }
 
+    /// Makes settings; the defaults are a new connector's: switched off, on login.salesforce.com,
+    /// no Lead creation or updates, duplicate rules respected, stopping at 80% of the API maximum.
     public init(
         enabled: Bool = false, loginUrl: String = ConnectorSettings.defaultLoginURL, consumerKey: String = "",
         campaignName: String = "", campaignId: String? = nil, registeredStatus: String = "", attendedStatus: String = "",
@@ -119,7 +121,9 @@ public struct ConnectorSettings: Sendable, Hashable, Codable {
         self.storedCancelledStatus = cancelledStatus
     }
 
+    /// The production login host, used until another is set.
     public static let defaultLoginURL = "https://login.salesforce.com"
+    /// The REST API version a new connector uses.
     public static let defaultAPIVersion = "62.0"
 
     /// The `Company` a new Lead gets when the participant gave none: Salesforce requires one,

@@ -2,6 +2,7 @@
 /// Account is private: only its owner and administrators see it (Salesforce Help, "Private
 /// Contacts"). Existing Contacts are never moved to another Account.
 public struct ContactAccount: Sendable, Hashable, Codable {
+    /// How a new Contact's Account is chosen.
     public enum Mode: String, Sendable, Hashable, Codable, CaseIterable {
         /// The Account named like the person's company (case and surrounding spaces ignored;
         /// several: the most recently modified), created when missing; people without a company
@@ -13,10 +14,12 @@ public struct ContactAccount: Sendable, Hashable, Codable {
         case none
     }
 
+    /// How the Account is chosen.
     public var mode: Mode
     /// An Account Id: for `fixed`, the Account; for `byCompany`, where people without a company go.
     public var accountId: String?
 
+    /// Makes a choice; by default, the Account named like the person's company.
     public init(mode: Mode = .byCompany, accountId: String? = nil) {
         self.mode = mode
         self.accountId = accountId

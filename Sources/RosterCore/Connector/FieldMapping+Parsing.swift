@@ -4,13 +4,16 @@ import Foundation
 public struct MappingSyntaxError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The key at fault: `mappings.lead`, `mappings.contact.shirt`…
     public var field: String
+    /// What is wrong, and how to write it instead.
     public var message: String
 
+    /// Makes an error from its key and message.
     public init(field: String, message: String) {
         self.field = field
         self.message = message
     }
 
+    /// `field: message`.
     public var description: String { "\(field): \(message)" }
 }
 

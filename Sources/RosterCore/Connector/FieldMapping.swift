@@ -14,8 +14,10 @@ public struct MappingEntry: Sendable, Hashable, Codable {
     public var participantField: String
     /// The Salesforce API name (`Tshirt_Size__c`).
     public var salesforceField: String
+    /// When the value may replace what Salesforce holds.
     public var overwrite: OverwritePolicy
 
+    /// Makes an entry; by default the value always overwrites Salesforce's.
     public init(participantField: String, salesforceField: String, overwrite: OverwritePolicy = .always) {
         self.participantField = participantField
         self.salesforceField = salesforceField
@@ -25,19 +27,26 @@ public struct MappingEntry: Sendable, Hashable, Codable {
 
 /// The mappings of one Salesforce object, in the order written.
 public struct FieldMapping: Sendable, Hashable, Codable {
+    /// The entries, in the order written.
     public var entries: [MappingEntry]
 
+    /// Makes a mapping from its entries (none by default).
     public init(_ entries: [MappingEntry] = []) { self.entries = entries }
 
+    /// Whether nothing is mapped, so only the default fields are written.
     public var isEmpty: Bool { entries.isEmpty }
 }
 
 /// The three objects a connector writes, and their mappings.
 public struct ConnectorMappings: Sendable, Hashable, Codable {
+    /// Extra fields written on Contacts.
     public var contact: FieldMapping
+    /// Extra fields written on Leads.
     public var lead: FieldMapping
+    /// Extra fields written on CampaignMembers.
     public var campaignMember: FieldMapping
 
+    /// Makes the mappings; an object left out maps nothing.
     public init(contact: FieldMapping = FieldMapping(), lead: FieldMapping = FieldMapping(), campaignMember: FieldMapping = FieldMapping()) {
         self.contact = contact
         self.lead = lead
@@ -49,6 +58,7 @@ public struct ConnectorMappings: Sendable, Hashable, Codable {
         [(.contact, contact), (.lead, lead), (.campaignMember, campaignMember)]
     }
 
+    /// The mapping of one object, to read or replace.
     public subscript(target: MappingTarget) -> FieldMapping {
         get {
             switch target {

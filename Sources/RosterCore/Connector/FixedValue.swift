@@ -5,6 +5,7 @@ public enum FixedValue: Sendable, Hashable, Codable {
     case number(Double)
     case flag(Bool)
 
+    /// Reads a JSON boolean, number or string.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let flag = try? container.decode(Bool.self) { self = .flag(flag) }
@@ -12,6 +13,7 @@ public enum FixedValue: Sendable, Hashable, Codable {
         else { self = .text(try container.decode(String.self)) }
     }
 
+    /// Writes the JSON boolean, number or string the value holds.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {

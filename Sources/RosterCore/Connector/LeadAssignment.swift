@@ -21,6 +21,7 @@ public enum LeadAssignment: Sendable, Hashable, Codable, RawRepresentable {
         }
     }
 
+    /// `activeRule`, `none`, or the rule's Id: the stored and API form.
     public var rawValue: String {
         switch self {
         case .activeRule: "activeRule"

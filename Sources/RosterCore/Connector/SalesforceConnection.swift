@@ -20,7 +20,9 @@ public enum ConnectionFlow: String, Sendable, Hashable, Codable {
 
 /// What Roster shows of a connection; the tokens themselves stay encrypted in the store.
 public struct SalesforceConnection: Sendable, Hashable {
+    /// The connection's health, as Roster last saw it.
     public var state: ConnectionState
+    /// How the connection was made; `nil` while disconnected.
     public var flow: ConnectionFlow?
     /// The org's instance, from the token response.
     public var instanceUrl: String?
@@ -28,8 +30,11 @@ public struct SalesforceConnection: Sendable, Hashable {
     public var username: String?
     /// Why the connection is broken, in words.
     public var error: String?
+    /// When the login that made the connection happened (renewals leave it); `nil` while
+    /// disconnected.
     public var connectedAt: Date?
 
+    /// Makes a connection view; the defaults describe one never connected.
     public init(state: ConnectionState = .disconnected, flow: ConnectionFlow? = nil, instanceUrl: String? = nil,
                 username: String? = nil, error: String? = nil, connectedAt: Date? = nil) {
         self.state = state

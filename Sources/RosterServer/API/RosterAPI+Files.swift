@@ -1,6 +1,7 @@
 import Foundation
 import OpenAPIRuntime
 import RosterCore
+import RosterMetrics
 import RosterFiles
 import RosterStore
 
@@ -23,9 +24,7 @@ extension RosterAPI {
         }
         summary.add(try await participants.importRows(into: event, rows))
         summary.rejected.sort { $0.row < $1.row }
-        ParticipantMetrics.created.increment(by: summary.created)
-        ParticipantMetrics.updated.increment(by: summary.updated)
-        ParticipantMetrics.rejected.increment(by: summary.rejected.count)
+        RosterMetrics.participants(created: summary.created, updated: summary.updated, rejected: summary.rejected.count)
         logger.info("import", metadata: ["event": "\(event.id)", "created": "\(summary.created)", "updated": "\(summary.updated)", "rejected": "\(summary.rejected.count)"])
         return .ok(.init(body: .json(.init(summary))))
     }

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Metrics
+import RosterMetrics
 import OpenAPIRuntime
 import RosterConnector
 import RosterSync
@@ -74,10 +74,10 @@ struct RosterAPI: APIProtocol {
         let draft = ParticipantDraft(body)
         switch try await writer.upsert(into: event, draft) {
         case .created(let participant):
-            ParticipantMetrics.created.increment()
+            RosterMetrics.participants(created: 1)
             return .created(.init(body: .json(try .init(Self.shown(participant, writing: draft)))))
         case .updated(let participant):
-            ParticipantMetrics.updated.increment()
+            RosterMetrics.participants(updated: 1)
             return .ok(.init(body: .json(try .init(Self.shown(participant, writing: draft)))))
         }
     }
@@ -97,7 +97,7 @@ struct RosterAPI: APIProtocol {
         let participants = self.participants
         let participantId = input.path.participantId
         let participant = try await writer.perform { db in try await participants.update(in: event, participantId: participantId, draft, on: db) }
-        ParticipantMetrics.updated.increment()
+        RosterMetrics.participants(updated: 1)
         return .ok(.init(body: .json(try .init(Self.shown(participant, writing: draft)))))
     }
 
@@ -143,13 +143,6 @@ struct RosterAPI: APIProtocol {
         }
         return .ok(.init(body: .json(.init(status: "ok"))))
     }
-}
-
-/// Participant counters: `roster_participants_created_total` and friends.
-enum ParticipantMetrics {
-    static let created = Counter(label: "roster_participants_created_total")
-    static let updated = Counter(label: "roster_participants_updated_total")
-    static let rejected = Counter(label: "roster_participants_rejected_total")
 }
 
 /// Events by id. Events are immutable once created (no route changes them); when one becomes

@@ -1,6 +1,6 @@
 import Dispatch
 import Hummingbird
-import Metrics
+import RosterMetrics
 
 /// Counts requests and times them, by route, method and status:
 /// `roster_http_requests_total` and `roster_http_request_duration_seconds`.
@@ -10,11 +10,8 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         let response = try await next(request, context)
         // Measured when the handler answers; a streamed body (an export) may still be sending.
         let route = context.endpointPath ?? "unmatched"
-        let method = request.method.rawValue
-        Counter(label: "roster_http_requests_total", dimensions: [("route", route), ("method", method), ("status", String(response.status.code))])
-            .increment()
-        Timer(label: "roster_http_request_duration_seconds", dimensions: [("route", route), ("method", method)], preferredDisplayUnit: .seconds)
-            .recordNanoseconds(DispatchTime.now().uptimeNanoseconds - start)
+        RosterMetrics.request(route: route, method: request.method.rawValue, status: Int(response.status.code),
+                              nanoseconds: DispatchTime.now().uptimeNanoseconds - start)
         return response
     }
 }

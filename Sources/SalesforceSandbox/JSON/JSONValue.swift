@@ -55,8 +55,11 @@ public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionary
     /// Members in insertion order.
     public private(set) var members: [(key: String, value: JSONValue)] = []
 
+    /// An object with no members.
     public init() {}
 
+    /// An object with the literal's members in the order written; a repeated key keeps its first
+    /// place and its last value.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         for (key, value) in elements { self[key] = value }
     }
@@ -76,13 +79,17 @@ public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionary
     /// Appends without looking for an existing key; for building large results quickly.
     mutating func append(_ key: String, _ value: JSONValue) { members.append((key, value)) }
 
+    /// The member names, in order.
     public var keys: [String] { members.map(\.key) }
+    /// The number of members.
     public var count: Int { members.count }
 
+    /// Iterates over the members in order.
     public func makeIterator() -> IndexingIterator<[(key: String, value: JSONValue)]> {
         members.makeIterator()
     }
 
+    /// Equal when both have the same members in the same order.
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         lhs.members.count == rhs.members.count
             && zip(lhs.members, rhs.members).allSatisfy { $0.key == $1.key && $0.value == $1.value }
@@ -92,11 +99,17 @@ public struct JSONObject: Sendable, Equatable, Sequence, ExpressibleByDictionary
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
     ExpressibleByFloatLiteral, ExpressibleByArrayLiteral, ExpressibleByNilLiteral
 {
+    /// A `.string` from a string literal.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// A `.bool` from `true` or `false`.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// A `.number` from an integer literal.
     public init(integerLiteral value: Int) { self = .number(Double(value)) }
+    /// A `.number` from a floating-point literal.
     public init(floatLiteral value: Double) { self = .number(value) }
+    /// An `.array` of the literal's elements.
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    /// `.null` from `nil`.
     public init(nilLiteral: ()) { self = .null }
 }
 
@@ -106,6 +119,7 @@ extension JSONValue {
 }
 
 extension JSONValue: ExpressibleByDictionaryLiteral {
+    /// An `.object` with the literal's members in the order written.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         var object = JSONObject()
         for (key, value) in elements { object[key] = value }

@@ -38,11 +38,16 @@ public enum FieldType: String, Sendable, CaseIterable {
 
 /// One value of a picklist as describe reports it.
 public struct PicklistValue: Sendable, Equatable {
+    /// The API value, the one records store and requests send.
     public var value: String
+    /// The label shown in Salesforce; the value when none is given.
     public var label: String
+    /// Whether the value can still be chosen; a restricted single-select picklist refuses inactive ones.
     public var active: Bool
+    /// Whether describe marks this as the default (a create fills in the field's `defaultValue`).
     public var defaultValue: Bool
 
+    /// Makes a picklist value; `label` defaults to the value itself.
     public init(_ value: String, label: String? = nil, active: Bool = true, defaultValue: Bool = false) {
         self.value = value
         self.label = label ?? value

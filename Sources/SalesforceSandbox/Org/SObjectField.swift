@@ -1,7 +1,10 @@
 /// A field of an sObject with the metadata `describe` reports and the sandbox enforces.
 public struct SObjectField: Sendable {
+    /// The API name, e.g. `Email` or `Shirt_Size__c`; looked up case-insensitively.
     public var name: String
+    /// The label describe reports and error messages start with (`Email: invalid email address…`).
     public var label: String
+    /// The describe `type`, which decides how values are checked and compared.
     public var type: FieldType
     /// Maximum characters for text types (0 for others).
     public var length: Int
@@ -9,27 +12,50 @@ public struct SObjectField: Sendable {
     public var precision: Int
     /// Digits after the decimal point for numeric types.
     public var scale: Int
+    /// A create may set the field; otherwise it fails with `INVALID_FIELD_FOR_INSERT_UPDATE`.
     public var createable: Bool
+    /// An update may set the field; otherwise it fails with `INVALID_FIELD_FOR_INSERT_UPDATE`.
     public var updateable: Bool
+    /// The field may be empty; a create that leaves a non-nillable, createable field out fails with
+    /// `REQUIRED_FIELD_MISSING` unless it is defaulted on create or a checkbox.
     public var nillable: Bool
     /// A value is filled in on create when none is given (so the field is not required).
     public var defaultedOnCreate: Bool
     /// A formula (or, with `rollup`, a roll-up summary): read-only.
     public var calculated: Bool
+    /// The formula text describe reports for a calculated field; `nil` for others.
     public var calculatedFormula: String?
+    /// The sandbox fills the field on create with the object's record count plus one, as text.
     public var autoNumber: Bool
+    /// Marked External ID: usable as an upsert key, and indexed.
     public var externalId: Bool
+    /// Usable as an upsert key without being an External ID (Salesforce sets it on `Id`, `Username`
+    /// and the like).
     public var idLookup: Bool
+    /// Salesforce refuses duplicate values; the sandbox reports it in describe and indexes the
+    /// field, but does not check it.
     public var unique: Bool
+    /// Reported in describe only: whether Salesforce compares the field's values with case.
     public var caseSensitive: Bool
+    /// A custom field; by default, whether the name ends in `__c`.
     public var custom: Bool
+    /// The object's name field (`Name`), which `GET /sobjects/{Object}` shows besides `Id` for
+    /// recent records.
     public var nameField: Bool
+    /// The values of a picklist or multi-select picklist, in describe order; empty for other types.
     public var picklistValues: [PicklistValue]
+    /// Only the listed values are accepted (active ones, for a single-select picklist); others
+    /// fail with `INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST`.
     public var restrictedPicklist: Bool
+    /// The objects a reference field may point at (`["Account"]`); an Id of another object fails
+    /// with `INVALID_CROSS_REFERENCE_KEY`.
     public var referenceTo: [String]
+    /// The name SOQL uses to follow a reference (`Account` for `AccountId`); `nil` for other
+    /// types.
     public var relationshipName: String?
     /// e.g. `richtextarea`, `plaintextarea`, `personname`, `imageurl`.
     public var extraTypeInfo: String?
+    /// Reported in describe only: the value is HTML (rich text areas, some formulas).
     public var htmlFormatted: Bool
     /// The default a picklist or checkbox takes on create.
     public var defaultValue: JSONValue

@@ -1,17 +1,26 @@
 /// The definition of an sObject type: its key prefix, its fields and what the API may do with it.
 public struct SObjectSchema: Sendable {
+    /// The object's API name, e.g. `Lead` or `Event__c`.
     public var name: String
+    /// The singular label describe reports, e.g. `Campaign Member`.
     public var label: String
+    /// The plural label describe reports, e.g. `Campaign Members`.
     public var labelPlural: String
     /// The 3-character prefix of its record Ids (`003` for Contact).
     public var keyPrefix: String
+    /// Records may be created; otherwise a create fails with `INSUFFICIENT_ACCESS_OR_READONLY`.
     public var createable: Bool
+    /// Records may be updated; otherwise an update fails with `INSUFFICIENT_ACCESS_OR_READONLY`.
     public var updateable: Bool
+    /// Records may be deleted; otherwise a delete fails with `INSUFFICIENT_ACCESS_OR_READONLY`.
     public var deletable: Bool
+    /// Every field in describe order: the system fields (`Id`, `CreatedDate`…) first, then the
+    /// object's own.
     public private(set) var fields: [SObjectField] = []
     private var fieldIndex: [String: Int] = [:]
     private var relationshipIndex: [String: Int] = [:]
 
+    /// Makes a schema; the system fields every object has come before `fields`.
     public init(
         name: String, label: String, labelPlural: String, keyPrefix: String, createable: Bool = true,
         updateable: Bool = true, deletable: Bool = true, fields: [SObjectField]
