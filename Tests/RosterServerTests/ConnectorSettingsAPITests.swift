@@ -73,4 +73,25 @@ struct ConnectorSettingsAPITests {
             }
         }
     }
+
+    @Test("a mapping with errors is refused with 422, each finding naming mappings.<object>.<code>, and nothing is saved")
+    func mappingsWithErrorsAreNotSaved() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app, settings: #""mappings": {"contact": {"size": "Title"}}"#)
+            try await fixture.connect()
+            let refused = try await fixture.put(#"{"mappings": {"contact": {"size": "Title", "nope": "Department", "day": "NoSuchField__c"}}}"#)
+            #expect(refused.status == .unprocessableContent)
+            let error = try refused.apiError()
+            #expect(error.code == "validation_failed")
+            #expect(error.message == "2 problems in the mappings; nothing was saved")
+            let fields = error.details.compactMap { $0["field"] as? String }
+            #expect(Set(fields) == ["mappings.contact.nope", "mappings.contact.day"])
+            let saved = try #require(try await fixture.settings()["mappings"] as? [String: Any])
+            #expect((saved["contact"] as? [String: String]) == ["size": "Title"])
+
+            // A change elsewhere is saved though a stored mapping is not re-checked; a good mapping is saved.
+            #expect(try await fixture.put(#"{"campaignName": "Other"}"#).status == .ok)
+            #expect(try await fixture.put(#"{"mappings": {"lead": {"size": "Title"}}}"#).status == .ok)
+        }
+    }
 }

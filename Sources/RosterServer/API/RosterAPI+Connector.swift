@@ -20,9 +20,25 @@ extension RosterAPI {
         let event = try await event(input.path.eventId)
         let current = try await connectors.view(eventId: event.id).settings
         let settings = try ConnectorSettings(merging: body, over: current)
+        try await refuseMappingErrors(settings, over: current, event: event)
         let view = try await connectors.save(eventId: event.id, settings: settings, consumerSecret: body.consumerSecret)
         logger.info("Salesforce connector settings saved", metadata: ["event": "\(event.id)"])
         return .ok(.init(body: .json(try .init(view, unsynced: try await participants.counts(eventId: event.id).pending))))
+    }
+
+    /// Refuses settings whose changed mappings have errors, as the check would find them (422
+    /// `validation_failed`, a detail per finding naming `mappings.<object>.<code>`), so a broken
+    /// mapping is never stored. Mappings left as they were are not checked again here: a stored
+    /// one that Salesforce's side made wrong since is the check's to report.
+    private func refuseMappingErrors(_ settings: ConnectorSettings, over current: ConnectorSettings, event: Event) async throws {
+        var errors: [CheckIssue] = []
+        for target in MappingTarget.allCases where settings.mappings[target] != current.mappings[target] {
+            errors += try await connectors.validateMapping(event: event, target: target, mapping: settings.mappings[target]).errors
+        }
+        guard !errors.isEmpty else { return }
+        let message = errors.count == 1 ? errors[0].message : "\(errors.count) problems in the mappings; nothing was saved"
+        throw APIError(.unprocessableContent, "validation_failed", message,
+                       details: errors.map { APIError.Detail(field: $0.field, row: nil, message: $0.message) })
     }
 
     func connectSalesforce(_ input: Operations.ConnectSalesforce.Input) async throws -> Operations.ConnectSalesforce.Output {

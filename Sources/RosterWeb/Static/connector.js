@@ -322,7 +322,8 @@
       $("mapping-dialog").close();
       status("save-status", t("mapping_saved"), "ok");
     } catch (error) {
-      box.textContent = error.message;
+      // Refused (422): the server names each problem; nothing was saved.
+      box.textContent = error.details?.length > 1 ? `${error.message}: ${error.details.map((detail) => detail.message).join(" ")}` : error.message;
       box.hidden = false;
     }
   });
