@@ -23,10 +23,11 @@ public struct ParticipantQuery: Sendable, Hashable {
     /// Whether the order runs from the highest key down.
     public var descending: Bool
 
-    /// Makes a query; `search` is trimmed and lower-cased, and a blank one filters nothing.
+    /// Makes a query; `search` is lower-cased, its words separated by single spaces, and a blank
+    /// one filters nothing.
     public init(synced: Bool? = nil, search: String? = nil, sort: Sort = .created, descending: Bool = false) {
         self.synced = synced
-        let trimmed = search?.trimmed().lowercased()
+        let trimmed = search?.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
         self.search = trimmed?.isEmpty == false ? trimmed : nil
         self.sort = sort
         self.descending = descending

@@ -62,7 +62,7 @@ extension ParticipantRepository {
     private func count(eventId: String, query: ParticipantQuery, filter: SQLQueryString) async throws -> ListCount {
         if let prefix = query.search {
             let row = try await database.reader.raw(searchCountSQL(eventId: eventId, prefix: prefix, synced: query.synced, filter: filter)).first()
-            let keys = try query.synced == nil ? Self.searchKeys.indices.filter { try (row?.decode(column: "a\($0)", as: Int?.self) ?? 0) > 0 } : nil
+            let keys = try query.synced == nil ? Self.alternatives(prefix).indices.filter { try (row?.decode(column: "a\($0)", as: Int?.self) ?? 0) > 0 } : nil
             return ListCount(total: try row?.decode(column: "n", as: Int.self) ?? 0,
                              population: try row?.decode(column: "population", as: Int?.self), keys: keys)
         }
@@ -84,10 +84,11 @@ extension ParticipantRepository {
         let population: SQLQueryString = "(SELECT participants FROM event_participant_counts WHERE event_id = \(bind: eventId)) AS population"
         let union: SQLQueryString = "SELECT COUNT(*) FROM participants WHERE " + filter
         guard synced == nil else { return "SELECT (" + union + ") AS n, " + population }
-        let arms = Self.searchKeys.enumerated().map { index, key -> SQLQueryString in
-            "(SELECT COUNT(*) FROM participants WHERE event_id = \(bind: eventId) AND " + startsWith(key, prefix) + ") AS a\(unsafeRaw: String(index))"
+        let alternatives = Self.alternatives(prefix)
+        let arms = alternatives.enumerated().map { index, alternative -> SQLQueryString in
+            "(SELECT COUNT(*) FROM participants WHERE event_id = \(bind: eventId) AND " + matches(alternative, prefix) + ") AS a\(unsafeRaw: String(index))"
         }
-        let names = Self.searchKeys.indices.map { "a\($0)" }
+        let names = alternatives.indices.map { "a\($0)" }
         let matching = names.map { "CASE WHEN \($0) > 0 THEN 1 ELSE 0 END" }.joined(separator: " + ")
         return "SELECT CASE WHEN \(unsafeRaw: matching) <= 1 THEN \(unsafeRaw: names.joined(separator: " + ")) ELSE (" + union + ") END AS n, "
             + population + ", \(unsafeRaw: names.joined(separator: ", ")) FROM (SELECT " + arms.joined(separator: ", ") + ") AS arms"
@@ -131,12 +132,13 @@ extension ParticipantRepository {
     func walkSQL(eventId: String, prefix: String, descending: Bool, window: Int, limit: Int, after: PageCursor?, keys: [Int]? = nil) -> SQLQueryString {
         let direction = descending ? "DESC" : "ASC"
         // A cursor's keys are only a hint: any it cannot use means testing them all.
-        let known = keys?.filter(Self.searchKeys.indices.contains) ?? []
-        let tested = known.isEmpty ? Array(Self.searchKeys.indices) : known
+        let alternatives = Self.alternatives(prefix)
+        let known = keys?.filter(alternatives.indices.contains) ?? []
+        let tested = known.isEmpty ? Array(alternatives.indices) : known
         // The window: the next participants in id order, with only what the index
         // `participants_event_id_keys` holds, so no row of the table is read, and of that only
         // the keys tested (the window copies each value it passes).
-        let keyColumns = tested.map { "\(Self.searchKeys[$0]) AS k\($0)" }.joined(separator: ", ")
+        let keyColumns = tested.map { "\(alternatives[$0].whole) AS k\($0)" }.joined(separator: ", ")
         var passed: SQLQueryString = "SELECT id, \(unsafeRaw: keyColumns) FROM participants WHERE event_id = \(bind: eventId)"
         if let after { passed += " AND id \(unsafeRaw: descending ? "<" : ">") \(bind: after.id)" }
         passed += " ORDER BY id \(unsafeRaw: direction) LIMIT \(literal: window)"
@@ -157,9 +159,33 @@ extension ParticipantRepository {
         }
     }
 
-    /// What a search matches the start of: the stored email key and the lower-cased names, each
-    /// the second column of an index after the event.
-    static let searchKeys = ["email_key", "lower(first_name)", "lower(last_name)"]
+    /// One way a search can match a participant: `whole` starts with the search. `key` is the
+    /// second column of an index after the event; when `whole` is longer than it (a full name),
+    /// the key must start with the search's first word, so the index narrows the match first.
+    struct SearchAlternative: Equatable {
+        let key: String
+        let whole: String
+    }
+
+    /// What a search matches the start of: the stored email key and the lower-cased names; a
+    /// search with a space ("grace hop") matches full names instead, either way round ("hopper
+    /// grace"), a name with spaces included.
+    static func alternatives(_ prefix: String) -> [SearchAlternative] {
+        guard prefix.contains(" ") else {
+            return ["email_key", "lower(first_name)", "lower(last_name)"].map { SearchAlternative(key: $0, whole: $0) }
+        }
+        return [
+            SearchAlternative(key: "lower(first_name)", whole: "lower(first_name) || ' ' || lower(last_name)"),
+            SearchAlternative(key: "lower(last_name)", whole: "lower(last_name) || ' ' || lower(first_name)"),
+        ]
+    }
+
+    /// A participant matches `alternative` for the search `prefix`.
+    private func matches(_ alternative: SearchAlternative, _ prefix: String) -> SQLQueryString {
+        guard alternative.whole != alternative.key else { return startsWith(alternative.key, prefix) }
+        let firstWord = String(prefix.prefix { $0 != " " })
+        return startsWith(alternative.key, firstWord) + " AND " + startsWith(alternative.whole, prefix)
+    }
 
     /// The stored expression each order sorts by; an index on (event, expression) serves each
     /// (migrations 0004 and 0006, and the unique email index).
@@ -178,8 +204,8 @@ extension ParticipantRepository {
         if let prefix = query.search {
             // Each alternative names the event, so each is a range of one index (event, key) and
             // SQLite reads the union of three ranges instead of the whole event.
-            let matches: [SQLQueryString] = Self.searchKeys.map { "(event_id = \(bind: eventId) AND " + startsWith($0, prefix) + ")" }
-            sql = "(" + matches.joined(separator: " OR ") + ")"
+            let arms: [SQLQueryString] = Self.alternatives(prefix).map { "(event_id = \(bind: eventId) AND " + matches($0, prefix) + ")" }
+            sql = "(" + arms.joined(separator: " OR ") + ")"
         } else {
             sql = "event_id = \(bind: eventId)"
         }

@@ -37,12 +37,12 @@ extension BackOffice {
         case .success(let found): event = found
         case .failure(let refusal): return refusal.response
         }
-        let parameters = page.request.uri.queryParameters
-        let search = parameters["q"].map(String.init) ?? ""
-        let syncedFilter = parameters["synced"].map(String.init) ?? ""
+        let parameters = FormEncoding.parameters(page.request.uri.query)
+        let search = parameters["q"] ?? ""
+        let syncedFilter = parameters["synced"] ?? ""
         let synced: Bool? = syncedFilter == "set" ? true : syncedFilter == "notset" ? false : nil
-        let query = (try? ParticipantQuery(synced: synced, search: search, sort: parameters["sort"].map(String.init))) ?? ParticipantQuery(synced: synced, search: search)
-        let cursor = parameters["cursor"].map(String.init)
+        let query = (try? ParticipantQuery(synced: synced, search: search, sort: parameters["sort"])) ?? ParticipantQuery(synced: synced, search: search)
+        let cursor = parameters["cursor"]
         let result: ParticipantPage
         do {
             result = try await dependencies.participants.page(eventId: event.id, query: query, limit: Self.pageSize, cursor: cursor)

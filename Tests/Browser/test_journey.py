@@ -63,6 +63,8 @@ def test_the_organisers_journey(demo, browser, shoot):
         browser.find_element(By.CSS_SELECTOR, "a.event-link").click()
         wait(browser, EC.presence_of_element_located((By.ID, "open-connector"))).click()
         wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, '#connector[aria-busy="false"]')))
+        # Not connected yet: no "Disconnect" button to press.
+        assert not browser.find_element(By.ID, "disconnect").is_displayed()
         assert browser.find_element(By.NAME, "campaignName").get_attribute("value") == "Roster Demo Summit"
         assert "Not connected" in text_of(browser, "connection-status")
         shoot("connector")
@@ -220,6 +222,29 @@ def test_the_organisers_journey(demo, browser, shoot):
         shoot("sync-history")
         browser.back()
         browser.back()
+        wait(browser, EC.presence_of_element_located((By.ID, "grid-count")))
+
+        # Someone found by full name (the box keeps the space), checked in from their own page:
+        # the answer reads "Yes", not "No Yes".
+        absent = browser.find_element(By.CSS_SELECTOR, "#participants tbody tr:has(button.check-in)")
+        absent_id = absent.get_attribute("data-participant")
+        who = requests.get(f"{base}/api/v1/events/{event_id}/participants/{absent_id}",
+                           headers={"Authorization": f"Bearer {demo['token']}"}).json()
+        full_name = f"{who['firstName']} {who['lastName']}"
+        search = browser.find_element(By.ID, "search")
+        search.clear()
+        search.send_keys(full_name, Keys.ENTER)
+        wait(browser, lambda b: "q=" in b.current_url)
+        assert browser.find_element(By.ID, "search").get_attribute("value") == full_name
+        rows = browser.find_elements(By.CSS_SELECTOR, "#participants tbody tr")
+        assert absent_id in [row.get_attribute("data-participant") for row in rows], full_name
+        shoot("search-full-name")
+        browser.find_element(By.CSS_SELECTOR, f'tr[data-participant="{absent_id}"] td a').click()
+        wait(browser, EC.presence_of_element_located((By.ID, "person-history")))
+        browser.find_element(By.CSS_SELECTOR, "#person-attended button.check-in").click()
+        wait(browser, lambda b: b.find_element(By.ID, "person-attended").text == "Yes")
+        shoot("participant-checked-in", browser.find_element(By.ID, "person-attended"))
+        browser.get(f"{base}/events/{event_id}/participants?synced=set")
         wait(browser, EC.presence_of_element_located((By.ID, "grid-count")))
 
         # Switch to French; the choice sticks across pages.

@@ -232,6 +232,32 @@ struct ParticipantRepositoryTests {
         }
     }
 
+    @Test("A search with a space finds full names, either way round, names with spaces too; walked or sorted alike", arguments: TestDatabaseKind.available)
+    func fullNames(kind: TestDatabaseKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let repository = try await setUp(database)
+            let people = [("Grace", "Hopper"), ("Grace", "Kelly"), ("Mary Ann", "Smith"), ("Hopper", "Grace"), ("Ada", "Lovelace")]
+            for (index, (first, last)) in people.enumerated() {
+                _ = try await repository.upsert(into: Self.event, ParticipantDraft(email: "p\(index)@x.org", firstName: first, lastName: last))
+            }
+            func found(_ search: String) async throws -> [String] {
+                try await all(repository, ParticipantQuery(search: search), pageSize: 2).emails
+            }
+            #expect(try await found("Grace Hopper") == ["p0@x.org", "p3@x.org"]) // "Grace Hopper", and "Hopper Grace" read last name first
+            #expect(try await found("grace  hop") == ["p0@x.org", "p3@x.org"])
+            #expect(try await found("kelly gr") == ["p1@x.org"])
+            #expect(try await found("mary ann s") == ["p2@x.org"])
+            #expect(try await found("smith mary") == ["p2@x.org"])
+            #expect(try await found("ada lovelace x") == [])
+            #expect(try await found("grace") == ["p0@x.org", "p1@x.org", "p3@x.org"])
+            // The walk finds what the sort finds.
+            let query = ParticipantQuery(search: "grace h")
+            let walked = try await ParticipantRow.read(repository.walkSQL(eventId: Self.event.id, prefix: "grace h", descending: false, window: 5, limit: 5, after: nil), on: database)
+            #expect(walked.map(\.email) == ["p0@x.org", "p3@x.org"])
+            #expect(try await repository.page(eventId: Self.event.id, query: query, limit: 5, cursor: nil).total == 2)
+        }
+    }
+
     @Test(arguments: TestDatabaseKind.available)
     func aWideSearchWalkedInCreationOrderPagesAsTheSortDoesAcrossAGapWiderThanItsWindow(kind: TestDatabaseKind) async throws {
         try await withTestDatabase(kind) { database in

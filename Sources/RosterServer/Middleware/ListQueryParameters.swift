@@ -1,5 +1,6 @@
 import Foundation
 import RosterStore
+import RosterWeb
 
 /// The participant list's query parameters, read in one pass over the query string.
 ///
@@ -21,8 +22,8 @@ enum ListQueryParameters {
                 if pair.isEmpty && pair.endIndex == query?.endIndex { break }
                 return nil
             }
-            guard let name = Name(rawValue: unescape(pair[..<equals])), values[name] == nil else { continue }
-            values[name] = unescape(pair[pair.index(after: equals)...])
+            guard let name = Name(rawValue: FormEncoding.decode(pair[..<equals])), values[name] == nil else { continue }
+            values[name] = FormEncoding.decode(pair[pair.index(after: equals)...])
         }
         return .init(
             synced: try values[.synced].map { text throws(ParticipantQueryError) in
@@ -42,11 +43,5 @@ enum ListQueryParameters {
     /// The parameters the list takes; any other name is ignored, as the generated layer does.
     private enum Name: String {
         case synced, q, sort, limit, cursor
-    }
-
-    /// `+` is a space, then percent escapes; a malformed escape reads as empty.
-    private static func unescape(_ text: Substring) -> String {
-        guard text.contains(where: { $0 == "%" || $0 == "+" }) else { return String(text) }
-        return text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
     }
 }

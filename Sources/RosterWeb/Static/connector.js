@@ -151,6 +151,7 @@
   });
 
   $("disconnect").addEventListener("click", async () => {
+    if (!window.confirm(t("connector_disconnect_confirm"))) return;
     try {
       settings = await api("DELETE", `${base}/connection`);
       showConnection(settings.connection);

@@ -11,7 +11,10 @@
     button.disabled = true;
     try {
       await api("PATCH", `/api/v1/events/${eventId}/participants/${button.dataset.participant}`, { hasAttended: true });
-      button.replaceWith(el("span", { class: "yes", role: "status" }, t("yes")));
+      // On a participant's page the whole answer changes ("No" and its button become "Yes").
+      const answer = el("span", { class: "yes", role: "status" }, t("yes"));
+      const cell = button.closest("#person-attended");
+      if (cell) cell.replaceChildren(answer); else button.replaceWith(answer);
     } catch (error) {
       button.disabled = false;
       button.after(el("span", { class: "error-text", role: "alert" }, ` ${error.message}`));
