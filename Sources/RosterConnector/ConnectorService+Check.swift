@@ -2,16 +2,43 @@ import RosterCore
 import RosterStore
 import SalesforceClient
 
+/// Settings a screen shows and has not saved, for the check to look at instead of the stored ones.
+public struct UnsavedSettings: Sendable {
+    /// The stored settings with the screen's laid over them, as a save would store them.
+    public var settings: ConnectorSettings
+    /// A consumer secret was typed (it would be stored).
+    public var consumerSecret: Bool
+
+    /// Makes them.
+    public init(settings: ConnectorSettings, consumerSecret: Bool) {
+        self.settings = settings
+        self.consumerSecret = consumerSecret
+    }
+}
+
 extension ConnectorService {
     /// "Check configuration" (S20): every problem at once, the org's API usage, and what a full
     /// sync would cost. Reads describes afresh (3 objects in one call), then the campaign and its
     /// statuses; a refused token turns the connection broken and is reported, never thrown.
+    /// - Parameter unsaved: the settings a screen shows, checked instead of the stored ones
+    ///   (nothing is saved); a new login URL or consumer key is checked as not connected.
+    /// - Throws: ``ValidationFailure`` when `unsaved` holds a setting a save would refuse.
     /// - Parameter lastRunBatchSizes: the collection sizes the event's last forced run had to
     ///   fall back to (a run's `batchSizes`), so the check can say so.
-    public func check(event: Event, lastRunBatchSizes: [String: Int] = [:]) async throws -> CheckReport {
+    public func check(event: Event, unsaved: UnsavedSettings? = nil, lastRunBatchSizes: [String: Int] = [:]) async throws -> CheckReport {
         let stored = try await connectors.find(eventId: event.id)
-        let settings = stored?.settings ?? ConnectorSettings()
-        let connection = stored?.connection ?? SalesforceConnection()
+        let settings = try unsaved.map { try Self.storable($0.settings) } ?? stored?.settings ?? ConnectorSettings()
+        var connection = stored?.connection ?? SalesforceConnection()
+        var hasConsumerSecret = stored?.consumerSecret != nil
+        if let unsaved {
+            // Saving a new login URL or consumer key would drop the connection and the stored secret.
+            let app = stored.map { ($0.settings.loginUrl, $0.settings.consumerKey) }
+            if let app, app != (settings.loginUrl, settings.consumerKey) {
+                connection = SalesforceConnection()
+                hasConsumerSecret = false
+            }
+            hasConsumerSecret = hasConsumerSecret || unsaved.consumerSecret
+        }
         var report = CheckReport()
         var org: OrgFacts?
         var extraErrors: [CheckIssue] = []
@@ -36,7 +63,7 @@ extension ConnectorService {
                 }
             }
         }
-        var (errors, warnings) = ConfigurationCheck.run(settings: settings, hasConsumerSecret: stored?.consumerSecret != nil,
+        var (errors, warnings) = ConfigurationCheck.run(settings: settings, hasConsumerSecret: hasConsumerSecret,
                                                         connection: connection,
                                                         event: event, org: org, lastRunBatchSizes: lastRunBatchSizes)
         errors += extraErrors

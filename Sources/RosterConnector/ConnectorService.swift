@@ -73,6 +73,17 @@ public final class ConnectorService: Sendable {
         return stored
     }
 
+    /// The settings as a save stores them (login URL and consumer key trimmed).
+    /// - Throws: ``ValidationFailure`` naming each setting that can't work.
+    static func storable(_ settings: ConnectorSettings) throws(ValidationFailure) -> ConnectorSettings {
+        var settings = settings
+        settings.loginUrl = settings.loginUrl.trimmed()
+        settings.consumerKey = settings.consumerKey.trimmed()
+        let issues = settings.problems()
+        guard issues.isEmpty else { throw ValidationFailure(issues) }
+        return settings
+    }
+
     /// Checks and saves settings. A changed campaign name forgets the resolved campaign Id.
     ///
     /// The consumer secret is bound to its Salesforce: changing the login URL or the consumer
@@ -83,14 +94,10 @@ public final class ConnectorService: Sendable {
     /// - Parameter consumerSecret: a new secret, or `nil` to keep the stored one.
     /// - Throws: ``ValidationFailure`` naming each bad setting (a login URL on a host not allowed too).
     public func save(eventId: String, settings: ConnectorSettings, consumerSecret: String?) async throws -> ConnectorView {
-        var settings = settings
-        settings.loginUrl = settings.loginUrl.trimmed()
-        settings.consumerKey = settings.consumerKey.trimmed()
-        var issues = settings.problems()
-        if !issues.contains(where: { $0.field == "loginUrl" }), let refusal = hosts.refusal(settings.loginUrl) {
-            issues.append(.init(field: "loginUrl", message: "\(refusal); use https://login.salesforce.com, https://test.salesforce.com or your My Domain"))
+        var settings = try Self.storable(settings)
+        if let refusal = hosts.refusal(settings.loginUrl) {
+            throw ValidationFailure([.init(field: "loginUrl", message: "\(refusal); use https://login.salesforce.com, https://test.salesforce.com or your My Domain")])
         }
-        guard issues.isEmpty else { throw ValidationFailure(issues) }
         let current = try await connectors.find(eventId: eventId)
         if let current, current.settings.campaignName == settings.campaignName, settings.campaignId == nil {
             settings.campaignId = current.settings.campaignId

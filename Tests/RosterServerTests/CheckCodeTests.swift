@@ -8,7 +8,8 @@ struct CheckScenario: Sendable, CustomTestStringConvertible {
     var code: String
     var field: String
     var isWarning = false
-    /// Top-level settings laid over the fixture's (a JSON fragment).
+    /// Top-level settings laid over the fixture's (a JSON fragment), as a screen shows them
+    /// unsaved: sent with the check, never stored (a mapping with errors can't be saved).
     var settings = ""
     var connect = true
     var org: @Sendable (RunningSandbox) throws -> Void = { _ in }
@@ -52,18 +53,21 @@ struct CheckCodeTests {
     @Test("the check names the code and the field", arguments: scenarios)
     func scenario(_ scenario: CheckScenario) async throws {
         try await TestApp.run(withSandbox: true) { app in
-            let fixture = try await ConnectorFixture.make(app, settings: scenario.settings)
+            let fixture = try await ConnectorFixture.make(app)
             try scenario.org(fixture.running)
             // Some participants, so the cost estimate is not zero.
             try await app.send(.post, "/api/v1/events/\(fixture.eventId)/participants/import",
                                json: "[" + (0..<50).map { #"{"email": "p\#($0)@example.org", "firstName": "P", "lastName": "L"}"# }.joined(separator: ",") + "]")
             if scenario.connect { try await fixture.connect() }
-            let report = try await fixture.check()
+            let report = try await fixture.check(unsaved: "{\(scenario.settings)}")
             let found = report.issues(scenario.isWarning ? "warnings" : "errors")
             #expect(found.contains { $0 == (scenario.code, scenario.field) }, "\(report)")
             #expect(report["ok"] as? Bool == (scenario.isWarning ? true : false), "\(report)")
             let message = try #require(report.message(scenario.isWarning ? "warnings" : "errors", code: scenario.code))
             #expect(message.count > 20)
+            // Nothing the check looked at was saved.
+            let stored = try await fixture.settings()
+            #expect((stored["mappings"] as? [String: Any])?["contact"] as? [String: String] == [:])
         }
     }
 }

@@ -94,4 +94,21 @@ struct ConnectorSettingsAPITests {
             #expect(try await fixture.put(#"{"mappings": {"lead": {"size": "Title"}}}"#).status == .ok)
         }
     }
+
+    @Test("the check looks at the settings a screen shows, unsaved: a new consumer key is not connected; nothing is stored")
+    func checkOfUnsavedSettings() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app)
+            try await fixture.connect()
+            #expect(try await fixture.check()["ok"] as? Bool == true)
+            let unsaved = try await fixture.check(unsaved: #"{"consumerKey": "3MVG9other", "campaignName": "Tech Sumit"}"#)
+            #expect(unsaved.issues("errors").map(\.code) == ["consumer_secret_missing", "not_connected"])
+            let misspelt = try await fixture.check(unsaved: #"{"campaignName": "Tech Sumit"}"#)
+            #expect(misspelt.issues("errors").map(\.code) == ["campaign_not_found"])
+            let stored = try await fixture.settings()
+            #expect(stored["campaignName"] as? String == ConnectorFixture.campaign)
+            #expect(stored["consumerKey"] as? String == fixture.running.configuration.consumerKey)
+            #expect((stored["connection"] as? [String: Any])?["state"] as? String == "connected")
+        }
+    }
 }

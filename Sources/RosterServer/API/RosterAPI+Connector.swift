@@ -73,7 +73,12 @@ extension RosterAPI {
     func checkSalesforceConnector(_ input: Operations.CheckSalesforceConnector.Input) async throws -> Operations.CheckSalesforceConnector.Output {
         let event = try await event(input.path.eventId)
         let lastRun = try await syncRuns.runs(eventId: event.id, limit: 5).first { !$0.dryRun && $0.state != .queued }
-        let report = try await connectors.check(event: event, lastRunBatchSizes: lastRun?.batchSizes ?? [:])
+        var unsaved: UnsavedSettings?
+        if case .json(let body)? = input.body {
+            let current = try await connectors.view(eventId: event.id).settings
+            unsaved = UnsavedSettings(settings: try ConnectorSettings(merging: body, over: current), consumerSecret: body.consumerSecret.flatMap { $0.isEmpty ? nil : $0 } != nil)
+        }
+        let report = try await connectors.check(event: event, unsaved: unsaved, lastRunBatchSizes: lastRun?.batchSizes ?? [:])
         func issues(_ list: [CheckIssue]) -> [Components.Schemas.CheckIssue] { list.map(Components.Schemas.CheckIssue.init) }
         return .ok(.init(body: .json(.init(
             ok: report.ok, errors: issues(report.errors), warnings: issues(report.warnings),

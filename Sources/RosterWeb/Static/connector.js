@@ -346,7 +346,8 @@
     $("check-warnings").replaceChildren();
     $("check-ok").hidden = true;
     try {
-      const result = await api("POST", `${base}/check`);
+      // What the screen shows, saved or not: the check looks at that, and saves nothing.
+      const result = await api("POST", `${base}/check`, formSettings());
       $("check-ok").hidden = !result.ok;
       $("check-errors").replaceChildren(...result.errors.map((issue) => el("li", { class: "error", "data-code": issue.code, "data-field": issue.field }, issue.message)));
       $("check-warnings").replaceChildren(...result.warnings.map((issue) => el("li", { class: "warning", "data-code": issue.code, "data-field": issue.field }, issue.message)));
