@@ -258,10 +258,11 @@ public struct SyncRepository: Sendable {
         }
     }
 
-    /// A participant's history, newest first.
+    /// A participant's history, newest first: what was sent for them (a dry run's plans are in its results only).
     public func history(participantId: String, limit: Int = 200) async throws -> [SyncHistoryEntry] {
+        // What dry runs planned is their run's result, not the person's history.
         try await database.reader.select().column("*").from("salesforce_sync_history").where("participant_id", .equal, participantId)
-            .orderBy("id", .descending).limit(limit).all().map(Self.entry(from:))
+            .where("outcome", .notEqual, "planned").orderBy("id", .descending).limit(limit).all().map(Self.entry(from:))
     }
 
     /// What a run did for each person (or, for a dry run, planned), in order, with the person's

@@ -100,6 +100,13 @@ public final class SyncService: Service, Sendable {
     /// another process wrote (several `serve` on one PostgreSQL) are found within this.
     static let fallbackPoll: Duration = .seconds(5)
 
+    /// The least time between the starts of two rounds of the live sync. A change after a quiet
+    /// moment leaves at once; under a stream of writes (registrations, an import) rounds come at
+    /// this pace, each taking everything committed since, so the outbox's bookkeeping does not
+    /// compete with the writes for the single writer connection (one round per commit cost a
+    /// fifth of the registrations' rate).
+    static let minimumRoundInterval: Duration = .milliseconds(100)
+
     /// Drains the outbox: woken by each commit that logged changes (``Outbox/waitForChanges(upTo:)``),
     /// it syncs each event with pending changes under the event's lease. Changes committed while a
     /// sync is in flight make the next batch, so a burst costs a few calls, not one per person;
@@ -112,13 +119,16 @@ public final class SyncService: Service, Sendable {
         let outbox = repository.outbox
         // At start, changes a previous process left are looked at at once.
         var lookAgain = true
+        var lastRound = clock.now.advanced(by: .zero - Self.minimumRoundInterval)
         while !Task.isCancelled {
             if !lookAgain {
                 let nextRetry = retryAt.values.min().map { max(.zero, clock.now.duration(to: $0)) } ?? Self.fallbackPoll
                 await outbox.waitForChanges(upTo: min(nextRetry, Self.fallbackPoll))
-                // Changes committed within the window join this batch.
-                do { try await Task.sleep(for: window) } catch { return }
             }
+            // Changes committed within the window join this batch; rounds keep their pace.
+            let pace = clock.now.duration(to: lastRound.advanced(by: Self.minimumRoundInterval))
+            do { try await Task.sleep(for: max(window, pace)) } catch { return }
+            lastRound = clock.now
             lookAgain = false
             guard !Task.isCancelled, let events = try? await outbox.eventsWithPendingChanges() else { continue }
             RosterMetrics.liveQueue(events: events.count, lagSeconds: events.isEmpty ? 0 : ((try? await outbox.oldestPendingAge()) ?? 0))

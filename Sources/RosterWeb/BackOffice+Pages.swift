@@ -30,6 +30,14 @@ extension BackOffice {
         return try html("event", context)
     }
 
+    /// A history code (`member_create`, `succeeded`…) in the page's language; the code itself
+    /// when it has no label.
+    func label(_ prefix: String, _ code: String, _ language: Language) -> String {
+        let key = prefix + code
+        let text = localization.text(key, language)
+        return text == key ? code : text
+    }
+
     /// The grid (S4): search, sort, the sync-date filter with its count, keyset pages of 50.
     func participantsPage(_ page: PageRequest, eventId: String) async throws -> Response {
         let event: Event
@@ -122,8 +130,9 @@ extension BackOffice {
         context["fields"] = fields
         context["records"] = records
         let history = try await dependencies.syncRuns.history(participantId: participant.id, limit: 50).map { entry -> [String: Any] in
-            Self.present(["at": Self.display(entry.at), "operation": entry.operation, "object": entry.object, "recordId": entry.recordId ?? "",
-                          "outcome": entry.outcome, "failed": entry.outcome == "failed", "error": entry.error ?? ""])
+            Self.present(["at": Self.display(entry.at), "operation": label("op_", entry.operation, page.language), "object": entry.object,
+                          "recordId": entry.recordId ?? "", "outcome": label("outcome_", entry.outcome, page.language),
+                          "failed": entry.outcome == "failed", "error": entry.error ?? ""])
         }
         context["history"] = history
         context["hasHistory"] = !history.isEmpty

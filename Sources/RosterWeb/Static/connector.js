@@ -407,14 +407,20 @@
     }
   }
 
+  /** A history code (`member_create`, `succeeded`…) in the page's language; the code itself when it has no label. */
+  function label(prefix, code) {
+    const text = t(prefix + code);
+    return text === prefix + code ? code : text;
+  }
+
   async function showResults(runId) {
     const { items } = await api("GET", `${base}/runs/${runId}/results`);
     const table = $("sync-results");
     table.tBodies[0].replaceChildren(...items.map((line) =>
       el("tr", { class: line.outcome === "failed" ? "failed" : "" },
         el("td", {}, el("a", { href: `/events/${eventId}/participants/${line.participantId}` }, line.email)),
-        el("td", {}, line.operation), el("td", {}, line.object),
-        el("td", {}, line.outcome + (line.error ? `: ${line.error}` : "")))));
+        el("td", {}, label("op_", line.operation)), el("td", {}, line.object),
+        el("td", {}, label("outcome_", line.outcome) + (line.error ? `: ${line.error}` : "")))));
     table.hidden = items.length === 0;
   }
 

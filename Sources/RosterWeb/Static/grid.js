@@ -21,6 +21,22 @@
     }
   });
 
+  /** The list's count, read again (after an import) for the filter and search the page shows. */
+  async function refreshCount() {
+    const count = document.getElementById("grid-count");
+    if (!count) return;
+    const shown = new URLSearchParams(location.search);
+    const query = new URLSearchParams({ limit: "1" });
+    const synced = shown.get("synced");
+    if (synced === "set") query.set("synced", "true");
+    if (synced === "notset") query.set("synced", "false");
+    if (shown.get("q")) query.set("q", shown.get("q"));
+    const page = await api("GET", `/api/v1/events/${eventId}/participants?${query}`);
+    const key = synced === "set" ? "grid_count_synced" : synced === "notset" ? "grid_count_not_synced" : "grid_count";
+    count.textContent = t(key, { count: page.total });
+    count.dataset.total = String(page.total);
+  }
+
   const form = document.getElementById("import-form");
   form?.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -37,8 +53,10 @@
         t("import_done", { created: result.created, updated: result.updated, rejected: result.rejected.length })));
       if (result.rejected.length) {
         report.append(el("ul", { class: "issues errors", id: "import-rejected" },
-          result.rejected.map((row) => el("li", {}, t("import_row", { row: row.row }), " ", row.error))));
+          // The API numbers data rows from 1; the spreadsheet shows the header as row 1.
+          result.rejected.map((row) => el("li", {}, t("import_row", { row: row.row + 1 }), " ", row.error))));
       }
+      await refreshCount();
     } catch (error) {
       report.replaceChildren(el("p", { class: "error-text", role: "alert" }, error.message));
     } finally {
