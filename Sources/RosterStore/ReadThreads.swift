@@ -48,13 +48,22 @@ public final class ReadThreads: TaskExecutor, Sendable {
     /// Sets the calling thread to nice 19; `true` when that lowered it.
     private static func lowerCurrentThread() -> Bool {
         #if os(Linux)
-        let which = __priority_which_t(PRIO_PROCESS.rawValue)
-        errno = 0
-        let before = getpriority(which, 0)
-        guard errno == 0, before < 19 else { return false }
-        return setpriority(which, 0, 19) == 0
+        guard let before = currentNiceness, before < 19 else { return false }
+        return setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19) == 0
         #else
         return false
+        #endif
+    }
+
+    /// The nice value of the calling thread (Linux keeps one per thread); `nil` where the
+    /// system does not say, or has no per-thread value.
+    public static var currentNiceness: Int32? {
+        #if os(Linux)
+        errno = 0
+        let value = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        return errno == 0 ? value : nil
+        #else
+        return nil
         #endif
     }
 

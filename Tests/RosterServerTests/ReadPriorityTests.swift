@@ -8,15 +8,8 @@ import Testing
 /// Reads run below the priority of writes while writes are in flight, at the default priority
 /// otherwise; writes and probes stay where they are.
 @Suite struct ReadPriorityTests {
-    /// The nice value of the calling thread (Linux keeps one per thread).
-    static func niceness() -> Int32 {
-        #if os(Linux)
-        errno = 0
-        return getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
-        #else
-        return getpriority(PRIO_PROCESS, 0)
-        #endif
-    }
+    /// The nice value of the calling thread.
+    static func niceness() -> Int32 { ReadThreads.currentNiceness ?? 0 }
 
     @Test func readsYieldToWritesOnlyWhileAWriteIsInFlight() async throws {
         let background = ReadThreads(count: 2)

@@ -3,15 +3,8 @@ import RosterStore
 import Testing
 
 @Suite struct ReadThreadsTests {
-    /// The nice value of the thread running this code (Linux keeps one per thread).
-    static func currentNiceness() -> Int32 {
-        #if os(Linux)
-        errno = 0
-        return getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
-        #else
-        return getpriority(PRIO_PROCESS, 0)
-        #endif
-    }
+    /// The nice value of the thread running this code.
+    static func currentNiceness() -> Int32 { ReadThreads.currentNiceness ?? 0 }
 
     @Test(.enabled(if: currentNiceness() < 19, "a process already at the lowest priority has nothing below it"))
     func workPreferringTheReadThreadsRunsThereBelowTheCaller() async throws {
