@@ -265,15 +265,25 @@ public struct SyncRepository: Sendable {
             .where("outcome", .notEqual, "planned").orderBy("id", .descending).limit(limit).all().map(Self.entry(from:))
     }
 
-    /// What a run did for each person (or, for a dry run, planned), in order, with the person's
-    /// email: the per-person result table of a forced sync.
-    public func results(runId: String, limit: Int = 500) async throws -> [(participantId: String, email: String, entry: SyncHistoryEntry)] {
-        try await database.reader.raw("""
-            SELECT h.*, p.email FROM salesforce_sync_history h JOIN participants p ON p.id = h.participant_id
-            WHERE h.run_id = \(bind: runId) ORDER BY h.id LIMIT \(literal: limit)
-            """).all().map { row in
-                (try row.decode(column: "participant_id", as: String.self), try row.decode(column: "email", as: String.self), try Self.entry(from: row))
-            }
+    /// One page of what a run did for each person (or, for a dry run, planned), in order, with
+    /// the person's email: the per-person result table of a forced sync.
+    /// - Parameters:
+    ///   - outcome: only the lines with this outcome (`succeeded`, `failed`, `planned`); all when `nil`.
+    ///   - after: the ``RunResultsPage/nextAfter`` of the page before; from the start when `nil`.
+    public func results(runId: String, outcome: String? = nil, limit: Int = 500, after: Int64? = nil) async throws -> RunResultsPage {
+        var filter: SQLQueryString = "h.run_id = \(bind: runId)"
+        if let outcome { filter += " AND h.outcome = \(bind: outcome)" }
+        let total = try await database.reader.raw("SELECT COUNT(*) AS n FROM salesforce_sync_history h WHERE " + filter)
+            .first(decodingColumn: "n", as: Int.self) ?? 0
+        var page: SQLQueryString = "SELECT h.*, p.email FROM salesforce_sync_history h JOIN participants p ON p.id = h.participant_id WHERE " + filter
+        if let after { page += " AND h.id > \(bind: after)" }
+        page += " ORDER BY h.id LIMIT \(literal: limit + 1)"
+        let rows = try await database.reader.raw(page).all()
+        let lines = try rows.prefix(limit).map { row in
+            RunResultLine(id: try row.decode(column: "id", as: Int64.self), participantId: try row.decode(column: "participant_id", as: String.self),
+                          email: try row.decode(column: "email", as: String.self), entry: try Self.entry(from: row))
+        }
+        return RunResultsPage(lines: lines, total: total, nextAfter: rows.count > limit ? lines.last?.id : nil)
     }
 
     static func entry(from row: any SQLRow) throws -> SyncHistoryEntry {
@@ -306,4 +316,26 @@ public struct SyncRepository: Sendable {
     public func releaseLease(eventId: String, holder: String) async throws {
         try await database.writer.delete(from: "salesforce_event_leases").where("event_id", .equal, eventId).where("holder", .equal, holder).run()
     }
+}
+
+/// One line of a run's results: what was done (or planned) for one person.
+public struct RunResultLine: Sendable, Hashable {
+    /// The line's place in the history, for paging.
+    public var id: Int64
+    /// The person the line is about.
+    public var participantId: String
+    /// The person's email, to show.
+    public var email: String
+    /// What was done, to what, with what outcome.
+    public var entry: SyncHistoryEntry
+}
+
+/// A page of a run's results.
+public struct RunResultsPage: Sendable, Hashable {
+    /// The lines, in the order they were done.
+    public var lines: [RunResultLine]
+    /// How many lines the run (with the outcome filter) has in all.
+    public var total: Int
+    /// Where the next page starts (`after`); `nil` on the last page.
+    public var nextAfter: Int64?
 }

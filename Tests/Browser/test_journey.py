@@ -175,6 +175,13 @@ def test_the_organisers_journey(demo, browser, shoot):
         assert text_of(browser, "counter-processed") == "300 / 300"
         assert int(text_of(browser, "counter-failed")) == 0
         wait(browser, EC.visibility_of_element_located((By.ID, "sync-results")))
+        # Every person's lines, a page at a time: none is left out without a word.
+        shown, _, rest = text_of(browser, "sync-results-count").partition(" of ")
+        total = int(rest.split(" ")[0])
+        assert int(shown) == 200 and total >= 600, text_of(browser, "sync-results-count")  # a person and a member each
+        browser.find_element(By.ID, "sync-results-more").click()
+        wait(browser, lambda b: text_of(b, "sync-results-count").startswith("400 of "))
+        assert len(browser.find_elements(By.CSS_SELECTOR, "#sync-results tbody tr")) == 400
         wait(browser, EC.invisibility_of_element_located((By.ID, "unsynced-offer")))
         shoot("sync-done", browser.find_element(By.ID, "sync-progress"))
 

@@ -62,13 +62,48 @@ struct SyncRepositoryTests {
             #expect(try await repository.run(id: "r1") == run)
             #expect(try await repository.history(participantId: ada.id).map(\.operation) == ["create"])
             let results = try await repository.results(runId: "r1")
-            #expect(results.map(\.email) == ["ada@example.org"])
-            #expect(results.first?.entry.recordId == "00Q000000000001AAA")
+            #expect(results.lines.map(\.email) == ["ada@example.org"])
+            #expect(results.lines.first?.entry.recordId == "00Q000000000001AAA")
+            #expect(results.total == 1 && results.nextAfter == nil)
             #expect(try await participants.syncCounts(eventId: Self.event.id) == SyncCounts(total: 2, pending: 1, members: 1))
 
             try await repository.outbox.complete(eventId: Self.event.id, upTo: upTo)
             #expect(try await repository.outbox.eventsWithPendingChanges().isEmpty)
             #expect(try await repository.outbox.queue(eventId: Self.event.id) == (0, 0))
+        }
+    }
+
+    @Test("a run's results come a page at a time, filtered by outcome, with their total; a dry run's plans stay out of the history", arguments: TestDatabaseKind.available)
+    func resultPages(kind: TestDatabaseKind) async throws {
+        try await withTestDatabase(kind) { database in
+            try await EventRepository(database: database).create(Self.event)
+            let participants = ParticipantRepository(database: database)
+            var people: [Participant] = []
+            for index in 0..<5 {
+                people.append(try await participants.upsert(into: Self.event, ParticipantDraft(email: "p\(index)@example.org", firstName: "P", lastName: "\(index)")).participant)
+            }
+            let repository = SyncRepository(database: database)
+            let at = Date(timeIntervalSince1970: 1_900_000_000)
+            func result(_ person: Participant, run: String, outcome: String) -> ParticipantSyncResult {
+                ParticipantSyncResult(participantId: person.id, syncedAt: outcome == "planned" ? nil : at, contactId: nil, leadId: nil, campaignMemberId: nil,
+                                      error: outcome == "failed" ? "nope" : nil, warning: nil, dataHash: nil,
+                                      history: [SyncHistoryEntry(at: at, runId: run, operation: "create", object: "Lead", recordId: nil, outcome: outcome, error: nil)])
+            }
+            try await repository.record(people.enumerated().map { result($1, run: "r1", outcome: $0 == 2 ? "failed" : "succeeded") }, eventId: Self.event.id, run: nil)
+            try await repository.record([result(people[0], run: "dry", outcome: "planned")], eventId: Self.event.id, run: nil)
+
+            let first = try await repository.results(runId: "r1", limit: 2)
+            #expect(first.lines.map(\.email) == ["p0@example.org", "p1@example.org"])
+            #expect(first.total == 5)
+            let second = try await repository.results(runId: "r1", limit: 2, after: try #require(first.nextAfter))
+            #expect(second.lines.map(\.email) == ["p2@example.org", "p3@example.org"])
+            let last = try await repository.results(runId: "r1", limit: 2, after: try #require(second.nextAfter))
+            #expect(last.lines.map(\.email) == ["p4@example.org"])
+            #expect(last.nextAfter == nil)
+            let failed = try await repository.results(runId: "r1", outcome: "failed")
+            #expect(failed.lines.map(\.email) == ["p2@example.org"] && failed.total == 1)
+            #expect(try await repository.results(runId: "dry").lines.map(\.entry.outcome) == ["planned"])
+            #expect(try await repository.history(participantId: people[0].id).map(\.outcome) == ["succeeded"])
         }
     }
 

@@ -58,11 +58,19 @@ extension RosterAPI {
         guard let run = try await syncRuns.run(id: input.path.runId), run.eventId == event.id else {
             throw APIError.notFound("no sync run '\(input.path.runId)' in event '\(event.id)'")
         }
-        let items = try await syncRuns.results(runId: run.id).map { line in
+        let limit = input.query.limit ?? 500
+        guard (1...1000).contains(limit) else {
+            throw APIError(.badRequest, "invalid_parameter", "limit must be a whole number from 1 to 1000", details: [.init(field: "limit", row: nil, message: "from 1 to 1000")])
+        }
+        if let after = input.query.after, after < 0 {
+            throw APIError(.badRequest, "invalid_parameter", "after must be the nextAfter of a page (0 or more)", details: [.init(field: "after", row: nil, message: "0 or more")])
+        }
+        let page = try await syncRuns.results(runId: run.id, outcome: input.query.outcome?.rawValue, limit: limit, after: input.query.after)
+        let items = page.lines.map { line in
             Components.Schemas.SyncRunResult(participantId: line.participantId, email: line.email, at: line.entry.at, operation: line.entry.operation,
                                              object: line.entry.object, recordId: line.entry.recordId, outcome: line.entry.outcome, error: line.entry.error)
         }
-        return .ok(.init(body: .json(.init(items: items))))
+        return .ok(.init(body: .json(.init(items: items, total: page.total, nextAfter: page.nextAfter))))
     }
 
     func getSalesforceLiveQueue(_ input: Operations.GetSalesforceLiveQueue.Input) async throws -> Operations.GetSalesforceLiveQueue.Output {

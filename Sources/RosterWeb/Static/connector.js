@@ -413,16 +413,32 @@
     return text === prefix + code ? code : text;
   }
 
-  async function showResults(runId) {
-    const { items } = await api("GET", `${base}/runs/${runId}/results`);
+  /** Every person of a run, 200 lines a page ("Show more" adds the next), filtered by outcome. */
+  let resultsRun = null;
+  let resultsAfter = null;
+  async function showResults(runId, more = false) {
+    resultsRun = runId;
+    const query = new URLSearchParams({ limit: "200" });
+    if ($("sync-results-outcome").value) query.set("outcome", $("sync-results-outcome").value);
+    if (more && resultsAfter !== null) query.set("after", String(resultsAfter));
+    const { items, total, nextAfter } = await api("GET", `${base}/runs/${runId}/results?${query}`);
+    resultsAfter = nextAfter ?? null;
     const table = $("sync-results");
-    table.tBodies[0].replaceChildren(...items.map((line) =>
+    const rows = items.map((line) =>
       el("tr", { class: line.outcome === "failed" ? "failed" : "" },
         el("td", {}, el("a", { href: `/events/${eventId}/participants/${line.participantId}` }, line.email)),
         el("td", {}, label("op_", line.operation)), el("td", {}, line.object),
-        el("td", {}, label("outcome_", line.outcome) + (line.error ? `: ${line.error}` : "")))));
-    table.hidden = items.length === 0;
+        el("td", {}, label("outcome_", line.outcome) + (line.error ? `: ${line.error}` : ""))));
+    if (more) table.tBodies[0].append(...rows); else table.tBodies[0].replaceChildren(...rows);
+    const shown = table.tBodies[0].rows.length;
+    table.hidden = shown === 0;
+    $("sync-results-tools").hidden = false;
+    $("sync-results-count").textContent = t("results_count", { shown, total });
+    $("sync-results-more").hidden = resultsAfter === null;
   }
+
+  $("sync-results-more").addEventListener("click", () => resultsRun && showResults(resultsRun, true).catch((error) => status("save-status", error.message, "error")));
+  $("sync-results-outcome").addEventListener("change", () => resultsRun && showResults(resultsRun).catch((error) => status("save-status", error.message, "error")));
 
   $("force-sync").addEventListener("click", () => startSync(false));
   $("sync-unsynced").addEventListener("click", () => startSync(false));
