@@ -15,6 +15,7 @@ extension BackOffice {
         case .failure(let refusal): return refusal.response
         }
         var context = layout(page, title: localization.text("connector_title", page.language) + " — " + event.name)
+        // This page shows the connection itself, with its own alert.
         context["event"] = Self.eventContext(event)
         context["mappingObjects"] = MappingTarget.allCases.map { target -> [String: Any] in
             ["object": target.rawValue, "label": localization.text("connector_mapping_\(target.rawValue)", page.language)]
@@ -31,7 +32,7 @@ extension BackOffice {
         }
         let queue = try await dependencies.syncRuns.outbox.queue(eventId: event.id)
         var context = layout(page, title: localization.text("history_title", page.language) + " — " + event.name)
-        context["event"] = Self.eventContext(event)
+        context["event"] = try await eventContext(event, page)
         context["queuePending"] = queue.pending
         context["queueLag"] = String(format: "%.1f", queue.lagSeconds)
         context["runs"] = try await dependencies.syncRuns.runs(eventId: event.id).map { run -> [String: Any] in

@@ -24,7 +24,7 @@ extension BackOffice {
         let counts = try await dependencies.participants.counts(eventId: event.id)
         let connection = try await dependencies.connectors.view(eventId: event.id).connection
         var context = layout(page, title: event.name)
-        context["event"] = Self.eventContext(event)
+        context["event"] = try await eventContext(event, page)
         context["counts"] = ["participants": counts.participants, "registered": counts.registered, "attended": counts.attended, "synced": counts.synced]
         context["connectionState"] = localization.text("connection_\(connection.state.rawValue)", page.language)
         return try html("event", context)
@@ -73,7 +73,7 @@ extension BackOffice {
         }
 
         var context = layout(page, title: localization.text("grid_title", page.language) + " — " + event.name)
-        context["event"] = Self.eventContext(event)
+        context["event"] = try await eventContext(event, page)
         context["q"] = search
         context["syncedAll"] = synced == nil
         context["syncedSet"] = synced == true
@@ -121,7 +121,7 @@ extension BackOffice {
             return ["label": definition.label, "value": text]
         }
         var context = layout(page, title: Self.name(participant))
-        context["event"] = Self.eventContext(event)
+        context["event"] = try await eventContext(event, page)
         context["participant"] = Self.present([
             "id": participant.id, "name": Self.name(participant), "email": participant.email, "company": participant.company,
             "jobTitle": participant.jobTitle, "registered": participant.isRegistered, "attended": participant.hasAttended,
@@ -161,6 +161,31 @@ extension BackOffice {
 
     static func eventContext(_ event: Event) -> [String: Any] {
         present(["id": event.id, "name": event.name, "dates": dates(event)])
+    }
+
+    /// The event for an event's page, with the banner every page of the event shows while its
+    /// Salesforce sync cannot go on: the connection lost or logged out after a first sync (changes
+    /// wait in the queue), or a forced run paused. `nil` banner when all is well, or nobody
+    /// asked for Salesforce (the connector off).
+    func eventContext(_ event: Event, _ page: PageRequest) async throws -> [String: Any] {
+        var context = Self.eventContext(event)
+        guard page.session.access.allows(.readRuns) else { return context }
+        let view = try await dependencies.connectors.view(eventId: event.id)
+        guard view.settings.enabled else { return context }
+        let waiting = try await dependencies.syncRuns.outbox.queue(eventId: event.id).pending
+        var banner: String?
+        switch view.connection.state {
+        case .broken:
+            banner = localization.text("banner_connection_broken", page.language, ["error": view.connection.error ?? "", "count": String(waiting)])
+        case .disconnected where try await dependencies.events.hasSynced(eventId: event.id):
+            banner = localization.text("banner_disconnected", page.language, ["count": String(waiting)])
+        default:
+            if let run = try await dependencies.syncRuns.runs(eventId: event.id, limit: 1).first, run.state == .paused {
+                banner = localization.text("banner_run_paused", page.language, ["reason": run.pausedReason ?? ""])
+            }
+        }
+        if let banner { context["banner"] = banner }
+        return context
     }
 
     static func dates(_ event: Event) -> String {

@@ -160,6 +160,14 @@ def test_the_organisers_journey(demo, browser, shoot):
         assert "log in again" in alert.text.lower()
         assert "lost" in text_of(browser, "connection-status")
         shoot("connection-broken", alert)
+        # Every page of the event says so, with what waits and where to fix it.
+        connector_url = browser.current_url
+        browser.get(connector_url.replace("/salesforce", "/participants"))
+        banner = wait(browser, EC.visibility_of_element_located((By.ID, "sync-banner")))
+        assert "no longer accepts Roster's connection" in banner.text and "changes wait" in banner.text, banner.text
+        shoot("banner-connection-lost", banner)
+        browser.get(connector_url)
+        wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, '#connector[aria-busy="false"]')))
         log_in_through_the_popup(browser, demo, "login-again")
         wait(browser, EC.invisibility_of_element_located((By.ID, "connection-alert")))
         shoot("connected-again", browser.find_element(By.ID, "connection-status"))
