@@ -171,6 +171,11 @@ def test_the_organisers_journey(demo, browser, shoot):
         log_in_through_the_popup(browser, demo, "login-again")
         wait(browser, EC.invisibility_of_element_located((By.ID, "connection-alert")))
         shoot("connected-again", browser.find_element(By.ID, "connection-status"))
+        browser.get(connector_url.replace("/salesforce", "/participants"))
+        wait(browser, EC.presence_of_element_located((By.ID, "grid-count")))
+        assert not browser.find_elements(By.ID, "sync-banner"), "connected again: no banner"
+        browser.get(connector_url)
+        wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, '#connector[aria-busy="false"]')))
         # Connected, with people Salesforce does not have yet: the screen offers to send them.
         offer = wait(browser, EC.visibility_of_element_located((By.ID, "unsynced-offer")))
         assert offer.text.startswith("300 participants have data Salesforce does not have yet"), offer.text
