@@ -108,8 +108,22 @@ def test_the_organisers_journey(demo, browser, shoot):
         wait(browser, lambda b: "Attended" in [o.text for o in Select(b.find_element(By.ID, "attendedStatus")).options])
         Select(browser.find_element(By.ID, "registeredStatus")).select_by_value("Registered")
         Select(browser.find_element(By.ID, "attendedStatus")).select_by_value("Attended")
+        browser.find_element(By.ID, "allowUpdate").click()
+        browser.find_element(By.ID, "allowUpdate").click()
+        assert browser.find_element(By.ID, "unsaved").is_displayed(), "an edit is marked unsaved"
         browser.find_element(By.ID, "save").click()
         wait(browser, EC.text_to_be_present_in_element((By.ID, "save-status"), "Saved."))
+        assert not browser.find_element(By.ID, "unsaved").is_displayed()
+        # The on/off switch saves at once, without Save.
+        connector_api = browser.current_url.replace(base, f"{base}/api/v1").replace("/salesforce", "/connectors/salesforce")
+        headers = {"Authorization": f"Bearer {demo['token']}"}
+        browser.find_element(By.ID, "enabled").click()
+        wait(browser, EC.text_to_be_present_in_element((By.ID, "enabled-status"), "Off: nothing is sent to Salesforce."))
+        assert requests.get(connector_api, headers=headers).json()["enabled"] is False
+        browser.find_element(By.ID, "enabled").click()
+        wait(browser, EC.text_to_be_present_in_element((By.ID, "enabled-status"), "On: changes are synced."))
+        assert requests.get(connector_api, headers=headers).json()["enabled"] is True
+        assert not browser.find_element(By.ID, "unsaved").is_displayed(), "the switch is saved, not pending"
         shoot("statuses-saved", browser.find_element(By.ID, "save"))
 
         # Mappings: JSON that does not parse, then an unknown field, each shows its error; a good one saves.

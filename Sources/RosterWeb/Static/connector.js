@@ -97,6 +97,7 @@
 
   async function save() {
     settings = await api("PUT", base, formSettings());
+    markUnsaved(false);
     $("consumerSecret").value = "";
     $("consumerSecret").placeholder = settings.consumerSecretSet ? t("connector_secret_set") : "";
     $("consumerSecret-state").textContent = settings.consumerSecretSet ? t("connector_secret_set_hint") : t("connector_secret_missing");
@@ -108,6 +109,35 @@
     $(id).textContent = text;
     $(id).className = kind === "error" ? "error-text" : kind === "ok" ? "ok-text" : "muted";
   }
+
+  // Unsaved edits are marked beside Save, and leaving the page with them asks first.
+  let unsaved = false;
+  function markUnsaved(value) {
+    unsaved = value;
+    $("unsaved").hidden = !value;
+  }
+  $("connector-form").addEventListener("input", (event) => {
+    if (event.target.id !== "enabled" && event.target.id !== "consumerSecret-reveal") markUnsaved(true);
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if (!unsaved) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
+
+  // The switch saves at once, on its own: turning the sync off never waits for another button.
+  $("enabled").addEventListener("change", async () => {
+    const enabled = $("enabled").checked;
+    status("enabled-status", t("connector_saving"));
+    try {
+      settings = await api("PUT", base, { enabled });
+      status("enabled-status", t(enabled ? "connector_enabled_saved" : "connector_disabled_saved"), "ok");
+      showUnsynced();
+    } catch (error) {
+      $("enabled").checked = !enabled;
+      status("enabled-status", error.message, "error");
+    }
+  });
 
   $("connector-form").addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -144,6 +174,9 @@
     if (event.origin !== location.origin || !event.data?.type?.startsWith("roster-salesforce")) return;
     if (event.data.type === "roster-salesforce-connected") {
       status("save-status", t("connector_login_done"), "ok");
+      // What an earlier check said of the old connection no longer holds.
+      $("check-errors").replaceChildren();
+      $("check-warnings").replaceChildren();
       await load();
     } else {
       status("save-status", event.data.message ?? t("connector_login_failed"), "error");
