@@ -124,6 +124,19 @@ def test_the_organisers_journey(demo, browser, shoot):
         wait(browser, EC.text_to_be_present_in_element((By.ID, "enabled-status"), "On: changes are synced."))
         assert requests.get(connector_api, headers=headers).json()["enabled"] is True
         assert not browser.find_element(By.ID, "unsaved").is_displayed(), "the switch is saved, not pending"
+        # The rules the API has are on screen too: who is never sent, the API budget, duplicates, long text.
+        assert browser.find_element(By.ID, "apiBudgetShare").get_attribute("value") == "80"
+        browser.find_element(By.ID, "exclusions").send_keys("staff@corp.example\n@corp.example")
+        budget = browser.find_element(By.ID, "apiBudgetShare")
+        budget.clear()
+        budget.send_keys("50")
+        Select(browser.find_element(By.ID, "longText")).select_by_value("truncate")
+        browser.find_element(By.ID, "save").click()
+        wait(browser, lambda b: requests.get(connector_api, headers=headers).json()["apiBudgetShare"] == 0.5)
+        saved = requests.get(connector_api, headers=headers).json()
+        assert saved["exclusions"] == ["staff@corp.example", "@corp.example"] and saved["longText"] == "truncate"
+        assert saved["duplicateRules"] == "respect"
+        shoot("connector-rules", browser.find_element(By.ID, "exclusions"))
         shoot("statuses-saved", browser.find_element(By.ID, "save"))
 
         # Mappings: JSON that does not parse, then an unknown field, each shows its error; a good one saves.

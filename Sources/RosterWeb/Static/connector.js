@@ -28,6 +28,10 @@
     fillLeadAssignment([], settings.leadAssignment);
     $("contactAccountMode").value = settings.contactAccount?.mode ?? "byCompany";
     $("contactAccountId").value = settings.contactAccount?.accountId ?? "";
+    $("duplicateRules").value = settings.duplicateRules ?? "respect";
+    $("longText").value = settings.longText ?? "error";
+    $("apiBudgetShare").value = String(Math.round((settings.apiBudgetShare ?? 0.8) * 100));
+    $("exclusions").value = (settings.exclusions ?? []).join("\n");
     showConnection(settings.connection);
     showUnsynced();
     root.setAttribute("aria-busy", "false");
@@ -90,6 +94,9 @@
       allowLeadCreation: $("allowLeadCreation").checked, allowUpdate: $("allowUpdate").checked,
       leadAssignment: $("leadAssignment").value,
       contactAccount: { mode: $("contactAccountMode").value, accountId: $("contactAccountId").value.trim() || null },
+      duplicateRules: $("duplicateRules").value, longText: $("longText").value,
+      apiBudgetShare: $("apiBudgetShare").value === "" ? undefined : Number($("apiBudgetShare").value) / 100,
+      exclusions: $("exclusions").value.split(/[\n,]/).map((line) => line.trim()).filter((line) => line !== ""),
     };
     if ($("consumerSecret").value) body.consumerSecret = $("consumerSecret").value;
     return body;
