@@ -141,6 +141,7 @@ let package = Package(
         .target(
             name: "RosterWeb",
             dependencies: [
+                "RosterFiles",
                 "RosterCore",
                 "RosterStore",
                 "RosterConnector",

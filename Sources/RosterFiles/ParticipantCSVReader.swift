@@ -114,6 +114,15 @@ public struct ParticipantCSVReader: Sendable {
         return reader?.next() ?? []
     }
 
+    /// An empty import file for an event, to fill in a spreadsheet: the header line naming the
+    /// built-in columns, then each custom field by code, in the event's order.
+    public static func template(fields: [FieldDefinition]) -> String {
+        let columns = ["email", "firstName", "lastName", "company", "jobTitle", "isRegistered", "hasAttended", "allowNetworking"] + fields.map(\.code)
+        return columns.map { column in
+            column.contains(where: { $0 == "," || $0 == ";" || $0 == "\"" }) ? "\"" + column.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : column
+        }.joined(separator: ",") + "\r\n"
+    }
+
     /// Header cells name built-ins loosely ("First Name", "first_name") and custom codes exactly.
     static func columnKey(_ header: String) -> String {
         let trimmed = header.trimmed()

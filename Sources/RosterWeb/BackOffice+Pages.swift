@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import RosterConnector
 import RosterCore
+import RosterFiles
 import RosterStore
 
 /// Events, an event's home, the participant grid and a participant.
@@ -75,6 +76,7 @@ extension BackOffice {
         var context = layout(page, title: localization.text("grid_title", page.language) + " — " + event.name)
         context["event"] = try await eventContext(event, page)
         context["q"] = search
+        context["templateHref"] = "data:text/csv;charset=utf-8," + Self.percentEncoded(ParticipantCSVReader.template(fields: event.fields))
         context["syncedAll"] = synced == nil
         context["syncedSet"] = synced == true
         context["syncedNotSet"] = synced == false

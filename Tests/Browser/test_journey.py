@@ -4,6 +4,7 @@ sandbox through the pop-up, statuses, mappings, check, a broken connection and l
 force sync, the synced filter, a check-in, French."""
 import os
 import tempfile
+import urllib.parse
 
 import requests
 from selenium.common.exceptions import TimeoutException
@@ -241,6 +242,12 @@ def test_the_organisers_journey(demo, browser, shoot):
         person = requests.get(f"{base}/api/v1/events/{event_id}/participants/{participant_id}",
                               headers={"Authorization": f"Bearer {demo['token']}"}).json()
         assert person["hasAttended"] is True
+
+        # An empty import file to fill in: every built-in column, then the event's fields.
+        template = browser.find_element(By.ID, "import-template").get_attribute("href")
+        assert template.startswith("data:text/csv")
+        header = urllib.parse.unquote(template.split(",", 1)[1]).splitlines()[0]
+        assert header.startswith("email,firstName,lastName,company,jobTitle,isRegistered,hasAttended,allowNetworking,"), header
 
         # Import a CSV from the grid: the good row is added, the bad one reported with its number.
         with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as csv:

@@ -23,6 +23,17 @@ struct ParticipantCSVReaderTests {
         #expect(draft.fields == ["size": .string("M")])
     }
 
+    @Test("the import template names every built-in column and the event's fields; filled in, it imports")
+    func templateReadsBack() throws {
+        let fields = [FieldDefinition(code: "size", label: "T-shirt", type: .selectList, options: ["S", "M"]),
+                      FieldDefinition(code: "day", label: "Day", type: .date)]
+        let template = ParticipantCSVReader.template(fields: fields)
+        #expect(template == "email,firstName,lastName,company,jobTitle,isRegistered,hasAttended,allowNetworking,size,day\r\n")
+        let draft = try #require(try rows(template + "ada@example.com,Ada,Lovelace,,,true,false,false,M,2026-03-01\r\n").first?.result.get())
+        #expect(draft.email == "ada@example.com" && draft.lastName == "Lovelace")
+        #expect(draft.fields == ["size": .string("M"), "day": .string("2026-03-01")])
+    }
+
     @Test func byteOrderMarkSemicolonsAndCRLF() throws {
         let result = try rows("\u{FEFF}email;firstName;lastName;age\r\nada@example.com;Ada;L;12,5\r\n")
         let draft = try #require(try result.first?.result.get())
