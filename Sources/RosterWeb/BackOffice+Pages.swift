@@ -174,13 +174,14 @@ extension BackOffice {
         guard page.session.access.allows(.readRuns) else { return context }
         let view = try await dependencies.connectors.view(eventId: event.id)
         guard view.settings.enabled else { return context }
-        let waiting = try await dependencies.syncRuns.outbox.queue(eventId: event.id).pending
+        // The queue is counted only for a banner that says it, not on every page of a healthy event.
+        func waiting() async throws -> String { String(try await dependencies.syncRuns.outbox.queue(eventId: event.id).pending) }
         var banner: String?
         switch view.connection.state {
         case .broken:
-            banner = localization.text("banner_connection_broken", page.language, ["error": view.connection.error ?? "", "count": String(waiting)])
+            banner = localization.text("banner_connection_broken", page.language, ["error": view.connection.error ?? "", "count": try await waiting()])
         case .disconnected where try await dependencies.events.hasSynced(eventId: event.id):
-            banner = localization.text("banner_disconnected", page.language, ["count": String(waiting)])
+            banner = localization.text("banner_disconnected", page.language, ["count": try await waiting()])
         default:
             if let run = try await dependencies.syncRuns.runs(eventId: event.id, limit: 1).first, run.state == .paused {
                 banner = localization.text("banner_run_paused", page.language, ["reason": run.pausedReason ?? ""])
