@@ -39,7 +39,8 @@ extension BackOffice {
             Self.present([
                 "id": run.id, "state": localization.text("run_\(run.state.rawValue)", page.language), "stateCode": run.state.rawValue,
                 "dryRun": run.dryRun, "pausedReason": run.pausedReason ?? "",
-                "startedAt": Self.display(run.startedAt ?? run.createdAt), "finishedAt": Self.display(run.finishedAt),
+                "startedAt": Self.display(run.startedAt ?? run.createdAt), "startedAtISO": Self.iso(run.startedAt ?? run.createdAt),
+                "finishedAt": Self.display(run.finishedAt),
                 "total": run.total, "processed": run.processed, "created": run.created, "updated": run.updated, "linked": run.linked,
                 "unchanged": run.unchanged, "failed": run.failed, "apiCalls": run.apiCalls,
                 "errors": run.errors.map { ["email": $0.email, "message": $0.message, "href": "/events/\(event.id)/participants/\($0.participantId)"] },

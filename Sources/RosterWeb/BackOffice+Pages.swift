@@ -11,8 +11,11 @@ extension BackOffice {
         let counts = try await dependencies.events.participantCounts()
         var context = layout(page, title: localization.text("events_title", page.language))
         context["events"] = try await dependencies.events.all().filter { page.session.access.covers(eventId: $0.id) }.map { event -> [String: Any] in
-            Self.present(["id": event.id, "name": event.name, "dates": Self.dates(event), "participants": counts[event.id] ?? 0])
+            Self.present(["id": event.id, "name": event.name, "participants": counts[event.id] ?? 0,
+                          "starts": Self.display(event.startsAt), "startsISO": Self.iso(event.startsAt),
+                          "ends": Self.display(event.endsAt), "endsISO": Self.iso(event.endsAt)])
         }
+        context["fieldTypes"] = FieldType.allCases.map { ["value": $0.rawValue, "label": localization.text("type_\($0.rawValue)", page.language)] }
         return try html("events", context)
     }
 
@@ -52,6 +55,10 @@ extension BackOffice {
         let synced: Bool? = syncedFilter == "set" ? true : syncedFilter == "notset" ? false : nil
         let query = (try? ParticipantQuery(synced: synced, search: search, sort: parameters["sort"])) ?? ParticipantQuery(synced: synced, search: search)
         let cursor = parameters["cursor"]
+        // The event's own fields the user chose to see as columns, in the event's order.
+        let chosen = Set((parameters["cols"] ?? "").split(separator: ",").map(String.init))
+        let fieldColumns = event.fields.filter { chosen.contains($0.code) }
+        let columnsParameter = fieldColumns.map(\.code).joined(separator: ",")
         let result: ParticipantPage
         do {
             result = try await dependencies.participants.page(eventId: event.id, query: query, limit: Self.pageSize, cursor: cursor)
@@ -59,9 +66,11 @@ extension BackOffice {
             result = try await dependencies.participants.page(eventId: event.id, query: query, limit: Self.pageSize, cursor: nil)
         }
 
-        func link(sort: String? = nil, cursor: String? = nil) -> String {
-            var items = [("q", search), ("synced", syncedFilter), ("sort", sort ?? query.sortParameter)]
-            if let cursor { items.append(("cursor", cursor)) }
+        // The page number travels with the cursor (keyset pages have no offset to count from).
+        let pageNumber = cursor == nil ? 1 : max(2, Int(parameters["page"] ?? "") ?? 2)
+        func link(sort: String? = nil, cursor: String? = nil, page: Int? = nil) -> String {
+            var items = [("q", search), ("synced", syncedFilter), ("sort", sort ?? query.sortParameter), ("cols", columnsParameter)]
+            if let cursor, let page { items += [("cursor", cursor), ("page", String(page))] }
             let query = items.filter { !$0.1.isEmpty && !($0.0 == "sort" && $0.1 == "created") }
                 .map { "\($0.0)=\(Self.percentEncoded($0.1))" }.joined(separator: "&")
             return "/events/\(event.id)/participants" + (query.isEmpty ? "" : "?\(query)")
@@ -85,17 +94,28 @@ extension BackOffice {
         context["countText"] = localization.text(synced == true ? "grid_count_synced" : synced == false ? "grid_count_not_synced" : "grid_count",
                                                  page.language, ["count": String(result.total)])
         context["columns"] = ["lastName": column(.lastName, "grid_name"), "email": column(.email, "grid_email"), "created": column(.created, "grid_registered_at")]
+        context["fieldColumns"] = event.fields.map { ["code": $0.code, "label": $0.label, "shown": chosen.contains($0.code)] }
+        context["hasFieldColumns"] = !event.fields.isEmpty
+        context["shownFields"] = fieldColumns.map { ["label": $0.label] }
+        if !columnsParameter.isEmpty { context["cols"] = columnsParameter }
+        context["syncedParameter"] = syncedFilter
+        context["form"] = participantForm(event, nil, page.language)
         context["rows"] = result.items.map { participant -> [String: Any] in
             Self.present([
                 "id": participant.id, "name": Self.name(participant), "email": participant.email, "company": participant.company,
                 "href": "/events/\(event.id)/participants/\(participant.id)",
                 "registered": participant.isRegistered, "attended": participant.hasAttended,
-                "syncedAt": Self.display(participant.salesforce.syncedAt), "error": participant.salesforce.error ?? "",
-                "createdAt": Self.display(participant.createdAt),
+                "syncedAt": Self.display(participant.salesforce.syncedAt), "syncedAtISO": Self.iso(participant.salesforce.syncedAt),
+                "error": participant.salesforce.error ?? "",
+                "createdAt": Self.display(participant.createdAt), "createdAtISO": Self.iso(participant.createdAt),
+                "fields": fieldColumns.map { ["value": participant.fields[$0.code].map { fieldText($0, page.language) } ?? ""] },
             ])
         }
         context["empty"] = result.items.isEmpty
-        if let next = result.nextCursor { context["nextHref"] = link(cursor: next) }
+        let pageCount = max(1, (result.total + Self.pageSize - 1) / Self.pageSize)
+        context["pageText"] = localization.text("grid_page_of", page.language, ["page": String(min(pageNumber, pageCount)), "count": String(pageCount)])
+        context["page"] = pageNumber
+        if let next = result.nextCursor { context["nextHref"] = link(cursor: next, page: pageNumber + 1) }
         if cursor != nil { context["firstHref"] = link() }
         return try html("participants", context)
     }
@@ -119,26 +139,36 @@ extension BackOffice {
         }
         let fields = event.fields.compactMap { definition -> [String: Any]? in
             guard let value = participant.fields[definition.code] else { return nil }
-            let text = if case .bool(let flag) = value { localization.text(flag ? "yes" : "no", page.language) } else { value.text }
-            return ["label": definition.label, "value": text]
+            return ["label": definition.label, "value": fieldText(value, page.language)]
         }
         var context = layout(page, title: Self.name(participant))
         context["event"] = try await eventContext(event, page)
         context["participant"] = Self.present([
             "id": participant.id, "name": Self.name(participant), "email": participant.email, "company": participant.company,
             "jobTitle": participant.jobTitle, "registered": participant.isRegistered, "attended": participant.hasAttended,
-            "createdAt": Self.display(participant.createdAt), "syncedAt": Self.display(state.syncedAt), "error": state.error ?? "",
+            "createdAt": Self.display(participant.createdAt), "createdAtISO": Self.iso(participant.createdAt),
+            "syncedAt": Self.display(state.syncedAt), "syncedAtISO": Self.iso(state.syncedAt), "error": state.error ?? "",
         ])
         context["fields"] = fields
         context["records"] = records
+        context["form"] = participantForm(event, participant, page.language)
         let history = try await dependencies.syncRuns.history(participantId: participant.id, limit: 50).map { entry -> [String: Any] in
-            Self.present(["at": Self.display(entry.at), "operation": label("op_", entry.operation, page.language), "object": entry.object,
+            Self.present(["at": Self.display(entry.at), "atISO": Self.iso(entry.at), "operation": label("op_", entry.operation, page.language), "object": entry.object,
                           "recordId": entry.recordId ?? "", "outcome": label("outcome_", entry.outcome, page.language),
                           "failed": entry.outcome == "failed", "error": entry.error ?? ""])
         }
         context["history"] = history
         context["hasHistory"] = !history.isEmpty
         return try html("participant", context)
+    }
+
+    /// A custom field's value as the page shows it: yes/no in the page's language, the rest as typed.
+    func fieldText(_ value: FieldValue, _ language: Language) -> String {
+        switch value {
+        case .bool(let flag): localization.text(flag ? "yes" : "no", language)
+        case .list(let items): items.joined(separator: ", ")
+        default: value.text
+        }
     }
 
     /// A page the caller is refused, ready to send.
@@ -162,7 +192,8 @@ extension BackOffice {
     }
 
     static func eventContext(_ event: Event) -> [String: Any] {
-        present(["id": event.id, "name": event.name, "dates": dates(event)])
+        present(["id": event.id, "name": event.name, "starts": display(event.startsAt), "startsISO": iso(event.startsAt),
+                 "ends": display(event.endsAt), "endsISO": iso(event.endsAt)])
     }
 
     /// The event for an event's page, with the banner every page of the event shows while its
@@ -189,10 +220,6 @@ extension BackOffice {
         }
         if let banner { context["banner"] = banner }
         return context
-    }
-
-    static func dates(_ event: Event) -> String {
-        [event.startsAt, event.endsAt].compactMap { $0 }.map { display($0) }.joined(separator: " → ")
     }
 
     static func name(_ participant: Participant) -> String {

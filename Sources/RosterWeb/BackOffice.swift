@@ -165,6 +165,7 @@ public struct BackOffice: Sendable {
         context["can"] = [
             "participants": access.allows(.readParticipants), "write": access.allows(.writeParticipants),
             "export": access.allows(.exportParticipants), "connector": access.allows(.manageConnector), "runs": access.allows(.readRuns),
+            "createEvents": access.allows(.createEvents),
         ]
         return context
     }
@@ -231,6 +232,12 @@ public struct BackOffice: Sendable {
     /// so `{{#error}}…{{/error}}` needs the key gone.
     static func present(_ context: [String: Any]) -> [String: Any] {
         context.filter { !(($0.value as? String)?.isEmpty ?? false) }
+    }
+
+    /// The instant for a `<time datetime>` the page's script shows in the browser's own time zone
+    /// and language; `display` is the text until it does.
+    static func iso(_ date: Date?) -> String {
+        date.map(RFC3339.string(from:)) ?? ""
     }
 
     static func display(_ date: Date?) -> String {

@@ -64,6 +64,8 @@ def browser():
 def shoot(browser):
     """Saves a screenshot of the current window as ``NN-name.png``."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob("*.png"):  # one run's screenshots, numbered in order, nothing older
+        old.unlink()
     count = [0]
 
     def take(name, element=None):

@@ -7,7 +7,7 @@ import tempfile
 import urllib.parse
 
 import requests
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -25,8 +25,27 @@ def wait(browser, condition, seconds=20):
     return WebDriverWait(browser, seconds).until(condition)
 
 
+def click(browser, css):
+    """Clicks the element `css` finds, found again if a live update replaced it meanwhile (the
+    grid and a person's page redraw their rows by themselves while the sync runs)."""
+    def attempt(b):
+        try:
+            b.find_element(By.CSS_SELECTOR, css).click()
+            return True
+        except StaleElementReferenceException:
+            return False
+    wait(browser, attempt)
+
+
 def text_of(browser, element_id):
-    return browser.find_element(By.ID, element_id).text
+    return text_at(browser, f"#{element_id}")
+
+
+def text_at(browser, css):
+    """The text the element shows, read in one step so a live redraw cannot leave it stale."""
+    text = browser.execute_script("const e = document.querySelector(arguments[0]); return e ? e.innerText : null", css)
+    assert text is not None, f"nothing matches {css}"
+    return text.strip()
 
 
 def log_in_through_the_popup(browser, demo, button, before_submitting=lambda: None):
@@ -191,9 +210,10 @@ def test_the_organisers_journey(demo, browser, shoot):
         # Every page of the event says so, with what waits and where to fix it.
         connector_url = browser.current_url
         browser.get(connector_url.replace("/salesforce", "/participants"))
-        banner = wait(browser, EC.visibility_of_element_located((By.ID, "sync-banner")))
-        assert "no longer accepts Roster's connection" in banner.text and "changes wait" in banner.text, banner.text
-        shoot("banner-connection-lost", banner)
+        wait(browser, EC.visibility_of_element_located((By.ID, "sync-banner")))
+        banner = text_of(browser, "sync-banner")
+        assert "no longer accepts Roster's connection" in banner and "changes wait" in banner, banner
+        shoot("banner-connection-lost")
         browser.get(connector_url)
         wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, '#connector[aria-busy="false"]')))
         log_in_through_the_popup(browser, demo, "login-again")
@@ -233,10 +253,9 @@ def test_the_organisers_journey(demo, browser, shoot):
         shoot("grid-synced")
 
         # Check someone in from the grid.
-        row = browser.find_element(By.CSS_SELECTOR, "#participants tbody tr:has(button.check-in)")
-        participant_id = row.get_attribute("data-participant")
-        row.find_element(By.CSS_SELECTOR, "button.check-in").click()
-        wait(browser, lambda b: b.find_element(By.CSS_SELECTOR, f'tr[data-participant="{participant_id}"] td.attended').text == "Yes")
+        participant_id = browser.find_element(By.CSS_SELECTOR, "#participants tbody tr:has(button.check-in)").get_attribute("data-participant")
+        click(browser, f'tr[data-participant="{participant_id}"] button.check-in')
+        wait(browser, lambda b: text_at(b, f'tr[data-participant="{participant_id}"] td.attended') == "Yes")
         shoot("checked-in")
         event_id = browser.current_url.split("/events/")[1].split("/")[0]
         person = requests.get(f"{base}/api/v1/events/{event_id}/participants/{participant_id}",
@@ -262,7 +281,7 @@ def test_the_organisers_journey(demo, browser, shoot):
         os.unlink(csv.name)
 
         # The person's page: Salesforce Ids and what was sent for them.
-        browser.find_element(By.CSS_SELECTOR, f'tr[data-participant="{participant_id}"] td a').click()
+        click(browser, f'tr[data-participant="{participant_id}"] td a')
         wait(browser, EC.presence_of_element_located((By.ID, "person-history")))
         assert text_of(browser, "person-attended").startswith("Yes")
         assert "Add to campaign" in text_of(browser, "person-history") and "Done" in text_of(browser, "person-history")
@@ -272,18 +291,18 @@ def test_the_organisers_journey(demo, browser, shoot):
 
         # The sync history: the forced run and its counters, the live queue.
         browser.find_element(By.ID, "nav-history").click()
-        run = wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "section.run")))
-        assert "Done" in run.text and "300 / 300" in run.text
-        assert browser.find_element(By.ID, "queue-pending").text.isdigit()
+        wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "section.run")))
+        run = text_at(browser, "section.run")
+        assert "Done" in run and "300 / 300" in run, run
+        assert text_of(browser, "queue-pending").isdigit()
         shoot("sync-history")
         browser.back()
         browser.back()
-        wait(browser, EC.presence_of_element_located((By.ID, "grid-count")))
+        wait(browser, EC.presence_of_element_located((By.ID, "search")))
 
         # Someone found by full name (the box keeps the space), checked in from their own page:
         # the answer reads "Yes", not "No Yes".
-        absent = browser.find_element(By.CSS_SELECTOR, "#participants tbody tr:has(button.check-in)")
-        absent_id = absent.get_attribute("data-participant")
+        absent_id = browser.find_element(By.CSS_SELECTOR, "#participants tbody tr:has(button.check-in)").get_attribute("data-participant")
         who = requests.get(f"{base}/api/v1/events/{event_id}/participants/{absent_id}",
                            headers={"Authorization": f"Bearer {demo['token']}"}).json()
         full_name = f"{who['firstName']} {who['lastName']}"
@@ -292,13 +311,14 @@ def test_the_organisers_journey(demo, browser, shoot):
         search.send_keys(full_name, Keys.ENTER)
         wait(browser, lambda b: "q=" in b.current_url)
         assert browser.find_element(By.ID, "search").get_attribute("value") == full_name
-        rows = browser.find_elements(By.CSS_SELECTOR, "#participants tbody tr")
-        assert absent_id in [row.get_attribute("data-participant") for row in rows], full_name
+        rows = browser.execute_script("return [...document.querySelectorAll('#participants tbody tr')].map((row) => row.dataset.participant)")
+        assert absent_id in rows, full_name
         shoot("search-full-name")
-        browser.find_element(By.CSS_SELECTOR, f'tr[data-participant="{absent_id}"] td a').click()
+        click(browser, f'tr[data-participant="{absent_id}"] td a')
         wait(browser, EC.presence_of_element_located((By.ID, "person-history")))
-        browser.find_element(By.CSS_SELECTOR, "#person-attended button.check-in").click()
-        wait(browser, lambda b: b.find_element(By.ID, "person-attended").text == "Yes")
+        click(browser, "#person-attended button.check-in")
+        wait(browser, lambda b: text_of(b, "person-attended").startswith("Yes"))
+        assert "No" not in text_of(browser, "person-attended")
         shoot("participant-checked-in", browser.find_element(By.ID, "person-attended"))
         browser.get(f"{base}/events/{event_id}/participants?synced=set")
         wait(browser, EC.presence_of_element_located((By.ID, "grid-count")))
@@ -321,6 +341,229 @@ def test_the_organisers_journey(demo, browser, shoot):
         wait(browser, EC.presence_of_element_located((By.ID, "grid-count")))
         assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
         shoot("phone-grid")
-    except (TimeoutException, AssertionError):
+    except Exception:
         shoot("failure")
         raise
+
+
+def api_client(demo):
+    """The REST API as a script (or another organiser's screen) uses it, beside the browser."""
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {demo['token']}"
+    return session
+
+
+def first_event(demo, client):
+    """The demo event (the events page may list others made by these tests)."""
+    events = client.get(f"{demo['url']}/api/v1/events").json()["items"]
+    return next(event["id"] for event in events if event["name"] == "Roster Demo Summit")
+
+
+def absent_people(demo, client, event_id, count):
+    """`count` people not checked in, as the API lists them (all synced by the journey)."""
+    people = client.get(f"{demo['url']}/api/v1/events/{event_id}/participants?limit=200").json()["items"]
+    return [person for person in people if not person["hasAttended"]][:count]
+
+
+def test_screens_that_follow_the_data(demo, browser, shoot):
+    """Continues the journey (signed in, connected, synced): the participant page, the grid and
+    the history change by themselves when the data does, and dates are in the browser's time."""
+    browser.set_window_size(1366, 900)
+    base, client = demo["url"], api_client(demo)
+    event_id = first_event(demo, client)
+    browser.get(f"{base}/events")
+    browser.find_element(By.ID, "lang-en").click()
+    wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, 'html[lang="en"]')))
+    try:
+        # A person's page: a check-in made elsewhere shows without a reload, then Salesforce's
+        # answer (a new line in the history).
+        person = absent_people(demo, client, event_id, 1)[0]
+        browser.get(f"{base}/events/{event_id}/participants/{person['id']}")
+        wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "#person-attended button.check-in")))
+        lines = len(browser.find_elements(By.CSS_SELECTOR, "#person-history tbody tr"))
+        browser.execute_script("document.body.dataset.marker = 'not reloaded'")
+        client.patch(f"{base}/api/v1/events/{event_id}/participants/{person['id']}", json={"hasAttended": True}).raise_for_status()
+        wait(browser, lambda b: text_of(b, "person-attended").startswith("Yes"))
+        wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, "#person-history tbody tr")) > lines, seconds=30)
+        assert browser.execute_script("return document.body.dataset.marker") == "not reloaded"
+        # Dates in the browser's time zone and words, the server's UTC kept as the tooltip.
+        shown, utc = browser.execute_script("const t = document.querySelector('#person-synced-at time'); return [t.textContent, t.title]")
+        assert not shown.endswith("UTC") and utc.endswith("UTC"), (shown, utc)
+        shoot("live-participant-page", browser.find_element(By.ID, "person-history"))
+
+        # Undo a check-in made by mistake.
+        click(browser, "#person-attended button.undo-check-in")
+        wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "#person-attended button.check-in")))
+        assert client.get(f"{base}/api/v1/events/{event_id}/participants/{person['id']}").json()["hasAttended"] is False
+        shoot("check-in-undone", browser.find_element(By.ID, "person-attended"))
+
+        # Edit the person: a wrong email is refused beside its field, a company change is saved.
+        browser.find_element(By.CSS_SELECTOR, "#edit-participant summary").click()
+        email = browser.find_element(By.ID, "pf-email")
+        email.clear()
+        email.send_keys("not-an-email")
+        browser.find_element(By.ID, "participant-save").click()
+        wait(browser, lambda b: email.get_attribute("aria-invalid") == "true")
+        assert text_of(browser, "pf-email-error"), "the message is beside the email field"
+        shoot("edit-refused", email)
+        email.clear()
+        email.send_keys(person["email"])
+        assert text_of(browser, "pf-email-error") == "" and email.get_attribute("aria-invalid") is None, "no stale message"
+        company = browser.find_element(By.ID, "pf-company")
+        company.clear()
+        company.send_keys("Edited Company Ltd")
+        Select(browser.find_element(By.ID, "pf-diet")).select_by_value("Vegan")
+        browser.find_element(By.ID, "participant-save").click()
+        wait(browser, lambda b: "Edited Company Ltd" in text_of(b, "person-details"))
+        saved = client.get(f"{base}/api/v1/events/{event_id}/participants/{person['id']}").json()
+        assert saved["company"] == "Edited Company Ltd" and saved["fields"]["diet"] == "Vegan" and saved["email"] == person["email"]
+        shoot("participant-edited", browser.find_element(By.ID, "person-details"))
+
+        # The grid: a row changes by itself when someone is checked in elsewhere.
+        browser.get(f"{base}/events/{event_id}/participants")
+        wait(browser, EC.presence_of_element_located((By.ID, "grid-count")))
+        row_id = browser.find_element(By.CSS_SELECTOR, "#participants tbody tr:has(button.check-in)").get_attribute("data-participant")
+        client.patch(f"{base}/api/v1/events/{event_id}/participants/{row_id}", json={"hasAttended": True}).raise_for_status()
+        wait(browser, lambda b: text_at(b, f'tr[data-participant="{row_id}"] td.attended') == "Yes")
+        shoot("live-grid-row")
+
+        # Several people checked in at once.
+        chosen = browser.execute_script(
+            "return [...document.querySelectorAll('#participants tbody tr:has(button.check-in) input.select-row')].slice(0, 3).map((box) => box.value)")
+        for chosen_id in chosen:
+            click(browser, f'input.select-row[value="{chosen_id}"]')
+        assert text_of(browser, "bulk-check-in") == "Check in 3 selected"
+        browser.find_element(By.ID, "bulk-check-in").click()
+        wait(browser, EC.text_to_be_present_in_element((By.ID, "bulk-status"), "3 checked in."))
+        for chosen_id in chosen:
+            assert client.get(f"{base}/api/v1/events/{event_id}/participants/{chosen_id}").json()["hasAttended"] is True
+        shoot("bulk-check-in", browser.find_element(By.ID, "bulk-bar"))
+
+        # Pages: a count of pages, next, and back.
+        total = int(browser.find_element(By.ID, "grid-count").get_attribute("data-total"))
+        pages = (total + 49) // 50
+        assert text_of(browser, "page-of") == f"Page 1 of {pages}"
+        first_row = browser.execute_script("return document.querySelector('#participants tbody tr').dataset.participant")
+        browser.find_element(By.ID, "next-page").click()
+        wait(browser, EC.text_to_be_present_in_element((By.ID, "page-of"), f"Page 2 of {pages}"))
+        browser.find_element(By.ID, "next-page").click()
+        wait(browser, EC.text_to_be_present_in_element((By.ID, "page-of"), f"Page 3 of {pages}"))
+        shoot("grid-page-3")
+        browser.find_element(By.ID, "previous-page").click()
+        wait(browser, EC.text_to_be_present_in_element((By.ID, "page-of"), f"Page 2 of {pages}"))
+        browser.find_element(By.ID, "previous-page").click()
+        wait(browser, EC.text_to_be_present_in_element((By.ID, "page-of"), f"Page 1 of {pages}"))
+        assert browser.execute_script("return document.querySelector('#participants tbody tr').dataset.participant") == first_row
+
+        # The event's own fields as columns, as the organiser picks them.
+        browser.find_element(By.CSS_SELECTOR, "#columns-chooser summary").click()
+        browser.find_element(By.CSS_SELECTOR, 'input.column-choice[value="diet"]').click()
+        browser.find_element(By.CSS_SELECTOR, 'input.column-choice[value="tshirt"]').click()
+        browser.find_element(By.ID, "columns-apply").click()
+        wait(browser, lambda b: "cols=" in b.current_url)
+        headers = [th.text for th in browser.find_elements(By.CSS_SELECTOR, "#participants thead th.field-column")]
+        assert headers == ["T-shirt size", "Diet"], headers
+        values = set(browser.execute_script("return [...document.querySelectorAll('#participants tbody td.field-column')].map((cell) => cell.textContent)"))
+        assert values & {"S", "M", "L", "XL"} and values & {"None", "Vegetarian", "Vegan"}, values
+        shoot("grid-field-columns")
+
+        # Add someone from the grid: their page opens, and the grid's count follows.
+        browser.find_element(By.CSS_SELECTOR, "#add-participant summary").click()
+        browser.find_element(By.ID, "pf-email").send_keys("walk.in@example.com")
+        browser.find_element(By.ID, "pf-firstName").send_keys("Walk")
+        browser.find_element(By.ID, "pf-lastName").send_keys("In")
+        Select(browser.find_element(By.ID, "pf-tshirt")).select_by_value("M")
+        shoot("add-participant", browser.find_element(By.ID, "participant-save"))
+        browser.find_element(By.ID, "participant-save").click()
+        wait(browser, lambda b: "/participants/" in b.current_url and b.find_elements(By.ID, "person-email"))
+        assert text_of(browser, "person-email") == "walk.in@example.com"
+        browser.get(f"{base}/events/{event_id}/participants")
+        assert int(wait(browser, EC.presence_of_element_located((By.ID, "grid-count"))).get_attribute("data-total")) == total + 1
+
+        # The history: the queue and the runs follow the sync without a reload.
+        browser.get(f"{base}/events/{event_id}/salesforce/history")
+        runs = len(browser.find_elements(By.CSS_SELECTOR, "section.run"))
+        client.post(f"{base}/api/v1/events/{event_id}/connectors/salesforce/sync", json={"dryRun": True}).raise_for_status()
+        wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, "section.run")) == runs + 1, seconds=30)
+        wait(browser, lambda b: "Done" in text_at(b, "section.run"), seconds=60)
+        shoot("live-history", browser.find_element(By.CSS_SELECTOR, "section.run"))
+    except Exception:
+        shoot("failure-live")
+        raise
+
+
+def test_creating_an_event(demo, browser, shoot):
+    """An event with its own fields, made on the events page (no REST call by hand)."""
+    base, client = demo["url"], api_client(demo)
+    try:
+        browser.get(f"{base}/events")
+        browser.find_element(By.CSS_SELECTOR, "#new-event summary").click()
+        browser.find_element(By.ID, "create-event").click()
+        wait(browser, lambda b: b.find_element(By.ID, "event-name").get_attribute("aria-invalid") == "true")
+        assert "name" in text_of(browser, "event-name-error")
+        browser.find_element(By.ID, "event-name").send_keys("Spring Forum")
+        assert text_of(browser, "event-name-error") == "", "no stale message once the name is typed"
+        browser.find_element(By.ID, "add-event-field").click()
+        row = browser.find_elements(By.CSS_SELECTOR, "#event-fields tbody tr")[-1]
+        row.find_element(By.CSS_SELECTOR, ".field-label").send_keys("Dietary needs")
+        assert row.find_element(By.CSS_SELECTOR, ".field-code").get_attribute("value") == "dietaryNeeds"
+        Select(row.find_element(By.CSS_SELECTOR, ".field-type")).select_by_value("selectList")
+        row.find_element(By.CSS_SELECTOR, ".field-options").send_keys("None; Vegan; Gluten-free")
+        shoot("new-event", browser.find_element(By.ID, "create-event"))
+        browser.find_element(By.ID, "create-event").click()
+        wait(browser, EC.presence_of_element_located((By.ID, "event-counts")))
+        assert browser.find_element(By.TAG_NAME, "h1").text == "Spring Forum"
+        event_id = browser.current_url.rstrip("/").split("/")[-1]
+        made = client.get(f"{base}/api/v1/events/{event_id}").json()
+        assert made["fields"] == [{"code": "dietaryNeeds", "label": "Dietary needs", "type": "selectList",
+                                   "options": ["None", "Vegan", "Gluten-free"], "required": False}], made["fields"]
+        shoot("event-created")
+    except Exception:
+        shoot("failure-event")
+        raise
+
+
+def test_on_a_phone(demo, browser, shoot):
+    """At 390 px every action is reachable without scrolling the page sideways: tables scroll
+    inside themselves, Check-in comes first, the mapping dialog's Save is in view."""
+    base, client = demo["url"], api_client(demo)
+    event_id = first_event(demo, client)
+    browser.set_window_size(390, 844)
+    try:
+        def fits():
+            return browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+        def in_view(element):
+            return browser.execute_script(
+                "const r = arguments[0].getBoundingClientRect(); return r.width > 0 && r.left >= 0 && r.right <= window.innerWidth + 1",
+                element)
+
+        browser.get(f"{base}/events/{event_id}/participants")
+        button = wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "#participants tbody button.check-in")))
+        assert fits() and in_view(button), "Check-in reachable on the grid"
+        shoot("phone-grid-check-in")
+        person = absent_people(demo, client, event_id, 1)[0]
+        browser.get(f"{base}/events/{event_id}/participants/{person['id']}")
+        button = wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "#person-attended button.check-in")))
+        assert fits() and in_view(button)
+        outcome = browser.find_elements(By.CSS_SELECTOR, "#person-history thead th")
+        assert [th.is_displayed() for th in outcome[:3]] == [True, True, True], "time, operation and outcome shown"
+        shoot("phone-participant")
+        browser.get(f"{base}/events/{event_id}/salesforce/history")
+        wait(browser, EC.presence_of_element_located((By.ID, "live-queue")))
+        assert fits()
+        shoot("phone-history")
+        browser.get(f"{base}/events/{event_id}/salesforce")
+        wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, '#connector[aria-busy="false"]')))
+        assert fits()
+        browser.find_element(By.ID, "mapping-contact").click()
+        save = wait(browser, EC.visibility_of_element_located((By.ID, "mapping-save")))
+        assert browser.execute_script(
+            "const r = arguments[0].getBoundingClientRect(); return r.bottom <= window.innerHeight && r.right <= window.innerWidth", save)
+        shoot("phone-mapping-dialog")
+        browser.find_element(By.ID, "mapping-cancel").click()
+    except Exception:
+        shoot("failure-phone")
+        raise
+    finally:
+        browser.set_window_size(1366, 900)

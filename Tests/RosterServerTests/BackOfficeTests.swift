@@ -196,6 +196,42 @@ struct BackOfficeTests {
         }
     }
 
+    @Test("the grid shows the fields chosen as columns and counts its pages; a person's page carries the form to edit them, filled in")
+    func gridColumnsPagesAndForms() async throws {
+        try await TestApp.run { app in
+            try await app.createUser(Self.email, Self.password)
+            let eventId = try await app.createEvent()
+            var first = ""
+            for index in 0..<51 {
+                let body = #"{"email": "p\#(index)@example.com", "firstName": "P\#(index)", "lastName": "L", "fields": {"size": "M", "age": \#(index)}}"#
+                let id = try await app.send(.post, "/api/v1/events/\(eventId)/participants", json: body).json()["id"] as? String
+                if index == 0 { first = id ?? "" }
+            }
+            let browser = Browser(app)
+            try await browser.signIn(Self.email, Self.password)
+
+            let grid = try await browser.get("/events/\(eventId)/participants?cols=age,size,nonsense")
+            #expect(grid.text.contains(#"<th scope="col" class="field-column">T-shirt</th>"#), "the event's order, not the link's")
+            #expect(grid.text.contains(#"<th scope="col" class="field-column">Age</th>"#))
+            let fieldCells: Int = grid.text.components(separatedBy: #"class="field-column">"#).count - 1
+            #expect(fieldCells == 2 + 2 * 50, "two columns (headers and 50 rows), an unknown code none")
+            #expect(grid.text.contains(#"<td class="field-column">M</td><td class="field-column">0</td>"#))
+            #expect(grid.text.contains("Page 1 of 2"))
+            let links: [String] = grid.text.components(separatedBy: #"<a href=""#)
+            let nextLink: String? = links.first { $0.contains(#"id="next-page""#) }?.components(separatedBy: "\"").first
+            let next = try #require(nextLink)
+            #expect(next.contains("cols=size%2Cage") || next.contains("cols=size,age"), "the columns follow the pages: \(next)")
+            let second = try await browser.get(next.replacingOccurrences(of: "&amp;", with: "&"))
+            #expect(second.text.contains("Page 2 of 2"))
+            #expect(second.text.contains(#"id="previous-page""#))
+
+            let person = try await browser.get("/events/\(eventId)/participants/\(first)")
+            #expect(person.text.contains(#"<option value="M" selected>M</option>"#), "the form shows the person's values")
+            #expect(person.text.contains(#"id="pf-age" data-code="age" data-type="number" type="number" value="0""#))
+            #expect(person.text.contains(#"<time datetime=""#), "dates carry their instant for the browser's time zone")
+        }
+    }
+
     @Test("the list API searches and sorts like the grid, and names a bad sort")
     func listAPI() async throws {
         try await TestApp.run { app in

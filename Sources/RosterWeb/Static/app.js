@@ -56,7 +56,61 @@ const Roster = (() => {
     return node;
   }
 
-  return { t, api, el };
+  /** Every `<time datetime>` under `root`, shown in the browser's time zone and the page's
+   *  language (the server writes UTC, which stays in the element's title). */
+  const timeFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { dateStyle: "medium", timeStyle: "medium" });
+  function localTimes(root = document) {
+    for (const node of root.querySelectorAll("time[datetime]")) {
+      const date = new Date(node.getAttribute("datetime"));
+      if (Number.isNaN(date.getTime()) || node.dataset.local) continue;
+      node.title = node.textContent;
+      node.textContent = timeFormat.format(date);
+      node.dataset.local = "true";
+    }
+  }
+  function localTime(iso) {
+    const date = new Date(iso);
+    return Number.isNaN(date.getTime()) ? iso : timeFormat.format(date);
+  }
+
+  return { t, api, el, localTimes, localTime };
+})();
+
+Roster.localTimes();
+
+// Live screens: every few seconds while the tab is shown, the page is read again from the same
+// address and each region marked `data-live` whose content changed is replaced (rows, counts,
+// the queue, a person's sync state, the event's banner). The rendering stays the server's, so
+// a live region shows exactly what a reload would. Regions holding the focus wait; ticked
+// boxes stay ticked.
+(() => {
+  if (!document.querySelector("[data-live]") || document.getElementById("connector")) return;
+  const interval = Number(document.body.dataset.liveInterval || 2000);
+  let running = false;
+  async function refresh() {
+    if (running || document.visibilityState !== "visible") return;
+    running = true;
+    try {
+      const response = await fetch(location.href, { credentials: "same-origin", headers: { Accept: "text/html" } });
+      if (!response.ok || response.redirected) return;
+      const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+      for (const region of document.querySelectorAll("[data-live][id]")) {
+        const next = fresh.getElementById(region.id);
+        if (!next || region.contains(document.activeElement)) continue;
+        const ticked = [...region.querySelectorAll("input[type=checkbox]:checked")].map((box) => box.value);
+        Roster.localTimes(next);
+        if (next.innerHTML === region.innerHTML) continue;
+        region.innerHTML = next.innerHTML;
+        for (const box of region.querySelectorAll("input[type=checkbox]")) if (ticked.includes(box.value)) box.checked = true;
+        region.dispatchEvent(new CustomEvent("live-update", { bubbles: true }));
+      }
+    } catch {
+      // Offline for a moment: the next tick tries again.
+    } finally {
+      running = false;
+    }
+  }
+  setInterval(refresh, interval);
 })();
 
 // The grid's sync-date filter applies as soon as it changes.
