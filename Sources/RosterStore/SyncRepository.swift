@@ -40,6 +40,9 @@ public struct SyncRun: Sendable, Hashable, Codable {
     /// Records a collection of each object held when the org's automation refused more (only
     /// the objects that had to shrink).
     public var batchSizes: [String: Int] = [:]
+    /// Who queued the run: an API token's name or a signed-in user's email; `nil` when Roster
+    /// queued it itself or before this was kept.
+    public var startedBy: String?
     /// When the run was queued.
     public var createdAt: Date
     /// When the run first started; kept when it resumes after a pause.
@@ -196,14 +199,14 @@ public struct SyncRepository: Sendable {
 
     static let runColumns = ["id", "event_id", "state", "paused_reason", "dry_run", "total", "processed", "created", "updated", "linked",
                              "unchanged", "failed", "api_calls", "cursor", "errors_json", "created_at", "started_at", "finished_at",
-                             "batch_sizes_json"]
+                             "batch_sizes_json", "started_by"]
 
     static func values(_ run: SyncRun) throws -> [any SQLExpression] {
         [SQLBind(run.id), SQLBind(run.eventId), SQLBind(run.state.rawValue), SQLBind(run.pausedReason), SQLBind(run.dryRun),
          SQLBind(run.total), SQLBind(run.processed), SQLBind(run.created), SQLBind(run.updated), SQLBind(run.linked),
          SQLBind(run.unchanged), SQLBind(run.failed), SQLBind(run.apiCalls), SQLBind(run.cursor), SQLBind(try StoreJSON.encode(run.errors)),
          SQLBind(StoreTime.millis(run.createdAt)), SQLBind(run.startedAt.map(StoreTime.millis)), SQLBind(run.finishedAt.map(StoreTime.millis)),
-         SQLBind(run.batchSizes.isEmpty ? nil : try StoreJSON.encode(run.batchSizes))]
+         SQLBind(run.batchSizes.isEmpty ? nil : try StoreJSON.encode(run.batchSizes)), SQLBind(run.startedBy)]
     }
 
     static func run(from row: any SQLRow) throws -> SyncRun {
@@ -224,6 +227,7 @@ public struct SyncRepository: Sendable {
         run.startedAt = try row.decode(column: "started_at", as: Int64?.self).map(StoreTime.date)
         run.finishedAt = try row.decode(column: "finished_at", as: Int64?.self).map(StoreTime.date)
         if let sizes = try row.decode(column: "batch_sizes_json", as: String?.self) { run.batchSizes = try StoreJSON.decode([String: Int].self, from: sizes) }
+        run.startedBy = try row.decode(column: "started_by", as: String?.self)
         return run
     }
 

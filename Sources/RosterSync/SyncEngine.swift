@@ -51,9 +51,10 @@ public final class SyncEngine: Sendable {
     // MARK: Forced runs
 
     /// Queues a forced sync of every participant of the event.
-    public func queueRun(eventId: String, dryRun: Bool) async throws -> SyncRun {
+    public func queueRun(eventId: String, dryRun: Bool, startedBy: String? = nil) async throws -> SyncRun {
         let total = try await participants.count(eventId: eventId)
-        let run = SyncRun(id: ids.next(), eventId: eventId, dryRun: dryRun, total: total, createdAt: now())
+        var run = SyncRun(id: ids.next(), eventId: eventId, dryRun: dryRun, total: total, createdAt: now())
+        run.startedBy = startedBy
         try await repository.create(run)
         return run
     }

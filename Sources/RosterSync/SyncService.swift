@@ -34,14 +34,14 @@ public final class SyncService: Service, Sendable {
 
     /// Queues a forced sync; it runs in the background, its progress readable by id. A run of
     /// the event paused by the API budget is resumed instead of starting over.
-    public func enqueue(eventId: String, dryRun: Bool) async throws -> SyncRun {
+    public func enqueue(eventId: String, dryRun: Bool, startedBy: String? = nil) async throws -> SyncRun {
         if var paused = try await repository.unfinishedRuns().first(where: { $0.eventId == eventId && $0.state == .paused && $0.dryRun == dryRun }) {
             paused.state = .queued
             try await repository.save(paused)
             continuation.yield(paused)
             return paused
         }
-        let run = try await engine.queueRun(eventId: eventId, dryRun: dryRun)
+        let run = try await engine.queueRun(eventId: eventId, dryRun: dryRun, startedBy: startedBy)
         continuation.yield(run)
         return run
     }

@@ -35,19 +35,29 @@ extension BackOffice {
         context["event"] = try await eventContext(event, page)
         context["queuePending"] = queue.pending
         context["queueLag"] = String(format: "%.1f", queue.lagSeconds)
-        context["runs"] = try await dependencies.syncRuns.runs(eventId: event.id).map { run -> [String: Any] in
-            Self.present([
+        let runs = try await dependencies.syncRuns.runs(eventId: event.id).map { run -> [String: Any] in
+            var meta: [String] = []
+            if let who = run.startedBy { meta.append(localization.text("run_started_by", page.language, ["who": who])) }
+            if let started = run.startedAt, let finished = run.finishedAt {
+                let seconds = finished.timeIntervalSince(started)
+                meta.append(localization.text("run_duration", page.language, ["seconds": String(format: "%.1f", max(0, seconds))]))
+            }
+            return Self.present([
                 "id": run.id, "state": localization.text("run_\(run.state.rawValue)", page.language), "stateCode": run.state.rawValue,
-                "dryRun": run.dryRun, "pausedReason": run.pausedReason ?? "",
+                "dryRun": run.dryRun, "pausedReason": run.pausedReason ?? "", "meta": meta.joined(separator: " · "),
                 "startedAt": Self.display(run.startedAt ?? run.createdAt), "startedAtISO": Self.iso(run.startedAt ?? run.createdAt),
-                "finishedAt": Self.display(run.finishedAt),
                 "total": run.total, "processed": run.processed, "created": run.created, "updated": run.updated, "linked": run.linked,
                 "unchanged": run.unchanged, "failed": run.failed, "apiCalls": run.apiCalls,
+                "csvHref": "/api/v1/events/\(event.id)/connectors/salesforce/runs/\(run.id)/results?format=csv",
                 "errors": run.errors.map { ["email": $0.email, "message": $0.message, "href": "/events/\(event.id)/participants/\($0.participantId)"] },
                 "hasErrors": !run.errors.isEmpty,
             ])
         }
-        context["noRuns"] = (context["runs"] as? [Any])?.isEmpty ?? true
+        // Previews apart: what a dry run planned is not what happened.
+        context["runs"] = runs.filter { $0["dryRun"] as? Bool != true }
+        context["dryRuns"] = runs.filter { $0["dryRun"] as? Bool == true }
+        context["hasDryRuns"] = runs.contains { $0["dryRun"] as? Bool == true }
+        context["noRuns"] = runs.isEmpty
         return try html("history", context)
     }
 }

@@ -243,6 +243,17 @@ def test_the_organisers_journey(demo, browser, shoot):
         browser.find_element(By.ID, "sync-results-more").click()
         wait(browser, lambda b: text_of(b, "sync-results-count").startswith("400 of "))
         assert len(browser.find_elements(By.CSS_SELECTOR, "#sync-results tbody tr")) == 400
+        # Who started the run and how long it took; each line links to the person and the record in the org.
+        meta = text_of(browser, "sync-run-meta")
+        assert meta.startswith(f"Started by {email}") and "took" in meta, meta
+        record = browser.find_element(By.CSS_SELECTOR, "#sync-results tbody tr a.record-link")
+        assert record.get_attribute("href").startswith(demo["sandbox_url"] + "/") and record.get_attribute("target") == "_blank"
+        # Every line as a CSV file, with the page's session.
+        session = requests.Session()
+        for cookie in browser.get_cookies():
+            session.cookies.set(cookie["name"], cookie["value"])
+        lines = session.get(browser.find_element(By.ID, "sync-results-csv").get_attribute("href")).text.splitlines()
+        assert lines[0] == "at,email,participantId,operation,object,recordId,outcome,error" and len(lines) == 1 + total, len(lines)
         wait(browser, EC.invisibility_of_element_located((By.ID, "unsynced-offer")))
         shoot("sync-done", browser.find_element(By.ID, "sync-progress"))
 
@@ -485,8 +496,11 @@ def test_screens_that_follow_the_data(demo, browser, shoot):
         runs = len(browser.find_elements(By.CSS_SELECTOR, "section.run"))
         client.post(f"{base}/api/v1/events/{event_id}/connectors/salesforce/sync", json={"dryRun": True}).raise_for_status()
         wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, "section.run")) == runs + 1, seconds=30)
-        wait(browser, lambda b: "Done" in text_at(b, "section.run"), seconds=60)
-        shoot("live-history", browser.find_element(By.CSS_SELECTOR, "section.run"))
+        wait(browser, lambda b: "Done" in text_at(b, "#dry-runs section.run"), seconds=60)
+        # Previews are listed apart from the runs that wrote to Salesforce, with who asked for them.
+        assert "dry run" in text_at(browser, "#dry-runs section.run") and "Started by demo" in text_at(browser, "#dry-runs section.run")
+        assert "dry run" not in text_at(browser, "#runs > section.run")
+        shoot("live-history", browser.find_element(By.ID, "dry-runs"))
     except Exception:
         shoot("failure-live")
         raise

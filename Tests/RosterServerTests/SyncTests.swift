@@ -101,6 +101,18 @@ struct SyncTests {
             let planned = try #require((results["items"] as? [[String: Any]])?.first { $0["email"] as? String == "new@example.org" })
             #expect(planned["outcome"] as? String == "planned")
             #expect(planned["operation"] as? String == "create")
+            #expect(run["startedBy"] as? String == "tests", "who queued it: the token's name")
+
+            // Every line as CSV, header first, a spreadsheet's way; the outcome filter applies.
+            let csv = try await app.send(.get, "\(fixture.base)/runs/\(run["id"] as! String)/results?format=csv")
+            #expect(csv.headers[.contentType] == "text/csv")
+            #expect(csv.headers[.contentDisposition] == "attachment; filename=\"sync-dry-run-\(run["id"] as! String).csv\"")
+            let lines = String(buffer: csv.body).split(separator: "\r\n").map(String.init)
+            #expect(lines.first == "at,email,participantId,operation,object,recordId,outcome,error")
+            #expect(lines.count == 1 + (results["items"] as? [Any])!.count)
+            #expect(lines.contains { $0.contains(",new@example.org,\(person["id"] as! String),create,") && $0.hasSuffix(",planned,") })
+            let failedOnly = try await app.send(.get, "\(fixture.base)/runs/\(run["id"] as! String)/results?format=csv&outcome=failed")
+            #expect(String(buffer: failedOnly.body) == "at,email,participantId,operation,object,recordId,outcome,error\r\n")
         }
     }
 

@@ -20,6 +20,7 @@ struct MigrationTests {
         "0008_access": "12517b54fe0d966079ede01406fd0d1b266abd832dac1c53a354add9c295ff46",
         "0009_batch_sizes": "e9a52fe2bbcbc0d4ea858720f353d62b0761eafa62c408f8006dc2930022d9d7",
         "0010_edited_migrations_repair": "c7f7237d2131182aa98328b8648077353e5bace5c96285be84219b5990c92d5d",
+        "0011_run_started_by": "6da0fbdf66bc856d219b39c0de650b848c2c24e0ab991cb0cb0a82b26db85869",
     ]
 
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -58,7 +59,7 @@ struct MigrationTests {
         let fresh = try await schema(kind) { database in try await migrate(database) }
         var counts: (participants: Int, synced: Int)?
         let repaired = try await schema(kind) { database in
-            try await migrate(database, Array(Migrations.all.dropLast()))
+            try await migrate(database, Array(Migrations.all.prefix { $0.id != "0010_edited_migrations_repair" }))
             // As those databases were: without the column and the table the edits added.
             try await database.writer.raw("DROP TABLE event_participant_counts").run()
             try await database.writer.raw("ALTER TABLE participants DROP COLUMN sf_hash").run()
@@ -70,7 +71,7 @@ struct MigrationTests {
                     VALUES (\(unsafeRaw: "'\(id)'"), 'e1', 'a@x.org', \(unsafeRaw: "'\(id)'"), 'A', 'B', '', '', TRUE, FALSE, FALSE, '{}', 1, 0, 0, \(unsafeRaw: synced))
                     """).run()
             }
-            #expect(try await migrate(database) == ["0010_edited_migrations_repair"])
+            #expect(try await migrate(database) == ["0010_edited_migrations_repair", "0011_run_started_by"])
             let row = try #require(try await database.writer.raw("SELECT participants, synced FROM event_participant_counts WHERE event_id = 'e1'").first())
             counts = (try row.decode(column: "participants", as: Int.self), try row.decode(column: "synced", as: Int.self))
         }

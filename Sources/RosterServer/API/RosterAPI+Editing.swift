@@ -1,5 +1,7 @@
 import Foundation
 import OpenAPIRuntime
+import RosterFiles
+import RosterStore
 import RosterConnector
 import RosterCore
 import SalesforceClient
@@ -65,12 +67,40 @@ extension RosterAPI {
         if let after = input.query.after, after < 0 {
             throw APIError(.badRequest, "invalid_parameter", "after must be the nextAfter of a page (0 or more)", details: [.init(field: "after", row: nil, message: "0 or more")])
         }
+        if input.query.format == .csv { return resultsCSV(run, outcome: input.query.outcome?.rawValue) }
         let page = try await syncRuns.results(runId: run.id, outcome: input.query.outcome?.rawValue, limit: limit, after: input.query.after)
         let items = page.lines.map { line in
             Components.Schemas.SyncRunResult(participantId: line.participantId, email: line.email, at: line.entry.at, operation: line.entry.operation,
                                              object: line.entry.object, recordId: line.entry.recordId, outcome: line.entry.outcome, error: line.entry.error)
         }
         return .ok(.init(body: .json(.init(items: items, total: page.total, nextAfter: page.nextAfter))))
+    }
+
+    /// Every line of a run as CSV, read a thousand at a time while it is sent.
+    func resultsCSV(_ run: SyncRun, outcome: String?) -> Operations.GetSalesforceRunResults.Output {
+        let writer = CSVExportWriter()
+        let header = ["at", "email", "participantId", "operation", "object", "recordId", "outcome", "error"]
+        let results = syncRuns
+        let position = ResultsCursor()
+        let body = AsyncThrowingStream<ArraySlice<UInt8>, any Error> {
+            let after: Int64?
+            switch await position.take() {
+            case .done: return nil
+            case .header: return ArraySlice(writer.encode(rows: [header]) + Data("\r\n".utf8))
+            case .page(let from): after = from
+            }
+            let page = try await results.results(runId: run.id, outcome: outcome, limit: 1000, after: after)
+            await position.set(page.nextAfter)
+            if page.lines.isEmpty { return [] }
+            let rows = page.lines.map { line in
+                [RFC3339.string(from: line.entry.at), line.email, line.participantId, line.entry.operation, line.entry.object,
+                 line.entry.recordId ?? "", line.entry.outcome, line.entry.error ?? ""]
+            }
+            return ArraySlice(writer.encode(rows: rows) + Data("\r\n".utf8))
+        }
+        let name = "sync-\(run.dryRun ? "dry-run-" : "")\(run.id)" + (outcome.map { "-\($0)" } ?? "")
+        return .ok(.init(headers: .init(contentDisposition: "attachment; filename=\"\(name).csv\""),
+                         body: .csv(HTTPBody(body, length: .unknown, iterationBehavior: .single))))
     }
 
     func getSalesforceLiveQueue(_ input: Operations.GetSalesforceLiveQueue.Input) async throws -> Operations.GetSalesforceLiveQueue.Output {
@@ -82,4 +112,20 @@ extension RosterAPI {
 
 extension Components.Schemas.CheckIssue {
     init(_ issue: CheckIssue) { self.init(code: issue.code, field: issue.field, message: issue.message) }
+}
+
+/// Where a results download stands: the header to send, a page to read (after a line id, or
+/// from the start), or done.
+private actor ResultsCursor {
+    enum Step { case header, page(after: Int64?), done }
+    private var step = Step.header
+
+    /// The step to take now; the header's is taken once.
+    func take() -> Step {
+        defer { if case .header = step { step = .page(after: nil) } }
+        return step
+    }
+
+    /// After a page: the next one, or done when it was the last.
+    func set(_ next: Int64?) { step = next.map { .page(after: $0) } ?? .done }
 }

@@ -8,7 +8,7 @@ extension RosterAPI {
         let event = try await event(input.path.eventId)
         var dryRun = false
         if case .json(let body)? = input.body { dryRun = body.dryRun ?? false }
-        let run = try await sync.enqueue(eventId: event.id, dryRun: dryRun)
+        let run = try await sync.enqueue(eventId: event.id, dryRun: dryRun, startedBy: Caller.current?.name)
         logger.info("forced sync queued", metadata: ["event": "\(event.id)", "run": "\(run.id)", "dryRun": "\(dryRun)"])
         return .accepted(.init(body: .json(.init(runId: run.id))))
     }
@@ -45,6 +45,6 @@ extension Components.Schemas.SyncRun {
                   total: run.total, processed: run.processed, created: run.created, updated: run.updated, linked: run.linked,
                   unchanged: run.unchanged, failed: run.failed, apiCalls: run.apiCalls, startedAt: run.startedAt, finishedAt: run.finishedAt,
                   errors: run.errors.map { .init(participantId: $0.participantId, email: $0.email, message: $0.message) },
-                  batchSizes: .init(additionalProperties: run.batchSizes))
+                  batchSizes: .init(additionalProperties: run.batchSizes), startedBy: run.startedBy)
     }
 }

@@ -439,12 +439,24 @@
         run.state === "failed" ? "error" : run.state === "succeeded" ? "ok" : undefined);
       $("sync-counters").replaceChildren(...counters.map((name) =>
         el("div", {}, el("dt", {}, t(`counter_${name === "apiCalls" ? "api_calls" : name}`)), el("dd", { id: `counter-${name}` }, name === "processed" ? `${run.processed} / ${run.total}` : run[name]))));
+      $("sync-run-meta").textContent = runMeta(run);
       if (done) {
         await showResults(runId);
         return run;
       }
       await new Promise((resolve) => setTimeout(resolve, 400));
     }
+  }
+
+  /** Who started a run and how long it took (or has taken so far). */
+  function runMeta(run) {
+    const parts = [];
+    if (run.startedBy) parts.push(t("run_started_by", { who: run.startedBy }));
+    if (run.startedAt) {
+      const end = run.finishedAt ? new Date(run.finishedAt) : new Date();
+      parts.push(t("run_duration", { seconds: Math.max(0, (end - new Date(run.startedAt)) / 1000).toFixed(1) }));
+    }
+    return parts.join(" · ");
   }
 
   /** A history code (`member_create`, `succeeded`…) in the page's language; the code itself when it has no label. */
@@ -464,11 +476,18 @@
     const { items, total, nextAfter } = await api("GET", `${base}/runs/${runId}/results?${query}`);
     resultsAfter = nextAfter ?? null;
     const table = $("sync-results");
+    const instance = settings?.connection?.instanceUrl;
     const rows = items.map((line) =>
       el("tr", { class: line.outcome === "failed" ? "failed" : "" },
         el("td", {}, el("a", { href: `/events/${eventId}/participants/${line.participantId}` }, line.email)),
+        el("td", {}, label("outcome_", line.outcome) + (line.error ? `: ${line.error}` : "")),
         el("td", {}, label("op_", line.operation)), el("td", {}, line.object),
-        el("td", {}, label("outcome_", line.outcome) + (line.error ? `: ${line.error}` : ""))));
+        el("td", {}, line.recordId && instance
+          ? el("a", { href: `${instance}/${line.recordId}`, target: "_blank", rel: "noopener", class: "record-link" }, line.recordId)
+          : (line.recordId ?? ""))));
+    const csv = new URLSearchParams({ format: "csv" });
+    if ($("sync-results-outcome").value) csv.set("outcome", $("sync-results-outcome").value);
+    $("sync-results-csv").href = `${base}/runs/${runId}/results?${csv}`;
     if (more) table.tBodies[0].append(...rows); else table.tBodies[0].replaceChildren(...rows);
     const shown = table.tBodies[0].rows.length;
     table.hidden = shown === 0;
