@@ -98,6 +98,8 @@ def test_the_organisers_journey(demo, browser, shoot):
         # Salesforce login in a pop-up, on the sandbox's login page; it closes itself.
         log_in_through_the_popup(browser, demo, "salesforce-login", lambda: shoot("salesforce-login-popup"))
         shoot("connected", browser.find_element(By.ID, "connection-status"))
+        # The login's messages are beside the login button, not under step 3's Save.
+        wait(browser, EC.text_to_be_present_in_element((By.ID, "login-status"), "Connected to Salesforce."))
 
         # A misspelled campaign: red outline, aria-invalid, a message tied to the input, suggestions.
         campaign = browser.find_element(By.ID, "campaignName")
@@ -116,6 +118,8 @@ def test_the_organisers_journey(demo, browser, shoot):
         suggestion.click()
         wait(browser, lambda b: campaign.get_attribute("aria-invalid") == "false")
         assert campaign.get_attribute("value") == "Roster Demo Summit"
+        # The picked name is not saved yet, and the screen says so: no stale "Saved.".
+        assert browser.find_element(By.ID, "unsaved").is_displayed() and text_of(browser, "save-status") == ""
 
         # Who owns new Leads: the org's Lead assignment rules by name, Salesforce's default chosen.
         wait(browser, lambda b: len(Select(b.find_element(By.ID, "leadAssignment")).options) == 4)
@@ -185,6 +189,7 @@ def test_the_organisers_journey(demo, browser, shoot):
         fixed.send_keys('{"LeadSource": "Partner Referral"}')
         browser.find_element(By.ID, "mapping-save").click()
         wait(browser, EC.invisibility_of_element_located((By.ID, "mapping-dialog")))
+        assert text_of(browser, "mappings-status") == "Mapping saved.", "said beside the mapping buttons"
         browser.find_element(By.ID, "mapping-contact").click()
         wait(browser, lambda b: "Partner Referral" in b.find_element(By.ID, "fixed-json").get_attribute("value"))
         browser.find_element(By.ID, "mapping-cancel").click()

@@ -122,6 +122,8 @@
   function markUnsaved(value) {
     unsaved = value;
     $("unsaved").hidden = !value;
+    // "Saved." speaks of the form as it was: an edit makes it stale.
+    if (value) status("save-status", "");
   }
   $("connector-form").addEventListener("input", (event) => {
     if (event.target.id !== "enabled" && event.target.id !== "consumerSecret-reveal") markUnsaved(true);
@@ -162,16 +164,16 @@
    *  pop-up blocker stops it; it is sent to Salesforce once Roster has made the login URL. */
   async function login() {
     const popup = window.open("about:blank", "salesforce-login", "popup,width=520,height=680");
-    status("save-status", t("connector_opening_login"));
+    status("login-status", t("connector_opening_login"));
     try {
       await save();
       const { authorizeUrl } = await api("POST", `${base}/connect`, { flow: "webServer" });
       if (popup) popup.location.href = authorizeUrl;
       else window.location.assign(authorizeUrl);
-      status("save-status", t("connector_login_waiting"));
+      status("login-status", t("connector_login_waiting"));
     } catch (error) {
       popup?.close();
-      status("save-status", error.message, "error");
+      status("login-status", error.message, "error");
     }
   }
   $("salesforce-login").addEventListener("click", login);
@@ -180,13 +182,13 @@
   window.addEventListener("message", async (event) => {
     if (event.origin !== location.origin || !event.data?.type?.startsWith("roster-salesforce")) return;
     if (event.data.type === "roster-salesforce-connected") {
-      status("save-status", t("connector_login_done"), "ok");
+      status("login-status", t("connector_login_done"), "ok");
       // What an earlier check said of the old connection no longer holds.
       $("check-errors").replaceChildren();
       $("check-warnings").replaceChildren();
       await load();
     } else {
-      status("save-status", event.data.message ?? t("connector_login_failed"), "error");
+      status("login-status", event.data.message ?? t("connector_login_failed"), "error");
     }
   });
 
@@ -197,7 +199,7 @@
       showConnection(settings.connection);
       showUnsynced();
     } catch (error) {
-      status("save-status", error.message, "error");
+      status("login-status", error.message, "error");
     }
   });
 
@@ -226,6 +228,7 @@
 
   async function pickCampaign(name) {
     $("campaignName").value = name;
+    markUnsaved(true);
     await checkCampaign();
     $("campaignName").focus();
   }
@@ -256,7 +259,7 @@
     try {
       await save();
       const created = await api("POST", `${base}/campaign`);
-      status("save-status", t("connector_campaign_created", { name: created.name }), "ok");
+      status("campaign-status", t("connector_campaign_created", { name: created.name }), "ok");
       await checkCampaign();
     } catch (error) {
       $("campaignName-message").textContent = error.message;
@@ -361,7 +364,7 @@
       settings = await api("PUT", base, { mappings: { [mappingObject]: parsed }, fixedValues: { ...(settings.fixedValues ?? {}), [mappingObject]: fixed } });
       box.hidden = true;
       $("mapping-dialog").close();
-      status("save-status", t("mapping_saved"), "ok");
+      status("mappings-status", t("mapping_saved"), "ok");
     } catch (error) {
       // Refused (422): the server names each problem; nothing was saved.
       box.textContent = error.details?.length > 1 ? `${error.message}: ${error.details.map((detail) => detail.message).join(" ")}` : error.message;
@@ -496,12 +499,12 @@
     $("sync-results-more").hidden = resultsAfter === null;
   }
 
-  $("sync-results-more").addEventListener("click", () => resultsRun && showResults(resultsRun, true).catch((error) => status("save-status", error.message, "error")));
-  $("sync-results-outcome").addEventListener("change", () => resultsRun && showResults(resultsRun).catch((error) => status("save-status", error.message, "error")));
+  $("sync-results-more").addEventListener("click", () => resultsRun && showResults(resultsRun, true).catch((error) => status("results-status", error.message, "error")));
+  $("sync-results-outcome").addEventListener("change", () => resultsRun && showResults(resultsRun).catch((error) => status("results-status", error.message, "error")));
 
   $("force-sync").addEventListener("click", () => startSync(false));
   $("sync-unsynced").addEventListener("click", () => startSync(false));
   $("dry-run").addEventListener("click", () => startSync(true));
 
-  load().catch((error) => status("save-status", error.message, "error"));
+  load().catch((error) => status("load-status", error.message, "error"));
 })();
