@@ -155,9 +155,14 @@ def test_the_organisers_journey(demo, browser, shoot):
         budget.clear()
         budget.send_keys("50")
         Select(browser.find_element(By.ID, "longText")).select_by_value("truncate")
+        assert browser.find_element(By.ID, "batch-lead").get_attribute("value") == "200"
+        batch = browser.find_element(By.ID, "batch-lead")
+        batch.clear()
+        batch.send_keys("100")
         browser.find_element(By.ID, "save").click()
         wait(browser, lambda b: requests.get(connector_api, headers=headers).json()["apiBudgetShare"] == 0.5)
         saved = requests.get(connector_api, headers=headers).json()
+        assert saved["batchSize"] == {"lead": 100, "contact": 200, "campaignMember": 200}, saved["batchSize"]
         assert saved["exclusions"] == ["staff@corp.example", "@corp.example"] and saved["longText"] == "truncate"
         assert saved["duplicateRules"] == "respect"
         shoot("connector-rules", browser.find_element(By.ID, "exclusions"))
@@ -184,12 +189,21 @@ def test_the_organisers_journey(demo, browser, shoot):
         editor.send_keys(original.replace("\n", " "))
         wait(browser, EC.text_to_be_present_in_element((By.ID, "mapping-validity"), "Valid mapping."))
         assert not browser.find_element(By.ID, "mapping-error").is_displayed(), "the old error went away"
+        # The table beside the JSON: each field's target and overwrite policy, two-way.
+        wait(browser, lambda b: Select(b.find_element(By.CSS_SELECTOR, 'select.map-target[data-code="newsletter"]')).first_selected_option.get_attribute("value") == "Newsletter__c")
+        assert Select(browser.find_element(By.CSS_SELECTOR, 'select.map-overwrite[data-code="newsletter"]')).first_selected_option.get_attribute("value") == "ifEmpty"
+        Select(browser.find_element(By.CSS_SELECTOR, 'select.map-overwrite[data-code="tshirt"]')).select_by_value("never")
+        wait(browser, lambda b: '"overwrite": "never"' in b.find_element(By.ID, "mapping-json").get_attribute("value"))
+        wait(browser, EC.text_to_be_present_in_element((By.ID, "mapping-validity"), "Valid mapping."))
+        shoot("mapping-table", browser.find_element(By.ID, "mapping-fields"))
         fixed = browser.find_element(By.ID, "fixed-json")
         fixed.clear()
         fixed.send_keys('{"LeadSource": "Partner Referral"}')
         browser.find_element(By.ID, "mapping-save").click()
         wait(browser, EC.invisibility_of_element_located((By.ID, "mapping-dialog")))
         assert text_of(browser, "mappings-status") == "Mapping saved.", "said beside the mapping buttons"
+        contact_mapping = requests.get(connector_api, headers=headers).json()["mappings"]["contact"]
+        assert contact_mapping["tshirt"] == {"field": "T_Shirt_Size__c", "overwrite": "never"}, contact_mapping
         browser.find_element(By.ID, "mapping-contact").click()
         wait(browser, lambda b: "Partner Referral" in b.find_element(By.ID, "fixed-json").get_attribute("value"))
         browser.find_element(By.ID, "mapping-cancel").click()

@@ -32,6 +32,7 @@
     $("longText").value = settings.longText ?? "error";
     $("apiBudgetShare").value = String(Math.round((settings.apiBudgetShare ?? 0.8) * 100));
     $("exclusions").value = (settings.exclusions ?? []).join("\n");
+    for (const object of ["lead", "contact", "campaignMember"]) $(`batch-${object}`).value = String(settings.batchSize?.[object] ?? 200);
     showConnection(settings.connection);
     showUnsynced();
     root.setAttribute("aria-busy", "false");
@@ -97,6 +98,7 @@
       duplicateRules: $("duplicateRules").value, longText: $("longText").value,
       apiBudgetShare: $("apiBudgetShare").value === "" ? undefined : Number($("apiBudgetShare").value) / 100,
       exclusions: $("exclusions").value.split(/[\n,]/).map((line) => line.trim()).filter((line) => line !== ""),
+      batchSize: Object.fromEntries(["lead", "contact", "campaignMember"].map((object) => [object, Number($(`batch-${object}`).value) || 200])),
     };
     if ($("consumerSecret").value) body.consumerSecret = $("consumerSecret").value;
     return body;
@@ -288,14 +290,25 @@
     }
   }
 
+  /** The mapping as a table beside its JSON: each participant field Salesforce can take, the
+   *  field it goes to (among the compatible ones) and when it may overwrite. Editing the table
+   *  writes the JSON; JSON that parses redraws the table. */
   function drawCatalog() {
     $("mapping-fields-note").textContent = catalog.salesforceError ? t("mapping_no_salesforce", { error: catalog.salesforceError }) : t("mapping_fields_hint");
     $("mapping-fields").tBodies[0].replaceChildren(...catalog.participantFields.map((field) => {
+      if (!field.syncable) {
+        return el("tr", { class: "muted" }, el("td", {}, el("code", {}, field.code), " ", field.label),
+          el("td", { colspan: "2" }, t("mapping_not_syncable", { reason: field.reason })));
+      }
       const compatible = field.compatible?.[mappingObject] ?? [];
-      return el("tr", { class: field.syncable ? "" : "muted" },
-        el("td", {}, el("code", {}, field.code), " ", field.label),
-        el("td", {}, field.type),
-        el("td", {}, field.syncable ? (compatible.length ? compatible.join(", ") : (catalog.salesforceError ? "—" : t("mapping_none"))) : t("mapping_not_syncable", { reason: field.reason })));
+      const target = catalog.salesforceError
+        ? el("input", { type: "text", class: "map-target", "data-code": field.code, "aria-label": t("mapping_salesforce_field") + " — " + field.code, spellcheck: "false" })
+        : el("select", { class: "map-target", "data-code": field.code, "aria-label": t("mapping_salesforce_field") + " — " + field.code },
+          el("option", { value: "" }, t("mapping_not_sent")), ...compatible.map((name) => el("option", { value: name }, name)));
+      const overwrite = el("select", { class: "map-overwrite", "data-code": field.code, "aria-label": t("mapping_overwrite") + " — " + field.code },
+        ...["always", "ifEmpty", "never"].map((policy) => el("option", { value: policy }, t(`overwrite_${policy}`))));
+      return el("tr", { "data-code": field.code },
+        el("td", {}, el("code", {}, field.code), " ", field.label, el("div", { class: "hint" }, field.type)), el("td", {}, target), el("td", {}, overwrite));
     }));
     const fields = catalog.salesforceFields?.[mappingObject] ?? [];
     $("mapping-sf-fields").tBodies[0].replaceChildren(...fields.map((field) =>
@@ -303,7 +316,47 @@
         el("td", {}, el("code", {}, field.name), " ", field.label),
         el("td", {}, field.typeLabel + (field.length ? ` (${field.length})` : "")),
         el("td", {}, field.writable ? t("yes") : field.reason))));
+    fillMappingTable();
   }
+
+  /** The table shows the JSON's mapping (when it parses); a field the JSON names that is not
+   *  among the compatible ones stays shown, marked, for the check to explain. */
+  function fillMappingTable() {
+    let mapping;
+    try { mapping = JSON.parse($("mapping-json").value.trim() || "{}"); } catch { return; }
+    if (mapping === null || typeof mapping !== "object" || Array.isArray(mapping)) return;
+    for (const target of document.querySelectorAll("#mapping-fields .map-target")) {
+      const entry = mapping[target.dataset.code];
+      const name = typeof entry === "string" ? entry : entry?.field ?? "";
+      if (target.tagName === "SELECT" && name && ![...target.options].some((option) => option.value === name)) {
+        target.add(new Option(t("mapping_incompatible", { name }), name));
+      }
+      target.value = name;
+      const overwrite = document.querySelector(`#mapping-fields .map-overwrite[data-code="${CSS.escape(target.dataset.code)}"]`);
+      overwrite.value = typeof entry === "object" && entry?.overwrite ? entry.overwrite : "always";
+      overwrite.disabled = !name;
+    }
+  }
+
+  /** The JSON rewritten from the table: entries the table does not show are kept as they are. */
+  function tableToJSON() {
+    let mapping;
+    try { mapping = JSON.parse($("mapping-json").value.trim() || "{}"); } catch { mapping = {}; }
+    if (mapping === null || typeof mapping !== "object" || Array.isArray(mapping)) mapping = {};
+    for (const target of document.querySelectorAll("#mapping-fields .map-target")) {
+      const code = target.dataset.code;
+      const name = target.value.trim();
+      const overwrite = document.querySelector(`#mapping-fields .map-overwrite[data-code="${CSS.escape(code)}"]`);
+      overwrite.disabled = !name;
+      if (!name) delete mapping[code];
+      else mapping[code] = overwrite.value === "always" ? name : { field: name, overwrite: overwrite.value };
+    }
+    $("mapping-json").value = JSON.stringify(mapping, null, 2);
+    $("mapping-error").hidden = true;
+    validateMapping();
+  }
+  $("mapping-fields").addEventListener("change", tableToJSON);
+  $("mapping-fields").addEventListener("input", (event) => { if (event.target.tagName === "INPUT") tableToJSON(); });
 
   /** Parses as you type; a mapping that parses is checked by the server, as the check would. */
   function validateMapping() {
@@ -345,7 +398,7 @@
 
   $("mapping-json").addEventListener("input", () => {
     $("mapping-error").hidden = true;
-    validateMapping();
+    if (validateMapping() !== null && catalog) fillMappingTable();
   });
   document.querySelectorAll(".mapping-open").forEach((button) => button.addEventListener("click", () => openMapping(button.dataset.object)));
   $("mapping-cancel").addEventListener("click", () => $("mapping-dialog").close());
