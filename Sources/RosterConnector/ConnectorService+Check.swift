@@ -50,7 +50,7 @@ extension ConnectorService {
             extraErrors.append(Self.instanceNotAllowed(refusal))
         } else if connection.state == .connected, let client = try? await client(eventId: event.id) {
             do {
-                org = try await orgFacts(settings: settings, client: client)
+                org = try await orgFacts(settings: settings, client: client, reads: await clients.reads(for: event.id, client: client), verify: true)
                 report.apiUsage = await client.apiUsage
             } catch let failure as SalesforceFailure {
                 switch failure {
@@ -90,28 +90,35 @@ extension ConnectorService {
     }
 
     /// Describes of the three objects, the campaigns with the setting's name, and the statuses
-    /// (or, when none matched, other names for suggestions).
-    func orgFacts(settings: ConnectorSettings, client: SalesforceClient, describe: Bool = true) async throws -> OrgFacts {
+    /// (or, when none matched, other names for suggestions), reusing what the screen read within
+    /// ``ScreenReads/lifetime``. `verify` (the check) asks Salesforce at least once whatever is
+    /// kept, so a refused token or an org gone is found, and the API usage is today's: the
+    /// campaign is looked up afresh, or, without a campaign name, the describes are read again.
+    func orgFacts(settings: ConnectorSettings, client: SalesforceClient, reads: ScreenReads, describe: Bool = true,
+                  verify: Bool = false) async throws -> OrgFacts {
         var facts = OrgFacts()
+        let name = settings.campaignName.trimmed().isEmpty ? nil : settings.campaignName
         if describe {
-            let describes = try await client.describe(MappingTarget.allCases.map(\.objectName), refresh: true)
+            let fresh = await reads.describesAreFresh() && !(verify && name == nil)
+            let describes = try await client.describe(MappingTarget.allCases.map(\.objectName), refresh: !fresh)
+            if !fresh { await reads.described() }
             for target in MappingTarget.allCases { facts.describes[target] = describes[target.objectName] }
         }
         if case .rule = settings.leadAssignment {
-            facts.leadAssignmentRules = try await leadAssignmentRules(client: client)
+            facts.leadAssignmentRules = try await leadAssignmentRules(client: client, reads: reads)
         }
-        let name = settings.campaignName.trimmed().isEmpty ? nil : settings.campaignName
         guard let name else { return facts }
-        let campaigns = try await client.queryAll(SOQL.select(["Id", "Name"], from: "Campaign", where: .equals("Name", name), limit: 10))
+        let campaigns = try await reads.records(SOQL.select(["Id", "Name"], from: "Campaign", where: .equals("Name", name), limit: 10),
+                                                client: client, fresh: verify)
             .compactMap { record -> (id: String, name: String)? in
                 guard let id = record["Id"]?.stringValue, let found = record["Name"]?.stringValue else { return nil }
                 return (id, found)
             }
         facts.campaignsNamed = campaigns
         if campaigns.count == 1 {
-            facts.statuses = try await statuses(campaignId: campaigns[0].id, client: client)
+            facts.statuses = try await reads.records(Self.statusQuery(campaignId: campaigns[0].id), client: client).compactMap { $0["Label"]?.stringValue }
         } else if campaigns.isEmpty {
-            facts.otherCampaignNames = try await client.queryAll(SOQL.select(["Name"], from: "Campaign", orderBy: "Name", limit: 2000))
+            facts.otherCampaignNames = try await reads.records(SOQL.select(["Name"], from: "Campaign", orderBy: "Name", limit: 2000), client: client)
                 .compactMap { $0["Name"]?.stringValue }
         }
         return facts
@@ -119,12 +126,13 @@ extension ConnectorService {
 
     /// The event's org's Lead assignment rules, for the connector screen's picker.
     public func leadAssignmentRules(eventId: String) async throws -> [LeadAssignmentRule] {
-        try await leadAssignmentRules(client: try await client(eventId: eventId))
+        let client = try await client(eventId: eventId)
+        return try await leadAssignmentRules(client: client, reads: await clients.reads(for: eventId, client: client))
     }
 
     /// The org's Lead assignment rules, by name (an org has at most one active).
-    func leadAssignmentRules(client: SalesforceClient) async throws -> [LeadAssignmentRule] {
-        try await client.queryAll(SOQL.select(["Id", "Name", "Active"], from: "AssignmentRule", where: .equals("SobjectType", "Lead"), orderBy: "Name"))
+    func leadAssignmentRules(client: SalesforceClient, reads: ScreenReads) async throws -> [LeadAssignmentRule] {
+        try await reads.records(SOQL.select(["Id", "Name", "Active"], from: "AssignmentRule", where: .equals("SobjectType", "Lead"), orderBy: "Name"), client: client)
             .compactMap { record in
                 guard let id = record["Id"]?.stringValue, let name = record["Name"]?.stringValue else { return nil }
                 return LeadAssignmentRule(id: id, name: name, active: record["Active"]?.boolValue ?? false)
@@ -133,8 +141,11 @@ extension ConnectorService {
 
     /// The member status labels of a campaign, in its order.
     public func statuses(campaignId: String, client: SalesforceClient) async throws -> [String] {
-        try await client.queryAll(SOQL.select(["Label"], from: "CampaignMemberStatus", where: .equals("CampaignId", campaignId), orderBy: "SortOrder"))
-            .compactMap { $0["Label"]?.stringValue }
+        try await client.queryAll(Self.statusQuery(campaignId: campaignId)).compactMap { $0["Label"]?.stringValue }
+    }
+
+    static func statusQuery(campaignId: String) -> SOQL {
+        SOQL.select(["Label"], from: "CampaignMemberStatus", where: .equals("CampaignId", campaignId), orderBy: "SortOrder")
     }
 
     /// Creates the campaign named in the settings, with the registered and attended statuses
@@ -163,6 +174,8 @@ extension ConnectorService {
                                                                       "HasResponded": .bool(responded), "IsDefault": .bool(isDefault)])))
             }
             let responses = try await client.composite(subrequests, allOrNone: true)
+            // The org changed: what the screens kept of it no longer holds.
+            await clients.reads(for: eventId, client: client).forgetAll()
             if let failed = responses.first(where: { !(200..<300).contains($0.httpStatusCode) && $0.errors.first?.errorCode != "PROCESSING_HALTED" }) {
                 throw SalesforceFailure.api(status: failed.httpStatusCode, errors: failed.errors)
             }

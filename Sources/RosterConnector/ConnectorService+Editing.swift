@@ -61,7 +61,7 @@ extension ConnectorService {
         var settings = try await view(eventId: eventId).settings
         settings.campaignName = name
         do {
-            let facts = try await orgFacts(settings: settings, client: client, describe: false)
+            let facts = try await orgFacts(settings: settings, client: client, reads: await clients.reads(for: eventId, client: client), describe: false)
             let named = facts.campaignsNamed ?? []
             var lookup = CampaignLookup(name: name, campaign: nil, matches: named.count, suggestions: [])
             if named.count == 1 {
@@ -76,13 +76,17 @@ extension ConnectorService {
     }
 
     /// The participant fields and, when connected, the three objects' Salesforce fields
-    /// (describes from the client's cache), with the pairs a mapping may use.
+    /// (describes read again when older than ``ScreenReads/lifetime``, so a field just added in
+    /// Salesforce shows; the check then reuses them), with the pairs a mapping may use.
     public func fieldCatalog(event: Event) async throws -> FieldCatalog {
         var describes: [MappingTarget: SObjectDescribe] = [:]
         var salesforceError: String?
         do {
             let client = try await client(eventId: event.id)
-            let found = try await client.describe(MappingTarget.allCases.map(\.objectName))
+            let reads = await clients.reads(for: event.id, client: client)
+            let fresh = await reads.describesAreFresh()
+            let found = try await client.describe(MappingTarget.allCases.map(\.objectName), refresh: !fresh)
+            if !fresh { await reads.described() }
             for target in MappingTarget.allCases { describes[target] = found[target.objectName] }
         } catch let error as ConnectorError {
             salesforceError = error.description

@@ -31,7 +31,7 @@ public final class ConnectorService: Sendable {
     let retry: RetryPolicy
     let health: ConnectionHealth
     let logger: Logger
-    let clients = ClientCache()
+    let clients: ClientCache
     /// The events that were just connected (a login, a new client-credentials token), for the
     /// sync service, which resumes what waited for the connection at once.
     public let connections: AsyncStream<String>
@@ -40,7 +40,9 @@ public final class ConnectorService: Sendable {
     /// Makes the service; every request goes through `transport` and only to hosts `hosts` allows,
     /// and failed requests are retried as `retry` says.
     public init(connectors: ConnectorRepository, states: OAuthStateRepository, participants: ParticipantRepository,
-                transport: any HTTPTransport, hosts: SalesforceHosts, retry: RetryPolicy = RetryPolicy(), logger: Logger) {
+                transport: any HTTPTransport, hosts: SalesforceHosts, retry: RetryPolicy = RetryPolicy(), logger: Logger,
+                now: @escaping @Sendable () -> Date = Date.init) {
+        self.clients = ClientCache(now: now)
         self.connectors = connectors
         self.states = states
         self.participants = participants
@@ -280,17 +282,29 @@ public final class ConnectorService: Sendable {
     }
 }
 
-/// One client per event's connection.
+/// One client per event's connection, with what the screens read through it.
 actor ClientCache {
-    private var clients: [String: SalesforceClient] = [:]
+    private let now: @Sendable () -> Date
+    private var clients: [String: (client: SalesforceClient, reads: ScreenReads)] = [:]
 
-    func client(for eventId: String) -> SalesforceClient? { clients[eventId] }
+    init(now: @escaping @Sendable () -> Date) {
+        self.now = now
+    }
+
+    func client(for eventId: String) -> SalesforceClient? { clients[eventId]?.client }
 
     func client(for eventId: String, make: () throws -> SalesforceClient) throws -> SalesforceClient {
-        if let client = clients[eventId] { return client }
+        if let kept = clients[eventId] { return kept.client }
         let client = try make()
-        clients[eventId] = client
+        clients[eventId] = (client, ScreenReads(now: now))
         return client
+    }
+
+    /// The screens' kept answers for the connection `client` belongs to; fresh ones for a
+    /// client this cache no longer holds (its connection just ended).
+    func reads(for eventId: String, client: SalesforceClient) -> ScreenReads {
+        if let kept = clients[eventId], kept.client === client { return kept.reads }
+        return ScreenReads(now: now)
     }
 
     func forget(_ eventId: String) { clients[eventId] = nil }

@@ -91,7 +91,7 @@ public struct AppServices: Sendable {
             connectors: ConnectorRepository(database: database, secrets: secrets, now: now),
             states: OAuthStateRepository(database: database, secrets: secrets, now: now),
             participants: participants, transport: http, hosts: configuration.salesforceHosts, retry: configuration.salesforceRetry,
-            logger: Logger(label: "roster.salesforce", level: configuration.logLevel)
+            logger: Logger(label: "roster.salesforce", level: configuration.logLevel), now: now
         )
         try await connectors.publishHealth()
         let syncRuns = SyncRepository(database: database, now: now)

@@ -64,7 +64,13 @@ def log_in_through_the_popup(browser, demo, button, before_submitting=lambda: No
     wait(browser, EC.text_to_be_present_in_element((By.ID, "connection-status"), "Connected as admin@roster-demo-org.example"))
 
 
-def test_the_organisers_journey(demo, browser, shoot):
+def sandbox_calls(demo):
+    """The sandbox org's count of API calls so far, and the requests that made it."""
+    calls = requests.get(f"{demo['sandbox_url']}/__sandbox/calls").json()
+    return calls["apiCalls"], [f"{r['method']} {urllib.parse.unquote_plus(r['uri'].split('/services/data/')[-1])[:110]}" for r in calls["requests"] if r.get("counted")]
+
+
+def test_the_organisers_journey(demo, browser, shoot, capsys):
     base = demo["url"]
     email, password = demo["organiser"]
     try:
@@ -95,6 +101,7 @@ def test_the_organisers_journey(demo, browser, shoot):
         assert rgb(error.value_of_css_property("color")) == RED
         shoot("check-not-connected", error)
 
+        calls_before, requests_before = sandbox_calls(demo)
         # Salesforce login in a pop-up, on the sandbox's login page; it closes itself.
         log_in_through_the_popup(browser, demo, "salesforce-login", lambda: shoot("salesforce-login-popup"))
         shoot("connected", browser.find_element(By.ID, "connection-status"))
@@ -215,6 +222,13 @@ def test_the_organisers_journey(demo, browser, shoot):
         assert browser.find_elements(By.CSS_SELECTOR, "#check-errors li") == []
         assert browser.find_element(By.ID, "api-usage").is_displayed()
         shoot("check-ok", browser.find_element(By.ID, "check-ok"))
+        # What configuring cost the org: every screen read since the login, the check included.
+        calls_after, requests_after = sandbox_calls(demo)
+        with capsys.disabled():
+            print(f"\nbrowser suite: a full configuration session (login → statuses → rules → mappings → check) "
+                  f"cost {calls_after - calls_before} Salesforce API calls")
+            for request in sorted(set(requests_after[len(requests_before):])):
+                print(f"  {requests_after[len(requests_before):].count(request)} × {request}")
 
         # Salesforce stops accepting Roster's tokens: the check says so and the screen shows the
         # alert; "Log in again" goes through the pop-up and the connection is back.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -24,6 +25,46 @@ struct ConnectorEditingTests {
             #expect(misspelled["matches"] as? Int == 0)
             #expect(misspelled["campaign"] == nil)
             #expect((misspelled["suggestions"] as? [String])?.first == ConnectorFixture.campaign)
+        }
+    }
+
+    @Test("the screens reuse what they read for 30 s per connection; the check still asks Salesforce once; a new login starts afresh")
+    func screenReadsAreReused() async throws {
+        let clock = MovableClock()
+        try await TestApp.run(withSandbox: true, now: { clock.now }) { app in
+            let fixture = try await ConnectorFixture.make(app)
+            try await fixture.connect()
+            let sandbox = try #require(app.sandbox).sandbox
+            func calls(_ body: () async throws -> Void) async throws -> Int {
+                let before = sandbox.apiCallCount
+                try await body()
+                return sandbox.apiCallCount - before
+            }
+            let lookUp = { try await app.send(.get, "\(fixture.base)/campaigns?name=tech%20summit%202026").json() }
+            let check = { try await app.send(.post, "\(fixture.base)/check").json() }
+
+            #expect(try await calls { _ = try await lookUp() } == 2, "the campaign, then its statuses")
+            #expect(try await calls { _ = try await lookUp() } == 0, "the same answer again, from memory")
+            #expect(try await calls { _ = try await app.send(.get, "\(fixture.base)/fields") } == 1, "the three describes, one composite")
+            var report: [String: Any] = [:]
+            #expect(try await calls { report = try await check() } == 1, "the check asks for the campaign afresh, reuses the rest")
+            #expect((report["errors"] as? [Any])?.isEmpty == true, "\(report)")
+            #expect(report["apiUsage"] != nil)
+
+            clock.advance(by: 31)
+            #expect(try await calls { _ = try await lookUp() } == 2, "older than 30 s: read again")
+            #expect(try await calls { _ = try await check() } == 2, "the campaign afresh and the describes again")
+
+            // A new login is a new connection: nothing of the old one is reused.
+            try await fixture.connect()
+            #expect(try await calls { _ = try await lookUp() } == 2)
+
+            // A misspelt name is not remembered as missing: a campaign made meanwhile is found.
+            let missing = try await app.send(.get, "\(fixture.base)/campaigns?name=Autumn%20Forum").json()
+            #expect(missing["matches"] as? Int == 0)
+            try fixture.org.create("Campaign", ["Name": "Autumn Forum", "IsActive": true])
+            let found = try await app.send(.get, "\(fixture.base)/campaigns?name=Autumn%20Forum").json()
+            #expect(found["matches"] as? Int == 1)
         }
     }
 
@@ -78,4 +119,12 @@ struct ConnectorEditingTests {
             #expect(try await app.send(.get, "\(fixture.base)/runs/nope/results").status == .notFound)
         }
     }
+}
+
+/// Roster's clock, moved by hand.
+final class MovableClock: Sendable {
+    private let current = Mutex(Date())
+
+    var now: Date { current.withLock { $0 } }
+    func advance(by seconds: TimeInterval) { current.withLock { $0 += seconds } }
 }

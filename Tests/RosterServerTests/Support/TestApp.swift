@@ -24,8 +24,10 @@ struct TestApp {
 
     /// - Parameter salesforceHosts: what the connector may reach besides Salesforce (the sandbox's loopback address).
     /// - Parameter sandboxClock: the sandbox org's clock (milliseconds since 1970), when a test moves time by hand.
+    /// - Parameter now: Roster's clock, when a test moves it by hand.
     static func run(withSandbox: Bool = false, sandboxClock: (@Sendable () -> Int64)? = nil, salesforceHosts: String = "127.0.0.1",
-                    metricsToken: String? = nil, idleTimeout: Duration = .seconds(75), _ body: @escaping @Sendable (TestApp) async throws -> Void) async throws {
+                    metricsToken: String? = nil, idleTimeout: Duration = .seconds(75), now: @escaping @Sendable () -> Date = Date.init,
+                    _ body: @escaping @Sendable (TestApp) async throws -> Void) async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("roster-\(UUID().uuidString).sqlite").path
         defer { for suffix in ["", "-wal", "-shm", ".key"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let url = DatabaseURL.sqlite(path: path)
@@ -41,7 +43,7 @@ struct TestApp {
         let sandbox = withSandbox ? try await SalesforceSandbox.start(configuration: sandboxConfiguration) : nil
         let app = try await buildApplication(configuration: AppConfiguration(
             port: 0, database: url, logLevel: .warning, maxBodyBytes: 64 * 1024, salesforceRetry: fastRetry,
-            salesforceHosts: try SalesforceHosts(parsing: salesforceHosts), metricsToken: metricsToken, idleTimeout: idleTimeout))
+            salesforceHosts: try SalesforceHosts(parsing: salesforceHosts), metricsToken: metricsToken, idleTimeout: idleTimeout), now: now)
         do {
             try await app.test(.live) { client in
                 try await body(TestApp(client: client, token: token, databasePath: path, sandbox: sandbox))
