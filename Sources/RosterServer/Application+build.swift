@@ -134,7 +134,7 @@ func buildRouter(
 ) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestMetricsMiddleware())
-    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: ErrorMiddleware(messages: backOffice.messages))
     router.add(middleware: CanonicalPathMiddleware())
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ReadPriorityMiddleware(readThreads: database.readThreads, foregroundThreads: database.foregroundReadThreads))
@@ -149,11 +149,12 @@ func buildRouter(
         participants: ParticipantRepository(database: database, ids: ids, now: now),
         writer: writer, tokens: TokenRepository(database: database, ids: ids, now: now),
         connectors: connectors, sync: sync, syncRuns: syncRuns, publicURL: configuration.publicURL,
-        ids: ids, now: now, logger: logger
+        messages: backOffice.messages, ids: ids, now: now, logger: logger
     )
     let document = try OpenAPIDocument.load()
     let table = try AccessTable(document: document)
     let authenticated = router.group()
+        .add(middleware: MessageLanguageMiddleware())
         .add(middleware: AuthenticationMiddleware(tokens: TokenRepository(database: database, now: now), usage: TokenUsage(), now: now))
         .add(middleware: AuthorizationMiddleware(table: table))
         // Bodies are read only once the caller is known: an anonymous request is refused before

@@ -44,12 +44,12 @@ extension BackOffice {
             }
             return Self.present([
                 "id": run.id, "state": localization.text("run_\(run.state.rawValue)", page.language), "stateCode": run.state.rawValue,
-                "dryRun": run.dryRun, "pausedReason": run.pausedReason ?? "", "meta": meta.joined(separator: " · "),
+                "dryRun": run.dryRun, "pausedReason": localization.message(run.pausedReason ?? "", page.language), "meta": meta.joined(separator: " · "),
                 "startedAt": Self.display(run.startedAt ?? run.createdAt), "startedAtISO": Self.iso(run.startedAt ?? run.createdAt),
                 "total": run.total, "processed": run.processed, "created": run.created, "updated": run.updated, "linked": run.linked,
                 "unchanged": run.unchanged, "failed": run.failed, "apiCalls": run.apiCalls,
                 "csvHref": "/api/v1/events/\(event.id)/connectors/salesforce/runs/\(run.id)/results?format=csv",
-                "errors": run.errors.map { ["email": $0.email, "message": $0.message, "href": "/events/\(event.id)/participants/\($0.participantId)"] },
+                "errors": run.errors.map { ["email": $0.email, "message": localization.message($0.message, page.language), "href": "/events/\(event.id)/participants/\($0.participantId)"] },
                 "hasErrors": !run.errors.isEmpty,
             ])
         }

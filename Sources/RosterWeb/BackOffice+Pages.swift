@@ -106,7 +106,7 @@ extension BackOffice {
                 "href": "/events/\(event.id)/participants/\(participant.id)",
                 "registered": participant.isRegistered, "attended": participant.hasAttended,
                 "syncedAt": Self.display(participant.salesforce.syncedAt), "syncedAtISO": Self.iso(participant.salesforce.syncedAt),
-                "error": participant.salesforce.error ?? "",
+                "error": participant.salesforce.error.map { localization.message($0, page.language) } ?? "",
                 "createdAt": Self.display(participant.createdAt), "createdAtISO": Self.iso(participant.createdAt),
                 "fields": fieldColumns.map { ["value": participant.fields[$0.code].map { fieldText($0, page.language) } ?? ""] },
             ])
@@ -147,7 +147,8 @@ extension BackOffice {
             "id": participant.id, "name": Self.name(participant), "email": participant.email, "company": participant.company,
             "jobTitle": participant.jobTitle, "registered": participant.isRegistered, "attended": participant.hasAttended,
             "createdAt": Self.display(participant.createdAt), "createdAtISO": Self.iso(participant.createdAt),
-            "syncedAt": Self.display(state.syncedAt), "syncedAtISO": Self.iso(state.syncedAt), "error": state.error ?? "",
+            "syncedAt": Self.display(state.syncedAt), "syncedAtISO": Self.iso(state.syncedAt),
+            "error": state.error.map { localization.message($0, page.language) } ?? "",
         ])
         context["fields"] = fields
         context["records"] = records
@@ -155,7 +156,7 @@ extension BackOffice {
         let history = try await dependencies.syncRuns.history(participantId: participant.id, limit: 50).map { entry -> [String: Any] in
             Self.present(["at": Self.display(entry.at), "atISO": Self.iso(entry.at), "operation": label("op_", entry.operation, page.language), "object": entry.object,
                           "recordId": entry.recordId ?? "", "outcome": label("outcome_", entry.outcome, page.language),
-                          "failed": entry.outcome == "failed", "error": entry.error ?? ""])
+                          "failed": entry.outcome == "failed", "error": entry.error.map { localization.message($0, page.language) } ?? ""])
         }
         context["history"] = history
         context["hasHistory"] = !history.isEmpty
@@ -210,12 +211,13 @@ extension BackOffice {
         var banner: String?
         switch view.connection.state {
         case .broken:
-            banner = localization.text("banner_connection_broken", page.language, ["error": view.connection.error ?? "", "count": try await waiting()])
+            banner = localization.text("banner_connection_broken", page.language,
+                                       ["error": localization.message(view.connection.error ?? "", page.language), "count": try await waiting()])
         case .disconnected where try await dependencies.events.hasSynced(eventId: event.id):
             banner = localization.text("banner_disconnected", page.language, ["count": try await waiting()])
         default:
             if let run = try await dependencies.syncRuns.runs(eventId: event.id, limit: 1).first, run.state == .paused {
-                banner = localization.text("banner_run_paused", page.language, ["reason": run.pausedReason ?? ""])
+                banner = localization.text("banner_run_paused", page.language, ["reason": localization.message(run.pausedReason ?? "", page.language)])
             }
         }
         if let banner { context["banner"] = banner }

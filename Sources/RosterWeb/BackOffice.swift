@@ -63,6 +63,9 @@ public struct BackOffice: Sendable {
     let assets: StaticAssets
     let localization: Localization
 
+    /// The translations of the messages Roster writes in English, for the API's answers.
+    public var messages: MessageTranslation { localization.messages }
+
     /// Loads the templates, scripts and strings bundled with the module.
     public static func load(_ dependencies: Dependencies) async throws -> BackOffice {
         guard let root = Bundle.module.resourceURL else { throw BackOfficeError.resources("the RosterWeb bundle has no resources") }

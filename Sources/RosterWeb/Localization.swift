@@ -23,12 +23,15 @@ public enum Language: String, Sendable, CaseIterable {
 /// `{{t.key}}`; scripts get the same table as JSON.
 public struct Localization: Sendable {
     let tables: [Language: [String: String]]
+    /// The messages Roster writes in English (validation, the check, imports), translated.
+    public let messages: MessageTranslation
     /// Each table as the JSON data block pages hand their scripts, made once: `<` is escaped so
     /// it can't close the element.
     let scriptJSON: [Language: String]
 
-    init(tables: [Language: [String: String]]) {
+    init(tables: [Language: [String: String]], messages: MessageTranslation) {
         self.tables = tables
+        self.messages = messages
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         scriptJSON = tables.mapValues { table in
@@ -51,11 +54,15 @@ public struct Localization: Sendable {
                 throw BackOfficeError.resources("Strings/\(language.rawValue).json lacks \(missing.sorted().joined(separator: ", "))")
             }
         }
-        return Localization(tables: tables)
+        return Localization(tables: tables, messages: try MessageTranslation.load(from: directory))
     }
 
     /// Every word of the language, by key.
     public func strings(_ language: Language) -> [String: String] { tables[language] ?? [:] }
+
+    /// A message Roster wrote in English (a validation problem, a check finding, a sync
+    /// error), in `language`.
+    public func message(_ text: String, _ language: Language) -> String { messages.translate(text, to: language) }
 
     /// One string, with `{name}` placeholders filled.
     public func text(_ key: String, _ language: Language, _ values: [String: String] = [:]) -> String {

@@ -2,10 +2,12 @@
 with a screenshot of each: sign in, open the connector, a misspelled campaign, log in to the
 sandbox through the pop-up, statuses, mappings, check, a broken connection and logging in again,
 force sync, the synced filter, a check-in, French."""
+import functools
 import os
 import tempfile
 import urllib.parse
 
+import pytest
 import requests
 from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
@@ -374,10 +376,47 @@ def test_the_organisers_journey(demo, browser, shoot, capsys):
         # The filter survives the switch (301 once the live sync has sent the imported person).
         count, _, rest = text_of(browser, "grid-count").partition(" ")
         assert rest == "participants avec une date de synchronisation Salesforce" and int(count) in (300, 301)
+        # Dates in French, in the browser's time zone.
+        shown, expected = browser.execute_script("""
+            const t = document.querySelector('#participants time[datetime]');
+            return [t.textContent, new Intl.DateTimeFormat('fr', {dateStyle: 'medium', timeStyle: 'medium'}).format(new Date(t.dateTime))];""")
+        assert shown == expected, (shown, expected)
+        # What the server says goes through the locale too: an import's refused row.
+        with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as csv:
+            csv.write("email,firstName,lastName\nencore-faux,Bad,Row\n")
+        browser.find_element(By.ID, "import-file").send_keys(csv.name)
+        browser.find_element(By.ID, "import-submit").click()
+        wait(browser, EC.visibility_of_element_located((By.ID, "import-rejected")))
+        assert text_of(browser, "import-rejected") == "Ligne 2 : email : « encore-faux » n'est pas une adresse e-mail", text_of(browser, "import-rejected")
+        shoot("french-import-error")
+        os.unlink(csv.name)
         browser.find_element(By.ID, "nav-salesforce").click()
         wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, '#connector[aria-busy="false"]')))
         assert "Vérifier la configuration" in text_of(browser, "check")
         shoot("french-connector")
+        # The mapping editor in French: the built-in fields' names and the problems found.
+        browser.find_element(By.ID, "mapping-contact").click()
+        wait(browser, lambda b: "Prénom" in text_of(b, "mapping-fields"))
+        editor = browser.find_element(By.ID, "mapping-json")
+        editor.clear()
+        editor.send_keys('{"shoeSize": "Title"}')
+        wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "#mapping-issues li.error")))
+        assert "n'est pas un champ participant de cet événement" in text_of(browser, "mapping-issues"), text_of(browser, "mapping-issues")
+        shoot("french-mapping-error")
+        browser.find_element(By.ID, "mapping-cancel").click()
+        # The check in French, on what the screen shows: a misspelt campaign.
+        campaign = browser.find_element(By.ID, "campaignName")
+        campaign.clear()
+        campaign.send_keys("Roster Demo Sumit")
+        browser.find_element(By.ID, "check").click()
+        error = wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, '#check-errors li.error[data-code="campaign_not_found"]')))
+        assert error.text.startswith("Aucune campagne Salesforce ne s'appelle « Roster Demo Sumit »"), error.text
+        assert "Vouliez-vous dire Roster Demo Summit ?" in error.text, error.text
+        shoot("french-check", error)
+        campaign.clear()
+        campaign.send_keys("Roster Demo Summit")
+        browser.find_element(By.ID, "save").click()
+        wait(browser, EC.text_to_be_present_in_element((By.ID, "save-status"), "Enregistré."))
 
         # Readable on a phone.
         browser.set_window_size(390, 844)
@@ -570,12 +609,18 @@ def test_creating_an_event(demo, browser, shoot):
         raise
 
 
-def test_on_a_phone(demo, browser, shoot):
-    """At 390 px every action is reachable without scrolling the page sideways: tables scroll
-    inside themselves, Check-in comes first, the mapping dialog's Save is in view."""
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_on_a_phone(demo, browser, shoot, language):
+    """At 390 px, in English and in French, every action is reachable without scrolling the page
+    sideways: tables scroll inside themselves, Check-in comes first, the mapping dialog's Save
+    is in view."""
     base, client = demo["url"], api_client(demo)
     event_id = first_event(demo, client)
     browser.set_window_size(390, 844)
+    browser.get(f"{base}/events")
+    browser.find_element(By.ID, f"lang-{language}").click()
+    wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, f'html[lang="{language}"]')))
+    shoot = functools.partial(lambda take, name, element=None: take(f"{name}-{language}", element), shoot)
     try:
         def fits():
             return browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")

@@ -65,6 +65,11 @@ struct CheckCodeTests {
             #expect(report["ok"] as? Bool == (scenario.isWarning ? true : false), "\(report)")
             let message = try #require(report.message(scenario.isWarning ? "warnings" : "errors", code: scenario.code))
             #expect(message.count > 20)
+            // The same finding for a French screen: the code and field as they are, the words French.
+            let french = try await fixture.check(unsaved: "{\(scenario.settings)}", language: "fr-FR,fr;q=0.9")
+            #expect(french.issues(scenario.isWarning ? "warnings" : "errors").contains { $0 == (scenario.code, scenario.field) })
+            let translated = try #require(french.message(scenario.isWarning ? "warnings" : "errors", code: scenario.code))
+            #expect(translated != message, "no French for: \(message)")
             // Nothing the check looked at was saved.
             let stored = try await fixture.settings()
             #expect((stored["mappings"] as? [String: Any])?["contact"] as? [String: String] == [:])

@@ -79,7 +79,7 @@ extension RosterAPI {
             unsaved = UnsavedSettings(settings: try ConnectorSettings(merging: body, over: current), consumerSecret: body.consumerSecret.flatMap { $0.isEmpty ? nil : $0 } != nil)
         }
         let report = try await connectors.check(event: event, unsaved: unsaved, lastRunBatchSizes: lastRun?.batchSizes ?? [:])
-        func issues(_ list: [CheckIssue]) -> [Components.Schemas.CheckIssue] { list.map(Components.Schemas.CheckIssue.init) }
+        func issues(_ list: [CheckIssue]) -> [Components.Schemas.CheckIssue] { list.map(issue) }
         return .ok(.init(body: .json(.init(
             ok: report.ok, errors: issues(report.errors), warnings: issues(report.warnings),
             apiUsage: report.apiUsage.map { .init(used: $0.used, max: $0.max) },

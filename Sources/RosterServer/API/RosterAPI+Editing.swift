@@ -28,16 +28,16 @@ extension RosterAPI {
         }
         let participants = catalog.participantFields.map { field in
             Components.Schemas.CatalogParticipantField(
-                code: field.info.code, label: field.info.label, _type: field.info.type.rawValue, maxLength: field.info.maxLength,
-                syncable: field.unsyncableReason == nil, reason: field.unsyncableReason,
+                code: field.info.code, label: field.info.isBuiltIn ? say(field.info.label) : field.info.label, _type: field.info.type.rawValue,
+                maxLength: field.info.maxLength, syncable: field.unsyncableReason == nil, reason: field.unsyncableReason.map(say),
                 compatible: .init(additionalProperties: byObject(field.compatible)))
         }
         let salesforce = catalog.salesforceFields.mapValues { fields in
             fields.map { field in
                 Components.Schemas.CatalogSalesforceField(
                     name: field.describe.name, label: field.describe.label, _type: field.describe.type,
-                    typeLabel: FieldCompatibility.label(field.describe.type), length: field.describe.length > 0 ? field.describe.length : nil,
-                    writable: field.readOnlyReason == nil, reason: field.readOnlyReason)
+                    typeLabel: say(FieldCompatibility.label(field.describe.type)), length: field.describe.length > 0 ? field.describe.length : nil,
+                    writable: field.readOnlyReason == nil, reason: field.readOnlyReason.map(say))
             }
         }
         return .ok(.init(body: .json(.init(participantFields: participants, salesforceFields: .init(additionalProperties: byObject(salesforce)),
@@ -52,7 +52,7 @@ extension RosterAPI {
         let value = try JSONSerialization.jsonObject(with: JSONEncoder().encode(body.mapping), options: .fragmentsAllowed)
         let mapping = try FieldMapping.parse(value, path: "mappings.\(target.rawValue)")
         let (errors, warnings) = try await connectors.validateMapping(event: event, target: target, mapping: mapping)
-        return .ok(.init(body: .json(.init(errors: errors.map(Components.Schemas.CheckIssue.init), warnings: warnings.map(Components.Schemas.CheckIssue.init)))))
+        return .ok(.init(body: .json(.init(errors: errors.map(issue), warnings: warnings.map(issue)))))
     }
 
     func getSalesforceRunResults(_ input: Operations.GetSalesforceRunResults.Input) async throws -> Operations.GetSalesforceRunResults.Output {
@@ -110,8 +110,11 @@ extension RosterAPI {
     }
 }
 
-extension Components.Schemas.CheckIssue {
-    init(_ issue: CheckIssue) { self.init(code: issue.code, field: issue.field, message: issue.message) }
+extension RosterAPI {
+    /// A check finding as the API shows it, its message in the request's language.
+    func issue(_ issue: CheckIssue) -> Components.Schemas.CheckIssue {
+        Components.Schemas.CheckIssue(code: issue.code, field: issue.field, message: say(issue.message))
+    }
 }
 
 /// Where a results download stands: the header to send, a page to read (after a line id, or

@@ -6,6 +6,7 @@ import RosterConnector
 import RosterSync
 import RosterCore
 import RosterStore
+import RosterWeb
 import Synchronization
 
 /// The REST API: implements the protocol generated from `openapi.yaml`. Handlers translate
@@ -26,9 +27,14 @@ struct RosterAPI: APIProtocol {
     let syncRuns: SyncRepository
     /// Roster's public URL, when configured (else the request's own origin is used).
     let publicURL: String?
+    /// Messages in the request's language (``MessageLanguage``).
+    let messages: MessageTranslation
     let ids: any IDGenerator
     let now: @Sendable () -> Date
     let logger: Logger
+
+    /// A message Roster wrote in English, in the request's language.
+    func say(_ message: String) -> String { messages.translate(message, to: MessageLanguage.current) }
 
     /// The event, or a 404 naming it (`event_not_found`, as for an event outside the caller's).
     /// Events do not change once created, so they are cached.

@@ -1,16 +1,24 @@
 import Hummingbird
 import Logging
 import OpenAPIRuntime
+import RosterWeb
 
 /// Turns every failure into the contract's error JSON: unknown routes, framework errors,
 /// request bodies the OpenAPI layer can't decode, handler errors. Unexpected errors become a
-/// 500 with a generic message and are logged in full, never shown.
+/// 500 with a generic message and are logged in full, never shown. Messages are written in the
+/// request's language (``MessageLanguage``); codes and fields never change.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let messages: MessageTranslation
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {
-            return Self.response(for: error, request: request, logger: context.logger)
+            let language = MessageLanguage.of(request)
+            guard language != .en, let translated = APIError.from(error).map({ $0.translated(messages, language) }) else {
+                return Self.response(for: error, request: request, logger: context.logger)
+            }
+            return translated.response
         }
     }
 
@@ -40,6 +48,18 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 extension APIError {
+    /// The error with its message and details in `language`.
+    func translated(_ messages: MessageTranslation, _ language: Language) -> APIError {
+        var error = self
+        error.message = messages.translate(message, to: language)
+        error.details = details.map { detail in
+            var detail = detail
+            detail.message = messages.translate(detail.message, to: language)
+            return detail
+        }
+        return error
+    }
+
     /// A request without a body whose decoding failed: one of its query parameters is not of
     /// the route's type. The generated layer's error does not say which; when the request has
     /// one parameter, it is that one.

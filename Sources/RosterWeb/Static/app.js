@@ -12,10 +12,10 @@ const Roster = (() => {
     return text;
   }
 
-  /** Calls the REST API as the signed-in user (session cookie + CSRF token); throws the
-   *  contract's error (`message`, `code`, `details`) on a 4xx/5xx. */
+  /** Calls the REST API as the signed-in user (session cookie + CSRF token), its messages in
+   *  the page's language; throws the contract's error (`message`, `code`, `details`) on a 4xx/5xx. */
   async function api(method, path, body, contentType) {
-    const headers = { "X-CSRF-Token": csrf, Accept: "application/json" };
+    const headers = { "X-CSRF-Token": csrf, Accept: "application/json", "Accept-Language": document.documentElement.lang || "en" };
     let payload;
     if (body !== undefined) {
       headers["Content-Type"] = contentType ?? "application/json";

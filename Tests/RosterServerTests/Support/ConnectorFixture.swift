@@ -50,8 +50,8 @@ struct ConnectorFixture {
 
     /// The check's answer.
     /// The check's report, on the stored settings or, with `unsaved` (a JSON object), on those laid over them.
-    func check(unsaved: String? = nil) async throws -> [String: Any] {
-        let response = if let unsaved { try await app.send(.post, "\(base)/check", json: unsaved) } else { try await app.send(.post, "\(base)/check") }
+    func check(unsaved: String? = nil, language: String? = nil) async throws -> [String: Any] {
+        let response = try await app.send(.post, "\(base)/check", json: unsaved, language: language)
         #expect(response.status == .ok)
         return try response.json()
     }

@@ -59,10 +59,11 @@ struct TestApp {
     @discardableResult
     func send(
         _ method: HTTPRequest.Method, _ uri: String, json: String? = nil, body: String? = nil,
-        contentType: String = "application/json", authorized: Bool = true, as other: String? = nil
+        contentType: String = "application/json", authorized: Bool = true, as other: String? = nil, language: String? = nil
     ) async throws -> TestResponse {
         var headers = HTTPFields()
         if authorized { headers[.authorization] = "Bearer \(other ?? token)" }
+        if let language { headers[.acceptLanguage] = language }
         let text = json ?? body
         if text != nil { headers[.contentType] = contentType }
         return try await client.execute(uri: uri, method: method, headers: headers, body: text.map { ByteBuffer(string: $0) })
