@@ -2,11 +2,13 @@ import ArgumentParser
 import Hummingbird
 import RosterServer
 
-/// `roster serve`: the back office, the REST API and (later) the sync workers.
+/// `roster serve`: the back office, the REST API and the sync workers, or one side of them (`--role`).
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the REST API (and back office) until stopped with Ctrl-C or SIGTERM.",
-        discussion: "Migrates the database first. Several 'serve' processes may share one PostgreSQL database."
+        discussion: """
+            Migrates the database first. Several 'serve' processes may share one PostgreSQL database: web processes             behind a load balancer, worker processes that share the sync (see docs/deployment.md).
+            """
     )
 
     @Option(help: "The address to listen on. Env: ROSTER_HOST. Default: 127.0.0.1.")
@@ -22,11 +24,19 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var security: SecurityOptions
 
+    @Option(help: ArgumentHelp("""
+        web (the back office and the API, no sync), worker (the sync, answering only /healthz and /metrics) or all.         Env: ROSTER_ROLE. Default: all.
+        """, valueName: "role"))
+    var role: String?
+
+    @Option(help: ArgumentHelp("How many events this process syncs at once. Env: ROSTER_MAX_EVENTS. Default: one per core.", valueName: "n"))
+    var maxEvents: Int?
+
     func run() async throws {
         let configuration = try AppConfiguration.resolve(host: host, port: port, database: database.database, logLevel: logLevel,
                                                          salesforceHosts: security.salesforceHosts, salesforceHostsOnly: security.salesforceHostsOnly,
                                                          metricsToken: security.metricsToken,
-                                                         trustedProxies: security.trustedProxies)
+                                                         trustedProxies: security.trustedProxies, role: role, maxEvents: maxEvents)
         let app = try await buildApplication(configuration: configuration)
         try await app.runService()
     }

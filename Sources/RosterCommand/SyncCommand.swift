@@ -29,7 +29,7 @@ struct SyncCommand: AsyncParsableCommand {
             guard try await services.events.find(id: event) != nil else { throw SyncCommandFailure("no event with id \(event)") }
             let run = try await services.engine.queueRun(eventId: event, dryRun: dryRun)
             let progress = ProgressDisplay(isTerminal: isatty(STDOUT_FILENO) == 1, dryRun: dryRun)
-            outcome = try await services.engine.execute(run) { await progress.show($0) }
+            outcome = try await services.engine.execute(run, progress: { await progress.show($0) })
             await progress.finish(outcome)
         } catch {
             await services.close()

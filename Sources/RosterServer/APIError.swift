@@ -54,6 +54,7 @@ extension APIError {
             switch error {
             case .notFound(let message): return APIError(.notFound, "not_found", message)
             case .conflict(let message): return APIError(.conflict, "conflict", message)
+            case .versionConflict(let message): return APIError(.conflict, "version_conflict", message)
             case .unavailable(let message): return APIError(.serviceUnavailable, "unavailable", message)
             case .configuration, .corrupt: return nil
             }

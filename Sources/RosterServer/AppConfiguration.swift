@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import RosterStore
 import SalesforceClient
 
@@ -35,6 +36,14 @@ public struct AppConfiguration: Sendable {
     /// How often runs paused by Salesforce's daily API allocation look again whether it allows
     /// them (`ROSTER_PAUSED_RUN_RETRY_SECONDS`, 60 by default); each look costs one call.
     public var pausedRunRetry: Duration = .seconds(60)
+
+    /// What this process does (`--role`, `ROSTER_ROLE`): everything by default.
+    public var role: ProcessRole = .all
+    /// How long a sync worker's hold on an event lasts without renewal (`ROSTER_SYNC_LEASE_SECONDS`,
+    /// 120 by default): the events of a process that died are taken over after at most this.
+    public var syncLeaseSeconds: Double = 120
+    /// How many events this process syncs at once (`--max-events`, `ROSTER_MAX_EVENTS`): one per core by default.
+    public var maxEvents: Int = System.coreCount
 
     /// Makes a configuration from explicit values; the defaults are `roster serve`'s with nothing set.
     public init(
@@ -97,14 +106,42 @@ public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
     public init(_ description: String) { self.description = description }
 }
 
+/// What one `roster serve` process does, when several share one PostgreSQL database.
+public enum ProcessRole: String, Sendable, CaseIterable {
+    /// The back office and the REST API; syncs nothing (runs it queues are taken by workers).
+    case web
+    /// The sync workers; answers only `/healthz` and `/metrics`.
+    case worker
+    /// Both: the single-machine default.
+    case all
+
+    /// Whether the process answers the back office and the API.
+    public var servesRequests: Bool { self != .worker }
+    /// Whether the process runs the sync workers.
+    public var syncs: Bool { self != .web }
+}
+
 extension AppConfiguration {
     /// Builds the configuration from command-line values, falling back to `ROSTER_*` environment
     /// variables, then to defaults. The environment is read here and nowhere else.
     public static func resolve(
         host: String?, port: Int?, database: String?, logLevel: String? = nil, salesforceHosts: String? = nil, salesforceHostsOnly: Bool = false,
-        metricsToken: String? = nil, trustedProxies: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment
+        metricsToken: String? = nil, trustedProxies: String? = nil, role: String? = nil, maxEvents: Int? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ConfigurationError) -> AppConfiguration {
         var configuration = AppConfiguration()
+        if let text = role ?? environment["ROSTER_ROLE"] {
+            guard let value = ProcessRole(rawValue: text.lowercased()) else {
+                throw ConfigurationError("--role / ROSTER_ROLE='\(text)' is not one of web, worker, all")
+            }
+            configuration.role = value
+        }
+        if let count = maxEvents ?? environment["ROSTER_MAX_EVENTS"].map({ Int($0) ?? 0 }) {
+            guard (1...256).contains(count) else {
+                throw ConfigurationError("--max-events / ROSTER_MAX_EVENTS must be a whole number from 1 to 256 (events one process syncs at once)")
+            }
+            configuration.maxEvents = count
+        }
         configuration.host = host ?? environment["ROSTER_HOST"] ?? configuration.host
         if let port {
             configuration.port = port
@@ -149,6 +186,12 @@ extension AppConfiguration {
                 throw ConfigurationError("ROSTER_PAUSED_RUN_RETRY_SECONDS='\(text)' is not a number of seconds between 1 and 3600")
             }
             configuration.pausedRunRetry = .seconds(seconds)
+        }
+        if let text = environment["ROSTER_SYNC_LEASE_SECONDS"] {
+            guard let seconds = Double(text), (5...3600).contains(seconds) else {
+                throw ConfigurationError("ROSTER_SYNC_LEASE_SECONDS='\(text)' is not a number of seconds between 5 and 3600")
+            }
+            configuration.syncLeaseSeconds = seconds
         }
         if let level = logLevel ?? environment["ROSTER_LOG_LEVEL"] {
             guard let value = Logger.Level(rawValue: level.lowercased()) else {

@@ -9,6 +9,7 @@ import RosterStore
 import RosterSync
 import RosterWeb
 import SalesforceClient
+import ServiceLifecycle
 
 /// The composition root: builds the whole application from its configuration. `roster serve`
 /// runs what this returns; tests call it too, so they exercise the real wiring.
@@ -36,8 +37,10 @@ public func buildApplication(
         server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeout.components.seconds)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "roster"),
         // Started in this order, stopped in reverse after the HTTP server: the sync workers
-        // stop first, queued writes are committed, then the database closes.
-        services: [services.database, services.http, services.writer, services.sync],
+        // stop first, queued writes are committed, then the database closes. A web process
+        // syncs nothing; a worker takes no participant writes.
+        services: ([services.database, services.http] as [any Service]) + (configuration.role.servesRequests ? [services.writer] : [])
+            + (configuration.role.syncs ? [services.sync] : []),
         logger: logger
     )
 }
@@ -97,12 +100,13 @@ public struct AppServices: Sendable {
         let syncRuns = SyncRepository(database: database, now: now)
         let syncLogger = Logger(label: "roster.sync", level: configuration.logLevel)
         let engine = SyncEngine(connectors: connectors, repository: syncRuns, participants: participants, events: events,
-                                ids: ids, now: now, logger: syncLogger)
+                                ids: ids, now: now, logger: syncLogger, leaseSeconds: configuration.syncLeaseSeconds)
         return AppServices(
             logger: logger, database: database, http: http,
             writer: ParticipantWriter(database: database, participants: participants, logger: logger),
             events: events, connectors: connectors, syncRuns: syncRuns, engine: engine,
-            sync: SyncService(engine: engine, repository: syncRuns, logger: syncLogger, pausedRetry: configuration.pausedRunRetry)
+            sync: SyncService(engine: engine, repository: syncRuns, logger: syncLogger, pausedRetry: configuration.pausedRunRetry,
+                              maxEvents: configuration.maxEvents)
         )
     }
 
@@ -133,6 +137,7 @@ func buildRouter(
     now: @escaping @Sendable () -> Date, logger: Logger
 ) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
+    if !configuration.role.servesRequests { router.add(middleware: WorkerRoutesMiddleware()) }
     router.add(middleware: RequestMetricsMiddleware())
     router.add(middleware: ErrorMiddleware(messages: backOffice.messages))
     router.add(middleware: CanonicalPathMiddleware())

@@ -1,10 +1,10 @@
 import Synchronization
 
-/// Tells the live sync that participant changes were committed, so it starts at once instead
-/// of polling: set by whoever commits a write that appended to the outbox, awaited by one
-/// consumer (``Outbox/waitForChanges(upTo:)``). A signal set while nobody waits is kept for the
-/// next wait, so a commit made during a sync is never missed.
-final class ChangeSignal: Sendable {
+/// Tells one waiter that something it waits for happened, so it starts at once instead of
+/// polling: participant changes committed (the live sync, ``Outbox/waitForChanges(upTo:)``), a
+/// forced run queued in this process (the sync service's dispatcher). A signal set while nobody
+/// waits is kept for the next wait, so nothing signalled during the work is missed.
+public final class ChangeSignal: Sendable {
     private struct State {
         var signalled = false
         var waiter: CheckedContinuation<Void, Never>?
@@ -13,8 +13,11 @@ final class ChangeSignal: Sendable {
 
     private let state = Mutex(State())
 
+    /// Makes a signal nobody has set.
+    public init() {}
+
     /// Wakes the waiter, or leaves the signal set for the next wait.
-    func signal() {
+    public func signal() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard let waiter = state.waiter else {
                 state.signalled = true
@@ -24,6 +27,17 @@ final class ChangeSignal: Sendable {
             return waiter
         }
         waiter?.resume()
+    }
+
+    /// Returns when signalled, or after `timeout` at the latest (what other processes do is
+    /// found by looking, not signalled).
+    public func wait(upTo timeout: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.wait() }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+        }
     }
 
     /// Returns when signalled (at once if it already was), or when the calling task is cancelled.

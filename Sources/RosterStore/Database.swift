@@ -144,6 +144,12 @@ public final class RosterDatabase: Service, Sendable {
 }
 
 extension Error {
+    /// PostgreSQL chose this transaction to break a deadlock (two writers locking the same rows
+    /// in different orders); run again, it goes through.
+    var isDeadlock: Bool {
+        (self as? PSQLError)?.serverInfo?[.sqlState] == PostgresError.Code.deadlockDetected.raw
+    }
+
     /// The error is a database uniqueness violation, on either SQLite or PostgreSQL.
     var isUniqueViolation: Bool {
         if let error = self as? SQLiteError {

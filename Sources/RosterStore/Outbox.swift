@@ -46,13 +46,7 @@ public struct Outbox: Sendable {
     /// Returns once changes were committed since the last wait (at once if some were), or after
     /// `timeout`, whichever comes first.
     public func waitForChanges(upTo timeout: Duration) async {
-        let signal = database.changeSignal
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await signal.wait() }
-            group.addTask { try? await Task.sleep(for: timeout) }
-            await group.next()
-            group.cancelAll()
-        }
+        await database.changeSignal.wait(upTo: timeout)
     }
 
     /// Events with changes not yet synced, oldest change first.

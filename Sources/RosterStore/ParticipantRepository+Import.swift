@@ -70,11 +70,11 @@ extension ParticipantRepository {
     /// Imports one chunk of rows in one transaction: each row creates or updates by email; a bad
     /// row is rejected on its own and never drops the others.
     public func importChunk(into event: Event, _ rows: [ImportRow]) async throws -> ImportSummary {
-        for attempt in 1...2 {
+        for attempt in 1...ParticipantWriter.raceAttempts {
             do {
                 return try await writing { db in try await self.importChunk(event, rows, on: db) }
-            } catch where error.isUniqueViolation && attempt == 1 {
-                continue // another request created one of these emails meanwhile: read again
+            } catch where error.isRace && attempt < ParticipantWriter.raceAttempts {
+                continue // another request created or changed one of these people meanwhile: read again
             }
         }
         throw StoreError.conflict("participants of this import were changed by another request; send the import again")
@@ -103,8 +103,11 @@ extension ParticipantRepository {
         var people: [String: (stored: (Participant, Int64)?, current: Participant)] = [:]
         let keys = Set(drafts.compactMap { $0.email.map(EmailAddress.normalized) }.filter { !$0.isEmpty })
         if !keys.isEmpty {
+            // Locked until the transaction ends (PostgreSQL; SQLite's writer is alone anyway), in id
+            // order: another process upserting the same people waits, then reads what this wrote.
             let existing = try await db.select().columns(ParticipantRow.columns.map { SQLIdentifier($0) }).from("participants")
                 .where("event_id", .equal, event.id).where("email_key", .in, Array(keys))
+                .orderBy("id").for(.update)
                 .all().map(ParticipantRow.participant(from:))
             for stored in existing { people[stored.0.normalizedEmail] = (stored, stored.0) }
         }

@@ -39,11 +39,11 @@ public struct ParticipantRepository: Sendable {
     ///
     /// - Throws: ``ValidationFailure`` naming each bad field; ``StoreError``.
     public func upsert(into event: Event, _ draft: ParticipantDraft) async throws -> UpsertOutcome {
-        // Two requests may create the same email at once: the loser of the race updates instead.
-        for attempt in 1...2 {
+        // Two requests may create or change the same person at once: the loser reads again.
+        for attempt in 1...ParticipantWriter.raceAttempts {
             do {
                 return try await writing { db in try await self.upsert(into: event, draft, on: db) }
-            } catch where error.isUniqueViolation && attempt == 1 {
+            } catch where error.isRace && attempt < ParticipantWriter.raceAttempts {
                 continue
             }
         }
@@ -57,7 +57,15 @@ public struct ParticipantRepository: Sendable {
 
     /// Applies a partial update to one participant.
     public func update(in event: Event, participantId: String, _ draft: ParticipantDraft) async throws -> Participant {
-        try await writing { db in try await self.update(in: event, participantId: participantId, draft, on: db) }
+        // Changed by another request meanwhile: the partial update applies to what is there now.
+        for _ in 1..<ParticipantWriter.raceAttempts {
+            do {
+                return try await writing { db in try await self.update(in: event, participantId: participantId, draft, on: db) }
+            } catch StoreError.versionConflict {
+                continue
+            }
+        }
+        return try await writing { db in try await self.update(in: event, participantId: participantId, draft, on: db) }
     }
 
     /// The update's steps inside a transaction the caller holds.
@@ -87,10 +95,11 @@ public struct ParticipantRepository: Sendable {
         return try await ParticipantRow.read(sql, on: database)
     }
 
-    /// The participant and its version, read inside the write's own transaction `db`.
+    /// The participant and its version, read inside the write's own transaction `db` and locked
+    /// until it ends (PostgreSQL): a concurrent update of the same person waits for this one.
     func find(eventId: String, id: String, on db: any SQLDatabase) async throws -> (Participant, Int64)? {
         try await db.select().columns(ParticipantRow.columns.map { SQLIdentifier($0) }).from("participants")
-            .where("event_id", .equal, eventId).where("id", .equal, id)
+            .where("event_id", .equal, eventId).where("id", .equal, id).for(.update)
             .first().map(ParticipantRow.participant(from:))
     }
 
@@ -107,12 +116,16 @@ public struct ParticipantRepository: Sendable {
     }
 
     /// Stores `next` in place of `current` (same id) unless nothing differs; logs the change.
+    /// Optimistic: the row is written only if it is still at `version`, so an update another
+    /// request or process made since it was read is never overwritten.
+    ///
+    /// - Throws: ``StoreError/versionConflict(_:)`` when the participant changed meanwhile.
     @discardableResult
     func save(_ next: Participant, over current: Participant, version: Int64, on db: any SQLDatabase) async throws -> Participant {
         guard next != current else { return current }
         var next = next
         next.updatedAt = max(StoreTime.truncated(now()), current.updatedAt)
-        try await db.update("participants")
+        let written = try await db.update("participants")
             .set("email", to: next.email).set("email_key", to: next.normalizedEmail)
             .set("first_name", to: next.firstName).set("last_name", to: next.lastName)
             .set("company", to: next.company).set("job_title", to: next.jobTitle)
@@ -122,7 +135,12 @@ public struct ParticipantRepository: Sendable {
             .set("version", to: version + 1)
             .set("updated_at", to: StoreTime.millis(next.updatedAt))
             .where("id", .equal, next.id)
-            .run()
+            .where("version", .equal, version)
+            .returning("id")
+            .all()
+        guard !written.isEmpty else {
+            throw StoreError.versionConflict("the participant \(next.id) was changed by another request meanwhile; read it again and retry")
+        }
         try await Outbox.append([(next, version + 1, .updated)], on: db)
         return next
     }

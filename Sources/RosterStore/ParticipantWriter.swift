@@ -118,11 +118,8 @@ public final class ParticipantWriter: Service, Sendable {
             // Every caller is answered after the transaction ends: successes only once committed.
             let answers = try await database.transaction { db -> [@Sendable () -> Void] in
                 var answers: [@Sendable () -> Void] = []
-                for group in Dictionary(grouping: upserts, by: \.event.id).values {
-                    let outcomes = try await participants.upsertBatch(into: group[0].event, group.map(\.draft), on: db)
-                    for (upsert, outcome) in zip(group, outcomes) {
-                        answers.append { upsert.continuation.resume(with: outcome.mapError { $0 as any Error }) }
-                    }
+                for (index, group) in Dictionary(grouping: upserts, by: \.event.id).values.enumerated() {
+                    answers += try await Self.upsert(group, savepoint: "u\(index)", participants: participants, on: db)
                 }
                 for (index, job) in jobs.enumerated() {
                     if let answer = try await Self.attempt(job, savepoint: "w\(index)", on: db) {
@@ -143,11 +140,55 @@ public final class ParticipantWriter: Service, Sendable {
         }
     }
 
+    /// How many times a write that lost a race with another process (the same email inserted,
+    /// the same participant updated) is tried again, reading what is there now.
+    static let raceAttempts = 3
+
+    /// One event's upserts in bulk, in a savepoint. When another process wrote one of the same
+    /// people meanwhile (an email inserted, a participant updated), the bulk statement fails as a
+    /// whole: it is undone and the upserts go one by one, each reading what is there now, so one
+    /// race costs nobody their write.
+    private static func upsert(_ group: [Upsert], savepoint: String, participants: ParticipantRepository,
+                               on db: any SQLDatabase) async throws -> [@Sendable () -> Void] {
+        try await db.raw("SAVEPOINT \(unsafeRaw: savepoint)").run()
+        do {
+            let outcomes = try await participants.upsertBatch(into: group[0].event, group.map(\.draft), on: db)
+            try await db.raw("RELEASE SAVEPOINT \(unsafeRaw: savepoint)").run()
+            return zip(group, outcomes).map { upsert, outcome in { upsert.continuation.resume(with: outcome.mapError { $0 as any Error }) } }
+        } catch where error.isRace {
+            try await db.raw("ROLLBACK TO SAVEPOINT \(unsafeRaw: savepoint)").run()
+            try await db.raw("RELEASE SAVEPOINT \(unsafeRaw: savepoint)").run()
+        }
+        // Each answer waits for the commit (a failed transaction answers everyone with its error).
+        var answers: [@Sendable () -> Void] = []
+        for (index, upsert) in group.enumerated() {
+            let name = "\(savepoint)_\(index)"
+            var failure: (any Error)?
+            for attempt in 1...raceAttempts {
+                try await db.raw("SAVEPOINT \(unsafeRaw: name)").run()
+                do {
+                    let outcome = try await participants.upsertBatch(into: upsert.event, [upsert.draft], on: db)[0]
+                    try await db.raw("RELEASE SAVEPOINT \(unsafeRaw: name)").run()
+                    answers.append { upsert.continuation.resume(with: outcome.mapError { $0 as any Error }) }
+                    failure = nil
+                    break
+                } catch {
+                    try await db.raw("ROLLBACK TO SAVEPOINT \(unsafeRaw: name)").run()
+                    try await db.raw("RELEASE SAVEPOINT \(unsafeRaw: name)").run()
+                    failure = error
+                    if !(error.isRace && attempt < raceAttempts) { break }
+                }
+            }
+            if let failure { answers.append { upsert.continuation.resume(throwing: failure) } }
+        }
+        return answers
+    }
+
     /// Runs one job in its own savepoint; a failed job is answered at once and leaves no trace.
     /// - Returns: the job's answer, or `nil` when it failed.
     private static func attempt(_ job: Job, savepoint: String, on db: any SQLDatabase) async throws -> (@Sendable () -> Void)? {
-        // Another Roster process may have inserted the same email meanwhile: try once more.
-        for attempt in 1...2 {
+        // Another Roster process may have written the same person meanwhile: read again, try again.
+        for attempt in 1...raceAttempts {
             try await db.raw("SAVEPOINT \(unsafeRaw: savepoint)").run()
             do {
                 let answer = try await job.attempt(db)
@@ -156,11 +197,21 @@ public final class ParticipantWriter: Service, Sendable {
             } catch {
                 try await db.raw("ROLLBACK TO SAVEPOINT \(unsafeRaw: savepoint)").run()
                 try await db.raw("RELEASE SAVEPOINT \(unsafeRaw: savepoint)").run()
-                if error.isUniqueViolation && attempt == 1 { continue }
+                if error.isRace && attempt < raceAttempts { continue }
                 job.fail(error)
                 return nil
             }
         }
         return nil
+    }
+}
+
+extension Error {
+    /// Lost a race with another writer: the same email inserted, or the same participant updated,
+    /// since this write read them. Reading again and writing again resolves it.
+    var isRace: Bool {
+        if isUniqueViolation || isDeadlock { return true }
+        if case StoreError.versionConflict? = self as? StoreError { return true }
+        return false
     }
 }

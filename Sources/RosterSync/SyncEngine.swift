@@ -30,6 +30,9 @@ public final class SyncEngine: Sendable {
     let logger: Logger
     /// This process's name in event leases.
     let holder: String
+    /// How long an event's lease lasts without renewal (renewed at each batch): a process that
+    /// died gives its events up after at most this.
+    let leaseSeconds: Double
     let gate = EventGate()
     /// Per event, the collection sizes the org's automation needed (see ``BatchSizes``).
     let keptSizes = Mutex<[String: [String: Int]]>([:])
@@ -37,7 +40,9 @@ public final class SyncEngine: Sendable {
     /// Makes the engine; `holder` names this process in event leases, and by default is unique to
     /// the process (pid and a random suffix).
     public init(connectors: ConnectorService, repository: SyncRepository, participants: ParticipantRepository, events: EventRepository,
-                ids: any IDGenerator, now: @escaping @Sendable () -> Date, logger: Logger, holder: String = "roster-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))") {
+                ids: any IDGenerator, now: @escaping @Sendable () -> Date, logger: Logger, leaseSeconds: Double = 120,
+                holder: String = "roster-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))") {
+        self.leaseSeconds = leaseSeconds
         self.connectors = connectors
         self.repository = repository
         self.participants = participants
@@ -60,10 +65,13 @@ public final class SyncEngine: Sendable {
     }
 
     /// Carries out a run from its cursor to the end, saving progress after each batch, so a
-    /// crash resumes where it stopped. Pauses (never fails) when the API budget is spent.
+    /// crash resumes where it stopped. Pauses (never fails) when the API budget is spent. When
+    /// `stop` says so (a graceful shutdown), the run ends its current batch, keeps its cursor,
+    /// goes back to queued and gives its event up, for another process to take at once.
     @discardableResult
-    public func execute(_ run: SyncRun, progress: @Sendable (SyncRun) async -> Void = { _ in }) async throws -> SyncRun {
-        try await exclusively(run.eventId) { try await self.executeExclusively(run, progress: progress) }
+    public func execute(_ run: SyncRun, until stop: @escaping @Sendable () -> Bool = { false },
+                        progress: @Sendable (SyncRun) async -> Void = { _ in }) async throws -> SyncRun {
+        try await exclusively(run.eventId) { try await self.executeExclusively(run, stop: stop, progress: progress) }
     }
 
     /// Runs `body` while no other work of this process writes the event.
@@ -79,9 +87,9 @@ public final class SyncEngine: Sendable {
         }
     }
 
-    private func executeExclusively(_ run: SyncRun, progress: @Sendable (SyncRun) async -> Void) async throws -> SyncRun {
+    private func executeExclusively(_ run: SyncRun, stop: @Sendable () -> Bool, progress: @Sendable (SyncRun) async -> Void) async throws -> SyncRun {
         guard let event = try await events.find(id: run.eventId) else { throw SyncError("no event with id \(run.eventId)") }
-        while !(try await repository.acquireLease(eventId: event.id, holder: holder, seconds: 120)) {
+        while !(try await repository.acquireLease(eventId: event.id, holder: holder, seconds: leaseSeconds)) {
             try await Task.sleep(for: .milliseconds(200))
         }
         // The run as stored now: it may have been queued twice (a paused run is offered again by
@@ -100,10 +108,15 @@ public final class SyncEngine: Sendable {
         do {
             let batch = try await prepare(event: event, runId: run.id)
             let apiBefore = run.apiCalls
+            var stopped = false
             while true {
+                if stop() {
+                    stopped = true
+                    break
+                }
                 let people = try await participants.batch(eventId: event.id, after: run.cursor, limit: Self.batchSize)
                 guard let last = people.last else { break }
-                _ = try await repository.acquireLease(eventId: event.id, holder: holder, seconds: 120)
+                _ = try await repository.acquireLease(eventId: event.id, holder: holder, seconds: leaseSeconds)
                 let callsBefore = batch.calls.value
                 let (results, tally) = try await batch.sync(people, dryRun: run.dryRun)
                 if !run.dryRun { await Self.recordMetrics(results, calls: batch.calls.value - callsBefore, client: batch.client) }
@@ -119,8 +132,13 @@ public final class SyncEngine: Sendable {
                 }
                 await progress(run)
             }
-            run.state = .succeeded
-            run.finishedAt = now()
+            if stopped {
+                run.state = .queued
+                logger.notice("sync stopped at a batch boundary; another worker goes on from there", metadata: ["run": "\(run.id)", "cursor": "\(run.cursor ?? "")"])
+            } else {
+                run.state = .succeeded
+                run.finishedAt = now()
+            }
         } catch let exhausted as BudgetExhausted {
             run.state = .paused
             run.pausedReason = exhausted.description
@@ -200,7 +218,7 @@ public final class SyncEngine: Sendable {
     }
 
     private func syncPendingChangesExclusively(eventId: String) async throws -> Int? {
-        guard try await repository.acquireLease(eventId: eventId, holder: holder, seconds: 60) else { return nil }
+        guard try await repository.acquireLease(eventId: eventId, holder: holder, seconds: leaseSeconds) else { return nil }
         do {
             let count = try await syncLeased(eventId: eventId)
             try await repository.releaseLease(eventId: eventId, holder: holder)

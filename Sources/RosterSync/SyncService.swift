@@ -4,10 +4,15 @@ import RosterMetrics
 import RosterConnector
 import RosterStore
 import ServiceLifecycle
+import Synchronization
 
-/// The sync workers, as one `Service`: forced runs one after another, paused runs retried as
-/// the budget allows, and the live sync that drains the outbox. Runs left unfinished by a
-/// crash or a restart are picked up at start.
+/// The sync workers, as one `Service`: forced runs claimed from the database, paused runs
+/// retried as the budget allows, and the live sync that drains the outbox. Any number of
+/// processes may run it on one database: each forced run and each event's live changes are
+/// taken by one of them at a time (``SyncRepository/claimRun(holder:seconds:excluding:)``, the
+/// event lease), different events in parallel, at most ``maxEvents`` at a time per process. Runs
+/// left by a process that died are taken over once its lease expires; one stopped with SIGTERM
+/// finishes its batch, keeps its place and is taken over at once.
 public final class SyncService: Service, Sendable {
     let engine: SyncEngine
     let repository: SyncRepository
@@ -17,69 +22,114 @@ public final class SyncService: Service, Sendable {
     let window: Duration
     /// How often runs paused by the API budget are tried again.
     let pausedRetry: Duration
-    private let queue: AsyncStream<SyncRun>
-    private let continuation: AsyncStream<SyncRun>.Continuation
+    /// How many events this process syncs at once (forced runs and the live sync together).
+    let maxEvents: Int
+    private let slots: EventSlots
+    /// Rung when this process queues a run, so it is claimed at once rather than at the next look.
+    private let runsQueued = ChangeSignal()
+    /// Set at graceful shutdown: no new claim, and running batches end at their boundary.
+    private let stopping = Mutex(false)
+    /// The events this process's forced runs are on: the live sync leaves them to the run.
+    private let active = Mutex(Set<String>())
+
+    /// How often the database is looked at for runs another process queued.
+    static let claimPoll: Duration = .seconds(1)
 
     /// Makes the service; `window` is how long changes gather before a live sync, `pausedRetry` how
-    /// often runs paused by the API budget are tried again.
+    /// often runs paused by the API budget are tried again, `maxEvents` how many events it syncs at once.
     public init(engine: SyncEngine, repository: SyncRepository, logger: Logger, window: Duration = .milliseconds(10),
-                pausedRetry: Duration = .seconds(60)) {
+                pausedRetry: Duration = .seconds(60), maxEvents: Int = 2) {
         self.engine = engine
         self.pausedRetry = pausedRetry
         self.repository = repository
         self.logger = logger
         self.window = window
-        (queue, continuation) = AsyncStream.makeStream(of: SyncRun.self)
+        self.maxEvents = max(1, maxEvents)
+        self.slots = EventSlots(max(1, maxEvents))
     }
 
-    /// Queues a forced sync; it runs in the background, its progress readable by id. A run of
-    /// the event paused by the API budget is resumed instead of starting over.
+    /// Queues a forced sync; a worker (this process or another) claims it from the database, its
+    /// progress readable by id. A run of the event paused by the API budget is resumed instead of
+    /// starting over.
     public func enqueue(eventId: String, dryRun: Bool, startedBy: String? = nil) async throws -> SyncRun {
         if var paused = try await repository.unfinishedRuns().first(where: { $0.eventId == eventId && $0.state == .paused && $0.dryRun == dryRun }) {
             paused.state = .queued
             try await repository.save(paused)
-            continuation.yield(paused)
+            runsQueued.signal()
             return paused
         }
         let run = try await engine.queueRun(eventId: eventId, dryRun: dryRun, startedBy: startedBy)
-        continuation.yield(run)
+        runsQueued.signal()
         return run
     }
 
-    /// Runs the workers until graceful shutdown: forced runs (unfinished ones first), the live sync,
-    /// the retry of paused runs and their resumption when a connection comes back.
+    /// Runs the workers until graceful shutdown. Forced runs are not cancelled then: each ends
+    /// its current batch, keeps its cursor and gives its event up for another process to take.
     public func run() async throws {
-        await cancelWhenGracefulShutdown {
+        await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await self.runForcedSyncs() }
-                group.addTask { await self.runLiveSync() }
-                group.addTask { await self.retryPausedRuns() }
-                group.addTask { await self.resumeOnConnection() }
+                group.addTask {
+                    await cancelWhenGracefulShutdown {
+                        await withTaskGroup(of: Void.self) { loops in
+                            loops.addTask { await self.runLiveSync() }
+                            loops.addTask { await self.retryPausedRuns() }
+                            loops.addTask { await self.resumeOnConnection() }
+                        }
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            self.stopping.withLock { $0 = true }
+            self.runsQueued.signal()
+        }
+    }
+
+    private var isStopping: Bool { stopping.withLock { $0 } }
+
+    /// Claims runs while there is a free slot: queued ones, and those a dead process left.
+    private func runForcedSyncs() async {
+        await withDiscardingTaskGroup { group in
+            while !isStopping {
+                await slots.acquire()
+                let busy = active.withLock { $0 }
+                let claimed: SyncRun?
+                do {
+                    claimed = try await repository.claimRun(holder: engine.holder, seconds: engine.leaseSeconds, excluding: busy)
+                } catch {
+                    logger.warning("could not look for sync runs", metadata: ["error": "\(error)"])
+                    claimed = nil
+                }
+                guard let run = claimed, !isStopping else {
+                    if let run = claimed { try? await repository.releaseLease(eventId: run.eventId, holder: engine.holder) }
+                    await slots.release()
+                    await runsQueued.wait(upTo: Self.claimPoll)
+                    continue
+                }
+                active.withLock { _ = $0.insert(run.eventId) }
+                let claimedRun = run
+                group.addTask { [self] in
+                    let run = claimedRun
+                    do {
+                        try await self.engine.execute(run, until: { self.isStopping })
+                    } catch {
+                        self.logger.error("a forced sync could not run", metadata: ["run": "\(run.id)", "error": "\(error)"])
+                        try? await self.repository.releaseLease(eventId: run.eventId, holder: self.engine.holder)
+                    }
+                    self.active.withLock { _ = $0.remove(run.eventId) }
+                    await self.slots.release()
+                    self.runsQueued.signal()
+                }
             }
         }
-        continuation.finish()
     }
 
-    private func runForcedSyncs() async {
-        if let unfinished = try? await repository.unfinishedRuns() {
-            // Paused runs too: a restart is a good moment to see whether what they wait for has passed;
-            // one that still cannot go on pauses again at its first call.
-            for run in unfinished { continuation.yield(run) }
-        }
-        for await run in queue {
-            guard !Task.isCancelled else { break }
-            do { try await engine.execute(run) } catch { logger.error("a forced sync could not run", metadata: ["run": "\(run.id)", "error": "\(error)"]) }
-        }
-    }
-
-    /// Paused runs (API budget) are tried again every `pausedRetry` (a minute by default); a run
+    /// Paused runs (API budget) are queued again every `pausedRetry` (a minute by default); a run
     /// pauses again at its first call if the budget still forbids it.
     private func retryPausedRuns() async {
         while !Task.isCancelled {
             do { try await Task.sleep(for: pausedRetry) } catch { return }
-            for run in (try? await repository.unfinishedRuns()) ?? [] where run.state == .paused {
-                continuation.yield(run)
-            }
+            await requeuePaused { _ in true }
         }
     }
 
@@ -87,10 +137,17 @@ public final class SyncService: Service, Sendable {
     private func resumeOnConnection() async {
         for await eventId in engine.connectors.connections {
             guard !Task.isCancelled else { return }
-            for run in (try? await repository.unfinishedRuns()) ?? [] where run.eventId == eventId && run.state == .paused {
-                continuation.yield(run)
-            }
+            await requeuePaused { $0.eventId == eventId }
         }
+    }
+
+    private func requeuePaused(_ which: (SyncRun) -> Bool) async {
+        var queued = false
+        for var run in (try? await repository.unfinishedRuns()) ?? [] where run.state == .paused && which(run) {
+            run.state = .queued
+            if (try? await repository.requeue(run)) == true { queued = true }
+        }
+        if queued { runsQueued.signal() }
     }
 
     /// How often an event whose connection is down is looked at again.
@@ -132,9 +189,19 @@ public final class SyncService: Service, Sendable {
             lookAgain = false
             guard !Task.isCancelled, let events = try? await outbox.eventsWithPendingChanges() else { continue }
             RosterMetrics.liveQueue(events: events.count, lagSeconds: events.isEmpty ? 0 : ((try? await outbox.oldestPendingAge()) ?? 0))
+            let running = active.withLock { $0 }
             for eventId in events where (retryAt[eventId].map { $0 <= clock.now } ?? true) {
+                // A forced run of this process holds the event: its changes go once it is done.
+                if running.contains(eventId) {
+                    retryAt[eventId] = clock.now.advanced(by: Self.connectionRecheck)
+                    continue
+                }
+                await slots.acquire()
+                let synced: Result<Int?, any Error>
+                do { synced = .success(try await engine.syncPendingChanges(eventId: eventId)) } catch { synced = .failure(error) }
+                await slots.release()
                 do {
-                    switch try await engine.syncPendingChanges(eventId: eventId) {
+                    switch try synced.get() {
                     case nil:
                         // A forced run holds the event: its changes go once it is done.
                         retryAt[eventId] = clock.now.advanced(by: Self.connectionRecheck)
@@ -160,5 +227,27 @@ public final class SyncService: Service, Sendable {
                 }
             }
         }
+    }
+}
+
+/// A counting semaphore over the events one process syncs at once.
+actor EventSlots {
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(_ count: Int) { free = count }
+
+    /// Takes a slot, waiting for one to be released when none is free.
+    func acquire() async {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    /// Gives a slot back, to the longest waiter if there is one.
+    func release() {
+        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
     }
 }

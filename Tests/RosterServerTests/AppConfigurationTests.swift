@@ -1,3 +1,4 @@
+import NIOCore
 import Testing
 @testable import RosterServer
 
@@ -17,6 +18,27 @@ struct AppConfigurationTests {
             _ = try AppConfiguration.resolve(host: nil, port: nil, database: nil, environment: ["ROSTER_PAUSED_RUN_RETRY_SECONDS": text])
         } throws: { error in
             "\(error)".contains("ROSTER_PAUSED_RUN_RETRY_SECONDS='\(text)'")
+        }
+    }
+
+    @Test("--role and --max-events (or ROSTER_ROLE, ROSTER_MAX_EVENTS) say what a process does: everything and one event per core by default")
+    func roles() throws {
+        let standard = try AppConfiguration.resolve(host: nil, port: nil, database: nil, environment: [:])
+        #expect(standard.role == .all && standard.maxEvents == System.coreCount && standard.syncLeaseSeconds == 120)
+        let worker = try AppConfiguration.resolve(host: nil, port: nil, database: nil, role: "worker", maxEvents: 3, environment: [:])
+        #expect(worker.role == .worker && !worker.role.servesRequests && worker.role.syncs && worker.maxEvents == 3)
+        let web = try AppConfiguration.resolve(host: nil, port: nil, database: nil,
+                                               environment: ["ROSTER_ROLE": "WEB", "ROSTER_MAX_EVENTS": "8", "ROSTER_SYNC_LEASE_SECONDS": "10"])
+        #expect(web.role == .web && web.role.servesRequests && !web.role.syncs && web.maxEvents == 8 && web.syncLeaseSeconds == 10)
+    }
+
+    @Test("A role, an event count or a lease that makes no sense is refused, naming the setting",
+          arguments: [["ROSTER_ROLE": "scheduler"], ["ROSTER_MAX_EVENTS": "0"], ["ROSTER_MAX_EVENTS": "many"], ["ROSTER_SYNC_LEASE_SECONDS": "1"]])
+    func rolesRefused(environment: [String: String]) {
+        #expect {
+            _ = try AppConfiguration.resolve(host: nil, port: nil, database: nil, environment: environment)
+        } throws: { error in
+            "\(error)".contains(environment.keys.first!)
         }
     }
 }

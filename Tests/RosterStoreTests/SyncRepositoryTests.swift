@@ -24,6 +24,38 @@ struct SyncRepositoryTests {
         }
     }
 
+    @Test("workers claim forced runs from the database: the oldest first, one worker per event, a dead worker's runs once its lease expires", arguments: TestDatabaseKind.available)
+    func claims(kind: TestDatabaseKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let clock = TestClock()
+            let repository = SyncRepository(database: database, now: { clock.now })
+            for id in ["e1", "e2"] {
+                try await EventRepository(database: database).create(Event(id: id, name: id, createdAt: clock.now))
+            }
+            for (index, (id, event)) in [("r1", "e1"), ("r2", "e1"), ("r3", "e2")].enumerated() {
+                try await repository.create(SyncRun(id: id, eventId: event, dryRun: false, total: 10, createdAt: clock.now.addingTimeInterval(Double(index))))
+            }
+            #expect(try await repository.claimRun(holder: "a", seconds: 60)?.id == "r1", "the oldest")
+            #expect(try await repository.claimRun(holder: "b", seconds: 60)?.id == "r3", "not e1's second run: a holds e1")
+            #expect(try await repository.claimRun(holder: "b", seconds: 60, excluding: ["e2"]) == nil, "e1 is a's, e2 b's own")
+            var r1 = try #require(try await repository.run(id: "r1"))
+            r1.state = .succeeded
+            try await repository.save(r1)
+            try await repository.releaseLease(eventId: "e1", holder: "a")
+            #expect(try await repository.claimRun(holder: "a", seconds: 60)?.id == "r2", "e1 released: its next run")
+
+            // b dies holding e2 with r3 running: nobody takes it until b's lease expires.
+            var r3 = try #require(try await repository.run(id: "r3"))
+            r3.state = .running
+            try await repository.save(r3)
+            #expect(try await repository.claimRun(holder: "c", seconds: 60) == nil)
+            clock.advance(by: 61)
+            #expect(try await repository.claimRun(holder: "c", seconds: 60)?.id == "r2", "a's lease expired too: the oldest again")
+            #expect(try await repository.claimRun(holder: "d", seconds: 60)?.id == "r3", "the run b left running is taken over")
+            #expect(try await !repository.acquireLease(eventId: "e2", holder: "b", seconds: 60), "d holds e2 now")
+        }
+    }
+
     @Test("results, history, run counters and the outbox's consumption", arguments: TestDatabaseKind.available)
     func resultsAndOutbox(kind: TestDatabaseKind) async throws {
         try await withTestDatabase(kind) { database in

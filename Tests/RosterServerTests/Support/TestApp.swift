@@ -27,6 +27,7 @@ struct TestApp {
     /// - Parameter now: Roster's clock, when a test moves it by hand.
     static func run(withSandbox: Bool = false, sandboxClock: (@Sendable () -> Int64)? = nil, salesforceHosts: String = "127.0.0.1",
                     metricsToken: String? = nil, idleTimeout: Duration = .seconds(75), now: @escaping @Sendable () -> Date = Date.init,
+                    role: ProcessRole = .all,
                     _ body: @escaping @Sendable (TestApp) async throws -> Void) async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("roster-\(UUID().uuidString).sqlite").path
         defer { for suffix in ["", "-wal", "-shm", ".key"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
@@ -41,9 +42,11 @@ struct TestApp {
         var sandboxConfiguration = SandboxConfiguration()
         if let sandboxClock { sandboxConfiguration.clock = sandboxClock }
         let sandbox = withSandbox ? try await SalesforceSandbox.start(configuration: sandboxConfiguration) : nil
-        let app = try await buildApplication(configuration: AppConfiguration(
+        var configuration = AppConfiguration(
             port: 0, database: url, logLevel: .warning, maxBodyBytes: 64 * 1024, salesforceRetry: fastRetry,
-            salesforceHosts: try SalesforceHosts(parsing: salesforceHosts), metricsToken: metricsToken, idleTimeout: idleTimeout), now: now)
+            salesforceHosts: try SalesforceHosts(parsing: salesforceHosts), metricsToken: metricsToken, idleTimeout: idleTimeout)
+        configuration.role = role
+        let app = try await buildApplication(configuration: configuration, now: now)
         do {
             try await app.test(.live) { client in
                 try await body(TestApp(client: client, token: token, databasePath: path, sandbox: sandbox))
