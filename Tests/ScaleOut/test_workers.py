@@ -4,7 +4,7 @@ processes on one database share the sync work and survive each other.
     ROSTER_BIN=.build/debug/roster ROSTER_TEST_POSTGRES_URL=postgres://… .venv/bin/python -m pytest -q -s Tests/ScaleOut
 
 Six events of 1,500 people are imported through the web process and force-synced (the sandbox
-answers each call after 100 ms) while check-ins arrive; one worker is killed with SIGKILL once
+answers each call after 300 ms) while check-ins arrive; one worker is killed with SIGKILL once
 the runs are under way, another is stopped with SIGTERM. Then Salesforce is read directly:
 exactly one Contact or Lead and one campaign member per person, `Attended` for those who checked
 in; every worker still running synced part of the people (its /metrics says how many).
@@ -16,7 +16,6 @@ import re
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -83,50 +82,72 @@ class Process:
             self.process.wait(timeout=60)
 
 
+class Cluster:
+    """A new PostgreSQL database, the sandbox, one `--role web` and `workers` `--role worker`
+    processes sharing a secret key, and an API token; `close()` stops and drops everything."""
+
+    def __init__(self, workers, **environment):
+        self.database, self.drop = create_database()
+        self.sandbox = Sandbox()
+        self.environment = {**os.environ, "ROSTER_SECRET_KEY": base64.b64encode(os.urandom(32)).decode(), **environment}
+        token = subprocess.run([ROSTER, "token", "create", "--name", "scaleout", "--database", self.database],
+                               capture_output=True, text=True, check=True, env=self.environment).stdout.strip()
+        self.web = Process("web", self.database, self.sandbox, self.environment)
+        self.workers = [self.worker() for _ in range(workers)]
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"Bearer {token}"
+        self.api = f"{self.web.url}/api/v1"
+        for process in [self.web, *self.workers]:
+            process.wait_healthy()
+
+    def worker(self):
+        return Process("worker", self.database, self.sandbox, self.environment)
+
+    def events(self, names, people, enabled):
+        """An event per campaign name, `people` imported into each, connected to the sandbox:
+        [(event id, connector URL)]."""
+        self.sandbox.control("seed", {"campaigns": [{"Name": name, "IsActive": True, "statuses": [
+            {"label": "Registered", "default": True}, {"label": "Attended", "responded": True}]} for name in names]})
+        made = []
+        for n, name in enumerate(names):
+            event = self.session.post(f"{self.api}/events", json={"name": name}).json()["id"]
+            csv = "email,firstName,lastName,company\n" + "".join(f"e{n}p{i}@example.org,F{i},L{i},Company {i % 30}\n" for i in range(people))
+            imported = self.session.post(f"{self.api}/events/{event}/participants/import", data=csv.encode(),
+                                         headers={"Content-Type": "text/csv"}).json()
+            assert imported["created"] == people, imported
+            connector = f"{self.api}/events/{event}/connectors/salesforce"
+            self.session.put(connector, json={
+                "enabled": enabled, "loginUrl": self.sandbox.url, "consumerKey": self.sandbox.key, "consumerSecret": self.sandbox.secret,
+                "campaignName": name, "registeredStatus": "Registered", "attendedStatus": "Attended",
+                "allowLeadCreation": True, "allowUpdate": True}).raise_for_status()
+            assert self.session.post(f"{connector}/connect", json={"flow": "clientCredentials"}).status_code == 200
+            made.append((event, connector))
+        return made
+
+    def close(self, *others):
+        for process in [self.web, *self.workers, *others]:
+            process.stop()
+        self.sandbox.process.terminate()
+        self.sandbox.process.wait()
+        self.drop()
+
+
 def test_web_and_workers_share_the_sync_and_survive_each_other():
     started = time.monotonic()
-    database, drop = create_database()
-    sandbox = Sandbox()
-    environment = {**os.environ, "ROSTER_SECRET_KEY": base64.b64encode(os.urandom(32)).decode(),
-                   "ROSTER_SYNC_LEASE_SECONDS": "10", "ROSTER_PAUSED_RUN_RETRY_SECONDS": "2"}
-    token = subprocess.run([ROSTER, "token", "create", "--name", "scaleout", "--database", database],
-                           capture_output=True, text=True, check=True, env=environment).stdout.strip()
-    web = Process("web", database, sandbox, environment)
-    workers = [Process("worker", database, sandbox, environment) for _ in range(WORKERS)]
+    cluster = Cluster(WORKERS, ROSTER_SYNC_LEASE_SECONDS="10", ROSTER_PAUSED_RUN_RETRY_SECONDS="2")
     try:
-        for process in [web, *workers]:
-            process.wait_healthy()
-        run_scenario(sandbox, web, workers, token, started)
+        run_scenario(cluster, started)
     finally:
-        for process in [web, *workers]:
-            process.stop()
-        sandbox.process.terminate()
-        sandbox.process.wait()
-        drop()
+        cluster.close()
 
 
-def run_scenario(sandbox, web, workers, token, started):
-    session = requests.Session()
-    session.headers["Authorization"] = f"Bearer {token}"
-    api = f"{web.url}/api/v1"
+def run_scenario(cluster, started):
+    sandbox, workers, session, api = cluster.sandbox, cluster.workers, cluster.session, cluster.api
     assert requests.get(f"{workers[0].url}/api/v1/events", headers=session.headers).status_code == 404, "workers answer no API"
     campaigns = [f"Scale Summit {n}" for n in range(EVENTS)]
-    sandbox.control("seed", {"campaigns": [{"Name": name, "IsActive": True, "statuses": [
-        {"label": "Registered", "default": True}, {"label": "Attended", "responded": True}]} for name in campaigns]})
-    events = []
-    for n, name in enumerate(campaigns):
-        event = session.post(f"{api}/events", json={"name": name}).json()["id"]
-        csv = "email,firstName,lastName,company\n" + "".join(f"e{n}p{i}@example.org,F{i},L{i},Company {i % 30}\n" for i in range(PEOPLE))
-        imported = session.post(f"{api}/events/{event}/participants/import", data=csv.encode(), headers={"Content-Type": "text/csv"}).json()
-        assert imported["created"] == PEOPLE, imported
-        connector = f"{api}/events/{event}/connectors/salesforce"
-        session.put(connector, json={
-            "enabled": True, "loginUrl": sandbox.url, "consumerKey": sandbox.key, "consumerSecret": sandbox.secret,
-            "campaignName": name, "registeredStatus": "Registered", "attendedStatus": "Attended",
-            "allowLeadCreation": True, "allowUpdate": True}).raise_for_status()
-        assert session.post(f"{connector}/connect", json={"flow": "clientCredentials"}).status_code == 200
-        events.append((event, connector))
-    sandbox.control("latency", {"ms": 100})
+    events = cluster.events(campaigns, PEOPLE, enabled=True)
+    # Slow enough that the kill lands while the runs go, whatever the machine's load.
+    sandbox.control("latency", {"ms": 300})
 
     runs = [(connector, session.post(f"{connector}/sync", json={}).json()["runId"]) for _, connector in events]
 
@@ -151,14 +172,17 @@ def run_scenario(sandbox, web, workers, token, started):
     wait_for("the runs are under way", lambda: sum(r["processed"] for r in states()) >= PEOPLE, 120)
     killed, stopped, survivor = workers
     killed.stop(signal.SIGKILL)
-    print(f"\nkilled a worker with SIGKILL at {sum(r['processed'] for r in states())} of {EVENTS * PEOPLE} processed")
+    at_kill = states()
+    print(f"\nkilled a worker with SIGKILL at {sum(r['processed'] for r in at_kill)} of {EVENTS * PEOPLE} processed")
+    assert sum(r["state"] == "running" for r in at_kill) >= 2, "killed while runs were going"
     # Another is stopped with SIGTERM: it ends its batch, hands its events over at once and exits.
     wait_for("the second worker has synced some", lambda: stopped.synced() > 0, 120)
     shares = {"worker 2": stopped.synced()}
     began = time.monotonic()
     stopped.stop(signal.SIGTERM)
     print(f"stopped a worker with SIGTERM: exited in {time.monotonic() - began:.1f} s")
-    replacement = Process("worker", web.database, sandbox, web.environment)
+    replacement = cluster.worker()
+    cluster.workers.append(replacement)
     replacement.wait_healthy()
 
     finished = wait_for("every run finishes", lambda: (lambda rs: rs if all(r["state"] in ("succeeded", "failed") for r in rs) else None)(states()), 600)
@@ -182,4 +206,3 @@ def run_scenario(sandbox, web, workers, token, started):
     print(f"people synced in forced runs by each worker not killed: {shares}; "
           f"API calls: {sandbox.control('calls', method='GET')['apiCalls']}; time: {time.monotonic() - started:.0f} s")
     assert shares["worker 2"] > 0 and shares["worker 3"] > 0, f"every surviving worker synced part of the people: {shares}"
-    replacement.stop()
