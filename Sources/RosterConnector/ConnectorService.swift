@@ -240,10 +240,13 @@ public final class ConnectorService: Sendable {
     /// A client for the event's connection, made once and kept while the connection lasts.
     ///
     /// - Throws: ``ConnectorError/notConnected(_:)`` when there is no working connection.
+    ///
+    /// The stored connection is read each time: a login or a disconnection another process made
+    /// (a web process, while this one syncs) ends this process's client for the old connection.
     public func client(eventId: String) async throws -> SalesforceClient {
-        if let client = await clients.client(for: eventId) { return client }
         let stored = try await stored(eventId: eventId)
-        return try await clients.client(for: eventId) { try self.makeClient(stored) }
+        let connection = stored.connection.state == .connected ? stored.connection.connectedAt : nil
+        return try await clients.client(for: eventId, connection: connection) { try self.makeClient(stored) }
     }
 
     private func makeClient(_ stored: StoredConnector) throws -> SalesforceClient {
@@ -264,14 +267,16 @@ public final class ConnectorService: Sendable {
         let connectors = self.connectors
         let health = self.health
         let clients = self.clients
+        let connectedAt = stored.connection.connectedAt
         let hooks = SalesforceClient.SessionHooks(
             renewed: { tokens in
-                try? await connectors.renewTokens(eventId: eventId, accessToken: tokens.accessToken, refreshToken: nil, instanceUrl: tokens.instanceURL)
+                try? await connectors.renewTokens(eventId: eventId, connectedAt: connectedAt, accessToken: tokens.accessToken,
+                                                  refreshToken: nil, instanceUrl: tokens.instanceURL)
             },
             broken: { failure in
                 // The bare reason: the screen and the check already say the connection is broken.
                 let reason = if case .connectionBroken(let why) = failure { why } else { failure.description }
-                try? await connectors.markBroken(eventId: eventId, error: reason)
+                try? await connectors.markBroken(eventId: eventId, connectedAt: connectedAt, error: reason)
                 await clients.forget(eventId)
                 health.broke(eventId: eventId, reason: reason)
             }
@@ -285,18 +290,19 @@ public final class ConnectorService: Sendable {
 /// One client per event's connection, with what the screens read through it.
 actor ClientCache {
     private let now: @Sendable () -> Date
-    private var clients: [String: (client: SalesforceClient, reads: ScreenReads)] = [:]
+    private var clients: [String: (client: SalesforceClient, reads: ScreenReads, connection: Date?)] = [:]
 
     init(now: @escaping @Sendable () -> Date) {
         self.now = now
     }
 
-    func client(for eventId: String) -> SalesforceClient? { clients[eventId]?.client }
-
-    func client(for eventId: String, make: () throws -> SalesforceClient) throws -> SalesforceClient {
-        if let kept = clients[eventId] { return kept.client }
+    /// The client kept for the event's connection made at `connection` (`nil`: none is
+    /// connected), or a new one from `make`; a client of another connection is dropped.
+    func client(for eventId: String, connection: Date?, make: () throws -> SalesforceClient) throws -> SalesforceClient {
+        if let kept = clients[eventId], kept.connection == connection, connection != nil { return kept.client }
+        clients[eventId] = nil
         let client = try make()
-        clients[eventId] = (client, ScreenReads(now: now))
+        clients[eventId] = (client, ScreenReads(now: now), connection)
         return client
     }
 

@@ -105,23 +105,31 @@ public struct ConnectorRepository: Sendable {
     }
 
     /// Keeps a renewed access token (and refresh token, when Salesforce rotated it).
-    public func renewTokens(eventId: String, accessToken: String, refreshToken: String?, instanceUrl: String) async throws {
+    /// `connectedAt` names the connection the tokens belong to: a connection replaced or ended
+    /// meanwhile (another process's login or disconnection) is left as it is.
+    public func renewTokens(eventId: String, connectedAt: Date?, accessToken: String, refreshToken: String?, instanceUrl: String) async throws {
         let update = database.writer.update("salesforce_connectors")
             .set("access_token", to: try secrets.seal(accessToken, context: Self.context(eventId, "access_token")))
             .set("instance_url", to: instanceUrl)
             .set("connection_state", to: ConnectionState.connected.rawValue).set(SQLIdentifier("connection_error"), to: SQLLiteral.null)
             .set("updated_at", to: StoreTime.millis(now()))
         if let refreshToken { update.set("refresh_token", to: try secrets.seal(refreshToken, context: Self.context(eventId, "refresh_token"))) }
-        try await update.where("event_id", .equal, eventId).run()
+        try await Self.sameConnection(update.where("event_id", .equal, eventId), connectedAt).run()
+    }
+
+    /// Restricts an update to the connection made at `connectedAt`.
+    static func sameConnection(_ update: SQLUpdateBuilder, _ connectedAt: Date?) -> SQLUpdateBuilder {
+        if let connectedAt { update.where("connected_at", .equal, StoreTime.millis(connectedAt)) } else { update.where("connected_at", .is, SQLLiteral.null) }
     }
 
     /// Marks the connection broken, with the reason; the tokens are kept for the record but no
     /// longer used.
-    public func markBroken(eventId: String, error: String) async throws {
-        try await database.writer.update("salesforce_connectors")
+    /// `connectedAt` names the connection that failed: a newer one is left as it is.
+    public func markBroken(eventId: String, connectedAt: Date?, error: String) async throws {
+        try await Self.sameConnection(database.writer.update("salesforce_connectors")
             .set("connection_state", to: ConnectionState.broken.rawValue).set("connection_error", to: error)
             .set("updated_at", to: StoreTime.millis(now()))
-            .where("event_id", .equal, eventId).run()
+            .where("event_id", .equal, eventId), connectedAt).run()
     }
 
     /// Forgets the tokens (after revoking them).

@@ -16,8 +16,10 @@ import Synchronization
 /// `NIOThreadPool` is not one), hence this small adapter over it.
 public final class ReadThreads: TaskExecutor, Sendable {
     private let pool: NIOThreadPool
-    /// Set on each of the threads: how work tells it already runs on one of them.
-    private let member = ThreadSpecificVariable<Member>()
+    /// Set on each of the threads to the set they belong to: how work tells it already runs on
+    /// one of them. One key for the process (a process has at most 1,024, and every store
+    /// opened, in tests a great many, would otherwise take one for good).
+    private static let member = ThreadSpecificVariable<Member>()
     /// Whether the threads run below the rest of the process: `false` when they were asked not
     /// to, or when the system refused (a process already at the lowest priority, or not Linux).
     public let belowProcess: Bool
@@ -31,12 +33,13 @@ public final class ReadThreads: TaskExecutor, Sendable {
         // runs exactly one and none is left at the process's priority.
         let arrived = DispatchGroup()
         for _ in 0..<count { arrived.enter() }
-        let member = self.member
+        let member = Self.member
+        let identity = ObjectIdentifier(pool)
         let lowered = Mutex(0)
         for _ in 0..<count {
             pool.submit { _ in
                 if lowerPriority, Self.lowerCurrentThread() { lowered.withLock { $0 += 1 } }
-                member.currentValue = Member()
+                member.currentValue = Member(identity)
                 arrived.leave()
                 arrived.wait()
             }
@@ -68,7 +71,7 @@ public final class ReadThreads: TaskExecutor, Sendable {
     }
 
     /// Whether the caller runs on one of these threads.
-    var isCurrent: Bool { member.currentValue != nil }
+    var isCurrent: Bool { Self.member.currentValue?.threads == ObjectIdentifier(pool) }
 
     /// Runs blocking `work` on one of these threads: right here when the caller already is on one
     /// (a request under `withTaskExecutorPreference(self)`: no hand-off, no wake-up), otherwise
@@ -88,7 +91,10 @@ public final class ReadThreads: TaskExecutor, Sendable {
         pool.submit { _ in job.runSynchronously(on: executor) }
     }
 
-    private final class Member: Sendable {}
+    private final class Member: Sendable {
+        let threads: ObjectIdentifier
+        init(_ threads: ObjectIdentifier) { self.threads = threads }
+    }
 
     /// Stops the threads once the work already submitted has run.
     public func shutdown() async throws {

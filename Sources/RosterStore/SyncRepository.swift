@@ -282,11 +282,13 @@ public struct SyncRepository: Sendable {
     /// - Parameters:
     ///   - outcome: only the lines with this outcome (`succeeded`, `failed`, `planned`); all when `nil`.
     ///   - after: the ``RunResultsPage/nextAfter`` of the page before; from the start when `nil`.
-    public func results(runId: String, outcome: String? = nil, limit: Int = 500, after: Int64? = nil) async throws -> RunResultsPage {
+    ///   - counting: whether to count the lines in all (``RunResultsPage/total``, 0 when not): a
+    ///     reader going through every page (a download) counts nothing.
+    public func results(runId: String, outcome: String? = nil, limit: Int = 500, after: Int64? = nil, counting: Bool = true) async throws -> RunResultsPage {
         var filter: SQLQueryString = "h.run_id = \(bind: runId)"
         if let outcome { filter += " AND h.outcome = \(bind: outcome)" }
-        let total = try await database.reader.raw("SELECT COUNT(*) AS n FROM salesforce_sync_history h WHERE " + filter)
-            .first(decodingColumn: "n", as: Int.self) ?? 0
+        let total = counting ? try await database.reader.raw("SELECT COUNT(*) AS n FROM salesforce_sync_history h WHERE " + filter)
+            .first(decodingColumn: "n", as: Int.self) ?? 0 : 0
         var page: SQLQueryString = "SELECT h.*, p.email FROM salesforce_sync_history h JOIN participants p ON p.id = h.participant_id WHERE " + filter
         if let after { page += " AND h.id > \(bind: after)" }
         page += " ORDER BY h.id LIMIT \(literal: limit + 1)"

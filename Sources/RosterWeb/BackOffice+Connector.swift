@@ -37,7 +37,7 @@ extension BackOffice {
         context["queueLag"] = String(format: "%.1f", queue.lagSeconds)
         let runs = try await dependencies.syncRuns.runs(eventId: event.id).map { run -> [String: Any] in
             var meta: [String] = []
-            if let who = run.startedBy { meta.append(localization.text("run_started_by", page.language, ["who": who])) }
+            if let who = run.startedBy, page.session.access.allows(.manageConnector) { meta.append(localization.text("run_started_by", page.language, ["who": who])) }
             if let started = run.startedAt, let finished = run.finishedAt {
                 let seconds = finished.timeIntervalSince(started)
                 meta.append(localization.text("run_duration", page.language, ["seconds": String(format: "%.1f", max(0, seconds))]))

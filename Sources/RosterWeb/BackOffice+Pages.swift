@@ -67,7 +67,8 @@ extension BackOffice {
         }
 
         // The page number travels with the cursor (keyset pages have no offset to count from).
-        let pageNumber = cursor == nil ? 1 : max(2, Int(parameters["page"] ?? "") ?? 2)
+        // Bounded: a page number is only a label, and no event has a million pages of 50.
+        let pageNumber = cursor == nil ? 1 : min(max(2, Int(parameters["page"] ?? "") ?? 2), 1_000_000)
         func link(sort: String? = nil, cursor: String? = nil, page: Int? = nil) -> String {
             var items = [("q", search), ("synced", syncedFilter), ("sort", sort ?? query.sortParameter), ("cols", columnsParameter)]
             if let cursor, let page { items += [("cursor", cursor), ("page", String(page))] }

@@ -38,9 +38,15 @@ public struct MessageTranslation: Sendable {
         return MessageTranslation(templates: templates)
     }
 
-    /// The message in `language`; English, or a message no template matches, unchanged.
+    /// The longest message translated. Roster's sentences are shorter; a longer one carries a
+    /// long value (a pasted text, a path, Salesforce's words), and matching it against every
+    /// template could cost time that grows with its length: it is left as written.
+    public static let longestMessage = 300
+
+    /// The message in `language`; English, a message no template matches, or one longer than
+    /// ``longestMessage``, unchanged.
     public func translate(_ message: String, to language: Language) -> String {
-        guard language != .en, let templates = templates[language], !message.isEmpty else { return message }
+        guard language != .en, let templates = templates[language], !message.isEmpty, message.count <= Self.longestMessage else { return message }
         if let translated = match(message, templates, language) { return translated }
         // Several problems joined ("email: …; name: …"): each is translated on its own.
         if message.contains("; ") {

@@ -58,6 +58,13 @@ struct ConnectorEditingTests {
             // A new login is a new connection: nothing of the old one is reused.
             try await fixture.connect()
             #expect(try await calls { _ = try await lookUp() } == 2)
+            #expect(try await calls { _ = try await lookUp() } == 0)
+            // Another process's login (a web process, while this one syncs) is seen here too: the
+            // client of the old connection is dropped with what it read.
+            try await app.withDatabase { database in
+                try await database.writer.raw("UPDATE salesforce_connectors SET connected_at = connected_at + 1").run()
+            }
+            #expect(try await calls { _ = try await lookUp() } == 2)
 
             // A misspelt name is not remembered as missing: a campaign made meanwhile is found.
             let missing = try await app.send(.get, "\(fixture.base)/campaigns?name=Autumn%20Forum").json()

@@ -101,4 +101,32 @@ struct TwoProcessTests {
             #expect(try await sides[0].1.count(eventId: Self.event.id) == 120)
         }
     }
+
+    @Test("a client of an old connection cannot write over a new one: its renewed token and its failure apply to its own connection only",
+          arguments: TestDatabaseKind.available)
+    func oldConnectionWritesNothing(kind: TestDatabaseKind) async throws {
+        try await withTestDatabase(kind) { database in
+            try await EventRepository(database: database).create(Self.event)
+            let clock = TestClock()
+            let connectors = ConnectorRepository(database: database, secrets: try SecretBox(key: SecretBox.generateKey()), now: { clock.now })
+            _ = try await connectors.save(eventId: Self.event.id, settings: ConnectorSettings(), consumerSecret: "secret")
+            try await connectors.connect(eventId: Self.event.id, flow: .webServer, instanceUrl: "https://old.example", username: "a",
+                                         accessToken: "old-token", refreshToken: "old-refresh")
+            let old = try #require(try await connectors.find(eventId: Self.event.id)?.connection.connectedAt)
+            clock.advance(by: 60)
+            // Another process logs in to another org.
+            try await connectors.connect(eventId: Self.event.id, flow: .webServer, instanceUrl: "https://new.example", username: "b",
+                                         accessToken: "new-token", refreshToken: "new-refresh")
+            try await connectors.renewTokens(eventId: Self.event.id, connectedAt: old, accessToken: "renewed-old", refreshToken: nil,
+                                             instanceUrl: "https://old.example")
+            try await connectors.markBroken(eventId: Self.event.id, connectedAt: old, error: "the old token was refused")
+            let stored = try #require(try await connectors.find(eventId: Self.event.id))
+            #expect(stored.accessToken == "new-token" && stored.connection.instanceUrl == "https://new.example")
+            #expect(stored.connection.state == .connected)
+            // The current connection's own renewal does apply.
+            try await connectors.renewTokens(eventId: Self.event.id, connectedAt: stored.connection.connectedAt, accessToken: "renewed-new",
+                                             refreshToken: nil, instanceUrl: "https://new.example")
+            #expect(try await connectors.find(eventId: Self.event.id)?.accessToken == "renewed-new")
+        }
+    }
 }

@@ -39,6 +39,16 @@ struct MessageTranslationTests {
         #expect(Self.messages.translate("", to: .fr) == "")
     }
 
+    @Test("a message longer than any of Roster's sentences is left as written, whatever it holds")
+    func long() {
+        let path = "/" + String(repeating: "a.", count: 4_000)
+        let message = "the path \(path) is not canonical"
+        #expect(Self.messages.translate(message, to: .fr) == message)
+        let value = String(repeating: "x", count: MessageTranslation.longestMessage)
+        #expect(Self.messages.translate("'\(value)' is not a number", to: .fr) == "'\(value)' is not a number")
+        #expect(Self.messages.translate("'12x' is not a number", to: .fr) == "« 12x » n'est pas un nombre")
+    }
+
     @Test("a translation that drops a value the English carries is refused at start")
     func droppedValue() throws {
         #expect(throws: BackOfficeError.self) { try MessageTranslation.template("{count} people", "des gens", file: "test") }

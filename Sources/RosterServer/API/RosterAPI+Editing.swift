@@ -89,7 +89,7 @@ extension RosterAPI {
             case .header: return ArraySlice(writer.encode(rows: [header]) + Data("\r\n".utf8))
             case .page(let from): after = from
             }
-            let page = try await results.results(runId: run.id, outcome: outcome, limit: 1000, after: after)
+            let page = try await results.results(runId: run.id, outcome: outcome, limit: 1000, after: after, counting: false)
             await position.set(page.nextAfter)
             if page.lines.isEmpty { return [] }
             let rows = page.lines.map { line in

@@ -24,7 +24,9 @@ extension RosterAPI {
         }
         summary.add(try await participants.importRows(into: event, rows))
         summary.rejected.sort { $0.row < $1.row }
-        for index in summary.rejected.indices { summary.rejected[index].error = say(summary.rejected[index].error) }
+        // In the caller's language: the first thousand (a file of bad rows is not a reason to spend
+        // the server's time translating all of them; the rest stay in English).
+        for index in summary.rejected.indices.prefix(1_000) { summary.rejected[index].error = say(summary.rejected[index].error) }
         RosterMetrics.participants(created: summary.created, updated: summary.updated, rejected: summary.rejected.count)
         logger.info("import", metadata: ["event": "\(event.id)", "created": "\(summary.created)", "updated": "\(summary.updated)", "rejected": "\(summary.rejected.count)"])
         return .ok(.init(body: .json(.init(summary))))

@@ -45,6 +45,8 @@ extension Components.Schemas.SyncRun {
                   total: run.total, processed: run.processed, created: run.created, updated: run.updated, linked: run.linked,
                   unchanged: run.unchanged, failed: run.failed, apiCalls: run.apiCalls, startedAt: run.startedAt, finishedAt: run.finishedAt,
                   errors: run.errors.map { .init(participantId: $0.participantId, email: $0.email, message: $0.message) },
-                  batchSizes: .init(additionalProperties: run.batchSizes), startedBy: run.startedBy)
+                  batchSizes: .init(additionalProperties: run.batchSizes),
+                  // Who started it: for those who run the connector, not every viewer of the history.
+                  startedBy: Caller.current?.access.allows(.manageConnector) == true ? run.startedBy : nil)
     }
 }

@@ -15,14 +15,14 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch {
             let language = MessageLanguage.of(request)
-            guard language != .en, let translated = APIError.from(error).map({ $0.translated(messages, language) }) else {
-                return Self.response(for: error, request: request, logger: context.logger)
+            return Self.response(for: error, request: request, logger: context.logger) { error in
+                language == .en ? error : error.translated(messages, language)
             }
-            return translated.response
         }
     }
 
-    static func response(for error: any Error, request: Request, logger: Logger) -> Response {
+    /// The contract's error for `error`; `shown` writes its words for the caller (their language).
+    static func response(for error: any Error, request: Request, logger: Logger, shown: (APIError) -> APIError = { $0 }) -> Response {
         var cause = error
         var fallbackStatus: HTTPResponse.Status = .internalServerError
         var fallbackMessage: String? = nil
@@ -32,15 +32,15 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             fallbackMessage = serverError.causeDescription
             // Decoding failed before the handler ran, on a request without a body: the query.
             if serverError.operationInput == nil, [.get, .head, .delete].contains(request.method) {
-                if cause is DecodingError { return APIError.unreadableParameter(in: request.uri.queryParameters).response }
-                if serverError.httpStatus.code >= 500 { return APIError.malformedQuery.response }
+                if cause is DecodingError { return shown(APIError.unreadableParameter(in: request.uri.queryParameters)).response }
+                if serverError.httpStatus.code >= 500 { return shown(APIError.malformedQuery).response }
             }
         }
         if let apiError = APIError.from(cause) {
-            return apiError.response
+            return shown(apiError).response
         }
         if fallbackStatus.code < 500 {
-            return APIError(fallbackStatus, APIError.code(for: fallbackStatus), fallbackMessage ?? fallbackStatus.reasonPhrase).response
+            return shown(APIError(fallbackStatus, APIError.code(for: fallbackStatus), fallbackMessage ?? fallbackStatus.reasonPhrase)).response
         }
         logger.error("request failed", metadata: ["error": "\(String(reflecting: cause))", "path": "\(request.uri.path)"])
         return APIError(.internalServerError, "internal_error", "something went wrong on our side; the error was logged").response
