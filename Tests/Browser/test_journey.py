@@ -3,7 +3,9 @@ with a screenshot of each: sign in, open the connector, a misspelled campaign, l
 sandbox through the pop-up, statuses, mappings, check, a broken connection and logging in again,
 force sync, the synced filter, a check-in, French."""
 import functools
+import json
 import os
+import pathlib
 import tempfile
 import urllib.parse
 
@@ -16,6 +18,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 RED = (179, 38, 30)
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 
 def rgb(css):
@@ -429,6 +432,19 @@ def test_the_organisers_journey(demo, browser, shoot, capsys):
         raise
 
 
+def words(language):
+    """The back office's words in `language`, from the tables the server bundles:
+    `say("grid_page_of", page=1, count=7)` is what the page shows."""
+    table = json.loads((ROOT / "Sources" / "RosterWeb" / "Strings" / f"{language}.json").read_text())
+
+    def say(key, **values):
+        text = table[key]
+        for name, value in values.items():
+            text = text.replace("{" + name + "}", str(value))
+        return text
+    return say
+
+
 def api_client(demo):
     """The REST API as a script (or another organiser's screen) uses it, beside the browser."""
     session = requests.Session()
@@ -448,15 +464,19 @@ def absent_people(demo, client, event_id, count):
     return [person for person in people if not person["hasAttended"]][:count]
 
 
-def test_screens_that_follow_the_data(demo, browser, shoot):
-    """Continues the journey (signed in, connected, synced): the participant page, the grid and
-    the history change by themselves when the data does, and dates are in the browser's time."""
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_screens_that_follow_the_data(demo, browser, shoot, language):
+    """Continues the journey (signed in, connected, synced), in English then in French: the
+    participant page, the grid and the history change by themselves when the data does, dates
+    are in the browser's time, and the organiser's actions on participants work."""
     browser.set_window_size(1366, 900)
     base, client = demo["url"], api_client(demo)
     event_id = first_event(demo, client)
     browser.get(f"{base}/events")
-    browser.find_element(By.ID, "lang-en").click()
-    wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, 'html[lang="en"]')))
+    browser.find_element(By.ID, f"lang-{language}").click()
+    wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, f'html[lang="{language}"]')))
+    say = words(language)
+    shoot = functools.partial(lambda take, name, element=None: take(f"{name}-{language}", element), shoot)
     try:
         # A person's page: a check-in made elsewhere shows without a reload, then Salesforce's
         # answer (a new line in the history).
@@ -466,7 +486,7 @@ def test_screens_that_follow_the_data(demo, browser, shoot):
         lines = len(browser.find_elements(By.CSS_SELECTOR, "#person-history tbody tr"))
         browser.execute_script("document.body.dataset.marker = 'not reloaded'")
         client.patch(f"{base}/api/v1/events/{event_id}/participants/{person['id']}", json={"hasAttended": True}).raise_for_status()
-        wait(browser, lambda b: text_of(b, "person-attended").startswith("Yes"))
+        wait(browser, lambda b: text_of(b, "person-attended").startswith(say("yes")))
         wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, "#person-history tbody tr")) > lines, seconds=30)
         assert browser.execute_script("return document.body.dataset.marker") == "not reloaded"
         # Dates in the browser's time zone and words, the server's UTC kept as the tooltip.
@@ -487,7 +507,8 @@ def test_screens_that_follow_the_data(demo, browser, shoot):
         email.send_keys("not-an-email")
         browser.find_element(By.ID, "participant-save").click()
         wait(browser, lambda b: email.get_attribute("aria-invalid") == "true")
-        assert text_of(browser, "pf-email-error"), "the message is beside the email field"
+        expected = {"en": "'not-an-email' is not an email address", "fr": "« not-an-email » n'est pas une adresse e-mail"}[language]
+        assert text_of(browser, "pf-email-error") == expected, "the message is beside the email field, in the page's language"
         shoot("edit-refused", email)
         email.clear()
         email.send_keys(person["email"])
@@ -507,7 +528,7 @@ def test_screens_that_follow_the_data(demo, browser, shoot):
         wait(browser, EC.presence_of_element_located((By.ID, "grid-count")))
         row_id = browser.find_element(By.CSS_SELECTOR, "#participants tbody tr:has(button.check-in)").get_attribute("data-participant")
         client.patch(f"{base}/api/v1/events/{event_id}/participants/{row_id}", json={"hasAttended": True}).raise_for_status()
-        wait(browser, lambda b: text_at(b, f'tr[data-participant="{row_id}"] td.attended') == "Yes")
+        wait(browser, lambda b: text_at(b, f'tr[data-participant="{row_id}"] td.attended') == say("yes"))
         shoot("live-grid-row")
 
         # Several people checked in at once.
@@ -515,9 +536,9 @@ def test_screens_that_follow_the_data(demo, browser, shoot):
             "return [...document.querySelectorAll('#participants tbody tr:has(button.check-in) input.select-row')].slice(0, 3).map((box) => box.value)")
         for chosen_id in chosen:
             click(browser, f'input.select-row[value="{chosen_id}"]')
-        assert text_of(browser, "bulk-check-in") == "Check in 3 selected"
+        assert text_of(browser, "bulk-check-in") == say("grid_bulk_check_in_count", count=3)
         browser.find_element(By.ID, "bulk-check-in").click()
-        wait(browser, EC.text_to_be_present_in_element((By.ID, "bulk-status"), "3 checked in."))
+        wait(browser, EC.text_to_be_present_in_element((By.ID, "bulk-status"), say("grid_bulk_done", count=3)))
         for chosen_id in chosen:
             assert client.get(f"{base}/api/v1/events/{event_id}/participants/{chosen_id}").json()["hasAttended"] is True
         shoot("bulk-check-in", browser.find_element(By.ID, "bulk-bar"))
@@ -525,17 +546,17 @@ def test_screens_that_follow_the_data(demo, browser, shoot):
         # Pages: a count of pages, next, and back.
         total = int(browser.find_element(By.ID, "grid-count").get_attribute("data-total"))
         pages = (total + 49) // 50
-        assert text_of(browser, "page-of") == f"Page 1 of {pages}"
+        assert text_of(browser, "page-of") == say("grid_page_of", page=1, count=pages)
         first_row = browser.execute_script("return document.querySelector('#participants tbody tr').dataset.participant")
         browser.find_element(By.ID, "next-page").click()
-        wait(browser, EC.text_to_be_present_in_element((By.ID, "page-of"), f"Page 2 of {pages}"))
+        wait(browser, EC.text_to_be_present_in_element((By.ID, "page-of"), say("grid_page_of", page=2, count=pages)))
         browser.find_element(By.ID, "next-page").click()
-        wait(browser, EC.text_to_be_present_in_element((By.ID, "page-of"), f"Page 3 of {pages}"))
+        wait(browser, EC.text_to_be_present_in_element((By.ID, "page-of"), say("grid_page_of", page=3, count=pages)))
         shoot("grid-page-3")
         browser.find_element(By.ID, "previous-page").click()
-        wait(browser, EC.text_to_be_present_in_element((By.ID, "page-of"), f"Page 2 of {pages}"))
+        wait(browser, EC.text_to_be_present_in_element((By.ID, "page-of"), say("grid_page_of", page=2, count=pages)))
         browser.find_element(By.ID, "previous-page").click()
-        wait(browser, EC.text_to_be_present_in_element((By.ID, "page-of"), f"Page 1 of {pages}"))
+        wait(browser, EC.text_to_be_present_in_element((By.ID, "page-of"), say("grid_page_of", page=1, count=pages)))
         assert browser.execute_script("return document.querySelector('#participants tbody tr').dataset.participant") == first_row
 
         # The event's own fields as columns, as the organiser picks them.
@@ -545,21 +566,21 @@ def test_screens_that_follow_the_data(demo, browser, shoot):
         browser.find_element(By.ID, "columns-apply").click()
         wait(browser, lambda b: "cols=" in b.current_url)
         headers = [th.text for th in browser.find_elements(By.CSS_SELECTOR, "#participants thead th.field-column")]
-        assert headers == ["T-shirt size", "Diet"], headers
+        assert headers == ["T-shirt size", "Diet"], headers  # the event's own labels, in any language
         values = set(browser.execute_script("return [...document.querySelectorAll('#participants tbody td.field-column')].map((cell) => cell.textContent)"))
         assert values & {"S", "M", "L", "XL"} and values & {"None", "Vegetarian", "Vegan"}, values
         shoot("grid-field-columns")
 
         # Add someone from the grid: their page opens, and the grid's count follows.
         browser.find_element(By.CSS_SELECTOR, "#add-participant summary").click()
-        browser.find_element(By.ID, "pf-email").send_keys("walk.in@example.com")
+        browser.find_element(By.ID, "pf-email").send_keys(f"walk.in.{language}@example.com")
         browser.find_element(By.ID, "pf-firstName").send_keys("Walk")
         browser.find_element(By.ID, "pf-lastName").send_keys("In")
         Select(browser.find_element(By.ID, "pf-tshirt")).select_by_value("M")
         shoot("add-participant", browser.find_element(By.ID, "participant-save"))
         browser.find_element(By.ID, "participant-save").click()
         wait(browser, lambda b: "/participants/" in b.current_url and b.find_elements(By.ID, "person-email"))
-        assert text_of(browser, "person-email") == "walk.in@example.com"
+        assert text_of(browser, "person-email") == f"walk.in.{language}@example.com"
         browser.get(f"{base}/events/{event_id}/participants")
         assert int(wait(browser, EC.presence_of_element_located((By.ID, "grid-count"))).get_attribute("data-total")) == total + 1
 
@@ -568,10 +589,11 @@ def test_screens_that_follow_the_data(demo, browser, shoot):
         runs = len(browser.find_elements(By.CSS_SELECTOR, "section.run"))
         client.post(f"{base}/api/v1/events/{event_id}/connectors/salesforce/sync", json={"dryRun": True}).raise_for_status()
         wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, "section.run")) == runs + 1, seconds=30)
-        wait(browser, lambda b: "Done" in text_at(b, "#dry-runs section.run"), seconds=60)
+        wait(browser, lambda b: say("run_succeeded") in text_at(b, "#dry-runs section.run"), seconds=60)
         # Previews are listed apart from the runs that wrote to Salesforce, with who asked for them.
-        assert "dry run" in text_at(browser, "#dry-runs section.run") and "Started by demo" in text_at(browser, "#dry-runs section.run")
-        assert "dry run" not in text_at(browser, "#runs > section.run")
+        assert say("history_dry_run") in text_at(browser, "#dry-runs section.run")
+        assert say("run_started_by", who="demo") in text_at(browser, "#dry-runs section.run")
+        assert say("history_dry_run") not in text_at(browser, "#runs > section.run")
         shoot("live-history", browser.find_element(By.ID, "dry-runs"))
     except Exception:
         shoot("failure-live")
@@ -583,6 +605,8 @@ def test_creating_an_event(demo, browser, shoot):
     base, client = demo["url"], api_client(demo)
     try:
         browser.get(f"{base}/events")
+        browser.find_element(By.ID, "lang-en").click()
+        wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, 'html[lang="en"]')))
         browser.find_element(By.CSS_SELECTOR, "#new-event summary").click()
         browser.find_element(By.ID, "create-event").click()
         wait(browser, lambda b: b.find_element(By.ID, "event-name").get_attribute("aria-invalid") == "true")
