@@ -5,9 +5,9 @@ import RosterServer
 /// `roster serve`: the back office, the REST API and the sync workers, or one side of them (`--role`).
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the REST API (and back office) until stopped with Ctrl-C or SIGTERM.",
+        abstract: "Run the back office, the REST API and the sync (or one side: --role) until stopped with Ctrl-C or SIGTERM.",
         discussion: """
-            Migrates the database first. Several 'serve' processes may share one PostgreSQL database: web processes             behind a load balancer, worker processes that share the sync (see docs/deployment.md).
+            Migrates the database first. Several 'serve' processes may share one PostgreSQL database: web processes behind a load balancer, worker processes that share the sync (see docs/deployment.md).
             """
     )
 
@@ -25,7 +25,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var security: SecurityOptions
 
     @Option(help: ArgumentHelp("""
-        web (the back office and the API, no sync), worker (the sync, answering only /healthz and /metrics) or all.         Env: ROSTER_ROLE. Default: all.
+        web (the back office and the API, no sync), worker (the sync, answering only /healthz and /metrics) or all. Env: ROSTER_ROLE. Default: all.
         """, valueName: "role"))
     var role: String?
 
