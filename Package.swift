@@ -256,6 +256,8 @@ let package = Package(
                 "SalesforceClient",
                 "RosterCore",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                // Signs webhook deliveries as a registration tool would.
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "PropertyBased", package: "swift-property-based"),

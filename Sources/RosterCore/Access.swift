@@ -15,7 +15,7 @@ public enum Role: String, Sendable, Hashable, CaseIterable, Codable {
     public var permissions: Set<Permission> {
         switch self {
         case .admin: Set(Permission.allCases)
-        case .organiser: [.readEvent, .readParticipants, .writeParticipants, .exportParticipants, .manageConnector, .runSync, .readRuns]
+        case .organiser: [.readEvent, .readParticipants, .writeParticipants, .exportParticipants, .manageConnector, .runSync, .readRuns, .manageWebhooks]
         case .registrar: [.readEvent, .writeParticipants]
         case .viewer: [.readEvent, .readParticipants, .readRuns]
         }
@@ -41,6 +41,8 @@ public enum Permission: String, Sendable, Hashable, CaseIterable {
     case manageConnector = "connector.manage"
     /// Start a forced sync.
     case runSync = "sync.run"
+    /// Make, list, rotate and delete the webhook sources registration tools deliver to, and read their deliveries.
+    case manageWebhooks = "webhooks.manage"
     /// Read sync runs, their results and the live queue.
     case readRuns = "sync.read"
     /// Create, list and revoke API tokens and users (unscoped admins only).

@@ -74,7 +74,9 @@ extension FieldDefinition {
 
     private func textValue(_ raw: InputValue) throws(ValidationFailure) -> String {
         switch raw {
-        case .string(let text): return text
+        case .string(let text):
+            if text.unicodeScalars.contains(ParticipantRules.replacementCharacter) { throw fail(ParticipantRules.lostText) }
+            return text
         case .number(let number): return FieldValue.number(number).text
         default: throw fail("expected text, got \(raw.kind)")
         }

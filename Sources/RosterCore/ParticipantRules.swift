@@ -74,6 +74,7 @@ public enum ParticipantRules {
             if value.unicodeScalars.count > rule.max {
                 issues.append(.init(field: rule.name, message: "\(value.unicodeScalars.count) characters is more than the \(rule.max) allowed"))
             }
+            if value.unicodeScalars.contains(replacementCharacter) { issues.append(.init(field: rule.name, message: lostText)) }
             if let control = value.unicodeScalars.first(where: isControl) {
                 issues.append(.init(field: rule.name, message: "contains the control character U+\(String(format: "%04X", control.value)) at position \(position(of: control, in: value)); remove it (a copy from another program often brings one)"))
             }
@@ -100,6 +101,12 @@ public enum ParticipantRules {
         guard issues.isEmpty else { throw ValidationFailure(issues) }
         return changes
     }
+
+    /// U+FFFD, which a program writes where it could not read a character: the text it stands for is lost.
+    static let replacementCharacter: Unicode.Scalar = "\u{FFFD}"
+
+    /// Why a value with ``replacementCharacter`` is refused: storing it would send the loss on to Salesforce.
+    static let lostText = "contains the character \u{FFFD} (U+FFFD), which a program wrote where it could not read a letter: the text was damaged by a wrong character set before it reached Roster; correct it at its source"
 
     /// A control character (C0, DEL, C1): never part of a name, an email or a company, and
     /// invisible on screen, in Salesforce and in exports.

@@ -26,6 +26,9 @@ public struct APIError: Error, Sendable {
     public var message: String
     /// The problems one by one (each bad field…); empty when the message says it all.
     public var details: [Detail]
+    /// More the answer carries beside `error`: an object whose keys join it at the top (what an
+    /// import stored before it stopped).
+    var beside: (any Encodable & Sendable)?
 
     /// Makes an error as the API answers it.
     public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, details: [Detail] = []) {
@@ -158,11 +161,20 @@ extension APIError {
                 var message: String
                 var details: [Detail]
             }
+            enum Keys: String, CodingKey { case error }
             var error: Body
+            var beside: (any Encodable)?
+
+            func encode(to encoder: any Encoder) throws {
+                // `beside` encodes its keys into the same object as `error`.
+                try beside?.encode(to: encoder)
+                var container = encoder.container(keyedBy: Keys.self)
+                try container.encode(error, forKey: .error)
+            }
         }
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return (try? encoder.encode(Envelope(error: .init(code: code, message: message, details: details)))) ?? Data()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        return (try? encoder.encode(Envelope(error: .init(code: code, message: message, details: details), beside: beside))) ?? Data()
     }
 
     var response: Response {

@@ -16,8 +16,13 @@ public struct AppConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// The most bytes a request body may have, except imports.
     public var maxBodyBytes: Int
-    /// The most bytes an import (JSON array or CSV) may have.
+    /// The most bytes an import (JSON array, CSV or xlsx) may have (`ROSTER_MAX_IMPORT_MIB`, 128 by default).
     public var maxImportBytes: Int
+    /// The most rows one import reads (`ROSTER_MAX_IMPORT_ROWS`, 1,000,000 by default); an import
+    /// past it stops there (413) with what it stored.
+    public var maxImportRows: Int = 1_000_000
+    /// The most bytes a webhook delivery may have (4 MiB: 1,000 participants with room to spare).
+    public var maxWebhookBytes: Int = 4 << 20
     /// Where the key that encrypts secrets at rest comes from.
     public var secretKey: SecretKeySetting
     /// Roster's URL as browsers reach it (for the OAuth callback); `nil` uses each request's origin.
@@ -192,6 +197,18 @@ extension AppConfiguration {
                 throw ConfigurationError("ROSTER_SYNC_LEASE_SECONDS='\(text)' is not a number of seconds between 5 and 3600")
             }
             configuration.syncLeaseSeconds = seconds
+        }
+        if let text = environment["ROSTER_MAX_IMPORT_MIB"] {
+            guard let mebibytes = Int(text), (1...4096).contains(mebibytes) else {
+                throw ConfigurationError("ROSTER_MAX_IMPORT_MIB='\(text)' is not a number of MiB between 1 and 4096")
+            }
+            configuration.maxImportBytes = mebibytes << 20
+        }
+        if let text = environment["ROSTER_MAX_IMPORT_ROWS"] {
+            guard let rows = Int(text), (1...100_000_000).contains(rows) else {
+                throw ConfigurationError("ROSTER_MAX_IMPORT_ROWS='\(text)' is not a number of rows between 1 and 100000000")
+            }
+            configuration.maxImportRows = rows
         }
         if let level = logLevel ?? environment["ROSTER_LOG_LEVEL"] {
             guard let value = Logger.Level(rawValue: level.lowercased()) else {

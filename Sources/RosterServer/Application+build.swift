@@ -29,7 +29,7 @@ public func buildApplication(
         accounts: UserAccounts(database: services.database), throttle: SignInThrottle(now: now),
         secureCookies: configuration.publicURL?.hasPrefix("https://") ?? false, trustedProxies: configuration.trustedProxies
     ))
-    let router = try buildRouter(configuration: configuration, database: services.database, writer: services.writer,
+    let router = try buildRouter(configuration: configuration, database: services.database, writer: services.writer, webhooks: services.webhooks,
                                  connectors: services.connectors, sync: services.sync, syncRuns: services.syncRuns,
                                  backOffice: backOffice, ids: ids, now: now, logger: logger)
     return Application(
@@ -60,6 +60,8 @@ public struct AppServices: Sendable {
     public let events: EventRepository
     /// Every event's Salesforce connector: settings, connection, and a client per connection.
     public let connectors: ConnectorService
+    /// The webhook sources registration tools deliver to.
+    public let webhooks: WebhookRepository
     /// Forced runs, sync history, event leases and the outbox.
     public let syncRuns: SyncRepository
     /// Carries out forced runs and live syncs; `roster sync` drives it directly.
@@ -104,7 +106,8 @@ public struct AppServices: Sendable {
         return AppServices(
             logger: logger, database: database, http: http,
             writer: ParticipantWriter(database: database, participants: participants, logger: logger),
-            events: events, connectors: connectors, syncRuns: syncRuns, engine: engine,
+            events: events, connectors: connectors, webhooks: WebhookRepository(database: database, secrets: secrets, ids: ids, now: now),
+            syncRuns: syncRuns, engine: engine,
             sync: SyncService(engine: engine, repository: syncRuns, logger: syncLogger, pausedRetry: configuration.pausedRunRetry,
                               maxEvents: configuration.maxEvents)
         )
@@ -132,7 +135,7 @@ extension Logger {
 /// spelling of the path; the back office's pages check their session themselves; `/healthz`,
 /// `/openapi.yaml`, the OAuth callback and static files are open.
 func buildRouter(
-    configuration: AppConfiguration, database: RosterDatabase, writer: ParticipantWriter, connectors: ConnectorService,
+    configuration: AppConfiguration, database: RosterDatabase, writer: ParticipantWriter, webhooks: WebhookRepository, connectors: ConnectorService,
     sync: SyncService, syncRuns: SyncRepository, backOffice: BackOffice, ids: any IDGenerator,
     now: @escaping @Sendable () -> Date, logger: Logger
 ) throws -> Router<AppRequestContext> {
@@ -152,6 +155,8 @@ func buildRouter(
         events: EventRepository(database: database),
         eventCache: EventCache(),
         participants: ParticipantRepository(database: database, ids: ids, now: now),
+        imports: ImportHistory(database: database, ids: ids), maxImportRows: configuration.maxImportRows,
+        webhooks: webhooks, maxWebhookBytes: configuration.maxWebhookBytes,
         writer: writer, tokens: TokenRepository(database: database, ids: ids, now: now),
         connectors: connectors, sync: sync, syncRuns: syncRuns, publicURL: configuration.publicURL,
         messages: backOffice.messages, ids: ids, now: now, logger: logger
@@ -166,6 +171,7 @@ func buildRouter(
         // the server takes in a byte of it.
         .add(middleware: BodyLimitMiddleware(maxBodyBytes: configuration.maxBodyBytes, maxImportBytes: configuration.maxImportBytes))
         .add(middleware: ParticipantListMiddleware(api: api, configuration: RosterAPI.openAPIConfiguration))
+        .add(middleware: ImportJSONMiddleware(api: api))
     let transport = AccessTransport(open: router, authenticated: authenticated, table: table)
     try api.registerHandlers(on: transport, configuration: RosterAPI.openAPIConfiguration)
 

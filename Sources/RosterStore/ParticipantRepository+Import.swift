@@ -4,14 +4,17 @@ import SQLKit
 
 /// One input row of an import, numbered as the user sees it.
 public struct ImportRow: Sendable {
-    /// 1-based: the n-th JSON element, or the n-th CSV data row (the header is not counted).
+    /// 1-based: the n-th JSON element, or the n-th data row of a file (the header is not counted).
     public var number: Int
+    /// The row as a spreadsheet shows it (the header is row 1); `nil` for JSON.
+    public var sheetRow: Int?
     /// The participant's fields as the row gives them.
     public var draft: ParticipantDraft
 
-    /// Makes a row with the number the user sees.
-    public init(number: Int, draft: ParticipantDraft) {
+    /// Makes a row with the numbers the user sees.
+    public init(number: Int, sheetRow: Int? = nil, draft: ParticipantDraft) {
         self.number = number
+        self.sheetRow = sheetRow
         self.draft = draft
     }
 }
@@ -20,14 +23,17 @@ public struct ImportRow: Sendable {
 public struct RejectedRow: Sendable, Hashable {
     /// The row's number, as ``ImportRow/number`` counts.
     public var row: Int
+    /// The row as a spreadsheet shows it, as ``ImportRow/sheetRow`` counts.
+    public var sheetRow: Int?
     /// The field at fault, `nil` when the whole row is (an unreadable CSV row).
     public var field: String?
     /// Why the row was refused, in words for the user.
     public var error: String
 
     /// Makes a refused row.
-    public init(row: Int, field: String?, error: String) {
+    public init(row: Int, sheetRow: Int? = nil, field: String?, error: String) {
         self.row = row
+        self.sheetRow = sheetRow
         self.field = field
         self.error = error
     }
@@ -87,10 +93,18 @@ extension ParticipantRepository {
             case .success(.created): summary.created += 1
             case .success(.updated): summary.updated += 1
             case .failure(let failure):
-                summary.rejected.append(RejectedRow(row: row.number, field: failure.issues.first?.field, error: failure.description))
+                summary.rejected.append(RejectedRow(row: row.number, sheetRow: row.sheetRow, field: failure.issues.first?.field, error: failure.description))
             }
         }
         return summary
+    }
+
+    /// What importing these rows would do, read from what is stored now and written nowhere: the
+    /// preview of an import. Each row's outcome, in order (a created participant's id is not kept).
+    public func preview(into event: Event, _ rows: [ImportRow]) async throws -> [Result<UpsertOutcome, ValidationFailure>] {
+        let drafts = rows.map(\.draft)
+        let stored = try await storedPeople(Self.keys(of: drafts), in: event, on: database.reader, locking: false)
+        return plan(drafts, into: event, stored: stored).outcomes
     }
 
     /// Upserts many drafts in a transaction the caller holds, in bulk: one query reads every
@@ -99,19 +113,25 @@ extension ParticipantRepository {
     ///
     /// - Returns: each draft's outcome, in order; a refused draft writes nothing.
     public func upsertBatch(into event: Event, _ drafts: [ParticipantDraft], on db: any SQLDatabase) async throws -> [Result<UpsertOutcome, ValidationFailure>] {
-        // Each email's state as the batch goes: what is stored (nil for a new person) and where it stands now.
-        var people: [String: (stored: (Participant, Int64)?, current: Participant)] = [:]
-        let keys = Set(drafts.compactMap { $0.email.map(EmailAddress.normalized) }.filter { !$0.isEmpty })
-        if !keys.isEmpty {
-            // Locked until the transaction ends (PostgreSQL; SQLite's writer is alone anyway), in id
-            // order: another process upserting the same people waits, then reads what this wrote.
-            let existing = try await db.select().columns(ParticipantRow.columns.map { SQLIdentifier($0) }).from("participants")
-                .where("event_id", .equal, event.id).where("email_key", .in, Array(keys))
-                .orderBy("id").for(.update)
-                .all().map(ParticipantRow.participant(from:))
-            for stored in existing { people[stored.0.normalizedEmail] = (stored, stored.0) }
+        // Locked until the transaction ends (PostgreSQL; SQLite's writer is alone anyway), in id
+        // order: another process upserting the same people waits, then reads what this wrote.
+        let stored = try await storedPeople(Self.keys(of: drafts), in: event, on: db, locking: true)
+        let plan = plan(drafts, into: event, stored: stored)
+        try await insert(plan.created.compactMap { plan.people[$0]?.current }, on: db)
+        for (_, person) in plan.people.sorted(by: { $0.key < $1.key }) {
+            if let (stored, version) = person.stored { try await save(person.current, over: stored, version: version, on: db) }
         }
-        var newKeys: [String] = []
+        return plan.outcomes
+    }
+
+    /// Each email's state as a batch goes: what is stored (nil for a new person) and where it stands now.
+    typealias People = [String: (stored: (Participant, Int64)?, current: Participant)]
+
+    /// What drafts do to the people they name, given what is stored: each draft's outcome, the
+    /// emails of the people it creates (in order), and where every person ends.
+    func plan(_ drafts: [ParticipantDraft], into event: Event, stored: People) -> (outcomes: [Result<UpsertOutcome, ValidationFailure>], created: [String], people: People) {
+        var people = stored
+        var created: [String] = []
         var outcomes: [Result<UpsertOutcome, ValidationFailure>] = []
         outcomes.reserveCapacity(drafts.count)
         let time = StoreTime.truncated(now())
@@ -126,19 +146,34 @@ extension ParticipantRepository {
                     people[key] = (person.stored, next)
                     outcomes.append(.success(.updated(next)))
                 } else {
-                    let created = new(in: event, changes)
-                    people[key] = (nil, created)
-                    newKeys.append(key)
-                    outcomes.append(.success(.created(created)))
+                    let new = new(in: event, changes)
+                    people[key] = (nil, new)
+                    created.append(key)
+                    outcomes.append(.success(.created(new)))
                 }
             case .failure(let failure):
                 outcomes.append(.failure(failure))
             }
         }
-        try await insert(newKeys.compactMap { people[$0]?.current }, on: db)
-        for (_, person) in people.sorted(by: { $0.key < $1.key }) {
-            if let (stored, version) = person.stored { try await save(person.current, over: stored, version: version, on: db) }
-        }
-        return outcomes
+        return (outcomes, created, people)
+    }
+
+    private static func keys(of drafts: [ParticipantDraft]) -> [String] {
+        Array(Set(drafts.compactMap { $0.email.map(EmailAddress.normalized) }.filter { !$0.isEmpty }))
+    }
+
+    /// The stored participants with these email keys, with their versions; `locking` holds them
+    /// until the transaction of `db` ends (PostgreSQL).
+    private func storedPeople(_ keys: [String], in event: Event, on db: any SQLDatabase, locking: Bool) async throws -> People {
+        guard !keys.isEmpty else { return [:] }
+        var query = db.select().columns(ParticipantRow.columns.map { SQLIdentifier($0) }).from("participants")
+            .where("event_id", .equal, event.id).where("email_key", .in, keys)
+        // PostgreSQL locks the rows in id order, so two processes upserting the same people never
+        // deadlock. SQLite has one writer; ordered by id it would walk the whole event by the
+        // (event_id, id) index instead of finding the emails by the (event_id, email_key) one.
+        if locking, db.dialect.name != "sqlite" { query = query.orderBy("id").for(.update) }
+        var people: People = [:]
+        for stored in try await query.all().map(ParticipantRow.participant(from:)) { people[stored.0.normalizedEmail] = (stored, stored.0) }
+        return people
     }
 }

@@ -86,7 +86,8 @@ extension BackOffice {
         var context = layout(page, title: localization.text("grid_title", page.language) + " — " + event.name)
         context["event"] = try await eventContext(event, page)
         context["q"] = search
-        context["templateHref"] = "data:text/csv;charset=utf-8," + Self.percentEncoded(ParticipantCSVReader.template(fields: event.fields))
+        context["templateHref"] = "data:text/csv;charset=utf-8," + Self.percentEncoded(ImportColumns.template(fields: event.fields))
+        context["importFieldsJSON"] = importFieldsJSON(event, page.language)
         context["syncedAll"] = synced == nil
         context["syncedSet"] = synced == true
         context["syncedNotSet"] = synced == false
@@ -228,5 +229,18 @@ extension BackOffice {
     static func name(_ participant: Participant) -> String {
         let name = [participant.firstName, participant.lastName].filter { !$0.isEmpty }.joined(separator: " ")
         return name.isEmpty ? participant.email : name
+    }
+}
+
+extension BackOffice {
+    /// The fields an import's column may fill, for the preview's choices: the built-in ones in the
+    /// page's language, then the event's by label, as `[{"value", "label"}]` for the page's script.
+    func importFieldsJSON(_ event: Event, _ language: Language) -> String {
+        let builtIns = ImportColumns.builtInFields.map { ["value": $0, "label": localization.text("field_\($0)", language)] }
+        let custom = event.fields.map { ["value": $0.code, "label": "\($0.label) (\($0.code))"] }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = (try? encoder.encode(builtIns + custom)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+        return json.replacingOccurrences(of: "<", with: "\\u003c")
     }
 }

@@ -42,6 +42,14 @@ def click(browser, css):
     wait(browser, attempt)
 
 
+def people(base, demo, event_id, email):
+    """The event's participants with that email, read through the API."""
+    answer = requests.get(f"{base}/api/v1/events/{event_id}/participants", params={"q": email},
+                          headers={"Authorization": f"Bearer {demo['token']}"})
+    answer.raise_for_status()
+    return [item for item in answer.json()["items"] if item["email"] == email]
+
+
 def text_of(browser, element_id):
     return text_at(browser, f"#{element_id}")
 
@@ -317,16 +325,40 @@ def test_the_organisers_journey(demo, browser, shoot, capsys):
         header = urllib.parse.unquote(template.split(",", 1)[1]).splitlines()[0]
         assert header.startswith("email,firstName,lastName,company,jobTitle,isRegistered,hasAttended,allowNetworking,"), header
 
-        # Import a CSV from the grid: the good row is added, the bad one reported with its number.
-        with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as csv:
-            csv.write("email,firstName,lastName\nnew.person@example.com,New,Person\nnot-an-email,Bad,Row\n")
+        # Import a spreadsheet as Excel saves it in France (Windows-1252, ';', French headers, a
+        # column of its own) through the preview: the accents intact, each column's reading shown
+        # and changeable, the bad row reported with its spreadsheet row number, no green summary.
+        with tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False) as csv:
+            csv.write("Adresse e-mail;Prénom;Nom;Société;Remarques\r\n"
+                      "andre.legrand@example.com;André;Legrand;Crédit Mutuel;Végétarien\r\n"
+                      "not-an-email;Bad;Row;;\r\n".encode("cp1252"))
         browser.find_element(By.ID, "import-file").send_keys(csv.name)
         browser.find_element(By.ID, "import-submit").click()
+        wait(browser, EC.text_to_be_present_in_element((By.ID, "import-counts"), "2 rows: 1 new, 0 updates, 1 refused."))
+        assert text_of(browser, "import-format") == "CSV file read as windows-1252, columns separated by semicolons."
+        choices = browser.execute_script("return [...document.querySelectorAll('#import-columns select')].map((s) => s.value)")
+        assert choices == ["email", "firstName", "lastName", "company", ""], choices
+        rows = text_of(browser, "import-rows")
+        assert "André" in rows and "Legrand" in rows and "�" not in rows, rows
+        assert "not-an-email" in rows and "Refused" in rows
+        assert people(base, demo, event_id, "andre.legrand@example.com") == [], "a preview stores nothing"
+        # The organiser says where the column of its own goes: the preview is read again.
+        Select(browser.find_element(By.ID, "import-column-4")).select_by_value("jobTitle")
+        wait(browser, lambda b: "Végétarien" in text_at(b, "#import-columns tbody tr:nth-child(5)"))
+        shoot("import-preview", browser.find_element(By.ID, "import-preview"))
+        assert browser.find_element(By.ID, "import-confirm").text == "Import (1)"
+        browser.find_element(By.ID, "import-confirm").click()
         summary = wait(browser, EC.visibility_of_element_located((By.ID, "import-summary")))
         assert summary.text == "1 created, 0 updated, 1 rejected."
+        assert "ok-text" not in summary.get_attribute("class"), "a summary with rejections is never green"
         # The bad row is the spreadsheet's row 3 (the header is row 1).
         assert text_of(browser, "import-rejected").startswith("Row 3:")
-        shoot("import-report", summary)
+        [andre] = people(base, demo, event_id, "andre.legrand@example.com")
+        assert (andre["firstName"], andre["company"], andre["jobTitle"]) == ("André", "Crédit Mutuel", "Végétarien")
+        browser.find_element(By.CSS_SELECTOR, "#import-history summary").click()
+        wait(browser, lambda b: "windows-1252" in text_at(b, "#import-history-table tbody tr:first-child"))
+        assert "CSV (windows-1252)" in text_at(browser, "#import-history-table tbody tr:first-child")
+        shoot("import-report", browser.find_element(By.CSS_SELECTOR, "section.card:has(#import-report)"))
         os.unlink(csv.name)
 
         # The person's page: Salesforce Ids and what was sent for them.
@@ -384,13 +416,17 @@ def test_the_organisers_journey(demo, browser, shoot, capsys):
             const t = document.querySelector('#participants time[datetime]');
             return [t.textContent, new Intl.DateTimeFormat('fr', {dateStyle: 'medium', timeStyle: 'medium'}).format(new Date(t.dateTime))];""")
         assert shown == expected, (shown, expected)
-        # What the server says goes through the locale too: an import's refused row.
+        # What the server says goes through the locale too: an import's preview and refused row.
         with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as csv:
-            csv.write("email,firstName,lastName\nencore-faux,Bad,Row\n")
+            csv.write("email,firstName,lastName\nzoe.fr@example.com,Zoé,Français\nencore-faux,Bad,Row\n")
         browser.find_element(By.ID, "import-file").send_keys(csv.name)
         browser.find_element(By.ID, "import-submit").click()
+        wait(browser, EC.text_to_be_present_in_element((By.ID, "import-counts"), "2 lignes : 1 nouveau(x), 0 mise(s) à jour, 1 refusée(s)."))
+        assert "Fichier CSV lu en utf-8, colonnes séparées par des virgules." == text_of(browser, "import-format")
+        assert "email : « encore-faux » n'est pas une adresse e-mail" in text_of(browser, "import-rows")
+        browser.find_element(By.ID, "import-confirm").click()
         wait(browser, EC.visibility_of_element_located((By.ID, "import-rejected")))
-        assert text_of(browser, "import-rejected") == "Ligne 2 : email : « encore-faux » n'est pas une adresse e-mail", text_of(browser, "import-rejected")
+        assert text_of(browser, "import-rejected") == "Ligne 3 : email : « encore-faux » n'est pas une adresse e-mail", text_of(browser, "import-rejected")
         shoot("french-import-error")
         os.unlink(csv.name)
         browser.find_element(By.ID, "nav-salesforce").click()

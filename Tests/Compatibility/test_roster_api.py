@@ -160,30 +160,40 @@ def test_csv_import_of_ten_thousand_rows_in_one_request(server, event):
 
 
 def test_csv_import_read_as_it_arrives(server):
-    """A CSV sent in chunks (no length) is imported as it arrives. A byte that is not UTF-8 on row
-    2,500 ends the import with 422 naming the line, the byte and the charset to send, and saying
-    how many rows before it were kept; sending the file again in the right charset doubles nobody."""
+    """A CSV sent in chunks (no length) is imported as it arrives, in the encoding its bytes show:
+    Windows-1252 (as Excel saves it) without being told. A UTF-8 file with a Windows-1252 byte on
+    row 2,500 stops there with 422 naming the line and byte; the answer says what was stored
+    before it; sending the file again, corrected, doubles nobody."""
     base, session = server
     event = session.post(f"{base}/api/v1/events", json={"name": "Streamed import"}).json()["id"]
-    rows = [f"s{i}@example.com,Ren{'é' if i == 2500 else 'e'},L{i}\n" for i in range(3000)]
-    latin = ("email,firstName,lastName\n" + "".join(rows)).encode("latin-1")
+    url = f"{base}/api/v1/events/{event}/participants/import"
 
     def chunks(data):
         return (data[i:i + 8192] for i in range(0, len(data), 8192))
-    url = f"{base}/api/v1/events/{event}/participants/import"
-    refused = session.post(url, data=chunks(latin), headers={"Content-Type": "text/csv"})
-    assert refused.status_code == 422, refused.text
-    error = refused.json()["error"]
-    assert error["code"] == "invalid_csv" and error["details"][0]["field"] == "charset"
-    assert "line 2502 is not UTF-8" in error["message"] and "charset=windows-1252" in error["message"]
-    kept = session.get(f"{base}/api/v1/events/{event}/participants", params={"limit": 1}).json()["total"]
-    assert 0 < kept < 2500 and f"The {kept} rows before it were imported" in error["message"], (kept, error["message"])
-    again = session.post(url, data=chunks(latin), headers={"Content-Type": "text/csv; charset=windows-1252"})
-    assert again.status_code == 200, again.text
-    assert again.json()["created"] + again.json()["updated"] == 3000 and again.json()["updated"] == kept
+    rows = [f"s{i}@example.com,Ren{'é' if i == 2500 else 'e'},L{i}\n" for i in range(3000)]
+    latin = ("email,firstName,lastName\n" + "".join(rows)).encode("cp1252")
+    detected = session.post(url, data=chunks(latin), headers={"Content-Type": "text/csv"})
+    assert detected.status_code == 200, detected.text
+    assert detected.json()["created"] == 3000 and detected.json()["encoding"] == "windows-1252"
     people = session.get(f"{base}/api/v1/events/{event}/participants", params={"q": "s2500@example.com"}).json()
     assert people["total"] == 1 and people["items"][0]["firstName"] == "René"
-    assert session.get(f"{base}/api/v1/events/{event}/participants", params={"limit": 1}).json()["total"] == 3000
+
+    other = session.post(f"{base}/api/v1/events", json={"name": "Mixed import"}).json()["id"]
+    url = f"{base}/api/v1/events/{other}/participants/import"
+    mixed = ("email,firstName,lastName\nzoe@example.com,Zoë,L\n".encode() + latin.split(b"\n", 1)[1])
+    refused = session.post(url, data=chunks(mixed), headers={"Content-Type": "text/csv"})
+    assert refused.status_code == 422, refused.text
+    answer = refused.json()
+    assert answer["error"]["code"] == "invalid_csv" and answer["error"]["details"][0]["field"] == "charset"
+    assert "line 2503 is not UTF-8" in answer["error"]["message"] and "mixes two encodings" in answer["error"]["message"]
+    kept = session.get(f"{base}/api/v1/events/{other}/participants", params={"limit": 1}).json()["total"]
+    assert kept == 2501 and answer["created"] == kept and answer["stoppedAtRow"] == 2502, (kept, answer)
+    again = session.post(url, data=chunks(mixed.replace("Zoë".encode(), b"Zoe")), headers={"Content-Type": "text/csv"})
+    assert again.status_code == 200, again.text
+    assert again.json()["created"] + again.json()["updated"] == 3001 and again.json()["updated"] == kept
+    assert session.get(f"{base}/api/v1/events/{other}/participants", params={"limit": 1}).json()["total"] == 3001
+    history = session.get(f"{base}/api/v1/events/{other}/participants/imports").json()["items"]
+    assert [item["complete"] for item in history] == [True, False]
 
 
 def test_error_contract_seen_by_a_plain_client(server):

@@ -89,44 +89,6 @@ struct ParticipantAPITests {
         }
     }
 
-    @Test func aCSVIsReadInTheCharsetItNamesAndInvalidUTF8IsRefused() async throws {
-        try await TestApp.run { app in
-            let event = try await app.createEvent()
-            // "René" and "Zoë" as Excel saves them in Western Europe (Windows-1252).
-            let latin: [UInt8] = Array("email,firstName,lastName\nrene@example.com,Ren".utf8) + [0xE9] + Array(",Z".utf8) + [0x6F, 0xEB] + [0x0A]
-            func post(_ bytes: [UInt8], _ type: String) async throws -> TestResponse {
-                var headers = HTTPFields()
-                headers[.authorization] = "Bearer \(app.token)"
-                headers[.contentType] = type
-                return try await app.client.execute(uri: "/api/v1/events/\(event)/participants/import", method: .post, headers: headers,
-                                                    body: ByteBuffer(bytes: bytes))
-            }
-            let empty = try await post([], "text/csv")
-            #expect(empty.status == .unprocessableContent)
-            #expect(try empty.apiError().details.first?["field"] as? String == "body")
-            let refused = try await post(latin, "text/csv")
-            #expect(refused.status == .unprocessableContent)
-            #expect(try refused.apiError().message.contains("line 2 is not UTF-8"))
-            #expect(try refused.apiError().message.contains("charset=windows-1252"))
-
-            let read = try await post(latin, "text/csv; charset=windows-1252")
-            #expect(read.status == .ok)
-            #expect(try read.json()["created"] as? Int == 1)
-            let person = try #require((try await app.send(.get, "/api/v1/events/\(event)/participants").json()["items"] as? [[String: Any]])?.first)
-            #expect(person["firstName"] as? String == "René")
-            #expect(person["lastName"] as? String == "Zoë")
-        }
-    }
-
-    @Test func aCSVWithoutEmailColumnIsRefused() async throws {
-        try await TestApp.run { app in
-            let event = try await app.createEvent()
-            let response = try await app.send(.post, "/api/v1/events/\(event)/participants/import", body: "name\nAda\n", contentType: "text/csv")
-            #expect(response.status == .unprocessableContent)
-            #expect(try response.apiError().code == "invalid_csv")
-        }
-    }
-
     @Test func exportsCSVWithSalesforceColumns() async throws {
         try await TestApp.run { app in
             let event = try await app.createEvent()

@@ -36,9 +36,9 @@ CALLERS = {
 EVERY_EVENT_ONLY = {"access.manage", "events.create"}
 GRANTS = {
     "admin": {"events.create", "events.read", "participants.read", "participants.write", "participants.export",
-              "connector.manage", "sync.run", "sync.read", "access.manage"},
+              "connector.manage", "sync.run", "sync.read", "access.manage", "webhooks.manage"},
     "organiser": {"events.read", "participants.read", "participants.write", "participants.export",
-                  "connector.manage", "sync.run", "sync.read"},
+                  "connector.manage", "sync.run", "sync.read", "webhooks.manage"},
     "registrar": {"events.read", "participants.write"},
     "viewer": {"events.read", "participants.read", "sync.read"},
 }
@@ -201,3 +201,25 @@ def test_cli_token_with_an_expiry_works_and_is_listed_with_it(roster, tokens):
 @pytest.mark.parametrize("path", ["/healthz", "/metrics", "/openapi.yaml"])
 def test_open_routes_answer_anonymously(roster, path):
     assert roster.call("GET", path).status == 200
+
+
+def test_the_webhook_receiver_is_authenticated_by_its_signature_alone(roster, tokens):
+    """`POST /hooks/{id}` is outside the bearer-token group: no token, not even an admin's, lets
+    an unsigned delivery in, and an unknown source answers exactly as a known one (nothing tells
+    whether a source, or the event behind it, exists)."""
+    event = roster.events["A"]
+    created = roster.call("POST", f"/api/v1/events/{event}/webhooks", tokens["organiser"], {"name": "Registration site"})
+    assert created.status == 201, created.text
+    source = created.json()["id"]
+    answers = []
+    for path in (f"/hooks/{source}", "/hooks/no-such-source"):
+        for caller in ("anonymous", "admin", "organiser"):
+            answer = roster.call("POST", path, tokens.get(caller), {"email": "anon@example.com", "firstName": "A", "lastName": "B"})
+            assert (answer.status, answer.code) == (401, "invalid_signature"), f"{caller} {path}: {answer.status} {answer.text[:300]}"
+            answers.append(answer.json()["error"]["message"])
+    assert len(set(answers)) == 1, answers
+    listed = roster.call("GET", f"/api/v1/events/{event}/participants?q=anon@example.com", tokens["admin"]).json()
+    assert listed["total"] == 0
+    for caller in ("registrar", "viewer"):
+        refused = roster.call("GET", f"/api/v1/events/{event}/webhooks/{source}/deliveries", tokens[caller])
+        assert (refused.status, refused.code) == (403, "forbidden"), refused.text

@@ -7,67 +7,79 @@ import RosterStore
 
 extension RosterAPI {
     func importParticipants(_ input: Operations.ImportParticipants.Input) async throws -> Operations.ImportParticipants.Output {
-        let event = try await event(input.path.eventId)
-        var rows: [ImportRow] = []
-        var summary = ImportSummary()
+        let options = ImportOptions(preview: input.query.preview ?? false, columns: try Self.chosenColumns(input.query.columns),
+                                    fileName: try Self.fileName(input.query.fileName), charset: RequestCharset.current, maxRows: maxImportRows)
+        let result: Components.Schemas.ImportResult
         switch input.body {
         case .json(let items):
-            for (index, item) in items.enumerated() {
-                guard let record = item.value as? [String: (any Sendable)?] else {
-                    summary.rejected.append(RejectedRow(row: index + 1, field: nil, error: "row \(index + 1) is \(InputValue(json: item.value).kind), not a participant object"))
-                    continue
-                }
-                rows.append(ImportRow(number: index + 1, draft: ParticipantDraft(record: record.mapValues(InputValue.init(json:)))))
-            }
+            // JSON imports are streamed by ImportJSONMiddleware; a body the generated layer decoded
+            // (the API used without it) goes through the same reader.
+            let bytes = ArraySlice(try JSONSerialization.data(withJSONObject: items.map { $0.value ?? NSNull() }, options: [.fragmentsAllowed]))
+            result = try await importParticipants(eventId: input.path.eventId, format: .json, options: options, body: HTTPBody(bytes))
         case .csv(let body):
-            summary.add(try await importCSV(body, into: event))
+            result = try await importParticipants(eventId: input.path.eventId, format: .csv, options: options, body: body)
+        case .applicationVnd_openxmlformatsOfficedocument_spreadsheetml_sheet(let body):
+            result = try await importParticipants(eventId: input.path.eventId, format: .xlsx, options: options, body: body)
         }
-        summary.add(try await participants.importRows(into: event, rows))
-        summary.rejected.sort { $0.row < $1.row }
-        // In the caller's language: the first thousand (a file of bad rows is not a reason to spend
-        // the server's time translating all of them; the rest stay in English).
-        for index in summary.rejected.indices.prefix(1_000) { summary.rejected[index].error = say(summary.rejected[index].error) }
-        RosterMetrics.participants(created: summary.created, updated: summary.updated, rejected: summary.rejected.count)
-        logger.info("import", metadata: ["event": "\(event.id)", "created": "\(summary.created)", "updated": "\(summary.updated)", "rejected": "\(summary.rejected.count)"])
-        return .ok(.init(body: .json(.init(summary))))
+        return .ok(.init(body: .json(result)))
     }
 
-    /// Reads a CSV body as it arrives and imports it a chunk of rows at a time: memory holds
-    /// a chunk, never the file. A file that turns out unreadable part-way (a byte that is not in
-    /// its charset) keeps the chunks already imported, and the error says how many.
-    private func importCSV(_ body: HTTPBody, into event: Event) async throws -> ImportSummary {
-        var summary = ImportSummary()
-        var pending: [ImportRow] = []
-        var received = 0
-        func sort(_ rows: [ParticipantCSVReader.Row]) {
-            for row in rows {
-                switch row.result {
-                case .success(let draft): pending.append(ImportRow(number: row.number, draft: draft))
-                case .failure(let failure):
-                    summary.rejected.append(RejectedRow(row: row.number, field: nil, error: failure.issues.map(\.message).joined(separator: "; ")))
-                }
+    /// Imports a body of any format as it arrives (``ParticipantImport``), logs and counts it, and
+    /// records it in the event's history (not a preview).
+    /// - Throws: an ``APIError`` carrying what was stored when the import stops part-way.
+    func importParticipants<Body: AsyncSequence>(eventId: String, format: ImportFormat, options: ImportOptions, body: Body) async throws
+        -> Components.Schemas.ImportResult where Body.Element == ArraySlice<UInt8> {
+        let event = try await event(eventId)
+        let language = MessageLanguage.current
+        let messages = self.messages
+        var run = ParticipantImport(event: event, participants: participants, format: format, options: options) {
+            messages.translate($0, to: language)
+        }
+        var failure: (any Error)?
+        do { try await run.run(body) } catch { failure = error }
+        let tally = run.tally
+        if !options.preview {
+            RosterMetrics.participants(created: tally.created, updated: tally.updated, rejected: tally.rejectedCount)
+            logger.info("import", metadata: ["event": "\(event.id)", "format": "\(tally.format.rawValue)", "created": "\(tally.created)",
+                                             "updated": "\(tally.updated)", "rejected": "\(tally.rejectedCount)", "complete": "\(failure == nil)"])
+            if run.reachedRows {
+                try await imports.record(ImportRecord(
+                    at: now(), by: Caller.current?.name, fileName: options.fileName, format: tally.format.rawValue, encoding: tally.encoding,
+                    created: tally.created, updated: tally.updated, rejected: tally.rejectedCount, complete: failure == nil,
+                    stoppedAtRow: tally.stoppedAtRow), eventId: event.id)
             }
         }
-        do {
-            var reader = try ParticipantCSVReader(charset: RequestCharset.current)
-            for try await chunk in body {
-                received += chunk.count
-                sort(try reader.read(chunk))
-                if pending.count >= ParticipantRepository.importChunkSize {
-                    summary.add(try await participants.importRows(into: event, pending))
-                    pending.removeAll(keepingCapacity: true)
-                }
+        if let failure { throw failure }
+        return try Components.Schemas.ImportResult(tally)
+    }
+
+    /// The `fileName` query parameter: at most 255 characters.
+    static func fileName(_ text: String?) throws -> String? {
+        guard let text, text.unicodeScalars.count > 255 else { return text }
+        throw APIError(.badRequest, "invalid_parameter", "fileName has at most 255 characters",
+                       details: [.init(field: "fileName", row: nil, message: "has more than 255 characters")])
+    }
+
+    /// The `columns` query parameter: a JSON object of header → field code or `null`.
+    static func chosenColumns(_ text: String?) throws -> [String: String?] {
+        guard let text, !text.isEmpty else { return [:] }
+        let refusal = APIError(.badRequest, "invalid_parameter", "columns must be a JSON object of header → field code (or null to skip the column), e.g. {\"E-mail\": \"email\", \"Notes\": null}",
+                               details: [.init(field: "columns", row: nil, message: "is not a JSON object of strings or nulls")])
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { throw refusal }
+        var chosen: [String: String?] = [:]
+        for (header, value) in object {
+            switch value {
+            case let field as String: chosen[header] = .some(field)
+            case is NSNull: chosen[header] = .some(nil)
+            default: throw refusal
             }
-            if received == 0 { throw APIError.emptyImport }
-            sort(try reader.finish())
-        } catch let error as ParticipantCSVReader.FileError {
-            let imported = summary.created + summary.updated
-            let kept = imported == 0 ? "" : " The \(imported) rows before it were imported; imports match people by email, so sending the corrected file again doubles nobody."
-            throw APIError(.unprocessableContent, "invalid_csv", error.description + kept,
-                           details: error.field.map { [.init(field: $0, row: nil, message: error.description)] } ?? [])
         }
-        summary.add(try await participants.importRows(into: event, pending))
-        return summary
+        return chosen
+    }
+
+    func listImports(_ input: Operations.ListImports.Input) async throws -> Operations.ListImports.Output {
+        let event = try await event(input.path.eventId)
+        return .ok(.init(body: .json(.init(items: try await imports.recent(eventId: event.id).map(Components.Schemas.ImportRecord.init)))))
     }
 
     func exportParticipants(_ input: Operations.ExportParticipants.Input) async throws -> Operations.ExportParticipants.Output {

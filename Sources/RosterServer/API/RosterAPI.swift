@@ -16,6 +16,14 @@ struct RosterAPI: APIProtocol {
     let events: EventRepository
     let eventCache: EventCache
     let participants: ParticipantRepository
+    /// Each event's last imports.
+    let imports: ImportHistory
+    /// The most rows one import reads.
+    let maxImportRows: Int
+    /// Webhook sources and their deliveries.
+    let webhooks: WebhookRepository
+    /// The most bytes a webhook delivery may have.
+    let maxWebhookBytes: Int
     /// Single registrations and check-ins go through group commit.
     let writer: ParticipantWriter
     /// API tokens, for the admins' token routes.

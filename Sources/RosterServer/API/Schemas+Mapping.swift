@@ -81,12 +81,3 @@ extension ParticipantDraft {
         )
     }
 }
-
-extension Components.Schemas.ImportResult {
-    init(_ summary: ImportSummary) {
-        self.init(
-            created: summary.created, updated: summary.updated,
-            rejected: summary.rejected.map { .init(row: $0.row, error: $0.error, field: $0.field) }
-        )
-    }
-}

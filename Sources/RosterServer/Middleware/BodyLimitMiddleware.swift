@@ -3,9 +3,9 @@ import Hummingbird
 import NIOCore
 
 /// Refuses oversized bodies with 413 before any handler reads them, and requires a JSON (or,
-/// for imports, CSV) content type on requests that carry a body. A CSV import is not gathered:
-/// it reaches its handler as a stream that answers 413 once past the limit, so the file is read
-/// row by row as it arrives.
+/// for imports, CSV or xlsx) content type on requests that carry a body. An import is not
+/// gathered: it reaches its handler as a stream that throws 413 once past the limit, so the file
+/// is read row by row as it arrives (``ParticipantImport``).
 struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     let maxBodyBytes: Int
     let maxImportBytes: Int
@@ -20,7 +20,10 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         var request = request
         let charset = Self.charset(request.headers[.contentType])
-        if isImport, request.method == .post, request.headers[.contentType]?.lowercased().hasPrefix("text/csv") == true {
+        if isImport, request.method == .post {
+            // An import is read as it arrives, whatever its format (ParticipantImport).
+            let type = request.headers[.contentType]?.lowercased() ?? ""
+            guard Self.importTypes.contains(where: { type.hasPrefix($0) }) else { throw Self.unsupportedImport(type) }
             if length == 0 { throw APIError.emptyImport }
             request.body = RequestBody(asyncSequence: LimitedBody(base: request.body, limit: limit))
             return try await RequestCharset.$current.withValue(charset) { try await next(request, context) }
@@ -43,14 +46,30 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
             request = Request(head: head, body: .init(buffer: ByteBuffer(string: "{}")))
         } else if request.uri.path.hasPrefix("/api/"), body.readableBytes > 0 {
             let type = request.headers[.contentType]?.lowercased() ?? ""
-            let accepted = isImport ? ["application/json", "text/csv"] : ["application/json"]
-            guard accepted.contains(where: { type.hasPrefix($0) }) else {
+            guard type.hasPrefix("application/json") else {
                 let given = type.isEmpty ? "no Content-Type" : "Content-Type '\(type)'"
-                throw APIError(.unsupportedMediaType, "unsupported_media_type",
-                               "this route takes \(accepted.joined(separator: " or ")), not \(given)")
+                throw APIError(.unsupportedMediaType, "unsupported_media_type", "this route takes application/json, not \(given)")
             }
         }
         return try await RequestCharset.$current.withValue(charset) { try await next(request, context) }
+    }
+
+    /// The content types an import takes.
+    static var importTypes: [String] { ["application/json", "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"] }
+
+    /// 415 for an import in another format, naming it when it is a spreadsheet Roster does not read.
+    static func unsupportedImport(_ type: String) -> APIError {
+        if type.hasPrefix("application/vnd.ms-excel") {
+            return APIError(.unsupportedMediaType, "unsupported_media_type",
+                            "this is an Excel 97–2003 workbook (.xls), which Roster does not read; save it as 'Excel Workbook (.xlsx)' or as CSV and import that")
+        }
+        if type.hasPrefix("application/vnd.oasis.opendocument.spreadsheet") {
+            return APIError(.unsupportedMediaType, "unsupported_media_type",
+                            "this is an OpenDocument spreadsheet (.ods), which Roster does not read; save it as 'Excel 2007-365 (.xlsx)' or as CSV and import that")
+        }
+        let given = type.isEmpty ? "no Content-Type" : "Content-Type '\(type)'"
+        return APIError(.unsupportedMediaType, "unsupported_media_type",
+                        "an import takes application/json (a list of participants), text/csv or an xlsx workbook (\(importTypes[2])), not \(given)")
     }
 
     /// The `charset` parameter of a content type (`text/csv; charset=windows-1252`), if any.

@@ -36,6 +36,7 @@ const Roster = (() => {
       error.status = response.status;
       error.code = data?.error?.code;
       error.details = data?.error?.details ?? [];
+      error.data = data;
       throw error;
     }
     return data;

@@ -1,6 +1,6 @@
 // The participant grid and a participant's page, through the REST API: check-in and its undo,
 // several check-ins at once, adding and editing a participant, the columns shown, the pages
-// walked back, CSV import.
+// walked back; the import's count refresh.
 "use strict";
 
 (() => {
@@ -181,29 +181,6 @@
     count.dataset.total = String(page.total);
   }
 
-  $("import-form")?.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const report = $("import-report");
-    const file = $("import-file").files[0];
-    report.replaceChildren();
-    if (!file) { report.append(el("p", { class: "error-text", role: "alert" }, t("import_choose_file"))); return; }
-    const submit = $("import-submit");
-    submit.disabled = true;
-    report.append(el("p", { role: "status" }, t("import_running")));
-    try {
-      const result = await api("POST", `${participants}/import`, await file.text(), "text/csv");
-      report.replaceChildren(el("p", { class: "ok-text", id: "import-summary" },
-        t("import_done", { created: result.created, updated: result.updated, rejected: result.rejected.length })));
-      if (result.rejected.length) {
-        report.append(el("ul", { class: "issues errors", id: "import-rejected" },
-          // The API numbers data rows from 1; the spreadsheet shows the header as row 1.
-          result.rejected.map((row) => el("li", {}, t("import_row", { row: row.row + 1 }), " ", row.error))));
-      }
-      await refreshCount();
-    } catch (error) {
-      report.replaceChildren(el("p", { class: "error-text", role: "alert" }, error.message));
-    } finally {
-      submit.disabled = false;
-    }
-  });
+  // The import (import.js) reads the count again once people were added.
+  document.addEventListener("roster:imported", () => { refreshCount(); });
 })();

@@ -27,7 +27,7 @@ struct TestApp {
     /// - Parameter now: Roster's clock, when a test moves it by hand.
     static func run(withSandbox: Bool = false, sandboxClock: (@Sendable () -> Int64)? = nil, salesforceHosts: String = "127.0.0.1",
                     metricsToken: String? = nil, idleTimeout: Duration = .seconds(75), now: @escaping @Sendable () -> Date = Date.init,
-                    role: ProcessRole = .all,
+                    role: ProcessRole = .all, configure: @Sendable (inout AppConfiguration) -> Void = { _ in },
                     _ body: @escaping @Sendable (TestApp) async throws -> Void) async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("roster-\(UUID().uuidString).sqlite").path
         defer { for suffix in ["", "-wal", "-shm", ".key"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
@@ -46,6 +46,7 @@ struct TestApp {
             port: 0, database: url, logLevel: .warning, maxBodyBytes: 64 * 1024, salesforceRetry: fastRetry,
             salesforceHosts: try SalesforceHosts(parsing: salesforceHosts), metricsToken: metricsToken, idleTimeout: idleTimeout)
         configuration.role = role
+        configure(&configuration)
         let app = try await buildApplication(configuration: configuration, now: now)
         do {
             try await app.test(.live) { client in
@@ -56,6 +57,14 @@ struct TestApp {
             throw error
         }
         await sandbox?.shutdown()
+    }
+
+    /// Sends bytes with the token and a content type.
+    func send(_ method: HTTPRequest.Method, _ uri: String, bytes: [UInt8], contentType: String) async throws -> TestResponse {
+        var headers = HTTPFields()
+        headers[.authorization] = "Bearer \(token)"
+        headers[.contentType] = contentType
+        return try await client.execute(uri: uri, method: method, headers: headers, body: ByteBuffer(bytes: bytes))
     }
 
     /// Sends a request with the token (or `as`, another token), JSON by default.

@@ -1,10 +1,12 @@
 import Foundation
 
 /// The lines of an uploaded CSV file, decoded as its bytes arrive, in the character set its
-/// sender names (`Content-Type: text/csv; charset=…`): UTF-8 by default (a byte order mark is
-/// dropped), Windows-1252 and ISO-8859-1 (what Excel writes on many machines), UTF-16 with a byte
-/// order mark or a named byte order. Bytes that are not UTF-8 are never guessed at or replaced
-/// silently: the error names the line and byte offset and suggests the charset.
+/// sender names (`Content-Type: text/csv; charset=…`) or, when none is named, the one the bytes
+/// show: a byte order mark (UTF-8, UTF-16 LE or BE), else UTF-8 when they are UTF-8, else
+/// Windows-1252 (what Excel writes on Western European machines). The choice falls at the first
+/// line with a byte past ASCII, where the two differ; ``encoding`` says which was used.
+/// Nothing is ever replaced: a byte no supported encoding explains (one of Windows-1252's five
+/// undefined bytes, a NUL, a UTF-8 file that stops being UTF-8) is an error naming its line and byte.
 ///
 /// Lines end at `\n`, `\r\n` or `\r`; a line is decoded once its end has arrived, so memory holds
 /// one line however large the file. Written by hand: Foundation's decoders take a whole buffer.
@@ -35,12 +37,16 @@ public struct CSVLineDecoder: Sendable {
     /// line ends must not fill the memory before the body limit stops it.
     public static let maxLineBytes = 256 << 10
 
-    private enum Charset { case utf8, windows1252, latin1, utf16(bigEndian: Bool?) }
+    private enum Charset: Equatable { case undecided, utf8, windows1252, latin1, utf16(bigEndian: Bool?) }
 
-    private let charset: Charset
+    private var charset: Charset
+    /// The charset was named by the sender (not detected): its bytes are read as that, or refused.
+    private let named: Bool
     /// Bytes of the line being read (UTF-8 for UTF-16 input, which is transcoded first).
     private var current: [UInt8] = []
-    /// The file offset of `current`'s first byte (UTF-8 input only; it names a bad byte).
+    /// The line being read has a byte past ASCII (8-bit input): it needs decoding, not just copying.
+    private var currentIsASCII = true
+    /// The file offset of `current`'s first byte (8-bit input only; it names a bad byte).
     private var currentStart = 0
     private var offset = 0
     private var lineNumber = 1
@@ -54,12 +60,20 @@ public struct CSVLineDecoder: Sendable {
     private var oddByte: UInt8?
     private var highSurrogate: UInt16?
     private var unitsRead = 0
+    /// Why the bytes after the lines already given can't be read, thrown at the next call.
+    private var failure: Failure?
 
-    /// - Parameter charset: the `charset` parameter of the request's content type, if any.
+    /// - Parameter charset: the `charset` parameter of the request's content type, if any; `nil`
+    ///   lets the bytes say (see the type's description).
     /// - Throws: when Roster does not read that character set.
     public init(charset: String?) throws(Failure) {
-        let name = charset?.trimmingCharacters(in: CharacterSet(charactersIn: "\" ")).lowercased() ?? "utf-8"
-        switch name {
+        guard let charset else {
+            self.charset = .undecided
+            named = false
+            return
+        }
+        named = true
+        switch charset.trimmingCharacters(in: CharacterSet(charactersIn: "\" ")).lowercased() {
         case "utf-8", "utf8": self.charset = .utf8
         case "windows-1252", "cp1252", "x-cp1252": self.charset = .windows1252
         case "iso-8859-1", "latin1", "latin-1", "iso_8859-1": self.charset = .latin1
@@ -67,27 +81,47 @@ public struct CSVLineDecoder: Sendable {
         case "utf-16le": self.charset = .utf16(bigEndian: false)
         case "utf-16be": self.charset = .utf16(bigEndian: true)
         default:
-            throw Failure(description: "the charset '\(charset ?? "")' is not one Roster reads; send utf-8, windows-1252, iso-8859-1 or utf-16")
+            throw Failure(description: "the charset '\(charset)' is not one Roster reads; send utf-8, windows-1252, iso-8859-1 or utf-16, or no charset to let Roster detect it")
         }
     }
 
-    /// The lines completed by `bytes`, the next part of the file.
+    /// The character set the lines were read in, as a `charset` names it: `utf-8` (also for a
+    /// file of ASCII only), `windows-1252`, `iso-8859-1`, `utf-16le` or `utf-16be`.
+    public var encoding: String {
+        switch charset {
+        case .undecided, .utf8: "utf-8"
+        case .windows1252: "windows-1252"
+        case .latin1: "iso-8859-1"
+        case .utf16(let declared): (byteOrder ?? declared ?? false) ? "utf-16be" : "utf-16le"
+        }
+    }
+
+    /// The lines completed by `bytes`, the next part of the file. A line that can't be decoded
+    /// is thrown at the next call (or at ``finish()``), so the lines before it, in the same
+    /// bytes, are never lost.
     public mutating func lines(_ bytes: some Collection<UInt8>) throws(Failure) -> [Line] {
+        if let failure { throw failure }
         var output: [Line] = []
-        if var head {
-            // A byte order mark is at most three bytes: hold the first ones until they are known.
-            head.append(contentsOf: bytes)
-            guard head.count >= 3 else { self.head = head; return [] }
-            self.head = nil
-            try take(withoutByteOrderMark(head), into: &output)
-        } else {
-            try take(bytes, into: &output)
+        do {
+            if var head {
+                // A byte order mark is at most three bytes: hold the first ones until they are known.
+                head.append(contentsOf: bytes)
+                guard head.count >= 3 else { self.head = head; return [] }
+                self.head = nil
+                try take(withoutByteOrderMark(head), into: &output)
+            } else {
+                try take(bytes, into: &output)
+            }
+        } catch {
+            guard !output.isEmpty else { throw error }
+            failure = error
         }
         return output
     }
 
     /// The last line, when the file does not end with a line end.
     public mutating func finish() throws(Failure) -> [Line] {
+        if let failure { throw failure }
         var output: [Line] = []
         if let head {
             self.head = nil
@@ -101,21 +135,22 @@ public struct CSVLineDecoder: Sendable {
     }
 
     private mutating func withoutByteOrderMark(_ bytes: [UInt8]) throws(Failure) -> ArraySlice<UInt8> {
-        switch charset {
-        case .utf8 where bytes.starts(with: [0xEF, 0xBB, 0xBF]):
+        if charset == .undecided || charset == .utf8, bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            charset = .utf8
             offset = 3
             currentStart = 3
             return bytes.dropFirst(3)
-        case .utf16(let declared):
-            if bytes.starts(with: [0xFF, 0xFE]) { byteOrder = false; return bytes.dropFirst(2) }
-            if bytes.starts(with: [0xFE, 0xFF]) { byteOrder = true; return bytes.dropFirst(2) }
-            if declared == nil, !bytes.isEmpty {
-                throw Failure(description: "a UTF-16 file must start with a byte order mark; send charset=utf-16le or utf-16be to say which")
-            }
-            return bytes[...]
-        default:
-            return bytes[...]
         }
+        if charset == .undecided, bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            charset = .utf16(bigEndian: nil)
+        }
+        guard case .utf16(let declared) = charset else { return bytes[...] }
+        if bytes.starts(with: [0xFF, 0xFE]) { byteOrder = false; return bytes.dropFirst(2) }
+        if bytes.starts(with: [0xFE, 0xFF]) { byteOrder = true; return bytes.dropFirst(2) }
+        if declared == nil, !bytes.isEmpty {
+            throw Failure(description: "a UTF-16 file must start with a byte order mark; send charset=utf-16le or utf-16be to say which")
+        }
+        return bytes[...]
     }
 
     private mutating func take(_ bytes: some Collection<UInt8>, into output: inout [Line]) throws(Failure) {
@@ -139,8 +174,11 @@ public struct CSVLineDecoder: Sendable {
             try emit(into: &output)
             afterCarriageReturn = byte == 0x0D
             currentStart = offset + 1
+        case 0x00:
+            throw notText(at: offset)
         default:
             afterCarriageReturn = false
+            if byte >= 0x80 { currentIsASCII = false }
             current.append(byte)
             if current.count > Self.maxLineBytes { throw tooLong }
         }
@@ -166,6 +204,7 @@ public struct CSVLineDecoder: Sendable {
                 scalar = Unicode.Scalar(unit)
             }
             guard let scalar else { throw unpaired }
+            if scalar.value == 0 { throw Failure(description: "character \(unitsRead) of the file is U+0000 (NUL): this is not a text file", field: "body") }
             if scalar.value < 0x80 { try split(UInt8(scalar.value), into: &output); continue }
             current.append(contentsOf: String(scalar).utf8)
             afterCarriageReturn = false
@@ -179,14 +218,35 @@ public struct CSVLineDecoder: Sendable {
 
     private var unpaired: Failure { Failure(description: "the file is not UTF-16 after \(unitsRead) characters (an unpaired surrogate)") }
 
+    private func notText(at byteOffset: Int) -> Failure {
+        Failure(description: "line \(lineNumber) has a NUL byte (byte \(byteOffset)): this is not a text file; save a spreadsheet as CSV or xlsx", field: "body")
+    }
+
     private mutating func emit(into output: inout [Line]) throws(Failure) {
         defer {
             current.removeAll(keepingCapacity: true)
+            currentIsASCII = true
             lineNumber += 1
         }
+        if charset == .undecided, !currentIsASCII {
+            // The first line past ASCII decides: UTF-8 if it is UTF-8, else Windows-1252.
+            charset = String(validating: current, as: UTF8.self) == nil ? .windows1252 : .utf8
+        }
         switch charset {
+        case .undecided:
+            output.append(Line(text: String(decoding: current, as: UTF8.self), number: lineNumber))
         case .windows1252:
-            output.append(Line(text: String(String.UnicodeScalarView(current.map(Self.windows1252))), number: lineNumber))
+            if !named, !currentIsASCII, String(validating: current, as: UTF8.self) != nil {
+                // Windows-1252 text is almost never valid UTF-8 past ASCII ("Ã©" for "é"): this line
+                // was saved as UTF-8 by another program than the lines before it.
+                throw Failure(description: "line \(lineNumber) is UTF-8 but the lines before it are Windows-1252: the file mixes two encodings; save it again as 'CSV UTF-8'")
+            }
+            var scalars = String.UnicodeScalarView()
+            for (index, byte) in current.enumerated() {
+                guard let scalar = Self.windows1252(byte) else { throw undefined(byte, at: currentStart + index) }
+                scalars.append(scalar)
+            }
+            output.append(Line(text: String(scalars), number: lineNumber))
         case .latin1:
             output.append(Line(text: String(String.UnicodeScalarView(current.map { Unicode.Scalar($0) })), number: lineNumber))
         case .utf16:
@@ -208,18 +268,26 @@ public struct CSVLineDecoder: Sendable {
             }
         }
         let byte = current[min(valid, current.count - 1)]
-        return Failure(description: "line \(lineNumber) is not UTF-8 (byte \(currentStart + valid), 0x\(String(byte, radix: 16, uppercase: true))); if the file comes from Excel, send it as 'Content-Type: text/csv; charset=windows-1252'")
+        let place = "line \(lineNumber) is not UTF-8 (byte \(currentStart + valid), 0x\(String(byte, radix: 16, uppercase: true)))"
+        if named {
+            return Failure(description: place + "; if the file comes from Excel, send it as 'Content-Type: text/csv; charset=windows-1252', or with no charset to let Roster detect it")
+        }
+        return Failure(description: place + " though the lines before it are: the file mixes two encodings; save it again as 'CSV UTF-8'")
+    }
+
+    private func undefined(_ byte: UInt8, at byteOffset: Int) -> Failure {
+        Failure(description: "line \(lineNumber) has the byte 0x\(String(byte, radix: 16, uppercase: true)) (byte \(byteOffset)), which is a character neither in UTF-8 nor in Windows-1252; save the file again as 'CSV UTF-8'")
     }
 
     /// Windows-1252's byte to its character: Latin-1, except 0x80–0x9F, which hold € ‚ ƒ „ … †
-    /// and the like (the five bytes it leaves undefined map to the C1 control of the same value).
-    private static func windows1252(_ byte: UInt8) -> Unicode.Scalar {
-        guard (0x80...0x9F).contains(byte), let mapped = Unicode.Scalar(cp1252High[Int(byte) - 0x80]) else { return Unicode.Scalar(byte) }
-        return mapped
+    /// and the like; `nil` for the five bytes it leaves undefined.
+    private static func windows1252(_ byte: UInt8) -> Unicode.Scalar? {
+        guard (0x80...0x9F).contains(byte) else { return Unicode.Scalar(byte) }
+        return cp1252High[Int(byte) - 0x80].flatMap(Unicode.Scalar.init)
     }
 
-    private static let cp1252High: [UInt32] = [
-        0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D, 0x017D, 0x8F,
-        0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
+    private static let cp1252High: [UInt32?] = [
+        0x20AC, nil, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, nil, 0x017D, nil,
+        nil, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, nil, 0x017E, 0x0178,
     ]
 }
