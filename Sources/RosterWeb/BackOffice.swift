@@ -109,6 +109,7 @@ public struct BackOffice: Sendable {
         page("/events/{eventId}/salesforce/history") { page, context in
             try await self.historyPage(page, eventId: context.parameters.get("eventId") ?? "")
         }
+        page("/events/{eventId}/webhooks") { page, context in try await self.webhooksPage(page, eventId: context.parameters.get("eventId") ?? "") }
         return routes
     }
 
@@ -168,7 +169,7 @@ public struct BackOffice: Sendable {
         context["can"] = [
             "participants": access.allows(.readParticipants), "write": access.allows(.writeParticipants),
             "export": access.allows(.exportParticipants), "connector": access.allows(.manageConnector), "runs": access.allows(.readRuns),
-            "createEvents": access.allows(.createEvents),
+            "createEvents": access.allows(.createEvents), "webhooks": access.allows(.manageWebhooks),
         ]
         return context
     }

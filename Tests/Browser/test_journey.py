@@ -2,6 +2,7 @@
 with a screenshot of each: sign in, open the connector, a misspelled campaign, log in to the
 sandbox through the pop-up, statuses, mappings, check, a broken connection and logging in again,
 force sync, the synced filter, a check-in, French."""
+import datetime
 import functools
 import json
 import os
@@ -670,6 +671,52 @@ def test_creating_an_event(demo, browser, shoot):
         shoot("event-created")
     except Exception:
         shoot("failure-event")
+        raise
+
+
+def test_a_registration_tool_by_webhook(demo, browser, shoot):
+    """An organiser connects a registration tool on the event's Registration tools tab: a preset
+    fills the field map, the secret is shown once; a delivery signed by the Standard Webhooks
+    reference library adds the person; a tampered one is refused; both appear in the list."""
+    base, client = demo["url"], api_client(demo)
+    try:
+        event_id = first_event(demo, client)
+        browser.get(f"{base}/events/{event_id}/participants")
+        browser.find_element(By.ID, "lang-en").click()
+        wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, 'html[lang="en"]')))
+        browser.find_element(By.ID, "nav-webhooks").click()
+        wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, '#webhook-list[aria-busy="false"]')))
+        Select(browser.find_element(By.ID, "webhook-preset")).select_by_value("tito")
+        assert json.loads(browser.find_element(By.ID, "webhook-map").get_attribute("value"))["company"] == "/company_name"
+        name = browser.find_element(By.ID, "webhook-name")
+        name.clear()
+        name.send_keys("Tito tickets")
+        browser.find_element(By.ID, "webhook-create").click()
+        wait(browser, EC.visibility_of_element_located((By.ID, "webhook-secret")))
+        secret = text_of(browser, "webhook-secret-value")
+        url = text_of(browser, "webhook-url-value")
+        assert secret.startswith("whsec_") and url.startswith(f"{base}/hooks/")
+        shoot("webhook-created", browser.find_element(By.ID, "webhook-secret"))
+        assert secret not in client.get(f"{base}/api/v1/events/{event_id}/webhooks").text, "the secret is shown once"
+
+        from standardwebhooks import Webhook
+        ticket = {"email": "grace.tito@example.com", "first_name": "Grâce", "last_name": "Ticket", "company_name": "Tito Ltd"}
+        now = datetime.datetime.now(tz=datetime.timezone.utc)
+        body = json.dumps(ticket)
+        headers = {"webhook-id": "msg_browser_1", "webhook-timestamp": str(int(now.timestamp())), "content-type": "application/json",
+                   "webhook-signature": Webhook(secret).sign("msg_browser_1", now, body)}
+        assert requests.post(url, data=body.encode(), headers=headers).status_code == 200
+        tampered = requests.post(url, data=body.replace("Tito Ltd", "Evil Ltd").encode(), headers=dict(headers, **{"webhook-id": "msg_browser_2"}))
+        assert tampered.status_code == 401
+        wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, ".webhook .deliveries tbody tr")) == 2)
+        rows = [row.text for row in browser.find_elements(By.CSS_SELECTOR, ".webhook .deliveries tbody tr")]
+        assert "Refused" in rows[0] and "no signature in webhook-signature matches" in rows[0], rows
+        assert "Accepted" in rows[1] and "1 new, 0 updated, 0 refused" in rows[1], rows
+        shoot("webhook-deliveries", browser.find_element(By.CSS_SELECTOR, ".webhook"))
+        people = client.get(f"{base}/api/v1/events/{event_id}/participants", params={"q": "grace.tito"}).json()["items"]
+        assert [(p["firstName"], p["company"]) for p in people] == [("Grâce", "Tito Ltd")]
+    except Exception:
+        shoot("failure-webhook")
         raise
 
 
