@@ -12,22 +12,46 @@ public enum EmailAddress {
     /// Salesforce accepts in an Email field; anything stricter refuses real addresses.
     /// `openapi.yaml` declares the same rule as a pattern.
     public static func isPlausible(_ email: String) -> Bool {
-        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
-        guard parts.count == 2, !parts[0].isEmpty, email.count <= 80 * 3,
-              !parts[0].contains(where: isForbidden), !parts[0].unicodeScalars.contains(where: ParticipantRules.isControl) else { return false }
-        return isPlausibleDomain(parts[1])
+        // One pass over the scalars (every import row asks): where the `@` is, and no scalar a
+        // part may not hold.
+        var at: String.UnicodeScalarView.Index?
+        var count = 0
+        for index in email.unicodeScalars.indices {
+            let scalar = email.unicodeScalars[index]
+            count += 1
+            if scalar == "@" {
+                guard at == nil else { return false }
+                at = index
+            } else if isForbidden(scalar) {
+                return false
+            }
+        }
+        guard let at, at != email.unicodeScalars.startIndex, count <= 80 * 3 else { return false }
+        return isPlausibleDomain(Substring(email.unicodeScalars[email.unicodeScalars.index(after: at)...]))
     }
 
     /// A domain as an address may have: labels separated by dots, at least two, none empty, with
     /// no space, `@`, `,`, `;` or control character.
     public static func isPlausibleDomain(_ domain: Substring) -> Bool {
-        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
-        return labels.count >= 2 && labels.allSatisfy { label in
-            !label.isEmpty && !label.contains(where: { isForbidden($0) || $0 == "@" }) && !label.unicodeScalars.contains(where: ParticipantRules.isControl)
+        var labels = 1
+        var labelLength = 0
+        for scalar in domain.unicodeScalars {
+            if scalar == "." {
+                guard labelLength > 0 else { return false }
+                labels += 1
+                labelLength = 0
+            } else if scalar == "@" || isForbidden(scalar) {
+                return false
+            } else {
+                labelLength += 1
+            }
         }
+        return labels >= 2 && labelLength > 0
     }
 
-    private static func isForbidden(_ character: Character) -> Bool {
-        character.isWhitespace || character == "," || character == ";"
+    /// White space, `,`, `;` and control characters: never in an address.
+    private static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII { return scalar.value <= 0x20 || scalar == "," || scalar == ";" || scalar.value == 0x7F }
+        return scalar.properties.isWhitespace || ParticipantRules.isControl(scalar)
     }
 }

@@ -46,12 +46,15 @@ public final class RosterDatabase: Service, Sendable {
         self.url = url
         switch url {
         case .sqlite(let path):
-            // One connection: SQLite has one writer at a time anyway, and sqlite-nio runs each
-            // statement on a small shared thread pool, where a second connection waiting on the
-            // busy timeout would block the thread the first needs to commit. Requests queue in
-            // the pool instead, without holding a thread.
+            // One connection: SQLite has one writer at a time anyway. Requests queue in the pool
+            // without holding a thread. Its statements run on a thread of this database's own:
+            // on NIO's shared pool, another database open on the same file (a command, a test)
+            // waiting out the busy timeout there would hold the thread this one needs to commit,
+            // and, in a test run, one app's work would queue behind every other's.
+            let statementThread = NIOThreadPool(numberOfThreads: 1)
+            statementThread.start()
             let pool = EventLoopGroupConnectionPool(
-                source: SQLiteConnectionSetup(path: path),
+                source: SQLiteConnectionSetup(path: path, threadPool: statementThread),
                 maxConnectionsPerEventLoop: 1,
                 requestTimeout: .seconds(60),
                 logger: logger,
@@ -68,6 +71,7 @@ public final class RosterDatabase: Service, Sendable {
             dialect = .sqlite
             shutdownPool = {
                 try await pool.shutdownAsync()
+                try await statementThread.shutdownGracefully()
                 try await foregroundThreads.shutdown()
                 try await readThreads.shutdown()
                 reader.close()

@@ -28,14 +28,13 @@ public struct Outbox: Sendable {
     /// ``changesCommitted(in:)``.
     static func append(_ changes: [(Participant, Int64, Kind)], on db: any SQLDatabase) async throws {
         guard !changes.isEmpty else { return }
-        let insert = db.insert(into: "participant_changes")
-            .columns("event_id", "participant_id", "participant_version", "kind", "changed_at")
-        for (participant, version, kind) in changes {
-            insert.values(SQLBind(participant.eventId), SQLBind(participant.id), SQLBind(version), SQLBind(kind.rawValue),
-                          // The change's own time (the repository's injected clock), not the wall clock.
-                          SQLBind(StoreTime.millis(participant.updatedAt)))
-        }
-        try await insert.run()
+        let insert = BulkInsert(table: "participant_changes", columns: [
+            ("event_id", .text), ("participant_id", .text), ("participant_version", .integer), ("kind", .text), ("changed_at", .integer),
+        ])
+        try await insert.run(changes.map { participant, version, kind in
+            // The change's own time (the repository's injected clock), not the wall clock.
+            [.text(participant.eventId), .text(participant.id), .integer(version), .text(kind.rawValue), .integer(StoreTime.millis(participant.updatedAt))]
+        }, on: db)
     }
 
     /// Announces that a transaction which appended changes to `database`'s outbox has committed.

@@ -62,7 +62,7 @@ public struct ImportSummary: Sendable, Hashable {
 extension ParticipantRepository {
     /// How many rows one import transaction holds: large enough that 100,000 rows take seconds,
     /// small enough that binds stay under SQLite's and PostgreSQL's limits.
-    public static let importChunkSize = 500
+    public static let importChunkSize = 1000
 
     /// Imports rows of any number, ``importChunkSize`` to a transaction.
     public func importRows(into event: Event, _ rows: [ImportRow]) async throws -> ImportSummary {
@@ -76,35 +76,54 @@ extension ParticipantRepository {
     /// Imports one chunk of rows in one transaction: each row creates or updates by email; a bad
     /// row is rejected on its own and never drops the others.
     public func importChunk(into event: Event, _ rows: [ImportRow]) async throws -> ImportSummary {
+        try await importChunk(plan(into: event, rows))
+    }
+
+    /// A chunk of an import planned ahead of its transaction, from what was stored when it was
+    /// read: the transaction takes the plan as it is when nobody changed those people meanwhile
+    /// (the usual case), so planning the next chunk overlaps with writing this one.
+    public struct PlannedChunk: Sendable {
+        /// The event the rows go to.
+        public let event: Event
+        /// The rows, in order.
+        public let rows: [ImportRow]
+        fileprivate let stored: People
+        fileprivate let plan: Plan
+
+        /// What each row would do (a preview's answer): created or updated, or why refused.
+        public var outcomes: [Result<UpsertOutcome, ValidationFailure>] { plan.outcomes }
+    }
+
+    /// Plans a chunk from what is stored now (read on the read connections, nothing locked or
+    /// written): what importing it would do.
+    public func plan(into event: Event, _ rows: [ImportRow]) async throws -> PlannedChunk {
+        let drafts = rows.map(\.draft)
+        let stored = try await storedPeople(Self.keys(of: drafts), in: event, on: database.reader, locking: false)
+        return PlannedChunk(event: event, rows: rows, stored: stored, plan: plan(drafts, into: event, stored: stored))
+    }
+
+    /// Imports a planned chunk in one transaction, planned again if its people changed since.
+    public func importChunk(_ planned: PlannedChunk) async throws -> ImportSummary {
         for attempt in 1...ParticipantWriter.raceAttempts {
             do {
-                return try await writing { db in try await self.importChunk(event, rows, on: db) }
+                return try await writing { db in
+                    let outcomes = try await upsertBatch(into: planned.event, planned.rows.map(\.draft), on: db, planned: (planned.stored, planned.plan))
+                    var summary = ImportSummary()
+                    for (row, outcome) in zip(planned.rows, outcomes) {
+                        switch outcome {
+                        case .success(.created): summary.created += 1
+                        case .success(.updated): summary.updated += 1
+                        case .failure(let failure):
+                            summary.rejected.append(RejectedRow(row: row.number, sheetRow: row.sheetRow, field: failure.issues.first?.field, error: failure.description))
+                        }
+                    }
+                    return summary
+                }
             } catch where error.isRace && attempt < ParticipantWriter.raceAttempts {
                 continue // another request created or changed one of these people meanwhile: read again
             }
         }
         throw StoreError.conflict("participants of this import were changed by another request; send the import again")
-    }
-
-    private func importChunk(_ event: Event, _ rows: [ImportRow], on db: any SQLDatabase) async throws -> ImportSummary {
-        var summary = ImportSummary()
-        for (row, outcome) in zip(rows, try await upsertBatch(into: event, rows.map(\.draft), on: db)) {
-            switch outcome {
-            case .success(.created): summary.created += 1
-            case .success(.updated): summary.updated += 1
-            case .failure(let failure):
-                summary.rejected.append(RejectedRow(row: row.number, sheetRow: row.sheetRow, field: failure.issues.first?.field, error: failure.description))
-            }
-        }
-        return summary
-    }
-
-    /// What importing these rows would do, read from what is stored now and written nowhere: the
-    /// preview of an import. Each row's outcome, in order (a created participant's id is not kept).
-    public func preview(into event: Event, _ rows: [ImportRow]) async throws -> [Result<UpsertOutcome, ValidationFailure>] {
-        let drafts = rows.map(\.draft)
-        let stored = try await storedPeople(Self.keys(of: drafts), in: event, on: database.reader, locking: false)
-        return plan(drafts, into: event, stored: stored).outcomes
     }
 
     /// Upserts many drafts in a transaction the caller holds, in bulk: one query reads every
@@ -113,10 +132,17 @@ extension ParticipantRepository {
     ///
     /// - Returns: each draft's outcome, in order; a refused draft writes nothing.
     public func upsertBatch(into event: Event, _ drafts: [ParticipantDraft], on db: any SQLDatabase) async throws -> [Result<UpsertOutcome, ValidationFailure>] {
+        try await upsertBatch(into: event, drafts, on: db, planned: nil)
+    }
+
+    /// ``upsertBatch(into:_:on:)`` with a plan made ahead, from what was stored then: taken as
+    /// it is when the same people are stored at the same versions now.
+    private func upsertBatch(into event: Event, _ drafts: [ParticipantDraft], on db: any SQLDatabase,
+                             planned: (stored: People, plan: Plan)?) async throws -> [Result<UpsertOutcome, ValidationFailure>] {
         // Locked until the transaction ends (PostgreSQL; SQLite's writer is alone anyway), in id
         // order: another process upserting the same people waits, then reads what this wrote.
         let stored = try await storedPeople(Self.keys(of: drafts), in: event, on: db, locking: true)
-        let plan = plan(drafts, into: event, stored: stored)
+        let plan = if let planned, Self.sameVersions(planned.stored, stored) { planned.plan } else { plan(drafts, into: event, stored: stored) }
         try await insert(plan.created.compactMap { plan.people[$0]?.current }, on: db)
         for (_, person) in plan.people.sorted(by: { $0.key < $1.key }) {
             if let (stored, version) = person.stored { try await save(person.current, over: stored, version: version, on: db) }
@@ -127,9 +153,20 @@ extension ParticipantRepository {
     /// Each email's state as a batch goes: what is stored (nil for a new person) and where it stands now.
     typealias People = [String: (stored: (Participant, Int64)?, current: Participant)]
 
-    /// What drafts do to the people they name, given what is stored: each draft's outcome, the
-    /// emails of the people it creates (in order), and where every person ends.
-    func plan(_ drafts: [ParticipantDraft], into event: Event, stored: People) -> (outcomes: [Result<UpsertOutcome, ValidationFailure>], created: [String], people: People) {
+    /// What drafts do to the people they name: each draft's outcome, the emails of the people it
+    /// creates (in order), and where every person ends.
+    typealias Plan = (outcomes: [Result<UpsertOutcome, ValidationFailure>], created: [String], people: People)
+
+    /// The same people, at the same versions.
+    static func sameVersions(_ before: People, _ now: People) -> Bool {
+        before.count == now.count && before.allSatisfy { key, person in
+            guard let current = now[key] else { return false }
+            return person.stored?.0.id == current.stored?.0.id && person.stored?.1 == current.stored?.1
+        }
+    }
+
+    /// What drafts do to the people they name, given what is stored.
+    func plan(_ drafts: [ParticipantDraft], into event: Event, stored: People) -> Plan {
         var people = stored
         var created: [String] = []
         var outcomes: [Result<UpsertOutcome, ValidationFailure>] = []

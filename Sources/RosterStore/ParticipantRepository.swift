@@ -149,9 +149,7 @@ public struct ParticipantRepository: Sendable {
     @discardableResult
     func insert(_ participants: [Participant], on db: any SQLDatabase) async throws -> [Participant] {
         guard !participants.isEmpty else { return [] }
-        let insert = db.insert(into: "participants").columns(ParticipantRow.columns)
-        for participant in participants { insert.values(try ParticipantRow.values(participant, version: 1)) }
-        try await insert.run()
+        try await ParticipantRow.bulkInsert.run(try participants.map { try ParticipantRow.bulkValues($0, version: 1) }, on: db)
         try await ParticipantCounters.added(participants.map { ($0.eventId, $0.salesforce.syncedAt != nil) }, on: db)
         try await Outbox.append(participants.map { ($0, 1, .created) }, on: db)
         return participants

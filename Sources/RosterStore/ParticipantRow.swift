@@ -40,17 +40,26 @@ enum ParticipantRow {
         }
     }
 
-    /// The values of ``columns`` for a participant, in order.
-    static func values(_ p: Participant, version: Int64) throws -> [any SQLExpression] {
+    /// The participants table's columns for ``BulkInsert``, in the order of ``columns``.
+    static let bulkInsert = BulkInsert(table: "participants", columns: Column.allCases.map { column in
+        switch column {
+        case .isRegistered, .hasAttended, .allowNetworking: (column.name, .boolean)
+        case .version, .createdAt, .updatedAt, .syncedAt: (column.name, .integer)
+        default: (column.name, .text)
+        }
+    })
+
+    /// A participant's values for ``bulkInsert``, in the order of ``columns``.
+    static func bulkValues(_ p: Participant, version: Int64) throws -> [BulkInsert.Value] {
         [
-            SQLBind(p.id), SQLBind(p.eventId), SQLBind(p.email), SQLBind(p.normalizedEmail),
-            SQLBind(p.firstName), SQLBind(p.lastName), SQLBind(p.company), SQLBind(p.jobTitle),
-            SQLBind(p.isRegistered), SQLBind(p.hasAttended), SQLBind(p.allowNetworking),
-            SQLBind(try encodeFields(p.fields)), SQLBind(version),
-            SQLBind(StoreTime.millis(p.createdAt)), SQLBind(StoreTime.millis(p.updatedAt)),
-            SQLBind(p.salesforce.syncedAt.map(StoreTime.millis)), SQLBind(p.salesforce.contactId),
-            SQLBind(p.salesforce.leadId), SQLBind(p.salesforce.campaignMemberId), SQLBind(p.salesforce.error),
-            SQLBind(p.salesforce.dataHash),
+            .text(p.id), .text(p.eventId), .text(p.email), .text(p.normalizedEmail),
+            .text(p.firstName), .text(p.lastName), .text(p.company), .text(p.jobTitle),
+            .boolean(p.isRegistered), .boolean(p.hasAttended), .boolean(p.allowNetworking),
+            .text(try encodeFields(p.fields)), .integer(version),
+            .integer(StoreTime.millis(p.createdAt)), .integer(StoreTime.millis(p.updatedAt)),
+            .integer(p.salesforce.syncedAt.map(StoreTime.millis)), .text(p.salesforce.contactId),
+            .text(p.salesforce.leadId), .text(p.salesforce.campaignMemberId), .text(p.salesforce.error),
+            .text(p.salesforce.dataHash),
         ]
     }
 

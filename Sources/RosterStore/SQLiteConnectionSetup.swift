@@ -12,8 +12,9 @@ import NIOPosix
 struct SQLiteConnectionSetup: ConnectionPoolSource {
     let source: SQLiteConnectionSource
 
-    init(path: String) {
-        source = SQLiteConnectionSource(configuration: .init(storage: .file(path: path), enableForeignKeys: true), threadPool: .singleton)
+    /// - Parameter threadPool: where the connection runs its statements (sqlite-nio's calls block).
+    init(path: String, threadPool: NIOThreadPool) {
+        source = SQLiteConnectionSource(configuration: .init(storage: .file(path: path), enableForeignKeys: true), threadPool: threadPool)
     }
 
     func makeConnection(logger: Logger, on eventLoop: any EventLoop) -> EventLoopFuture<SQLiteConnection> {
@@ -21,6 +22,9 @@ struct SQLiteConnectionSetup: ConnectionPoolSource {
             connection.query("PRAGMA busy_timeout = 10000")
                 .flatMap { _ in connection.query("PRAGMA journal_mode = WAL") }
                 .flatMap { _ in connection.query("PRAGMA synchronous = FULL") }
+                // 32 MB of pages (the default is 2 MB): an import's inserts walk the participants'
+                // eight indexes, which outgrow 2 MB at some tens of thousands of people.
+                .flatMap { _ in connection.query("PRAGMA cache_size = -32000") }
                 .map { _ in connection }
         }
     }

@@ -27,8 +27,7 @@ public struct UserAccounts: Sendable {
         guard password.count >= Self.minimumPasswordLength else {
             throw ValidationFailure(field: "password", message: "use at least \(Self.minimumPasswordLength) characters")
         }
-        // bcrypt is slow on purpose: keep it off the event loops.
-        let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: 12) }
+        let hash = try await Self.passwordThreads.runIfActive { Bcrypt.hash(password, cost: 12) }
         try await users.create(email: email, passwordHash: hash, access: access)
     }
 
@@ -41,8 +40,8 @@ public struct UserAccounts: Sendable {
         guard checks.enter(limit: Self.maxConcurrentChecks) else { throw SignInBusy() }
         defer { checks.leave() }
         let user = try await users.credentials(email: email)
-        let hash = user?.passwordHash ?? Self.decoyHash
-        let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        let known = user?.passwordHash
+        let matches = try await Self.passwordThreads.runIfActive { Bcrypt.verify(password, hash: known ?? Self.decoyHash) }
         return matches ? user?.id : nil
     }
 
@@ -50,8 +49,19 @@ public struct UserAccounts: Sendable {
     public static let maxConcurrentChecks = 4
     private let checks = InFlight()
 
-    /// A bcrypt hash (cost 12) of a random password no one knows.
+    /// A bcrypt hash (cost 12) of a random password no one knows (made, the first time, on the
+    /// password threads).
     static let decoyHash = Bcrypt.hash(SessionRepository.randomToken(), cost: 12)
+
+    /// Where bcrypt runs: threads of its own. bcrypt is slow on purpose (~0.2 s of a core); on
+    /// NIO's singleton thread pool, which SQLite's connections also run every statement on, a
+    /// few sign-ins at once made every query of the server wait behind them (and, in a test
+    /// run, held transactions open until other connections gave up: "database is locked").
+    static let passwordThreads: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 2)
+        pool.start()
+        return pool
+    }()
 }
 
 /// Too many password checks are running: try again in a moment.

@@ -9,7 +9,8 @@ import RosterCore
 /// The separator is the header's most frequent of `,` `;` and tab outside quotes (French
 /// spreadsheets save with `;`); a quoted value may span lines; CRLF, LF and CR line ends; the
 /// character set is the one the sender names or the one the bytes show (``CSVLineDecoder``).
-/// Field parsing is CSV.swift's; this type adds per-record recovery and numbering.
+/// Field parsing is CSV.swift's for records with quotes (those without are cut at the separator);
+/// this type adds per-record recovery and numbering.
 public struct CSVTableReader: Sendable {
     private var decoder: CSVLineDecoder
     private var records: CSVRecordSplitter?
@@ -99,6 +100,18 @@ public struct CSVTableReader: Sendable {
     }
 
     private static func fields(of record: String, separator: Character) -> [String] {
+        // A record without quotes is its text cut at each separator; CSV.swift reads the others.
+        let byte = separator.asciiValue!
+        if !record.utf8.contains(UInt8(ascii: "\"")) {
+            var fields: [String] = []
+            var start = record.utf8.startIndex
+            for index in record.utf8.indices where record.utf8[index] == byte {
+                fields.append(String(Substring(record.utf8[start..<index])))
+                start = record.utf8.index(after: index)
+            }
+            fields.append(String(Substring(record.utf8[start...])))
+            return fields
+        }
         let reader = try? CSVReader(string: record, hasHeaderRow: false, delimiter: separator.unicodeScalars.first!)
         return reader?.next() ?? []
     }

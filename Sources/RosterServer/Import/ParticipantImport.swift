@@ -34,6 +34,14 @@ struct ParticipantImport {
     private(set) var tally: ImportTally
     private var columns: ImportColumns?
     private var pending: [ImportRow] = []
+    /// The chunk being written (or previewed) while the next one is read: parsing and the
+    /// database's work overlap, one chunk apart, and chunks are stored in the file's order.
+    private var inFlight: Task<ChunkOutcome, any Error>?
+
+    private enum ChunkOutcome: Sendable {
+        case imported(ImportSummary)
+        case previewed([ImportRow], [Result<ParticipantRepository.UpsertOutcome, ValidationFailure>])
+    }
 
     init(event: Event, participants: ParticipantRepository, format: ImportFormat, options: ImportOptions, say: @escaping @Sendable (String) -> String) {
         self.event = event
@@ -56,26 +64,30 @@ struct ParticipantImport {
             case .xlsx: try await readXLSX(first: [], body.makeAsyncIterator())
             case .json: try await readJSON(body)
             }
-            try await flush()
+            try await finishWrites()
         } catch let stop as RowLimitReached {
-            try await flush()
+            try await finishWrites()
             tally.stoppedAtRow = stop.row
             throw stopped(APIError(.contentTooLarge, "too_many_rows",
                                    "the import stopped at row \(stop.row): one import reads at most \(options.maxRows) rows; the rows before it were imported. Split the file and import the rest"))
         } catch let error as APIError where error.status == .contentTooLarge {
             // The body went past the limit while it was read (sent without a length, or longer than it said).
-            try await flush()
+            try await finishWrites()
             tally.stoppedAtRow = tally.rowsRead + 1
             throw stopped(APIError(.contentTooLarge, "payload_too_large", error.message + "; the import stopped at row \(tally.rowsRead + 1), the rows before it were imported. Split the file and import the rest"))
         } catch let error as ImportFileError {
             guard reachedRows else { throw stopped(apiError(error)) }
-            try await flush()
+            try await finishWrites()
             tally.stoppedAtRow = tally.rowsRead + 1
             let kept = tally.created + tally.updated == 0 || options.preview ? "" :
                 " The rows before it were imported; imports match people by email, so sending the corrected file again doubles nobody."
             var refusal = apiError(error)
             refusal.message += kept
             throw stopped(refusal)
+        } catch {
+            // Whatever else went wrong, the chunk in flight ends before the answer does.
+            _ = try? await inFlight?.value
+            throw error
         }
     }
 
@@ -179,16 +191,35 @@ struct ParticipantImport {
         tally.rowsRead = number
     }
 
-    /// Imports (or previews) the rows read since the last flush.
+    /// Plans the rows read since the last flush, then, once the chunk before is stored, starts
+    /// storing them (a preview stores nothing: the plan is its answer).
     private mutating func flush() async throws {
         guard !pending.isEmpty else { return }
         let rows = pending
         pending.removeAll(keepingCapacity: true)
-        if options.preview {
-            tally.add(preview: rows, try await participants.preview(into: event, rows), say: say)
-        } else {
-            tally.add(try await participants.importChunk(into: event, rows), say: say)
+        // Planned while the chunk before is still being written, from what is stored now.
+        let planned = try await participants.plan(into: event, rows)
+        try await settle()
+        let participants = self.participants
+        inFlight = options.preview
+            ? Task { .previewed(rows, planned.outcomes) }
+            : Task { .imported(try await participants.importChunk(planned)) }
+    }
+
+    /// Waits for the chunk in flight and counts what it did.
+    private mutating func settle() async throws {
+        guard let task = inFlight else { return }
+        inFlight = nil
+        switch try await task.value {
+        case .imported(let summary): tally.add(summary, say: say)
+        case .previewed(let rows, let outcomes): tally.add(preview: rows, outcomes, say: say)
         }
+    }
+
+    /// Imports what is read and waits until every chunk is stored.
+    private mutating func finishWrites() async throws {
+        try await flush()
+        try await settle()
     }
 
     // MARK: Errors
