@@ -110,7 +110,7 @@ public enum ParticipantRules {
 
     /// A control character (C0, DEL, C1): never part of a name, an email or a company, and
     /// invisible on screen, in Salesforce and in exports.
-    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 

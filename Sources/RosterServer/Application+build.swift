@@ -5,6 +5,7 @@ import OpenAPIHummingbird
 import OpenAPIRuntime
 import RosterConnector
 import RosterCore
+import RosterFiles
 import RosterStore
 import RosterSync
 import RosterWeb
@@ -89,6 +90,8 @@ public struct AppServices: Sendable {
             throw error
         }
 
+        // What imports of workbooks left behind in a process that was killed.
+        XLSXTableReader.removeStaleTemporaryFiles()
         let http = SalesforceHTTPClient()
         let participants = ParticipantRepository(database: database, ids: ids, now: now)
         let events = EventRepository(database: database)

@@ -67,18 +67,3 @@ public struct UserAccounts: Sendable {
 /// Too many password checks are running: try again in a moment.
 public struct SignInBusy: Error, Sendable {}
 
-/// A count of work in flight, bounded by whoever enters.
-final class InFlight: Sendable {
-    private let count = Mutex(0)
-
-    /// Counts one more, unless `limit` are already in flight.
-    func enter(limit: Int) -> Bool {
-        count.withLock { count in
-            guard count < limit else { return false }
-            count += 1
-            return true
-        }
-    }
-
-    func leave() { count.withLock { $0 -= 1 } }
-}

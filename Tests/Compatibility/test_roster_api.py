@@ -24,8 +24,9 @@ def free_port():
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server():
+def start_server(environment=None):
+    """`roster serve` on a fresh SQLite database and a free loopback port, with an admin token:
+    (base URL, a requests session carrying the token, the process, the database's directory)."""
     directory = tempfile.mkdtemp(prefix="roster-compat-")
     database = f"sqlite://{directory}/roster.sqlite"
     token = subprocess.run([ROSTER, "token", "create", "--name", "compat", "--database", database],
@@ -33,7 +34,8 @@ def server():
     port = free_port()
     # Only loopback Salesforce hosts: whatever a test saves as a login URL, nothing reaches the internet.
     process = subprocess.Popen([ROSTER, "serve", "--port", str(port), "--database", database, "--log-level", "warning",
-                                "--salesforce-hosts", "127.0.0.1:9", "--salesforce-hosts-only"])
+                                "--salesforce-hosts", "127.0.0.1:9", "--salesforce-hosts-only"],
+                               env=dict(os.environ, **(environment or {})))
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
     while True:
@@ -48,6 +50,12 @@ def server():
         time.sleep(0.2)
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {token}"
+    return base, session, process, directory
+
+
+@pytest.fixture(scope="module")
+def server():
+    base, session, process, _ = start_server()
     yield base, session
     process.terminate()
     assert process.wait(timeout=15) == 0, "serve stops cleanly on SIGTERM"

@@ -113,6 +113,33 @@ struct XLSXTableReaderTests {
         #expect(try refusal(Array("email,name\n".utf8))?.description.contains("not a ZIP archive") == true)
     }
 
+    @Test("a tiny file can't make big rows: cells past the header are in no column, a cell is at most 32,767 characters")
+    func boundedRows() throws {
+        let long = String(repeating: "x", count: 40_000)
+        let sheet = #"<row r="1"><c r="A1" t="inlineStr"><is><t>Email</t></is></c><c r="B1" t="inlineStr"><is><t>Bio</t></is></c></row>"#
+            + #"<row r="2"><c r="A2" t="inlineStr"><is><t>a@x.org</t></is></c><c r="XFD2"><v>1</v></c></row>"#
+            + #"<row r="3"><c r="A3" t="inlineStr"><is><t>b@x.org</t></is></c><c r="B3" t="inlineStr"><is><t>\#(long)</t></is></c></row>"#
+        let (_, rows) = try read(Self.workbook(sheet: sheet))
+        #expect(try rows[0].cells.get() == [.string("a@x.org")], "the cell in column XFD fills no column: no 16,384 cells")
+        #expect(rows[1].problems == [1: "cell B3 holds more than 32767 characters, more than a spreadsheet cell may"])
+    }
+
+    @Test("a part that declares a document type (entities that could expand it) is refused")
+    func documentTypes() throws {
+        let sheet = #"<row r="1"><c r="A1" t="inlineStr"><is><t>Email</t></is></c></row>"#
+        let file = try Self.workbook(sheet: sheet, sharedStrings: ["<t>x</t>"])
+        defer { try? FileManager.default.removeItem(at: file) }
+        // The same workbook, its shared strings with a document type.
+        let archive = try Archive(url: file, accessMode: .update, pathEncoding: nil)
+        try archive.remove(try #require(archive["xl/sharedStrings.xml"]))
+        let data = Data(#"<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "aaaaaaaaaa">]><sst xmlns="x"><si><t>&a;</t></si></sst>"#.utf8)
+        try archive.addEntry(with: "xl/sharedStrings.xml", type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
+            data.subdata(in: Int(position)..<Int(position) + size)
+        }
+        let error = #expect(throws: ImportFileError.self) { try read(file) }
+        #expect(error?.description.contains("declares a document type") == true)
+    }
+
     @Test("a part that inflates past its limit is refused before it fills the disk")
     func zipBomb() throws {
         let row = #"<row><c t="inlineStr"><is><t>xxxxxxxxxxxxxxxxxxxxxxxx</t></is></c></row>"#

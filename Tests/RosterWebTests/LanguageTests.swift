@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import RosterCore
 @testable import RosterWeb
 
 @Suite("The back office speaks the browser's language, English and French")

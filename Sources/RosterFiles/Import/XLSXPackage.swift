@@ -17,8 +17,9 @@ struct XLSXPackage {
         var smallPart = 16 << 20
         /// The shared strings, which an import holds in memory.
         var sharedStrings = 64 << 20
-        /// The sheet, which goes to a temporary file and is read as a stream.
-        var sheet = 1 << 30
+        /// The sheet, which goes to a temporary file and is read as a stream (a million rows of
+        /// participants are some 150 MiB of XML).
+        var sheet = 512 << 20
     }
 
     let archive: Archive
@@ -63,7 +64,12 @@ struct XLSXPackage {
     func sharedStrings() throws(ImportFileError) -> [String] {
         guard let sharedStringsPath else { return [] }
         let strings = XMLParts.SharedStrings()
-        try XMLParts.parse(Self.data(of: sharedStringsPath, in: archive, limit: limits.sharedStrings), with: strings, part: sharedStringsPath)
+        let data = try Self.data(of: sharedStringsPath, in: archive, limit: limits.sharedStrings)
+        do {
+            try XMLParts.parse(data, with: strings, part: sharedStringsPath)
+        } catch {
+            throw strings.failure ?? error
+        }
         return strings.strings
     }
 

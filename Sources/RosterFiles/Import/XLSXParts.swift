@@ -9,10 +9,20 @@ enum XMLParts {
     /// Parses `data` with `delegate`.
     /// - Throws: `.unreadable`, naming the part, when it is not well-formed XML.
     static func parse(_ data: Data, with delegate: some XMLParserDelegate, part: String) throws(ImportFileError) {
+        try refuseDocumentType(Array(data.prefix(4096)), part: part)
         let parser = XMLParser(data: data)
         parser.delegate = delegate
         guard parser.parse() else {
             throw ImportFileError(.unreadable, "the part \(part) of the workbook is not well-formed XML (line \(parser.lineNumber)); the file is damaged", field: "body")
+        }
+    }
+
+    /// SpreadsheetML never declares a document type; one that does could define entities that
+    /// expand a small part into a large one. Looked for in the part's first bytes (the prolog).
+    static func refuseDocumentType(_ head: [UInt8], part: String) throws(ImportFileError) {
+        let text = String(decoding: head, as: UTF8.self).uppercased()
+        if text.contains("<!DOCTYPE") || text.contains("<!ENTITY") {
+            throw ImportFileError(.unreadable, "the part \(part) of the workbook declares a document type, which no spreadsheet writes; the file is not an Excel workbook", field: "body")
         }
     }
 
@@ -90,7 +100,12 @@ enum XMLParts {
 
     /// `xl/sharedStrings.xml`: each `<si>`'s text, its runs joined, phonetic guides left out.
     final class SharedStrings: NSObject, XMLParserDelegate {
+        /// The most shared strings read: a sheet of a million rows of five text cells holds fewer.
+        static let maxCount = 5_000_000
+
         var strings: [String] = []
+        /// Why the table was refused part-way.
+        private(set) var failure: ImportFileError?
         private var current = ""
         private var inText = false
         private var inPhonetic = false
@@ -105,12 +120,27 @@ enum XMLParts {
         }
 
         func parser(_ parser: XMLParser, foundCharacters string: String) {
-            if inText { current += string }
+            guard inText else { return }
+            if current.utf8.count + string.utf8.count > XLSXSheetParser.maxCellCharacters * 4 {
+                stop(parser, "a text of the workbook has more than \(XLSXSheetParser.maxCellCharacters) characters, more than a spreadsheet cell may")
+                return
+            }
+            current += string
+        }
+
+        private func stop(_ parser: XMLParser, _ message: String) {
+            failure = ImportFileError(.unreadable, message, field: "body")
+            parser.abortParsing()
         }
 
         func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
             switch local(name) {
-            case "si": strings.append(XLSXText.unescaped(current))
+            case "si":
+                guard strings.count < Self.maxCount else {
+                    stop(parser, "the workbook has more than \(Self.maxCount) different texts; split the file")
+                    return
+                }
+                strings.append(XLSXText.unescaped(current))
             case "t": inText = false
             case "rPh": inPhonetic = false
             default: break

@@ -14,6 +14,10 @@ final class XLSXSheetParser: NSObject, XMLParserDelegate {
     private let chunkSize: Int
     private let onHeader: ([String]) throws -> Void
     private let onRows: ([TableRow]) throws -> Void
+    private let shouldStop: () -> Bool
+
+    /// The most characters a cell holds (Excel's own limit); a longer one is its column's problem.
+    static let maxCellCharacters = 32_767
 
     /// Why reading stopped early: the file's fault, or the receiver's (it threw).
     private(set) var failure: (any Error)?
@@ -33,9 +37,14 @@ final class XLSXSheetParser: NSObject, XMLParserDelegate {
     private var collecting = false
     private var inInline = false
     private var inPhonetic = false
+    /// The cell's text went past ``maxCellCharacters``; what came after was not kept.
+    private var cellTooLong = false
+    /// Cells past this column are in no column of the table: the header's width once it is known.
+    private var columnLimit = 16_384
 
-    init(sharedStrings: [String], dateStyles: [Int: XLSXDateFormat], date1904: Bool, chunkSize: Int,
+    init(sharedStrings: [String], dateStyles: [Int: XLSXDateFormat], date1904: Bool, chunkSize: Int, shouldStop: @escaping () -> Bool = { false },
          onHeader: @escaping ([String]) throws -> Void, onRows: @escaping ([TableRow]) throws -> Void) {
+        self.shouldStop = shouldStop
         self.sharedStrings = sharedStrings
         self.dateStyles = dateStyles
         self.date1904 = date1904
@@ -66,6 +75,7 @@ final class XLSXSheetParser: NSObject, XMLParserDelegate {
             cellStyle = attributes["s"].flatMap(Int.init) ?? 0
             value = ""
             inline = ""
+            cellTooLong = false
         case "v":
             collecting = true
         case "is":
@@ -80,7 +90,13 @@ final class XLSXSheetParser: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, foundCharacters string: String) {
-        guard collecting else { return }
+        guard collecting, !cellTooLong else { return }
+        // Counted in UTF-8 bytes, four to a character at most: a cell of text from a small,
+        // well-compressed file must not grow without end.
+        if (inInline ? inline : value).utf8.count + string.utf8.count > Self.maxCellCharacters * 4 {
+            cellTooLong = true
+            return
+        }
         if inInline { inline += string } else { value += string }
     }
 
@@ -91,7 +107,11 @@ final class XLSXSheetParser: NSObject, XMLParserDelegate {
         case "rPh": inPhonetic = false
         case "c": endCell()
         case "row":
-            do { try endRow() } catch {
+            do {
+                try endRow()
+                // The reader is gone (an error, the row limit, a client that left): stop here.
+                if shouldStop() { throw CancellationError() }
+            } catch {
                 failure = error
                 parser.abortParsing()
             }
@@ -100,7 +120,8 @@ final class XLSXSheetParser: NSObject, XMLParserDelegate {
     }
 
     private func endCell() {
-        guard column < 16_384 else { return } // past Excel's last column (XFD): not a cell
+        // Past the header's last column (or, before it, past Excel's last, XFD): in no column.
+        guard column < columnLimit else { return }
         if cells.count <= column { cells.append(contentsOf: repeatElement(.null, count: column + 1 - cells.count)) }
         switch cellValue() {
         case .success(let cell): cells[column] = cell
@@ -111,7 +132,11 @@ final class XLSXSheetParser: NSObject, XMLParserDelegate {
     private struct CellProblem: Error { var message: String }
 
     private func cellValue() -> Result<InputValue, CellProblem> {
-        let reference = Self.columnName(column) + String(rowNumber)
+        let reference = SpreadsheetML.columnName(column) + String(rowNumber)
+        let text = cellType == "inlineStr" ? inline : value
+        if cellTooLong || (text.utf8.count > Self.maxCellCharacters && text.count > Self.maxCellCharacters) {
+            return .failure(CellProblem(message: "cell \(reference) holds more than \(Self.maxCellCharacters) characters, more than a spreadsheet cell may"))
+        }
         switch cellType {
         case "s":
             guard let index = Int(value), sharedStrings.indices.contains(index) else {
@@ -146,6 +171,7 @@ final class XLSXSheetParser: NSObject, XMLParserDelegate {
                 }
             }
             header = names
+            columnLimit = names.count
             try onHeader(names)
             return
         }
@@ -172,18 +198,6 @@ final class XLSXSheetParser: NSObject, XMLParserDelegate {
             letters += 1
         }
         return letters == 0 || letters > 3 ? nil : index - 1
-    }
-
-    /// 1 → `B`.
-    static func columnName(_ index: Int) -> String {
-        var name = ""
-        var rest = index + 1
-        while rest > 0 {
-            let digit = (rest - 1) % 26
-            name = String(UnicodeScalar(UInt8(65 + digit))) + name
-            rest = (rest - 1) / 26
-        }
-        return name
     }
 
     /// An ISO 8601 date cell (`t="d"`), its date alone when it has no time.

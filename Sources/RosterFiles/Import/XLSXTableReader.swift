@@ -34,25 +34,46 @@ public struct XLSXTableReader: Sendable {
         self.chunkSize = chunkSize
     }
 
+    /// What the names of the temporary files and folders of workbook imports start with.
+    public static let temporaryPrefix = "roster-xlsx-"
+
+    /// Removes what imports left in the temporary folder more than an hour ago (a process killed
+    /// in the middle of one): called when the server starts.
+    public static func removeStaleTemporaryFiles(now: Date = Date()) {
+        let folder = FileManager.default.temporaryDirectory
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
+        for name in names where name.hasPrefix(temporaryPrefix) {
+            let url = folder.appendingPathComponent(name)
+            let modified = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date
+            if let modified, now.timeIntervalSince(modified) > 3600 { try? FileManager.default.removeItem(at: url) }
+        }
+    }
+
     /// The sheet, read on a thread of its own as the chunks are taken; errors are ``ImportFileError``s.
     public func chunks() -> Chunks {
         Chunks(reader: self)
     }
 
-    /// Reads the whole sheet on the calling thread, handing each chunk to `handle`.
+    /// Reads the whole sheet on the calling thread, handing each chunk to `handle`; stops at
+    /// the end of the row where `shouldStop` says so.
     /// - Throws: an ``ImportFileError`` for a file that is not a readable workbook, or what `handle` threw.
-    public func read(_ handle: (Chunk) throws -> Void) throws {
+    public func read(shouldStop: @escaping () -> Bool = { false }, _ handle: (Chunk) throws -> Void) throws {
         let package = try XLSXPackage(file: file, limits: .init())
         let sharedStrings = try package.sharedStrings()
         let dateStyles = try package.dateStyles()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("roster-xlsx-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(Self.temporaryPrefix + UUID().uuidString)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let sheet = folder.appendingPathComponent("sheet.xml")
         try package.extractSheet(to: sheet)
+        if let file = try? FileHandle(forReadingFrom: sheet) {
+            let head = (try? file.read(upToCount: 4096)) ?? Data()
+            try? file.close()
+            try XMLParts.refuseDocumentType(Array(head), part: package.sheetPath)
+        }
         try withoutActuallyEscaping(handle) { handle in
-            let reader = XLSXSheetParser(sharedStrings: sharedStrings, dateStyles: dateStyles, date1904: package.date1904,
-                                         chunkSize: chunkSize, onHeader: { try handle(.header($0)) }, onRows: { try handle(.rows($0)) })
+            let reader = XLSXSheetParser(sharedStrings: sharedStrings, dateStyles: dateStyles, date1904: package.date1904, chunkSize: chunkSize,
+                                         shouldStop: shouldStop, onHeader: { try handle(.header($0)) }, onRows: { try handle(.rows($0)) })
             guard let parser = XMLParser(contentsOf: sheet) else {
                 throw ImportFileError(.unreadable, "the sheet could not be opened", field: "body")
             }
@@ -79,12 +100,12 @@ public struct XLSXTableReader: Sendable {
             let reader = self.reader
             let thread = Thread {
                 do {
-                    try reader.read { chunk in
+                    try reader.read(shouldStop: { gate.isStopped }) { chunk in
                         try gate.enter()
                         continuation.yield(chunk)
                     }
                     continuation.finish()
-                } catch is Gate.Stopped {
+                } catch is Gate.Stopped, is CancellationError {
                     continuation.finish()
                 } catch {
                     continuation.finish(throwing: error)
@@ -123,6 +144,9 @@ public struct XLSXTableReader: Sendable {
 
         /// A chunk was taken.
         func leave() { slots.signal() }
+
+        /// The reader is gone.
+        var isStopped: Bool { stopped.load(ordering: .acquiring) }
 
         /// The reader is gone: wakes the parser so it stops.
         func stop() {

@@ -24,6 +24,8 @@ struct RosterAPI: APIProtocol {
     let webhooks: WebhookRepository
     /// The most bytes a webhook delivery may have.
     let maxWebhookBytes: Int
+    /// How many deliveries are read at once, and how often refusals are recorded.
+    let webhookAdmission = WebhookAdmission()
     /// Single registrations and check-ins go through group commit.
     let writer: ParticipantWriter
     /// API tokens, for the admins' token routes.

@@ -121,8 +121,13 @@ struct ParticipantImport {
     }
 
     private mutating func readXLSX<Bytes: AsyncIteratorProtocol>(first: ArraySlice<UInt8>, _ bytes: Bytes) async throws where Bytes.Element == ArraySlice<UInt8> {
+        // Each workbook takes a thread, and up to the body limit and the sheet limit of disk.
+        guard Self.workbooks.enter(limit: Self.concurrentWorkbooks) else {
+            throw APIError(.serviceUnavailable, "unavailable", "\(Self.concurrentWorkbooks) workbooks are being imported already; send this one again in a moment")
+        }
+        defer { Self.workbooks.leave() }
         // A ZIP archive's directory is at its end: the file is kept on disk until it is whole.
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("roster-import-\(UUID().uuidString).xlsx")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(XLSXTableReader.temporaryPrefix + "upload-\(UUID().uuidString).xlsx")
         guard FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
             throw APIError(.serviceUnavailable, "unavailable", "the server has no room to receive the file; try again later")
         }
@@ -185,6 +190,10 @@ struct ParticipantImport {
     }
 
     private struct RowLimitReached: Error { var row: Int }
+
+    /// How many workbooks the process reads at once; the next import of one is answered 503.
+    static let concurrentWorkbooks = 4
+    private static let workbooks = InFlight()
 
     private mutating func countRow(_ number: Int) throws {
         if number > options.maxRows { throw RowLimitReached(row: number) }

@@ -17,7 +17,7 @@ struct ImportJSONMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard request.method == .post, context.endpointPath == Self.route,
               request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true,
-              let eventId = Self.eventId(in: request.uri.path) else {
+              let eventId = ParticipantListMiddleware<Context>.eventId(in: request.uri.path, before: "/participants/import") else {
             return try await next(request, context)
         }
         let query = request.uri.queryParameters
@@ -37,14 +37,5 @@ struct ImportJSONMiddleware<Context: RequestContext>: RouterMiddleware {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(result))))
-    }
-
-    /// The event id of a `/api/v1/events/{id}/participants/import` path, when it needs no unescaping.
-    static func eventId(in path: String) -> String? {
-        let prefix = "/api/v1/events/", suffix = "/participants/import"
-        guard path.hasPrefix(prefix), path.hasSuffix(suffix), path.utf8.count > prefix.utf8.count + suffix.utf8.count else { return nil }
-        let id = path.dropFirst(prefix.count).dropLast(suffix.count)
-        guard !id.contains("/"), !id.contains("%") else { return nil }
-        return String(id)
     }
 }

@@ -33,8 +33,11 @@ struct ParticipantListMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     /// The event id of a `/api/v1/events/{id}/participants` path, when it needs no unescaping.
-    static func eventId(in path: String) -> String? {
-        let prefix = "/api/v1/events/", suffix = "/participants"
+    static func eventId(in path: String) -> String? { eventId(in: path, before: "/participants") }
+
+    /// The event id of a `/api/v1/events/{id}<suffix>` path, when it needs no unescaping.
+    static func eventId(in path: String, before suffix: String) -> String? {
+        let prefix = "/api/v1/events/"
         guard path.hasPrefix(prefix), path.hasSuffix(suffix), path.utf8.count > prefix.utf8.count + suffix.utf8.count else { return nil }
         let id = path.dropFirst(prefix.count).dropLast(suffix.count)
         guard !id.contains("/"), !id.contains("%") else { return nil }

@@ -10,34 +10,51 @@ extension RosterAPI {
     static let maxDeliveryRows = 1_000
 
     /// `POST /hooks/{webhookId}`: a registration tool's delivery. Outside the bearer-token group,
-    /// so everything here holds for an anonymous caller: the body is read only up to its limit;
-    /// an unknown source and a wrong signature get the same 401, after the same work; nothing is
-    /// stored before the signature is checked; a resend within 24 h changes nothing.
+    /// so everything here holds for an anonymous caller: at most ``WebhookAdmission/concurrentDeliveries``
+    /// are read at once; the headers are checked before the body is read, and the body only up
+    /// to its limit; an unknown source and a wrong signature get the same 401 after the same
+    /// work (two HMACs); nothing is stored before the signature is checked (a refusal is
+    /// recorded in the source's history at most every 10 s); a resend within 24 h changes nothing.
     func receiveWebhook(_ input: Operations.ReceiveWebhook.Input) async throws -> Operations.ReceiveWebhook.Output {
-        guard case .any(let stream) = input.body else { throw APIError(.unsupportedMediaType, "unsupported_media_type", "send JSON") }
-        let body: [UInt8]
-        do {
-            body = Array(try await ArraySlice(collecting: stream, upTo: maxWebhookBytes))
-        } catch {
-            throw APIError.tooLarge(maxWebhookBytes)
+        guard webhookAdmission.inFlight.enter(limit: WebhookAdmission.concurrentDeliveries) else {
+            throw APIError(.serviceUnavailable, "unavailable", "too many deliveries are being read at once; send it again in a moment")
         }
+        defer { webhookAdmission.inFlight.leave() }
+        guard case .any(let stream) = input.body else { throw APIError(.unsupportedMediaType, "unsupported_media_type", "send JSON") }
+        if case .known(let length) = stream.length, length > maxWebhookBytes { throw APIError.tooLarge(maxWebhookBytes) }
         let signature = StandardWebhookSignature(id: input.headers.webhookId, timestamp: input.headers.webhookTimestamp,
                                                  signatures: input.headers.webhookSignature)
-        let signing = try await webhooks.signing(id: input.path.webhookId)
         let received = now()
+        let signing = try await webhooks.signing(id: input.path.webhookId)
         do {
-            // An unknown source is checked against a key nobody has: the same answer, after the same work.
-            try signature.verify(body: body, secrets: signing?.secrets ?? [WebhookRepositoryKeys.unknown], now: received)
-        } catch {
-            if let source = signing?.0 {
-                try await webhooks.record(WebhookDelivery(webhookId: String((input.headers.webhookId ?? "").prefix(200)), receivedAt: received,
-                                                          outcome: .refused, error: error.description), sourceId: source.id)
+            try signature.checkHeaders(now: received)
+            let body: [UInt8]
+            do {
+                body = Array(try await ArraySlice(collecting: stream, upTo: maxWebhookBytes))
+            } catch {
+                throw APIError.tooLarge(maxWebhookBytes)
             }
-            logger.notice("webhook delivery refused", metadata: ["webhook": "\(input.path.webhookId.prefix(64))", "reason": "\(error.description)"])
-            throw APIError(.unauthorized, "invalid_signature", "the delivery is not signed by this webhook's secret: \(error.description)")
+            // An unknown source is checked against keys nobody has, and a known one against two
+            // keys at least: the same answer, after the same work.
+            var keys = signing?.secrets ?? [WebhookKeys.unknown]
+            if keys.count < 2 { keys.append(WebhookKeys.unknown) }
+            try signature.verify(body: body, secrets: keys, now: received)
+            guard let (source, _) = signing, let webhookId = input.headers.webhookId else { throw StandardWebhookSignature.Refusal.noMatch }
+            return try await deliver(body, webhookId: webhookId, source: source, received: received)
+        } catch let refusal as StandardWebhookSignature.Refusal {
+            if let source = signing?.0, webhookAdmission.recordsRefusal(for: source.id, at: received) {
+                let shownId = String((input.headers.webhookId ?? "").unicodeScalars.filter { !ParticipantRules.isControl($0) }.prefix(100))
+                try await webhooks.record(WebhookDelivery(webhookId: shownId, receivedAt: received, outcome: .refused, error: refusal.description),
+                                          sourceId: source.id)
+            }
+            logger.notice("webhook delivery refused", metadata: ["webhook": "\(input.path.webhookId.prefix(64))", "reason": "\(refusal.description)"])
+            throw APIError(.unauthorized, "invalid_signature", "the delivery is not signed by this webhook's secret: \(refusal.description)")
         }
-        guard let (source, _) = signing, let webhookId = input.headers.webhookId else { throw APIError(.unauthorized, "invalid_signature", "unsigned") }
+    }
 
+    /// A signed delivery: answered from the first time when its `webhook-id` was accepted in the
+    /// last 24 h, else its participants stored with the delivery, in one transaction.
+    private func deliver(_ body: [UInt8], webhookId: String, source: WebhookSource, received: Date) async throws -> Operations.ReceiveWebhook.Output {
         if let answer = try await webhooks.answer(sourceId: source.id, webhookId: webhookId) {
             return try await duplicate(answer, webhookId: webhookId, source: source, received: received)
         }
@@ -123,6 +140,6 @@ extension Components.Schemas.WebhookResult {
 }
 
 /// A key no source has, for checking deliveries to unknown sources as if they had one.
-enum WebhookRepositoryKeys {
+enum WebhookKeys {
     static let unknown = "whsec_" + Data((0..<32).map { _ in UInt8.random(in: .min ... .max) }).base64EncodedString()
 }

@@ -12,10 +12,13 @@ import RosterCore
 struct StandardWebhookSignature {
     /// How far the sender's timestamp may be from Roster's clock (the specification's 5 minutes).
     static let tolerance: TimeInterval = 5 * 60
+    /// The longest `webhook-id` taken (senders use short ids such as `msg_…`).
+    static let maxIdBytes = 255
 
     /// Why a delivery's signature is refused, in words for the delivery history.
     enum Refusal: Error, Equatable, CustomStringConvertible {
         case missingHeader(String)
+        case idTooLong
         case badTimestamp(String)
         case stale(seconds: Int)
         case noMatch
@@ -23,6 +26,7 @@ struct StandardWebhookSignature {
         var description: String {
             switch self {
             case .missingHeader(let name): "the \(name) header is missing"
+            case .idTooLong: "the webhook-id header has more than \(StandardWebhookSignature.maxIdBytes) bytes"
             case .badTimestamp(let value): "webhook-timestamp '\(value.prefix(40))' is not a number of seconds since 1970"
             case .stale(let seconds): "webhook-timestamp is \(abs(seconds)) seconds \(seconds < 0 ? "behind" : "ahead of") Roster's clock; at most \(Int(tolerance)) are accepted (a replay, or a clock that is wrong)"
             case .noMatch: "no signature in webhook-signature matches this webhook's secret"
@@ -39,7 +43,12 @@ struct StandardWebhookSignature {
         guard let id, !id.isEmpty else { throw .missingHeader("webhook-id") }
         guard let timestamp, !timestamp.isEmpty else { throw .missingHeader("webhook-timestamp") }
         guard let signatures, !signatures.isEmpty else { throw .missingHeader("webhook-signature") }
-        guard let seconds = Int64(timestamp) else { throw .badTimestamp(timestamp) }
+        guard id.utf8.count <= Self.maxIdBytes else { throw .idTooLong }
+        // Digits only, at most 12 (Unix seconds until the year 33658): no sign, and no number
+        // whose distance to the clock overflows.
+        guard timestamp.utf8.count <= 12, timestamp.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let seconds = Int64(timestamp) else {
+            throw .badTimestamp(timestamp)
+        }
         let offset = Int(seconds - Int64(now.timeIntervalSince1970.rounded()))
         guard abs(offset) <= Int(Self.tolerance) else { throw .stale(seconds: offset) }
         return (id, timestamp, signatures)
