@@ -98,7 +98,11 @@ extension ParticipantRepository {
     /// written): what importing it would do.
     public func plan(into event: Event, _ rows: [ImportRow]) async throws -> PlannedChunk {
         let drafts = rows.map(\.draft)
-        let stored = try await storedPeople(Self.keys(of: drafts), in: event, on: database.reader, locking: false)
+        // This read is part of a write: in the foreground lane, not below the writes (at nice
+        // 19, while the chunk before is being written, it waited behind the very import it serves).
+        let stored = try await ReadLane.$current.withValue(.foreground) {
+            try await storedPeople(Self.keys(of: drafts), in: event, on: database.reader, locking: false)
+        }
         return PlannedChunk(event: event, rows: rows, stored: stored, plan: plan(drafts, into: event, stored: stored))
     }
 
