@@ -19,9 +19,11 @@ struct BulkInsert {
     let table: String
     let columns: [(name: String, type: ColumnType)]
 
-    /// Inserts `rows`, each with one value per column, in the columns' order.
-    func run(_ rows: [[Value]], on db: any SQLDatabase) async throws {
-        guard !rows.isEmpty else { return }
+    /// Rows, each with one value per column in the columns' order, as the one value
+    /// ``run(document:on:)`` binds (`nil` for none): made apart from the statement, so it can be
+    /// made before the transaction that runs it.
+    func document(_ rows: [[Value]]) -> String? {
+        guard !rows.isEmpty else { return nil }
         var json: [UInt8] = [UInt8(ascii: "[")]
         json.reserveCapacity(rows.count * columns.count * 24)
         for (index, row) in rows.enumerated() {
@@ -34,8 +36,13 @@ struct BulkInsert {
             json.append(UInt8(ascii: "]"))
         }
         json.append(UInt8(ascii: "]"))
+        return String(decoding: json, as: UTF8.self)
+    }
+
+    /// Inserts the rows of a ``document(_:)``.
+    func run(document: String?, on db: any SQLDatabase) async throws {
+        guard let document else { return }
         let names = columns.map { SQLIdentifier($0.name) }
-        let document = String(decoding: json, as: UTF8.self)
         if db.dialect.name == "sqlite" {
             // `->>` gives SQL values: text, integers, 1/0 for booleans, NULL for null. `jsonb_each`
             // hands each row over as JSONB, which `->>` reads without parsing the row again per column.

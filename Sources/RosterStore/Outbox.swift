@@ -27,15 +27,20 @@ public struct Outbox: Sendable {
     /// Appends changes in the transaction of the write that made them. The committer then calls
     /// ``changesCommitted(in:)``.
     static func append(_ changes: [(Participant, Int64, Kind)], on db: any SQLDatabase) async throws {
-        guard !changes.isEmpty else { return }
-        let insert = BulkInsert(table: "participant_changes", columns: [
-            ("event_id", .text), ("participant_id", .text), ("participant_version", .integer), ("kind", .text), ("changed_at", .integer),
-        ])
-        try await insert.run(changes.map { participant, version, kind in
+        try await changeRows.run(document: document(changes), on: db)
+    }
+
+    /// The change-log rows of `changes` as one value for ``BulkInsert/run(document:on:)``.
+    static func document(_ changes: [(Participant, Int64, Kind)]) -> String? {
+        changeRows.document(changes.map { participant, version, kind in
             // The change's own time (the repository's injected clock), not the wall clock.
             [.text(participant.eventId), .text(participant.id), .integer(version), .text(kind.rawValue), .integer(StoreTime.millis(participant.updatedAt))]
-        }, on: db)
+        })
     }
+
+    static let changeRows = BulkInsert(table: "participant_changes", columns: [
+        ("event_id", .text), ("participant_id", .text), ("participant_version", .integer), ("kind", .text), ("changed_at", .integer),
+    ])
 
     /// Announces that a transaction which appended changes to `database`'s outbox has committed.
     static func changesCommitted(in database: RosterDatabase) {

@@ -60,9 +60,10 @@ public struct ImportSummary: Sendable, Hashable {
 }
 
 extension ParticipantRepository {
-    /// How many rows one import transaction holds: large enough that 100,000 rows take seconds,
-    /// small enough that binds stay under SQLite's and PostgreSQL's limits.
-    public static let importChunkSize = 1000
+    /// How many rows one import transaction holds: large enough that few commits are made, small
+    /// enough that the emails they look up stay under SQLite's and PostgreSQL's bind limits and
+    /// that the chunk read ahead stays small.
+    public static let importChunkSize = 2000
 
     /// Imports rows of any number, ``importChunkSize`` to a transaction.
     public func importRows(into event: Event, _ rows: [ImportRow]) async throws -> ImportSummary {
@@ -89,6 +90,8 @@ extension ParticipantRepository {
         public let rows: [ImportRow]
         fileprivate let stored: People
         fileprivate let plan: Plan
+        /// The plan's new participants, ready to insert.
+        fileprivate let insertion: PreparedInsert
 
         /// What each row would do (a preview's answer): created or updated, or why refused.
         public var outcomes: [Result<UpsertOutcome, ValidationFailure>] { plan.outcomes }
@@ -103,7 +106,8 @@ extension ParticipantRepository {
         let stored = try await ReadLane.$current.withValue(.foreground) {
             try await storedPeople(Self.keys(of: drafts), in: event, on: database.reader, locking: false)
         }
-        return PlannedChunk(event: event, rows: rows, stored: stored, plan: plan(drafts, into: event, stored: stored))
+        let plan = plan(drafts, into: event, stored: stored)
+        return PlannedChunk(event: event, rows: rows, stored: stored, plan: plan, insertion: try prepareInsert(Self.created(by: plan)))
     }
 
     /// Imports a planned chunk in one transaction, planned again if its people changed since.
@@ -111,7 +115,8 @@ extension ParticipantRepository {
         for attempt in 1...ParticipantWriter.raceAttempts {
             do {
                 return try await writing { db in
-                    let outcomes = try await upsertBatch(into: planned.event, planned.rows.map(\.draft), on: db, planned: (planned.stored, planned.plan))
+                    let outcomes = try await upsertBatch(into: planned.event, planned.rows.map(\.draft), on: db,
+                                                         planned: (planned.stored, planned.plan, planned.insertion))
                     var summary = ImportSummary()
                     for (row, outcome) in zip(planned.rows, outcomes) {
                         switch outcome {
@@ -142,12 +147,18 @@ extension ParticipantRepository {
     /// ``upsertBatch(into:_:on:)`` with a plan made ahead, from what was stored then: taken as
     /// it is when the same people are stored at the same versions now.
     private func upsertBatch(into event: Event, _ drafts: [ParticipantDraft], on db: any SQLDatabase,
-                             planned: (stored: People, plan: Plan)?) async throws -> [Result<UpsertOutcome, ValidationFailure>] {
+                             planned: (stored: People, plan: Plan, insertion: PreparedInsert)?) async throws -> [Result<UpsertOutcome, ValidationFailure>] {
         // Locked until the transaction ends (PostgreSQL; SQLite's writer is alone anyway), in id
         // order: another process upserting the same people waits, then reads what this wrote.
         let stored = try await storedPeople(Self.keys(of: drafts), in: event, on: db, locking: true)
-        let plan = if let planned, Self.sameVersions(planned.stored, stored) { planned.plan } else { plan(drafts, into: event, stored: stored) }
-        try await insert(plan.created.compactMap { plan.people[$0]?.current }, on: db)
+        let plan: Plan, insertion: PreparedInsert
+        if let planned, Self.sameVersions(planned.stored, stored) {
+            (plan, insertion) = (planned.plan, planned.insertion)
+        } else {
+            plan = self.plan(drafts, into: event, stored: stored)
+            insertion = try prepareInsert(Self.created(by: plan))
+        }
+        try await insert(insertion, on: db)
         for (_, person) in plan.people.sorted(by: { $0.key < $1.key }) {
             if let (stored, version) = person.stored { try await save(person.current, over: stored, version: version, on: db) }
         }
@@ -160,6 +171,9 @@ extension ParticipantRepository {
     /// What drafts do to the people they name: each draft's outcome, the emails of the people it
     /// creates (in order), and where every person ends.
     typealias Plan = (outcomes: [Result<UpsertOutcome, ValidationFailure>], created: [String], people: People)
+
+    /// The people a plan creates, in order.
+    static func created(by plan: Plan) -> [Participant] { plan.created.compactMap { plan.people[$0]?.current } }
 
     /// The same people, at the same versions.
     static func sameVersions(_ before: People, _ now: People) -> Bool {

@@ -145,13 +145,25 @@ public struct ParticipantRepository: Sendable {
         return next
     }
 
+    /// New participants ready to insert: their rows and change-log rows as the one value each
+    /// statement binds, made apart from the transaction (an import makes them ahead).
+    struct PreparedInsert: Sendable {
+        let participants: [Participant]
+        let rows: String?
+        let changes: String?
+    }
+
+    func prepareInsert(_ participants: [Participant]) throws -> PreparedInsert {
+        PreparedInsert(participants: participants,
+                       rows: ParticipantRow.bulkInsert.document(try participants.map { try ParticipantRow.bulkValues($0, version: 1) }),
+                       changes: Outbox.document(participants.map { ($0, 1, .created) }))
+    }
+
     /// Inserts new participants in one statement, and their change-log rows in another.
-    @discardableResult
-    func insert(_ participants: [Participant], on db: any SQLDatabase) async throws -> [Participant] {
-        guard !participants.isEmpty else { return [] }
-        try await ParticipantRow.bulkInsert.run(try participants.map { try ParticipantRow.bulkValues($0, version: 1) }, on: db)
-        try await ParticipantCounters.added(participants.map { ($0.eventId, $0.salesforce.syncedAt != nil) }, on: db)
-        try await Outbox.append(participants.map { ($0, 1, .created) }, on: db)
-        return participants
+    func insert(_ prepared: PreparedInsert, on db: any SQLDatabase) async throws {
+        guard !prepared.participants.isEmpty else { return }
+        try await ParticipantRow.bulkInsert.run(document: prepared.rows, on: db)
+        try await ParticipantCounters.added(prepared.participants.map { ($0.eventId, $0.salesforce.syncedAt != nil) }, on: db)
+        try await Outbox.changeRows.run(document: prepared.changes, on: db)
     }
 }

@@ -158,8 +158,38 @@ public struct CSVLineDecoder: Sendable {
         case .utf16(let declared):
             try takeUTF16(bytes, bigEndian: byteOrder ?? declared ?? false, into: &output)
         default:
-            for byte in bytes { try split(byte, into: &output) }
+            var failure: Failure?
+            let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+                do throws(Failure) { try takeRuns(buffer, into: &output) } catch { failure = error }
+            }
+            if let failure { throw failure }
+            if done == nil { for byte in bytes { try split(byte, into: &output) } }
         }
+    }
+
+    /// ``split(_:into:)`` a run at a time: the bytes between two line ends, NULs or past-ASCII
+    /// bytes are appended at once (an import reads every byte of the file here).
+    private mutating func takeRuns(_ buffer: UnsafeBufferPointer<UInt8>, into output: inout [Line]) throws(Failure) {
+        var start = 0
+        var index = 0
+        while index < buffer.count {
+            let byte = buffer[index]
+            guard byte == 0x0A || byte == 0x0D || byte == 0x00 || byte >= 0x80 else { index += 1; continue }
+            try appendRun(buffer, start..<index)
+            try split(byte, into: &output)
+            index += 1
+            start = index
+        }
+        try appendRun(buffer, start..<index)
+    }
+
+    /// Bytes of ASCII other than line ends and NUL, added to the line being read.
+    private mutating func appendRun(_ buffer: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws(Failure) {
+        guard !range.isEmpty else { return }
+        afterCarriageReturn = false
+        current.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[range]))
+        offset += range.count
+        if current.count > Self.maxLineBytes { throw tooLong }
     }
 
     /// Cuts lines at `\n`, `\r\n` and `\r`: in UTF-8, Windows-1252 and Latin-1 these bytes are
