@@ -46,17 +46,27 @@ struct SandboxCommand: AsyncParsableCommand {
     @Flag(help: "Enable the test-control API under /__sandbox/ (reset, seed, faults, counters).")
     var testControl = false
 
+    @Option(help: "Seconds an access token lives (Salesforce's default session timeout: 7200).")
+    var accessTokenSeconds = 7200
+
+    @Flag(help: "Refresh Token Rotation: each refresh answers a new refresh token; presenting a used one revokes the authorization.")
+    var refreshTokenRotation = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard latencyMs >= 0 else { throw ValidationError("--latency-ms must not be negative") }
         guard (0...1).contains(faultRate) else { throw ValidationError("--fault-rate is a share between 0 and 1, e.g. 0.05") }
+        guard accessTokenSeconds >= 1 else { throw ValidationError("--access-token-seconds must be at least 1") }
     }
 
     func run() async throws {
-        try await runSandbox(configuration: SandboxConfiguration(
+        var configuration = SandboxConfiguration(
             host: host, port: port, consumerKey: consumerKey, consumerSecret: consumerSecret,
             username: username, password: password, seedFile: seed, latency: .milliseconds(latencyMs),
-            faultRate: faultRate, testControl: testControl, persistencePath: stateFile
-        ))
+            faultRate: faultRate, testControl: testControl, persistencePath: stateFile,
+            accessTokenLifetime: .seconds(accessTokenSeconds)
+        )
+        configuration.refreshTokenRotation = refreshTokenRotation
+        try await runSandbox(configuration: configuration)
     }
 }

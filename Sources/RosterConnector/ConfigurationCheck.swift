@@ -38,6 +38,8 @@ public struct CheckReport: Sendable, Hashable {
 public struct OrgFacts: Sendable {
     /// Describe results of Contact, Lead and CampaignMember.
     public var describes: [MappingTarget: SObjectDescribe] = [:]
+    /// The Account object's describe: whether the connected user may create the Accounts new Contacts go under.
+    public var account: SObjectDescribe?
     /// Campaigns whose name equals the setting (SOQL `=` ignores case).
     public var campaignsNamed: [(id: String, name: String)]?
     /// Other campaign names, for suggestions, when none matched.
@@ -155,7 +157,7 @@ public enum ConfigurationCheck {
 
         // What the connected user may do.
         if let describes = org?.describes, !describes.isEmpty {
-            errors += permissionIssues(settings: settings, describes: describes)
+            errors += permissionIssues(settings: settings, describes: describes, account: org?.account)
         }
 
         // Every mapping entry.
@@ -175,7 +177,7 @@ public enum ConfigurationCheck {
         return (errors, warnings)
     }
 
-    static func permissionIssues(settings: ConnectorSettings, describes: [MappingTarget: SObjectDescribe]) -> [CheckIssue] {
+    static func permissionIssues(settings: ConnectorSettings, describes: [MappingTarget: SObjectDescribe], account: SObjectDescribe? = nil) -> [CheckIssue] {
         var needs: [(MappingTarget, create: Bool, update: Bool)] = [(.campaignMember, true, true)]
         needs.append((settings.allowLeadCreation ? .lead : .contact, true, false))
         if settings.allowUpdate { needs += [(.contact, false, true), (.lead, false, true)] }
@@ -184,14 +186,26 @@ public enum ConfigurationCheck {
         for (target, create, update) in needs {
             guard let describe = describes[target] else { continue }
             let name = target.objectName
+            if target == .campaignMember {
+                // Adding people to a campaign, or moving them on, takes Marketing User, not an object permission.
+                let what = "The connected Salesforce user may not \(describe.createable ? "change campaign members" : "add people to campaigns"): give them \(SalesforcePermissions.needed(toWrite: name))."
+                if !describe.createable { issues.append(.init("object_not_createable", field: "objects.CampaignMember", what)) }
+                else if !describe.updateable { issues.append(.init("object_not_updateable", field: "objects.CampaignMember", what)) }
+                continue
+            }
             if create, !describe.createable, said.insert("c\(name)").inserted {
                 issues.append(.init("object_not_createable", field: "objects.\(name)",
                                     "The connected Salesforce user may not create \(name) records: give their profile or a permission set Create on \(name)."))
             }
             if update, !describe.updateable, said.insert("u\(name)").inserted {
                 issues.append(.init("object_not_updateable", field: "objects.\(name)",
-                                    "The connected Salesforce user may not edit \(name) records: give their profile or a permission set Edit on \(name)\(target == .campaignMember ? "" : ", or turn off \"Allow update\"")."))
+                                    "The connected Salesforce user may not edit \(name) records: give their profile or a permission set Edit on \(name), or turn off \"Allow update\"."))
             }
+        }
+        // New Contacts go under their company's Account, which Roster creates when it is missing.
+        if !settings.allowLeadCreation, settings.contactAccount.mode == .byCompany, let account, !account.createable {
+            issues.append(.init("object_not_createable", field: "objects.Account",
+                                "The connected Salesforce user may not create Accounts, which new Contacts are put under: give them \(SalesforcePermissions.needed(toWrite: "Account"))."))
         }
         return issues
     }

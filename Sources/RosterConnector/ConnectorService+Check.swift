@@ -17,8 +17,12 @@ public struct UnsavedSettings: Sendable {
 }
 
 extension ConnectorService {
+    /// The objects the screens and the check describe, in one Composite call: the three a mapping
+    /// may target, and Account (its Create permission, for new Contacts' companies).
+    static let describedObjects = MappingTarget.allCases.map(\.objectName) + ["Account"]
+
     /// "Check configuration" (S20): every problem at once, the org's API usage, and what a full
-    /// sync would cost. Reads describes afresh (3 objects in one call), then the campaign and its
+    /// sync would cost. Reads describes afresh (4 objects in one call), then the campaign and its
     /// statuses; a refused token turns the connection broken and is reported, never thrown.
     /// - Parameter unsaved: the settings a screen shows, checked instead of the stored ones
     ///   (nothing is saved); a new login URL or consumer key is checked as not connected.
@@ -100,9 +104,10 @@ extension ConnectorService {
         let name = settings.campaignName.trimmed().isEmpty ? nil : settings.campaignName
         if describe {
             let fresh = await reads.describesAreFresh() && !(verify && name == nil)
-            let describes = try await client.describe(MappingTarget.allCases.map(\.objectName), refresh: !fresh)
+            let describes = try await client.describe(Self.describedObjects, refresh: !fresh)
             if !fresh { await reads.described() }
             for target in MappingTarget.allCases { facts.describes[target] = describes[target.objectName] }
+            facts.account = describes["Account"]
         }
         if case .rule = settings.leadAssignment {
             facts.leadAssignmentRules = try await leadAssignmentRules(client: client, reads: reads)

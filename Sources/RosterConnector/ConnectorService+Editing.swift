@@ -85,7 +85,7 @@ extension ConnectorService {
             let client = try await client(eventId: event.id)
             let reads = await clients.reads(for: event.id, client: client)
             let fresh = await reads.describesAreFresh()
-            let found = try await client.describe(MappingTarget.allCases.map(\.objectName), refresh: !fresh)
+            let found = try await client.describe(Self.describedObjects, refresh: !fresh)
             if !fresh { await reads.described() }
             for target in MappingTarget.allCases { describes[target] = found[target.objectName] }
         } catch let error as ConnectorError {

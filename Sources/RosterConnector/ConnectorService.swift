@@ -148,7 +148,7 @@ public final class ConnectorService: Sendable {
         let oauth = OAuthClient(transport: transport)
         do {
             let tokens = try await oauth.clientCredentials(app: app)
-            try await finishConnecting(eventId: eventId, flow: .clientCredentials, tokens: tokens)
+            try await finishConnecting(eventId: eventId, flow: .clientCredentials, tokens: tokens, app: app)
         } catch let failure as SalesforceFailure {
             throw ConnectorError.salesforce(failure)
         }
@@ -186,7 +186,7 @@ public final class ConnectorService: Sendable {
         let app = try app(of: stored)
         do {
             let tokens = try await OAuthClient(transport: transport).exchange(code: code, app: app, redirectURI: pending.redirectUri, verifier: pending.codeVerifier)
-            try await finishConnecting(eventId: pending.eventId, flow: .webServer, tokens: tokens)
+            try await finishConnecting(eventId: pending.eventId, flow: .webServer, tokens: tokens, app: app)
         } catch let failure as SalesforceFailure {
             throw ConnectorError.salesforce(failure)
         }
@@ -203,16 +203,26 @@ public final class ConnectorService: Sendable {
         _ = try await states.consume(state: state)
     }
 
-    private func finishConnecting(eventId: String, flow: ConnectionFlow, tokens: SalesforceTokens) async throws {
+    private func finishConnecting(eventId: String, flow: ConnectionFlow, tokens: SalesforceTokens, app: OAuthApp) async throws {
         // The instance comes from Salesforce's answer: it must be a host requests may go to too.
         if let refusal = hosts.refusal(tokens.instanceURL) { throw SalesforceFailure.hostNotAllowed("the instance_url: \(refusal)") }
-        let identity = try? await OAuthClient(transport: transport).identity(tokens)
-        try await connectors.connect(eventId: eventId, flow: flow, instanceUrl: tokens.instanceURL, username: identity?.username,
+        let username = try? await connectedUsername(tokens, app: app)
+        try await connectors.connect(eventId: eventId, flow: flow, instanceUrl: tokens.instanceURL, username: username,
                                      accessToken: tokens.accessToken, refreshToken: tokens.refreshToken)
         await clients.forget(eventId)
         health.record(eventId: eventId, state: .connected)
         connected.yield(eventId)
         logger.info("connected to Salesforce", metadata: ["event": "\(eventId)", "flow": "\(flow.rawValue)", "instance": "\(tokens.instanceURL)"])
+    }
+
+    /// The connected user's Username, for the screen: their Id ends the identity URL Salesforce
+    /// answers with the tokens (`…/id/<org>/<user>`), and the User record is read through the REST
+    /// API, so the app needs no `id` scope (the identity service would) — one API call per login.
+    private func connectedUsername(_ tokens: SalesforceTokens, app: OAuthApp) async throws -> String? {
+        guard let userId = tokens.identityURL?.split(separator: "/").last.map(String.init), [15, 18].contains(userId.count),
+              userId.allSatisfy({ $0.isLetter || $0.isNumber }) else { return nil }
+        let client = SalesforceClient(app: app, tokens: tokens, renewal: .none, transport: transport, retry: retry, logger: logger)
+        return try await client.queryAll(SOQL.select(["Username"], from: "User", where: .equals("Id", userId), limit: 1)).first?["Username"]?.stringValue
     }
 
     /// Revokes the tokens at Salesforce and forgets them.
@@ -260,19 +270,30 @@ public final class ConnectorService: Sendable {
         guard let access = stored.accessToken, let instance = stored.connection.instanceUrl else {
             throw ConnectorError.notConnected("the Salesforce connection has no token; log in to Salesforce again")
         }
-        let renewal: SalesforceClient.Renewal = switch stored.connection.flow {
-        case .clientCredentials?: .clientCredentials
-        default: stored.refreshToken.map { .refreshToken($0) } ?? .none
-        }
         let connectors = self.connectors
         let health = self.health
         let clients = self.clients
         let connectedAt = stored.connection.connectedAt
+        let clientCredentials = stored.connection.flow == .clientCredentials
+        // Every process renews through the stored connection, one at a time: the tokens another
+        // renewed meanwhile are taken as they are (with Refresh Token Rotation, a refresh token
+        // presented twice revokes the connection), and what Salesforce answers is kept at once.
+        let oauth = OAuthClient(transport: transport)
+        let renewal: SalesforceClient.Renewal = !clientCredentials && stored.refreshToken == nil ? .none : .delegated { stale in
+            let renewed = try await connectors.renew(eventId: eventId, connectedAt: connectedAt, stale: stale.accessToken) { refresh in
+                let fresh: SalesforceTokens
+                if clientCredentials {
+                    fresh = try await oauth.clientCredentials(app: app)
+                } else if let refresh {
+                    fresh = try await oauth.refresh(refreshToken: refresh, app: app)
+                } else {
+                    throw SalesforceFailure.connectionBroken("the connection has no refresh token; log in to Salesforce again")
+                }
+                return .init(accessToken: fresh.accessToken, refreshToken: fresh.refreshToken, instanceUrl: fresh.instanceURL)
+            }
+            return SalesforceTokens(accessToken: renewed.accessToken, refreshToken: renewed.refreshToken, instanceURL: renewed.instanceUrl)
+        }
         let hooks = SalesforceClient.SessionHooks(
-            renewed: { tokens in
-                try? await connectors.renewTokens(eventId: eventId, connectedAt: connectedAt, accessToken: tokens.accessToken,
-                                                  refreshToken: nil, instanceUrl: tokens.instanceURL)
-            },
             broken: { failure in
                 // The bare reason: the screen and the check already say the connection is broken.
                 let reason = if case .connectionBroken(let why) = failure { why } else { failure.description }

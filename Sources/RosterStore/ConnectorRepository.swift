@@ -104,17 +104,57 @@ public struct ConnectorRepository: Sendable {
             .where("event_id", .equal, eventId).run()
     }
 
-    /// Keeps a renewed access token (and refresh token, when Salesforce rotated it).
-    /// `connectedAt` names the connection the tokens belong to: a connection replaced or ended
-    /// meanwhile (another process's login or disconnection) is left as it is.
-    public func renewTokens(eventId: String, connectedAt: Date?, accessToken: String, refreshToken: String?, instanceUrl: String) async throws {
-        let update = database.writer.update("salesforce_connectors")
-            .set("access_token", to: try secrets.seal(accessToken, context: Self.context(eventId, "access_token")))
-            .set("instance_url", to: instanceUrl)
-            .set("connection_state", to: ConnectionState.connected.rawValue).set(SQLIdentifier("connection_error"), to: SQLLiteral.null)
-            .set("updated_at", to: StoreTime.millis(now()))
-        if let refreshToken { update.set("refresh_token", to: try secrets.seal(refreshToken, context: Self.context(eventId, "refresh_token"))) }
-        try await Self.sameConnection(update.where("event_id", .equal, eventId), connectedAt).run()
+    /// The tokens a renewal gives: the access token, the refresh token when Salesforce answered
+    /// one (with Refresh Token Rotation, a new one each time), and the instance.
+    public struct RenewedTokens: Sendable, Hashable {
+        /// The new access token.
+        public var accessToken: String
+        /// The refresh token to keep, when the renewal answered one.
+        public var refreshToken: String?
+        /// The instance the tokens are for.
+        public var instanceUrl: String
+
+        /// Makes tokens.
+        public init(accessToken: String, refreshToken: String?, instanceUrl: String) {
+            self.accessToken = accessToken
+            self.refreshToken = refreshToken
+            self.instanceUrl = instanceUrl
+        }
+    }
+
+    /// Why a renewal found nothing to renew: the connection it was for was replaced or ended.
+    public struct ConnectionChanged: Error, Sendable {}
+
+    /// Renews the connection made at `connectedAt`, one renewal at a time across every process:
+    /// the connector's row is locked (PostgreSQL; on SQLite the transaction holds the only
+    /// writer) while `renew` asks Salesforce, and the tokens it answers are kept in the same
+    /// transaction. A caller whose `stale` access token is no longer the stored one finds the
+    /// renewal another made meanwhile and takes it, without asking Salesforce: with Refresh Token
+    /// Rotation, presenting a refresh token twice would revoke every token of the connection.
+    ///
+    /// - Parameter renew: given the stored refresh token (`nil` for a flow without one), new tokens.
+    /// - Throws: ``ConnectionChanged`` when the connection was replaced or ended; what `renew` threw.
+    public func renew(eventId: String, connectedAt: Date?, stale: String,
+                      _ renew: @escaping @Sendable (String?) async throws -> RenewedTokens) async throws -> RenewedTokens {
+        try await database.transaction { db in
+            guard let row = try await db.select().column("*").from("salesforce_connectors")
+                .where("event_id", .equal, eventId).for(.update).first() else { throw ConnectionChanged() }
+            let stored = try self.connector(from: row)
+            guard stored.connection.state == .connected, stored.connection.connectedAt == connectedAt,
+                  let access = stored.accessToken, let instance = stored.connection.instanceUrl else { throw ConnectionChanged() }
+            if access != stale { return RenewedTokens(accessToken: access, refreshToken: stored.refreshToken, instanceUrl: instance) }
+            var fresh = try await renew(stored.refreshToken)
+            if fresh.refreshToken == nil { fresh.refreshToken = stored.refreshToken }
+            let update = db.update("salesforce_connectors")
+                .set("access_token", to: try self.secrets.seal(fresh.accessToken, context: Self.context(eventId, "access_token")))
+                .set("instance_url", to: fresh.instanceUrl)
+                .set("updated_at", to: StoreTime.millis(self.now()))
+            if let refresh = fresh.refreshToken {
+                update.set("refresh_token", to: try self.secrets.seal(refresh, context: Self.context(eventId, "refresh_token")))
+            }
+            try await update.where("event_id", .equal, eventId).run()
+            return fresh
+        }
     }
 
     /// Restricts an update to the connection made at `connectedAt`.

@@ -83,7 +83,7 @@ extension SyncBatch {
             for (write, result) in try await send(writes) {
                 let name = write.record.fields["Name"]?.stringValue ?? ""
                 if result.success, let id = result.id { accounts.add(name: name, id: id, modified: "") }
-                else { failures[AccountDirectory.key(name)] = Self.describe(result.errors) }
+                else { failures[AccountDirectory.key(name)] = Self.describe(result.errors, object: "Account") }
             }
         }
         var result: [Int: Result<String, AccountFailure>] = [:]

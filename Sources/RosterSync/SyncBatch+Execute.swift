@@ -42,7 +42,7 @@ extension SyncBatch {
                 outcomes[write.index].personId = (kind, id)
                 outcomes[write.index].history.append(entry(write.operation == .create ? "create" : "update", Self.object(kind), id, nil))
             } else {
-                let message = Self.describe(result.errors)
+                let message = Self.describe(result.errors, object: Self.object(kind))
                 outcomes[write.index].fail(message)
                 outcomes[write.index].history.append(entry(write.operation == .create ? "create" : "update", Self.object(kind), plan.person.recordId, message))
             }
@@ -75,7 +75,7 @@ extension SyncBatch {
             } else if write.operation == .create, result.errors.contains(where: { $0.errorCode == "DUPLICATE_VALUE" }) {
                 duplicates.append(write.index)
             } else {
-                let message = Self.describe(result.errors)
+                let message = Self.describe(result.errors, object: "CampaignMember")
                 outcomes[write.index].fail(message)
                 outcomes[write.index].history.append(entry(write.operation == .create ? "member_create" : "member_update", "CampaignMember", nil, message))
             }
@@ -154,7 +154,7 @@ extension SyncBatch {
                 let ok = (200..<300).contains(response.httpStatusCode)
                 let id = response.body["id"]?.stringValue
                 let object = owner.isMember ? "CampaignMember" : (plan.person.kind.map(Self.object) ?? "")
-                let message = ok ? nil : Self.describe(response.errors)
+                let message = ok ? nil : Self.describe(response.errors, object: object)
                 if owner.isMember {
                     if ok { outcomes[owner.index].memberId = id ?? outcomes[owner.index].memberId; outcomes[owner.index].memberWritten = true }
                 } else if ok, let kind = plan.person.kind, let personId = id ?? plan.person.recordId {
@@ -195,9 +195,9 @@ extension SyncBatch {
             outcomes[index].history.append(entry("member_link", "CampaignMember", member.id, nil))
         }
         for (write, result) in try await send(writes) {
-            if result.success { outcomes[write.index].memberWritten = true } else { outcomes[write.index].fail(Self.describe(result.errors)) }
-            outcomes[write.index].history.append(entry("member_update", "CampaignMember", outcomes[write.index].memberId,
-                                                       result.success ? nil : Self.describe(result.errors)))
+            let message = result.success ? nil : Self.describe(result.errors, object: "CampaignMember")
+            if let message { outcomes[write.index].fail(message) } else { outcomes[write.index].memberWritten = true }
+            outcomes[write.index].history.append(entry("member_update", "CampaignMember", outcomes[write.index].memberId, message))
         }
     }
 
@@ -322,9 +322,10 @@ extension SyncBatch {
         return headers
     }
 
-    /// Salesforce's errors in words, with the matching record of a duplicate rule (S53).
-    static func describe(_ errors: [SalesforceAPIError]) -> String {
-        errors.map { error in
+    /// Salesforce's errors in words, with the matching record of a duplicate rule (S53), and what
+    /// to give the connected user when a write of `object` was refused for a permission.
+    static func describe(_ errors: [SalesforceAPIError], object: String) -> String {
+        let text = errors.map { error in
             var text = "\(error.errorCode): \(error.message)"
             if error.errorCode == "DUPLICATES_DETECTED", let details = error.details {
                 let ids = Self.recordIds(in: details)
@@ -332,6 +333,8 @@ extension SyncBatch {
             }
             return text
         }.joined(separator: "; ")
+        guard let hint = SalesforcePermissions.hint(for: errors.map(\.errorCode), object: object) else { return text }
+        return text + " — " + hint
     }
 
     /// Every `Id` in a duplicate result, in the order found, each once.

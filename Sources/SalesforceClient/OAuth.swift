@@ -52,27 +52,6 @@ public struct SalesforceTokens: Sendable, Hashable, Codable {
     }
 }
 
-/// Who the tokens act as, from the identity service (`/services/oauth2/userinfo`).
-public struct SalesforceIdentity: Sendable, Hashable, Codable {
-    /// The user's Salesforce username (`preferred_username`), which looks like an email address.
-    public var username: String
-    /// The user's Id (`user_id`, `005…`), when the identity service gives it.
-    public var userId: String?
-    /// The org's Id (`organization_id`, `00D…`), when the identity service gives it.
-    public var organizationId: String?
-
-    /// Makes an identity from its fields.
-    public init(username: String, userId: String? = nil, organizationId: String? = nil) {
-        self.username = username
-        self.userId = userId
-        self.organizationId = organizationId
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case username = "preferred_username", userId = "user_id", organizationId = "organization_id"
-    }
-}
-
 /// A PKCE pair (RFC 7636): the verifier stays with Roster, the S256 challenge goes to the
 /// authorize page.
 public struct PKCE: Sendable, Hashable {
@@ -162,19 +141,6 @@ public struct OAuthClient: Sendable {
         guard reply.status == 200 || reply.status == 400 else { throw Self.oauthFailure(reply) }
     }
 
-    /// Who the access token acts as.
-    public func identity(_ tokens: SalesforceTokens) async throws(SalesforceFailure) -> SalesforceIdentity {
-        let exchange = HTTPExchange(method: "GET", url: "\(tokens.instanceURL)/services/oauth2/userinfo",
-                                    headers: [("Authorization", "Bearer \(tokens.accessToken)"), ("Accept", "application/json")])
-        let reply: HTTPReply
-        do { reply = try await transport.send(exchange, timeout: timeout) }
-        catch { throw Self.failure(error, "the identity service") }
-        guard reply.status == 200 else {
-            throw .api(status: reply.status, errors: [SalesforceAPIError(errorCode: reply.status == 403 ? "INVALID_SESSION_ID" : "IDENTITY_FAILED",
-                                                                          message: "the identity service answered HTTP \(reply.status)")])
-        }
-        return try SalesforceJSON.decode(SalesforceIdentity.self, from: reply.body, what: "userinfo")
-    }
 
     private func token(_ app: OAuthApp, _ form: [(String, String)]) async throws(SalesforceFailure) -> SalesforceTokens {
         let reply = try await post("\(app.loginURL)/services/oauth2/token", form)

@@ -9,11 +9,16 @@ import Logging
 /// through ``SessionHooks`` and decides what to store.
 public final class SalesforceClient: Sendable {
     /// How a session is renewed once the access token expires.
-    public enum Renewal: Sendable, Hashable {
-        /// The refresh-token grant (web-server flow).
+    public enum Renewal: Sendable {
+        /// The refresh-token grant (web-server flow), with the refresh token the session holds
+        /// last (this one at first; with Refresh Token Rotation, each renewal brings a new one).
         case refreshToken(String)
         /// A new client-credentials login (that flow has no refresh token).
         case clientCredentials
+        /// The caller renews: given the tokens Salesforce refused, it answers new ones, from
+        /// wherever it keeps them (another process may have renewed them meanwhile). A
+        /// ``SalesforceFailure`` it throws counts as Salesforce's; any other error as passing.
+        case delegated(@Sendable (SalesforceTokens) async throws -> SalesforceTokens)
         /// No renewal: an expired session is a broken connection.
         case none
     }
@@ -243,14 +248,20 @@ actor Session {
         if tokens.accessToken != stale.accessToken { return tokens }
         if let renewing { return try await renewing.value.get() }
         let renewal = self.renewal
+        // With Refresh Token Rotation the token to present is the last one Salesforce answered.
+        let latestRefresh = tokens.refreshToken
         let task = Task { () -> Result<SalesforceTokens, SalesforceFailure> in
             var random = SystemRandomNumberGenerator()
             var attempt = 1
             while true {
                 do throws(SalesforceFailure) {
                     switch renewal {
-                    case .refreshToken(let refresh): return .success(try await oauth.refresh(refreshToken: refresh, app: app))
+                    case .refreshToken(let refresh): return .success(try await oauth.refresh(refreshToken: latestRefresh ?? refresh, app: app))
                     case .clientCredentials: return .success(try await oauth.clientCredentials(app: app))
+                    case .delegated(let renew):
+                        do { return .success(try await renew(stale)) } catch let failure as SalesforceFailure { throw failure } catch {
+                            throw .outcomeUnknown("the renewed session could not be kept: \(error)")
+                        }
                     case .none: return .failure(.connectionBroken("the session expired and this connection cannot renew it"))
                     }
                 } catch {

@@ -30,6 +30,10 @@ public struct SandboxConfiguration: Sendable {
     public var accessTokenLifetime: Duration
     /// Allowed OAuth callback URLs; empty accepts any `http(s)` URL.
     public var callbackURLs: [String]
+    /// Refresh Token Rotation, as an External Client App's admin may turn it on: each refresh
+    /// answers a new refresh token and uses up the one presented; presenting a used one again
+    /// revokes every token of that authorization.
+    public var refreshTokenRotation = false
     /// Seed of the fault-injection random generator, for reproducible runs.
     public var randomSeed: UInt64
     /// The org's clock, in milliseconds since 1970 (`CreatedDate`, `LastModifiedDate`, SOQL's

@@ -55,14 +55,15 @@ def wait_for(what, predicate, seconds):
 
 
 class Sandbox:
-    def __init__(self):
-        self.process = subprocess.Popen([ROSTER, "sandbox", "--port", str(free_port()), "--test-control"],
+    def __init__(self, *arguments):
+        self.process = subprocess.Popen([ROSTER, "sandbox", "--port", str(free_port()), "--test-control", *arguments],
                                         stdout=subprocess.PIPE, text=True)
         info = {}
         while "password" not in info:
             name, _, value = self.process.stdout.readline().strip().partition(": ")
             info[name] = value
         self.url, self.key, self.secret = info["url"], info["consumer_key"], info["consumer_secret"]
+        self.username, self.password = info.get("username"), info["password"]
 
     def control(self, path, body=None, method="POST"):
         reply = requests.request(method, f"{self.url}/__sandbox/{path}", json=body)

@@ -28,6 +28,10 @@ struct CheckCodeTests {
                       org: { try $0.org.setPermissions(of: "Contact", createable: false, updateable: true) }),
         CheckScenario(code: "object_not_updateable", field: "objects.CampaignMember",
                       org: { try $0.org.setPermissions(of: "CampaignMember", createable: true, updateable: false) }),
+        CheckScenario(code: "object_not_createable", field: "objects.CampaignMember",
+                      org: { try $0.org.setPermissions(of: "CampaignMember", createable: false, updateable: false) }),
+        CheckScenario(code: "object_not_createable", field: "objects.Account", settings: #""allowLeadCreation": false"#,
+                      org: { try $0.org.setPermissions(of: "Account", createable: false, updateable: true) }),
         CheckScenario(code: "campaign_name_missing", field: "campaignName", settings: #""campaignName": "  ""#),
         CheckScenario(code: "campaign_not_found", field: "campaignName", settings: #""campaignName": "Tech Sumit 2026 ""#),
         CheckScenario(code: "campaign_ambiguous", field: "campaignName",
@@ -73,6 +77,24 @@ struct CheckCodeTests {
             // Nothing the check looked at was saved.
             let stored = try await fixture.settings()
             #expect((stored["mappings"] as? [String: Any])?["contact"] as? [String: String] == [:])
+        }
+    }
+
+    @Test("a user without Marketing User is named before the first sync, and a membership Salesforce refuses says what to give")
+    func marketingUser() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app, settings: #""enabled": false"#)
+            try fixture.org.setPermissions(of: "CampaignMember", createable: false, updateable: false)
+            try await fixture.importPeople([ConnectorFixture.person("ada@example.org")])
+            try await fixture.connect()
+            let report = try await fixture.check()
+            let message = try #require(report.message("errors", code: "object_not_createable"))
+            #expect(message.contains("Marketing User") && message.contains("Read on Campaigns"), "\(message)")
+            let run = try await fixture.forceSync()
+            #expect(run["failed"] as? Int == 1, "\(run)")
+            let person = try await fixture.participant("ada@example.org")
+            let error = try #require((person["salesforce"] as? [String: Any])?["error"] as? String)
+            #expect(error.hasPrefix("INSUFFICIENT_ACCESS_OR_READONLY") && error.contains("needs the Marketing User checkbox"), "\(error)")
         }
     }
 }

@@ -45,7 +45,7 @@ struct ConnectorEditingTests {
 
             #expect(try await calls { _ = try await lookUp() } == 2, "the campaign, then its statuses")
             #expect(try await calls { _ = try await lookUp() } == 0, "the same answer again, from memory")
-            #expect(try await calls { _ = try await app.send(.get, "\(fixture.base)/fields") } == 1, "the three describes, one composite")
+            #expect(try await calls { _ = try await app.send(.get, "\(fixture.base)/fields") } == 1, "the four describes, one composite")
             var report: [String: Any] = [:]
             #expect(try await calls { report = try await check() } == 1, "the check asks for the campaign afresh, reuses the rest")
             #expect((report["errors"] as? [Any])?.isEmpty == true, "\(report)")

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import RosterCore
 import ServiceLifecycle
+import Synchronization
 import Testing
 @testable import RosterStore
 
@@ -117,16 +118,64 @@ struct TwoProcessTests {
             // Another process logs in to another org.
             try await connectors.connect(eventId: Self.event.id, flow: .webServer, instanceUrl: "https://new.example", username: "b",
                                          accessToken: "new-token", refreshToken: "new-refresh")
-            try await connectors.renewTokens(eventId: Self.event.id, connectedAt: old, accessToken: "renewed-old", refreshToken: nil,
-                                             instanceUrl: "https://old.example")
+            await #expect(throws: ConnectorRepository.ConnectionChanged.self) {
+                try await connectors.renew(eventId: Self.event.id, connectedAt: old, stale: "old-token") { _ in
+                    .init(accessToken: "renewed-old", refreshToken: nil, instanceUrl: "https://old.example")
+                }
+            }
             try await connectors.markBroken(eventId: Self.event.id, connectedAt: old, error: "the old token was refused")
             let stored = try #require(try await connectors.find(eventId: Self.event.id))
             #expect(stored.accessToken == "new-token" && stored.connection.instanceUrl == "https://new.example")
             #expect(stored.connection.state == .connected)
-            // The current connection's own renewal does apply.
-            try await connectors.renewTokens(eventId: Self.event.id, connectedAt: stored.connection.connectedAt, accessToken: "renewed-new",
-                                             refreshToken: nil, instanceUrl: "https://new.example")
-            #expect(try await connectors.find(eventId: Self.event.id)?.accessToken == "renewed-new")
+            // The current connection's own renewal does apply, its rotated refresh token too.
+            _ = try await connectors.renew(eventId: Self.event.id, connectedAt: stored.connection.connectedAt, stale: "new-token") { refresh in
+                #expect(refresh == "new-refresh")
+                return .init(accessToken: "renewed-new", refreshToken: "rotated", instanceUrl: "https://new.example")
+            }
+            let renewed = try #require(try await connectors.find(eventId: Self.event.id))
+            #expect(renewed.accessToken == "renewed-new" && renewed.refreshToken == "rotated")
+        }
+    }
+
+    @Test("one renewal at a time: those that come with the same stale token take its tokens instead of presenting the refresh token again",
+          arguments: TestDatabaseKind.available)
+    func oneRenewalAtATime(kind: TestDatabaseKind) async throws {
+        try await withTestDatabase(kind) { database in
+            try await EventRepository(database: database).create(Self.event)
+            let secrets = try SecretBox(key: SecretBox.generateKey())
+            let connectors = ConnectorRepository(database: database, secrets: secrets)
+            _ = try await connectors.save(eventId: Self.event.id, settings: ConnectorSettings(), consumerSecret: "secret")
+            try await connectors.connect(eventId: Self.event.id, flow: .webServer, instanceUrl: "https://org.example", username: "a",
+                                         accessToken: "expired", refreshToken: "refresh-1")
+            let connectedAt = try #require(try await connectors.find(eventId: Self.event.id)?.connection.connectedAt)
+            // What Salesforce saw: each refresh token presented, in order (with rotation, a second
+            // presentation of one would revoke the connection).
+            let presented = Mutex<[String?]>([])
+            let renew: @Sendable (String?) async throws -> ConnectorRepository.RenewedTokens = { refresh in
+                let count = presented.withLock { $0.append(refresh); return $0.count }
+                return .init(accessToken: "access-\(count + 1)", refreshToken: "refresh-\(count + 1)", instanceUrl: "https://org.example")
+            }
+            // Several processes (a database handle each) find the same token expired at once.
+            var logger = Logger(label: "test")
+            logger.logLevel = .warning
+            let handles = try (0..<3).map { _ in try RosterDatabase(url: database.url, logger: logger) }
+            let answers = try await withThrowingTaskGroup(of: String.self) { group in
+                for handle in handles {
+                    let repository = ConnectorRepository(database: handle, secrets: secrets)
+                    for _ in 0..<2 {
+                        group.addTask { try await repository.renew(eventId: Self.event.id, connectedAt: connectedAt, stale: "expired", renew).accessToken }
+                    }
+                }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            for handle in handles { try await handle.shutdown() }
+            #expect(presented.withLock { $0 } == ["refresh-1"], "Salesforce was asked once")
+            #expect(Set(answers) == ["access-2"] && answers.count == 6, "everyone took the one renewal")
+            let stored = try #require(try await connectors.find(eventId: Self.event.id))
+            #expect(stored.accessToken == "access-2" && stored.refreshToken == "refresh-2")
+            // The next expiry renews again, with the rotated refresh token.
+            _ = try await connectors.renew(eventId: Self.event.id, connectedAt: connectedAt, stale: "access-2", renew)
+            #expect(presented.withLock { $0 } == ["refresh-1", "refresh-2"])
         }
     }
 }

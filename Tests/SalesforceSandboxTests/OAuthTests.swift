@@ -94,6 +94,39 @@ struct OAuthTests {
         }
     }
 
+    @Test("Refresh Token Rotation: each refresh answers a new refresh token; presenting a used one revokes them all (Help 005316711)")
+    func refreshTokenRotation() async throws {
+        var rotating = configuration
+        rotating.refreshTokenRotation = true
+        let sandbox = try SalesforceSandbox(configuration: rotating)
+        let code = sandbox.auth.issueCode(redirectURI: "http://localhost/cb", codeChallenge: nil, scope: "api refresh_token")
+        try await sandbox.makeApplication().test(.router) { raw in
+            var client = RestClient(client: raw, token: "")
+            func refresh(_ token: String) async throws -> Reply {
+                try await client.call(.post, "/services/oauth2/token", authorized: false, form: [
+                    "grant_type": "refresh_token", "refresh_token": token, "client_id": "key", "client_secret": "secret",
+                ])
+            }
+            let first = try #require(try await client.call(.post, "/services/oauth2/token", authorized: false, form: [
+                "grant_type": "authorization_code", "code": code, "client_id": "key", "client_secret": "secret", "redirect_uri": "http://localhost/cb",
+            ]).json?.objectValue)
+            let original = try #require(first["refresh_token"]?.stringValue)
+            let second = try await refresh(original)
+            let rotated = try #require(second.json?["refresh_token"]?.stringValue)
+            #expect(rotated != original, "a new refresh token each time")
+            let third = try await refresh(rotated)
+            let latest = try #require(third.json?["refresh_token"]?.stringValue)
+            client.token = try #require(third.json?["access_token"]?.stringValue)
+            #expect(try await client.call(.get, "limits").status == 200)
+
+            // The original, already used, presented again: refused, and every token of the login revoked.
+            let reused = try await refresh(original)
+            #expect(reused.status == 400 && reused.json?["error"] == "invalid_grant")
+            #expect(try await client.call(.get, "limits").status == 401, "the access tokens go too")
+            #expect(try await refresh(latest).status == 400, "and the current refresh token")
+        }
+    }
+
     @Test("the signature is base64 HMAC-SHA256 of id + issued_at keyed by the consumer secret (RFC 4231 vector)")
     func signature() throws {
         let sandbox = try SalesforceSandbox(configuration: SandboxConfiguration(consumerSecret: "Jefe"))

@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -86,9 +87,9 @@ class Cluster:
     """A new PostgreSQL database, the sandbox, one `--role web` and `workers` `--role worker`
     processes sharing a secret key, and an API token; `close()` stops and drops everything."""
 
-    def __init__(self, workers, **environment):
+    def __init__(self, workers, sandbox_arguments=(), **environment):
         self.database, self.drop = create_database()
-        self.sandbox = Sandbox()
+        self.sandbox = Sandbox(*sandbox_arguments)
         self.environment = {**os.environ, "ROSTER_SECRET_KEY": base64.b64encode(os.urandom(32)).decode(), **environment}
         token = subprocess.run([ROSTER, "token", "create", "--name", "scaleout", "--database", self.database],
                                capture_output=True, text=True, check=True, env=self.environment).stdout.strip()
@@ -103,7 +104,7 @@ class Cluster:
     def worker(self):
         return Process("worker", self.database, self.sandbox, self.environment)
 
-    def events(self, names, people, enabled):
+    def events(self, names, people, enabled, flow="clientCredentials"):
         """An event per campaign name, `people` imported into each, connected to the sandbox:
         [(event id, connector URL)]."""
         self.sandbox.control("seed", {"campaigns": [{"Name": name, "IsActive": True, "statuses": [
@@ -120,9 +121,26 @@ class Cluster:
                 "enabled": enabled, "loginUrl": self.sandbox.url, "consumerKey": self.sandbox.key, "consumerSecret": self.sandbox.secret,
                 "campaignName": name, "registeredStatus": "Registered", "attendedStatus": "Attended",
                 "allowLeadCreation": True, "allowUpdate": True}).raise_for_status()
-            assert self.session.post(f"{connector}/connect", json={"flow": "clientCredentials"}).status_code == 200
+            if flow == "clientCredentials":
+                assert self.session.post(f"{connector}/connect", json={"flow": "clientCredentials"}).status_code == 200
+            else:
+                self.log_in(connector)
             made.append((event, connector))
         return made
+
+    def log_in(self, connector):
+        """The web-server flow as a person's browser goes through it: Roster's authorize URL, the
+        org's login page, the callback with the code."""
+        started = self.session.post(f"{connector}/connect", json={"flow": "webServer"})
+        assert started.status_code == 200, started.text
+        authorize = started.json()["authorizeUrl"]
+        query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(authorize).query))
+        login = requests.post(f"{self.sandbox.url}/services/oauth2/authorize", allow_redirects=False,
+                              data={**query, "username": self.sandbox.username, "pw": self.sandbox.password})
+        assert login.status_code == 302, login.text[:300]
+        callback = requests.get(login.headers["Location"])
+        assert callback.status_code == 200, callback.text[:300]
+        assert self.session.get(connector).json()["connection"]["state"] == "connected"
 
     def close(self, *others):
         for process in [self.web, *self.workers, *others]:

@@ -23,24 +23,41 @@ struct OAuthError: Error, Sendable {
 
 /// The connected app, its tokens and authorization codes.
 final class AuthServer: Sendable {
-    private struct AccessToken {
+    fileprivate struct AccessToken {
         var refreshToken: String?
         var expiresAt: Int64
         var revoked = false
+        /// The authorization the token descends from (its first refresh token), for rotation.
+        var family: String?
     }
 
-    private struct Code {
+    /// A refresh token that works: its scope, and the authorization it descends from.
+    fileprivate struct RefreshGrant {
+        var scope: String
+        var family: String
+    }
+
+    fileprivate struct Code {
         var redirectURI: String
         var codeChallenge: String?
         var scope: String
         var expiresAt: Int64
     }
 
-    private struct State {
+    fileprivate struct State {
         var codes: [String: Code] = [:]
         var accessTokens: [String: AccessToken] = [:]
-        var refreshTokens: [String: String] = [:]  // token → scope
+        var refreshTokens: [String: RefreshGrant] = [:]
+        /// With rotation, refresh tokens already exchanged, by their family: presenting one again
+        /// revokes the family.
+        var usedRefreshTokens: [String: String] = [:]
+        /// Refresh grants answered, and used refresh tokens presented again (for tests).
+        var refreshes = 0
+        var reuses = 0
     }
+
+    /// Refresh grants answered, and rotated refresh tokens presented again, since the start.
+    var refreshCounts: (refreshes: Int, reuses: Int) { state.read { ($0.refreshes, $0.reuses) } }
 
     let configuration: SandboxConfiguration
     let userId: String
@@ -104,10 +121,30 @@ final class AuthServer: Sendable {
                          baseURL: baseURL)
         case "refresh_token":
             if let secret = form["client_secret"], secret != configuration.consumerSecret { throw .invalidClient }
-            guard let token = form["refresh_token"], let scope = state.read({ $0.refreshTokens[token] }) else {
-                throw .expiredToken
+            let token = form["refresh_token"] ?? ""
+            guard configuration.refreshTokenRotation else {
+                guard let grant = state.write({ state -> RefreshGrant? in
+                    guard let grant = state.refreshTokens[token] else { return nil }
+                    state.refreshes += 1
+                    return grant
+                }) else { throw .expiredToken }
+                return issue(scope: grant.scope, withRefreshToken: false, reusing: token, family: grant.family, baseURL: baseURL)
             }
-            return issue(scope: scope, withRefreshToken: false, reusing: token, baseURL: baseURL)
+            // Refresh token rotation: each refresh answers a new refresh token and uses the one
+            // presented up; presenting a used one again revokes the whole family, access tokens too.
+            let grant = state.write { state -> RefreshGrant? in
+                if let family = state.usedRefreshTokens[token] {
+                    state.reuses += 1
+                    state.revokeFamily(family)
+                    return nil
+                }
+                guard let grant = state.refreshTokens.removeValue(forKey: token) else { return nil }
+                state.usedRefreshTokens[token] = grant.family
+                state.refreshes += 1
+                return grant
+            }
+            guard let grant else { throw .expiredToken }
+            return issue(scope: grant.scope, withRefreshToken: true, family: grant.family, baseURL: baseURL)
         case "password":
             guard form["client_secret"] == configuration.consumerSecret else { throw .invalidClient }
             guard form["username"] == configuration.username, form["password"] == configuration.password else {
@@ -131,15 +168,16 @@ final class AuthServer: Sendable {
     func identityURL(baseURL: String) -> String { "\(baseURL)/id/\(SandboxOrg.organizationId)/\(userId)" }
 
     /// Mints an access token (and, when asked, a refresh token) and answers the token JSON.
-    func issue(scope: String, withRefreshToken: Bool, reusing refresh: String? = nil, baseURL: String) -> JSONValue {
+    func issue(scope: String, withRefreshToken: Bool, reusing refresh: String? = nil, family: String? = nil, baseURL: String) -> JSONValue {
         let access = String(SandboxOrg.organizationId.prefix(15)) + "!AQ" + RandomText.alphanumeric(96)
         let refreshToken = withRefreshToken ? "5Aep" + RandomText.alphanumeric(83) : nil
         let issuedAt = clock()
         let lifetime = configuration.accessTokenLifetime.components
         let lifetimeMs = lifetime.seconds * 1000 + lifetime.attoseconds / 1_000_000_000_000_000
+        let family = family ?? refreshToken
         state.write { state in
-            state.accessTokens[access] = AccessToken(refreshToken: refreshToken ?? refresh, expiresAt: issuedAt + lifetimeMs)
-            if let refreshToken { state.refreshTokens[refreshToken] = scope }
+            state.accessTokens[access] = AccessToken(refreshToken: refreshToken ?? refresh, expiresAt: issuedAt + lifetimeMs, family: family)
+            if let refreshToken, let family { state.refreshTokens[refreshToken] = RefreshGrant(scope: scope, family: family) }
         }
         let id = identityURL(baseURL: baseURL)
         let issuedText = String(issuedAt)
@@ -172,13 +210,15 @@ final class AuthServer: Sendable {
         }
     }
 
-    /// Revokes an access token, or a refresh token and every access token it minted.
+    /// Revokes an access token, or a refresh token and every access token it minted (with
+    /// rotation, every token of its family).
     func revoke(_ token: String) -> Bool {
         state.write { state in
-            if state.refreshTokens.removeValue(forKey: token) != nil {
+            if let grant = state.refreshTokens.removeValue(forKey: token) {
                 for (key, value) in state.accessTokens where value.refreshToken == token {
                     state.accessTokens[key]?.revoked = true
                 }
+                if configuration.refreshTokenRotation { state.revokeFamily(grant.family) }
                 return true
             }
             if state.accessTokens[token] != nil {
@@ -204,5 +244,14 @@ final class AuthServer: Sendable {
                 state.accessTokens[key]?.revoked = true
             }
         }
+    }
+}
+
+private extension AuthServer.State {
+    /// Revokes every refresh and access token of an authorization: what Salesforce does when a
+    /// rotated refresh token is presented a second time.
+    mutating func revokeFamily(_ family: String) {
+        refreshTokens = refreshTokens.filter { $0.value.family != family }
+        for (key, value) in accessTokens where value.family == family { accessTokens[key]?.revoked = true }
     }
 }

@@ -12,6 +12,7 @@ import Hummingbird
 /// | `POST /__sandbox/cpu-limit` | `{"object": "Lead", "records": 40}` (no `records`: none) | writes of more records of the object in one request fail with a trigger's CPU limit |
 /// | `POST /__sandbox/row-locks` | `{"object": "Lead", "writes": 1}` | the next collection writes of the object fail every record of it with `UNABLE_TO_LOCK_ROW` |
 /// | `POST /__sandbox/tokens/expire` | | every access token expires |
+/// | `GET /__sandbox/oauth` | | `{"refreshes", "reuses"}`: refresh grants answered, rotated refresh tokens presented again |
 /// | `POST /__sandbox/tokens/revoke-refresh` | | every refresh token is revoked |
 /// | `POST /__sandbox/api-usage` | `{"used": 14990, "max": 15000}` | sets the counter |
 /// | `POST /__sandbox/duplicate-rules` | `{"object": "Lead", "active": true}` | switches a duplicate rule |
@@ -74,6 +75,10 @@ extension SalesforceSandbox {
                 guard let object = body["object"]?.stringValue else { throw SalesforceError("REQUIRED_FIELD_MISSING", "row-locks needs an object") }
                 self.holdRows(of: object, writes: Int(body["writes"]?.doubleValue ?? 1))
             }
+        }
+        group.get("oauth") { _, _ in
+            let (refreshes, reuses) = self.auth.refreshCounts
+            return Self.json(200, .object(["refreshes": .number(Double(refreshes)), "reuses": .number(Double(reuses))]))
         }
         group.post("tokens/expire") { _, _ in
             self.expireAccessTokens()
