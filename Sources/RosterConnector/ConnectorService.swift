@@ -29,7 +29,8 @@ public final class ConnectorService: Sendable {
     /// The hosts a login URL and an instance URL may name.
     let hosts: SalesforceHosts
     let retry: RetryPolicy
-    let health: ConnectionHealth
+    /// The connection gauge, and the trouble each event's calls meet.
+    public let health: ConnectionHealth
     let logger: Logger
     let clients: ClientCache
     /// The events that were just connected (a login, a new client-credentials token), for the
@@ -38,10 +39,10 @@ public final class ConnectorService: Sendable {
     private let connected: AsyncStream<String>.Continuation
 
     /// Makes the service; every request goes through `transport` and only to hosts `hosts` allows,
-    /// and failed requests are retried as `retry` says.
+    /// and failed requests are retried as `retry` says. What the calls meet is kept in `troubles`.
     public init(connectors: ConnectorRepository, states: OAuthStateRepository, participants: ParticipantRepository,
-                transport: any HTTPTransport, hosts: SalesforceHosts, retry: RetryPolicy = RetryPolicy(), logger: Logger,
-                now: @escaping @Sendable () -> Date = Date.init) {
+                transport: any HTTPTransport, hosts: SalesforceHosts, retry: RetryPolicy = RetryPolicy(), troubles: SyncTroubleRepository? = nil,
+                logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
         self.clients = ClientCache(now: now)
         self.connectors = connectors
         self.states = states
@@ -49,7 +50,7 @@ public final class ConnectorService: Sendable {
         self.transport = HostCheckedTransport(transport, hosts: hosts)
         self.hosts = hosts
         self.retry = retry
-        self.health = ConnectionHealth(logger: logger)
+        self.health = ConnectionHealth(logger: logger, troubles: troubles, now: now)
         self.logger = logger
         (connections, connected) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(1_000))
     }
@@ -300,7 +301,8 @@ public final class ConnectorService: Sendable {
                 try? await connectors.markBroken(eventId: eventId, connectedAt: connectedAt, error: reason)
                 await clients.forget(eventId)
                 health.broke(eventId: eventId, reason: reason)
-            }
+            },
+            attempted: { attempt in await health.attempted(eventId: eventId, attempt) }
         )
         return SalesforceClient(app: app, tokens: SalesforceTokens(accessToken: access, refreshToken: stored.refreshToken, instanceURL: instance),
                                 renewal: renewal, apiVersion: stored.settings.apiVersion, transport: transport, retry: retry, hooks: hooks,

@@ -34,6 +34,14 @@ public enum RosterMetrics {
         Gauge(label: "roster_salesforce_connection_up", dimensions: [("event", eventId)]).record(up ? 1 : 0)
     }
 
+    /// `roster_sync_health{event,state}`: 1 for the event's sync health state (`ok`, `retrying`,
+    /// `unreachable`, `paused`, `disconnected`, `broken`), 0 for the others.
+    public static func syncHealth(eventId: String, state: String, states: [String]) {
+        for each in states {
+            Gauge(label: "roster_sync_health", dimensions: [("event", eventId), ("state", each)]).record(each == state ? 1 : 0)
+        }
+    }
+
     /// Calls spent: `roster_salesforce_api_calls_total`.
     public static func salesforceCalls(_ count: Int) {
         if count > 0 { Counter(label: "roster_salesforce_api_calls_total").increment(by: count) }

@@ -26,12 +26,12 @@ public func buildApplication(
     let logger = services.logger
     let backOffice = try await BackOffice.load(.init(
         events: services.events, participants: ParticipantRepository(database: services.database, ids: ids, now: now),
-        connectors: services.connectors, syncRuns: services.syncRuns, sessions: SessionRepository(database: services.database, now: now),
+        connectors: services.connectors, syncRuns: services.syncRuns, health: services.health, sessions: SessionRepository(database: services.database, now: now),
         accounts: UserAccounts(database: services.database), throttle: SignInThrottle(now: now),
         secureCookies: configuration.publicURL?.hasPrefix("https://") ?? false, trustedProxies: configuration.trustedProxies
     ))
     let router = try buildRouter(configuration: configuration, database: services.database, writer: services.writer, webhooks: services.webhooks,
-                                 connectors: services.connectors, sync: services.sync, syncRuns: services.syncRuns,
+                                 connectors: services.connectors, sync: services.sync, syncRuns: services.syncRuns, health: services.health,
                                  backOffice: backOffice, ids: ids, now: now, logger: logger)
     return Application(
         router: router,
@@ -69,6 +69,8 @@ public struct AppServices: Sendable {
     public let engine: SyncEngine
     /// The sync workers `roster serve` runs as a service: queued runs, retries, and the live sync.
     public let sync: SyncService
+    /// Each event's sync health, for the API and the banner.
+    public let health: SyncHealthReader
 
     /// Opens the database (migrated, its secret key checked) and builds the rest on it.
     public static func open(configuration: AppConfiguration, ids: any IDGenerator = UUIDv7Generator(),
@@ -93,26 +95,29 @@ public struct AppServices: Sendable {
         // What imports of workbooks left behind in a process that was killed.
         XLSXTableReader.removeStaleTemporaryFiles()
         let http = SalesforceHTTPClient()
+        let troubles = SyncTroubleRepository(database: database)
         let participants = ParticipantRepository(database: database, ids: ids, now: now)
         let events = EventRepository(database: database)
         let connectors = ConnectorService(
             connectors: ConnectorRepository(database: database, secrets: secrets, now: now),
             states: OAuthStateRepository(database: database, secrets: secrets, now: now),
             participants: participants, transport: http, hosts: configuration.salesforceHosts, retry: configuration.salesforceRetry,
-            logger: Logger(label: "roster.salesforce", level: configuration.logLevel), now: now
+            troubles: troubles, logger: Logger(label: "roster.salesforce", level: configuration.logLevel), now: now
         )
         try await connectors.publishHealth()
         let syncRuns = SyncRepository(database: database, now: now)
         let syncLogger = Logger(label: "roster.sync", level: configuration.logLevel)
         let engine = SyncEngine(connectors: connectors, repository: syncRuns, participants: participants, events: events,
-                                ids: ids, now: now, logger: syncLogger, leaseSeconds: configuration.syncLeaseSeconds)
+                                ids: ids, now: now, logger: syncLogger, leaseSeconds: configuration.syncLeaseSeconds,
+                                usageRecheck: configuration.pausedRunRetry)
         return AppServices(
             logger: logger, database: database, http: http,
             writer: ParticipantWriter(database: database, participants: participants, logger: logger),
             events: events, connectors: connectors, webhooks: WebhookRepository(database: database, secrets: secrets, ids: ids, now: now),
             syncRuns: syncRuns, engine: engine,
             sync: SyncService(engine: engine, repository: syncRuns, logger: syncLogger, pausedRetry: configuration.pausedRunRetry,
-                              maxEvents: configuration.maxEvents)
+                              maxEvents: configuration.maxEvents),
+            health: SyncHealthReader(connectors: connectors, runs: syncRuns, troubles: troubles, now: now)
         )
     }
 
@@ -139,7 +144,7 @@ extension Logger {
 /// `/openapi.yaml`, the OAuth callback and static files are open.
 func buildRouter(
     configuration: AppConfiguration, database: RosterDatabase, writer: ParticipantWriter, webhooks: WebhookRepository, connectors: ConnectorService,
-    sync: SyncService, syncRuns: SyncRepository, backOffice: BackOffice, ids: any IDGenerator,
+    sync: SyncService, syncRuns: SyncRepository, health: SyncHealthReader, backOffice: BackOffice, ids: any IDGenerator,
     now: @escaping @Sendable () -> Date, logger: Logger
 ) throws -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
@@ -161,7 +166,7 @@ func buildRouter(
         imports: ImportHistory(database: database, ids: ids), maxImportRows: configuration.maxImportRows,
         webhooks: webhooks, maxWebhookBytes: configuration.maxWebhookBytes,
         writer: writer, tokens: TokenRepository(database: database, ids: ids, now: now),
-        connectors: connectors, sync: sync, syncRuns: syncRuns, publicURL: configuration.publicURL,
+        connectors: connectors, sync: sync, syncRuns: syncRuns, health: health, publicURL: configuration.publicURL,
         messages: backOffice.messages, ids: ids, now: now, logger: logger
     )
     let document = try OpenAPIDocument.load()

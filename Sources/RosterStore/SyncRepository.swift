@@ -5,7 +5,7 @@ import SQLKit
 /// A forced sync of an event (S19), with its counters.
 public struct SyncRun: Sendable, Hashable, Codable {
     /// Where a run stands: waiting, going, paused (see ``pausedReason``), or over either way.
-    public enum State: String, Sendable, Hashable, Codable { case queued, running, paused, succeeded, failed }
+    public enum State: String, Sendable, Hashable, Codable { case queued, running, paused, succeeded, failed, cancelled }
 
     /// The run's id, by which the API and the back office read its progress.
     public var id: String
@@ -173,10 +173,29 @@ public struct SyncRepository: Sendable {
         try await save(run, on: database.writer)
     }
 
+    /// A cancelled run stays cancelled: its worker's last saves still add what its batch did.
     func save(_ run: SyncRun, on db: any SQLDatabase) async throws {
         let update = db.update("salesforce_sync_runs")
-        for (column, value) in zip(Self.runColumns, try Self.values(run)) where column != "id" { update.set(SQLIdentifier(column), to: value) }
+        for (column, value) in zip(Self.runColumns, try Self.values(run)) where column != "id" {
+            if column == "state" || column == "finished_at" {
+                update.set(SQLIdentifier(column), to: SQLQueryString("CASE WHEN state = 'cancelled' THEN \(ident: column) ELSE \(value) END"))
+            } else {
+                update.set(SQLIdentifier(column), to: value)
+            }
+        }
         try await update.where("id", .equal, run.id).run()
+    }
+
+    /// Cancels a run (issue 29): a queued or paused one at once; a running one is marked, and its
+    /// worker stops at the next batch boundary (``SyncRun/State/cancelled`` is never overwritten).
+    /// Answers the run as stored after, or `nil` when there is no such run of the event.
+    public func cancel(runId: String, eventId: String, at: Date) async throws -> SyncRun? {
+        let finished = [SyncRun.State.queued, .running, .paused].map(\.rawValue)
+        try await database.writer.update("salesforce_sync_runs")
+            .set("state", to: SyncRun.State.cancelled.rawValue).set("finished_at", to: StoreTime.millis(at))
+            .where("id", .equal, runId).where("event_id", .equal, eventId).where("state", .in, finished).run()
+        guard let run = try await run(id: runId), run.eventId == eventId else { return nil }
+        return run
     }
 
     /// Queues a paused run again, for a worker to claim, unless it is no longer paused (another

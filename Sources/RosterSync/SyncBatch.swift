@@ -58,6 +58,8 @@ struct SyncBatch: Sendable {
     /// The Accounts found or created for new Contacts in this run.
     let accounts = AccountDirectory()
     let now: @Sendable () -> Date
+    /// Whether the org's usage may be read afresh now, when the last one seen is over the budget.
+    let mayRecheckUsage: @Sendable () -> Bool
     let logger: Logger
 
     var settings: ConnectorSettings { planner.settings }
@@ -262,12 +264,20 @@ struct SyncBatch: Sendable {
         return MemberRecord(id: id, personId: person, status: record["Status"]?.stringValue ?? "", fields: fields)
     }
 
-    /// Stops before a call that would pass the budget. The last usage seen is enough: every
-    /// response carries it.
+    /// Stops before a call that would pass the budget. The last usage seen is enough while calls
+    /// are made (every response carries it); over the budget, it is read afresh (one call to the
+    /// Limits resource) when ``mayRecheckUsage`` allows, so a pause ends by itself once the org's
+    /// rolling 24 hours free calls again.
     func checkBudget() async throws {
-        if let usage = await client.apiUsage, Double(usage.used + 1) > Double(usage.max) * settings.apiBudgetShare {
-            throw BudgetExhausted(usage: usage, share: settings.apiBudgetShare)
-        }
+        guard let seen = await client.apiUsage, isOverBudget(seen) else { return }
+        guard mayRecheckUsage() else { throw BudgetExhausted(usage: seen, share: settings.apiBudgetShare) }
+        let fresh = try await client.limits()
+        calls.add()
+        if isOverBudget(fresh) { throw BudgetExhausted(usage: fresh, share: settings.apiBudgetShare) }
+    }
+
+    private func isOverBudget(_ usage: APIUsage) -> Bool {
+        Double(usage.used + 1) > Double(usage.max) * settings.apiBudgetShare
     }
 }
 

@@ -36,13 +36,18 @@ public final class SyncEngine: Sendable {
     let gate = EventGate()
     /// Per event, the collection sizes the org's automation needed (see ``BatchSizes``).
     let keptSizes = Mutex<[String: [String: Int]]>([:])
+    /// When a sync over the API budget may read the org's usage again.
+    let usageRecheck: UsageRecheck
 
     /// Makes the engine; `holder` names this process in event leases, and by default is unique to
-    /// the process (pid and a random suffix).
+    /// the process (pid and a random suffix). A sync stopped by the API budget reads the org's
+    /// usage again at most every `usageRecheck` per event (the paused-run retry interval).
     public init(connectors: ConnectorService, repository: SyncRepository, participants: ParticipantRepository, events: EventRepository,
                 ids: any IDGenerator, now: @escaping @Sendable () -> Date, logger: Logger, leaseSeconds: Double = 120,
+                usageRecheck: Duration = .seconds(60),
                 holder: String = "roster-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))") {
         self.leaseSeconds = leaseSeconds
+        self.usageRecheck = UsageRecheck(interval: usageRecheck)
         self.connectors = connectors
         self.repository = repository
         self.participants = participants
@@ -95,7 +100,7 @@ public final class SyncEngine: Sendable {
         // The run as stored now: it may have been queued twice (a paused run is offered again by
         // the minute's retry, a new login and a restart) or finished by another process meanwhile.
         let stored = try await repository.run(id: run.id) ?? run
-        guard stored.state != .succeeded, stored.state != .failed else {
+        guard stored.state != .succeeded, stored.state != .failed, stored.state != .cancelled else {
             try? await repository.releaseLease(eventId: event.id, holder: holder)
             return stored
         }
@@ -109,9 +114,15 @@ public final class SyncEngine: Sendable {
             let batch = try await prepare(event: event, runId: run.id)
             let apiBefore = run.apiCalls
             var stopped = false
+            var cancelled = false
             while true {
                 if stop() {
                     stopped = true
+                    break
+                }
+                // Cancelled from a screen (any process): stop at this boundary.
+                if try await repository.run(id: run.id)?.state == .cancelled {
+                    cancelled = true
                     break
                 }
                 let people = try await participants.batch(eventId: event.id, after: run.cursor, limit: Self.batchSize)
@@ -132,12 +143,17 @@ public final class SyncEngine: Sendable {
                 }
                 await progress(run)
             }
-            if stopped {
+            if cancelled {
+                run.state = .cancelled
+                run.finishedAt = now()
+                logger.notice("sync cancelled at a batch boundary", metadata: ["run": "\(run.id)", "processed": "\(run.processed)"])
+            } else if stopped {
                 run.state = .queued
                 logger.notice("sync stopped at a batch boundary; another worker goes on from there", metadata: ["run": "\(run.id)", "cursor": "\(run.cursor ?? "")"])
             } else {
                 run.state = .succeeded
                 run.finishedAt = now()
+                if !run.dryRun { await connectors.health.resumed(eventId: event.id) }
             }
         } catch let exhausted as BudgetExhausted {
             run.state = .paused
@@ -208,7 +224,28 @@ public final class SyncEngine: Sendable {
     ///   sync that brings everyone in (S19), as they are while the connector is switched off.
     public func syncPendingChanges(eventId: String) async throws -> Int? {
         try await checkConnectionFor(eventId: eventId, try await connectors.view(eventId: eventId))
-        return try await exclusively(eventId) { try await self.syncPendingChangesExclusively(eventId: eventId) }
+        do {
+            let count = try await exclusively(eventId) { try await self.syncPendingChangesExclusively(eventId: eventId) }
+            if count != nil { await connectors.health.resumed(eventId: eventId) }
+            return count
+        } catch {
+            // The budget or the daily request limit holds the changes: every page says so.
+            if let reason = Self.budgetReason(error) { await connectors.health.paused(eventId: eventId, reason: reason) }
+            throw error
+        }
+    }
+
+    /// Why the API budget or Salesforce's daily request limit holds the sync, or `nil` for
+    /// another error.
+    static func budgetReason(_ error: any Error) -> String? {
+        if let exhausted = error as? BudgetExhausted { return exhausted.description }
+        let failure: SalesforceFailure? = switch error {
+        case let failure as SalesforceFailure: failure
+        case ConnectorError.salesforce(let failure): failure
+        default: nil
+        }
+        guard let failure, failure.isRequestLimitExceeded else { return nil }
+        return waitReason(failure)
     }
 
     private func checkConnectionFor(eventId: String, _ view: ConnectorView) async throws {
@@ -291,7 +328,8 @@ public final class SyncEngine: Sendable {
         let kept = keptSizes.withLock { $0[event.id] ?? [:] }
         let sizes = BatchSizes(kept: runId == nil ? kept : BatchSizes.grown(kept)) { settings.mostRecords(of: $0) }
         return SyncBatch(client: client, planner: SyncPlanner(settings: settings, event: event, describes: byTarget),
-                         campaignId: campaignId, runId: runId, sizes: sizes, now: now, logger: logger)
+                         campaignId: campaignId, runId: runId, sizes: sizes, now: now,
+                         mayRecheckUsage: { [usageRecheck, now] in usageRecheck.take(eventId: event.id, now: now()) }, logger: logger)
     }
 }
 

@@ -200,29 +200,39 @@ extension BackOffice {
     }
 
     /// The event for an event's page, with the banner every page of the event shows while its
-    /// Salesforce sync cannot go on: the connection lost or logged out after a first sync (changes
-    /// wait in the queue), or a forced run paused. `nil` banner when all is well, or nobody
-    /// asked for Salesforce (the connector off).
+    /// Salesforce sync cannot go on (its ``SyncHealth``): the connection lost or logged out after a
+    /// first sync, Salesforce failing or out of reach (since when, retrying), the budget or a forced
+    /// run paused; each says how many changes wait. No banner when all is well, or nobody asked for
+    /// Salesforce (the connector off). The time it names is a `<time>` the page shows in the
+    /// reader's zone, between the two halves of the sentence (`bannerBefore`, `bannerAfter`).
     func eventContext(_ event: Event, _ page: PageRequest) async throws -> [String: Any] {
         var context = Self.eventContext(event)
         guard page.session.access.allows(.readRuns) else { return context }
         let view = try await dependencies.connectors.view(eventId: event.id)
         guard view.settings.enabled else { return context }
-        // The queue is counted only for a banner that says it, not on every page of a healthy event.
-        func waiting() async throws -> String { String(try await dependencies.syncRuns.outbox.queue(eventId: event.id).pending) }
-        var banner: String?
-        switch view.connection.state {
-        case .broken:
-            banner = localization.text("banner_connection_broken", page.language,
-                                       ["error": localization.message(view.connection.error ?? "", page.language), "count": try await waiting()])
-        case .disconnected where try await dependencies.events.hasSynced(eventId: event.id):
-            banner = localization.text("banner_disconnected", page.language, ["count": try await waiting()])
-        default:
-            if let run = try await dependencies.syncRuns.runs(eventId: event.id, limit: 1).first, run.state == .paused {
-                banner = localization.text("banner_run_paused", page.language, ["reason": localization.message(run.pausedReason ?? "", page.language)])
-            }
+        let health = try await dependencies.health.health(eventId: event.id, view: view)
+        let count = String(health.pending)
+        let reason = localization.message(health.reason ?? "", page.language)
+        let banner: String? = switch health.state {
+        case .ok: nil
+        case .broken: localization.text("banner_connection_broken", page.language, ["error": reason, "count": count])
+        case .disconnected:
+            try await dependencies.events.hasSynced(eventId: event.id) ? localization.text("banner_disconnected", page.language, ["count": count]) : nil
+        case .unreachable: localization.text("banner_unreachable", page.language, ["reason": reason, "count": count])
+        case .retrying: localization.text("banner_retrying", page.language, ["reason": reason, "count": count])
+        case .paused: localization.text("banner_paused", page.language, ["reason": reason, "count": count])
         }
-        if let banner { context["banner"] = banner }
+        guard let banner else { return context }
+        context["banner"] = banner
+        context["bannerState"] = health.state.rawValue
+        let halves = banner.components(separatedBy: "{since}")
+        if halves.count == 2, let since = health.since {
+            context["bannerBefore"] = halves[0]
+            context["bannerAfter"] = halves[1]
+            context["bannerSince"] = ["iso": Self.iso(since), "display": Self.display(since)]
+        } else {
+            context["banner"] = halves.joined(separator: "")
+        }
         return context
     }
 

@@ -23,6 +23,8 @@ public struct BackOffice: Sendable {
         public var connectors: ConnectorService
         /// The forced runs and per-participant history the sync pages show.
         public var syncRuns: SyncRepository
+        /// Each event's sync health, for the banner on its pages.
+        public var health: SyncHealthReader
         /// Back-office sessions: started at sign-in, ended at sign-out.
         public var sessions: SessionRepository
         /// Checks sign-in passwords against the users' bcrypt hashes.
@@ -36,13 +38,14 @@ public struct BackOffice: Sendable {
 
         /// Gathers what the back office needs; by default no proxy is trusted.
         public init(events: EventRepository, participants: ParticipantRepository, connectors: ConnectorService, syncRuns: SyncRepository,
-                    sessions: SessionRepository, accounts: UserAccounts, throttle: SignInThrottle, secureCookies: Bool,
+                    health: SyncHealthReader, sessions: SessionRepository, accounts: UserAccounts, throttle: SignInThrottle, secureCookies: Bool,
                     trustedProxies: Set<String> = []) {
             self.trustedProxies = trustedProxies
             self.events = events
             self.participants = participants
             self.connectors = connectors
             self.syncRuns = syncRuns
+            self.health = health
             self.sessions = sessions
             self.accounts = accounts
             self.throttle = throttle

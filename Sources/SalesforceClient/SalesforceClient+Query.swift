@@ -49,12 +49,14 @@ extension SalesforceClient {
         return records
     }
 
-    /// `DailyApiRequests` from the Limits resource.
+    /// `DailyApiRequests` from the Limits resource; ``apiUsage`` is this figure afterwards.
     public func limits() async throws(SalesforceFailure) -> APIUsage {
         let (_, body) = try await send(Request(method: "GET", path: "/limits"))
         guard let daily = body["DailyApiRequests"], let max = daily["Max"]?.numberValue, let remaining = daily["Remaining"]?.numberValue else {
             throw .invalidResponse("the limits resource has no DailyApiRequests")
         }
-        return APIUsage(used: Int(max - remaining), max: Int(max))
+        let usage = APIUsage(used: Int(max - remaining), max: Int(max))
+        await session.observe(usage)
+        return usage
     }
 }

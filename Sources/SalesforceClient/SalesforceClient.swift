@@ -31,13 +31,27 @@ public final class SalesforceClient: Sendable {
         /// Called once, when the connection breaks: Salesforce refused the renewal grant or the
         /// renewed session.
         public var broken: @Sendable (SalesforceFailure) async -> Void
+        /// Called after each attempt of a REST request (each retry too), so the caller can show
+        /// within moments that Salesforce is failing, and that it works again.
+        public var attempted: @Sendable (Attempt) async -> Void
 
         /// Makes hooks; one left out does nothing.
         public init(renewed: @escaping @Sendable (SalesforceTokens) async -> Void = { _ in },
-                    broken: @escaping @Sendable (SalesforceFailure) async -> Void = { _ in }) {
+                    broken: @escaping @Sendable (SalesforceFailure) async -> Void = { _ in },
+                    attempted: @escaping @Sendable (Attempt) async -> Void = { _ in }) {
             self.renewed = renewed
             self.broken = broken
+            self.attempted = attempted
         }
+    }
+
+    /// How one attempt of a request ended.
+    public enum Attempt: Sendable, Hashable {
+        /// Salesforce answered: a success, or an error that is the request's own (not a passing one).
+        case answered
+        /// The attempt failed for a passing reason, and is retried (or the request fails after its
+        /// last try). `reachable` is false when nothing came back or Salesforce answered 503.
+        case failed(reason: String, reachable: Bool)
     }
 
     /// A recent version; the connector can ask for another.
@@ -141,6 +155,7 @@ public final class SalesforceClient: Sendable {
                 case .noAnswer(let reason): (true, reason)
                 case .hostNotAllowed(let reason): throw .hostNotAllowed(reason)
                 }
+                await session.hooks.attempted(.failed(reason: reason, reachable: false))
                 if sent && !request.isIdempotent {
                     throw .outcomeUnknown("\(request.method) \(path): \(reason)")
                 }
@@ -156,6 +171,7 @@ public final class SalesforceClient: Sendable {
                 await session.observe(usage)
             }
             if (200..<300).contains(reply.status) {
+                await session.hooks.attempted(.answered)
                 let value = reply.body.isEmpty ? SalesforceValue.null
                     : try SalesforceJSON.decode(SalesforceValue.self, from: reply.body, what: "\(request.method) \(path)")
                 return (reply.status, value)
@@ -172,7 +188,9 @@ public final class SalesforceClient: Sendable {
                 await session.markBroken(failure)
                 throw failure
             }
-            if RetryPolicy.isRetryable(status: reply.status, errors: errors), attempt < retry.maxAttempts {
+            let passing = RetryPolicy.isRetryable(status: reply.status, errors: errors)
+            await session.hooks.attempted(passing ? .failed(reason: Self.reason(errors, status: reply.status), reachable: reply.status != 503) : .answered)
+            if passing, attempt < retry.maxAttempts {
                 try await pause(beforeRetry: attempt, &random, why: errors.first?.errorCode ?? "HTTP \(reply.status)", path: path)
                 attempt += 1
                 continue
@@ -195,6 +213,12 @@ public final class SalesforceClient: Sendable {
         do { try await Task.sleep(for: delay) } catch { throw .unreachable("cancelled while waiting to retry \(path)") }
     }
 
+    /// A failed answer in a line: Salesforce's first error code and message.
+    static func reason(_ errors: [SalesforceAPIError], status: Int) -> String {
+        guard let first = errors.first else { return "HTTP \(status)" }
+        return "\(first.errorCode): \(first.message)"
+    }
+
     /// The error array of a failed REST response (Salesforce's documented shape), or one made
     /// from the status when the body is something else (a proxy's page, an empty 503).
     static func errors(in reply: HTTPReply) -> [SalesforceAPIError] {
@@ -211,7 +235,7 @@ public final class SalesforceClient: Sendable {
 actor Session {
     private(set) var tokens: SalesforceTokens
     private let renewal: SalesforceClient.Renewal
-    private let hooks: SalesforceClient.SessionHooks
+    nonisolated let hooks: SalesforceClient.SessionHooks
     private var renewing: Task<Result<SalesforceTokens, SalesforceFailure>, Never>?
     private(set) var usage: APIUsage?
     private(set) var calls = 0

@@ -572,6 +572,25 @@ def test_screens_that_follow_the_data(demo, browser, shoot, language):
         wait(browser, lambda b: text_at(b, f'tr[data-participant="{row_id}"] td.attended') == say("yes"))
         shoot("live-grid-row")
 
+        # Salesforce out of reach: within moments every page says since when, that Roster
+        # retries, and what waits, in the page's language and the reader's time; gone once
+        # Salesforce answers again.
+        sandbox = demo["sandbox_url"]
+        requests.post(f"{sandbox}/__sandbox/faults", json={"rate": 1, "kinds": ["serverUnavailable"]}).raise_for_status()
+        try:
+            client.patch(f"{base}/api/v1/events/{event_id}/participants/{row_id}", json={"hasAttended": False}).raise_for_status()
+            banner = wait(browser, EC.visibility_of_element_located((By.CSS_SELECTOR, '#sync-banner[data-state="unreachable"]')), seconds=20)
+            since = banner.find_element(By.TAG_NAME, "time")
+            shown, utc = since.text, since.get_attribute("title")
+            assert shown and not shown.endswith("UTC") and utc.endswith("UTC"), (shown, utc)
+            before = say("banner_unreachable").split("{since}")[0]
+            assert banner.text.startswith(before.strip()) and "SERVER_UNAVAILABLE" in banner.text, banner.text
+            assert say("banner_unreachable", count=1).split("—")[1].strip() in banner.text, banner.text
+            shoot("banner-unreachable", banner)
+        finally:
+            requests.post(f"{sandbox}/__sandbox/faults", json={"rate": 0, "kinds": []}).raise_for_status()
+        wait(browser, lambda b: not b.find_elements(By.ID, "sync-banner"), seconds=30)
+
         # Several people checked in at once.
         chosen = browser.execute_script(
             "return [...document.querySelectorAll('#participants tbody tr:has(button.check-in) input.select-row')].slice(0, 3).map((box) => box.value)")

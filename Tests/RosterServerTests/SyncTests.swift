@@ -285,23 +285,31 @@ struct SyncFaultTests {
         }
     }
 
-    @Test("the API budget pauses a run with the reason; it resumes on request once usage allows")
+    @Test("the API budget pauses a run with the reason; it looks at the org's usage again by itself, once per retry interval, and resumes")
     func budget() async throws {
-        try await TestApp.run(withSandbox: true) { app in
+        let clock = MovableClock()
+        try await TestApp.run(withSandbox: true, now: { clock.now }, configure: { $0.pausedRunRetry = .milliseconds(200) }) { app in
             let fixture = try await ConnectorFixture.make(app, settings: #""enabled": false, "apiBudgetShare": 0.5"#)
             try await fixture.importPeople((0..<10).map { ConnectorFixture.person("p\($0)@example.org") })
             try await fixture.connect()
-            fixture.running.sandbox.setAPIUsage(7_600, max: 15_000)
+            let sandbox = fixture.running.sandbox
+            sandbox.setAPIUsage(7_600, max: 15_000)
             _ = try await fixture.check() // the client learns the usage
+            let callsBefore = sandbox.apiCallCount
             let paused = try await fixture.forceSync()
             #expect(paused["state"] as? String == "paused", "\(paused)")
-            #expect((paused["pausedReason"] as? String)?.contains("budget") == true)
+            #expect((paused["pausedReason"] as? String)?.contains("of 15000 daily calls, the limit is 50%") == true, "\(paused)")
+            #expect(sandbox.apiCallCount - callsBefore == 1, "one look at the Limits resource, nothing written")
             #expect(fixture.org.count("Lead") == 0)
-            fixture.running.sandbox.setAPIUsage(100)
-            _ = try await fixture.check()
-            let resumed = try await fixture.forceSync()
+
+            // The org's rolling 24 hours free calls. Nobody presses anything: the service tries the
+            // paused run again every 200 ms, and reads the usage again once the retry interval has
+            // passed on Roster's clock (UsageRecheckTests: never more often).
+            sandbox.setAPIUsage(100)
+            let runId = try #require(paused["id"] as? String)
+            clock.advance(by: 1)
+            let resumed = try await fixture.waitForRun(runId, until: ["succeeded", "failed"])
             #expect(resumed["state"] as? String == "succeeded", "\(resumed)")
-            #expect(resumed["id"] as? String == paused["id"] as? String)
             #expect(fixture.org.count("Lead") == 10)
         }
     }

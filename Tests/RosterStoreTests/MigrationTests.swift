@@ -23,6 +23,7 @@ struct MigrationTests {
         "0011_run_started_by": "6da0fbdf66bc856d219b39c0de650b848c2c24e0ab991cb0cb0a82b26db85869",
         "0012_import_history": "5ed4729938ddf00659691cb4e88d92fcbd36da07f65f489d8a03cf592a1e3939",
         "0013_webhooks": "558d9a6a54bffbea7af85529138d73d12aa2edfb921c5f867ed30ce8d41fbe27",
+        "0014_sync_health": "f487d59adc003eb1d50d900b4b7062c92082e2a3790015f8050024bcf40dc165",
     ]
 
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

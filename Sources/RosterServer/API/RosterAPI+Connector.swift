@@ -12,7 +12,7 @@ extension RosterAPI {
     func getSalesforceConnector(_ input: Operations.GetSalesforceConnector.Input) async throws -> Operations.GetSalesforceConnector.Output {
         let event = try await event(input.path.eventId)
         let view = try await connectors.view(eventId: event.id)
-        return .ok(.init(body: .json(try .init(view, unsynced: try await participants.counts(eventId: event.id).pending))))
+        return .ok(.init(body: .json(try await connectorBody(view, eventId: event.id))))
     }
 
     func putSalesforceConnector(_ input: Operations.PutSalesforceConnector.Input) async throws -> Operations.PutSalesforceConnector.Output {
@@ -23,7 +23,12 @@ extension RosterAPI {
         try await refuseMappingErrors(settings, over: current, event: event)
         let view = try await connectors.save(eventId: event.id, settings: settings, consumerSecret: body.consumerSecret)
         logger.info("Salesforce connector settings saved", metadata: ["event": "\(event.id)"])
-        return .ok(.init(body: .json(try .init(view, unsynced: try await participants.counts(eventId: event.id).pending))))
+        return .ok(.init(body: .json(try await connectorBody(view, eventId: event.id))))
+    }
+
+    /// The connector as the API answers it: settings, connection, people not synced, health.
+    private func connectorBody(_ view: ConnectorView, eventId: String) async throws -> Components.Schemas.SalesforceConnector {
+        try .init(view, unsynced: try await participants.counts(eventId: eventId).pending, health: try await health.health(eventId: eventId, view: view))
     }
 
     /// Refuses settings whose changed mappings have errors, as the check would find them (422
@@ -61,7 +66,7 @@ extension RosterAPI {
     func disconnectSalesforce(_ input: Operations.DisconnectSalesforce.Input) async throws -> Operations.DisconnectSalesforce.Output {
         let event = try await event(input.path.eventId)
         let view = try await connectors.disconnect(eventId: event.id)
-        return .ok(.init(body: .json(try .init(view, unsynced: try await participants.counts(eventId: event.id).pending))))
+        return .ok(.init(body: .json(try await connectorBody(view, eventId: event.id))))
     }
 
     func listSalesforceLeadAssignmentRules(_ input: Operations.ListSalesforceLeadAssignmentRules.Input) async throws -> Operations.ListSalesforceLeadAssignmentRules.Output {
@@ -175,7 +180,7 @@ extension ConnectorSettings {
 
 extension Components.Schemas.SalesforceConnector: EncodesEveryKey {
     /// - Parameter unsynced: the event's participants whose data Salesforce does not have yet.
-    init(_ view: ConnectorView, unsynced: Int) throws {
+    init(_ view: ConnectorView, unsynced: Int, health: SyncHealth) throws {
         let settings = view.settings
         var mappings: [String: any Sendable] = [:]
         for (target, mapping) in settings.mappings.all { mappings[target.rawValue] = mapping.jsonObject }
@@ -193,11 +198,20 @@ extension Components.Schemas.SalesforceConnector: EncodesEveryKey {
             contactAccount: .init(mode: .init(rawValue: settings.contactAccount.mode.rawValue) ?? .byCompany, accountId: settings.contactAccount.accountId),
             batchSize: .init(contact: settings.batchSize[MappingTarget.contact.rawValue], lead: settings.batchSize[MappingTarget.lead.rawValue],
                              campaignMember: settings.batchSize[MappingTarget.campaignMember.rawValue]),
-            connection: .init(view.connection), unsyncedParticipants: unsynced
+            connection: .init(view.connection), unsyncedParticipants: unsynced, health: .init(health)
         )
     }
 
     /// Every key: `campaignId` is `null` until resolved.
+    func encode(to encoder: any Encoder) throws { try encodeEveryKey(to: encoder) }
+}
+
+extension Components.Schemas.SyncHealth: EncodesEveryKey {
+    init(_ health: SyncHealth) {
+        self.init(state: .init(rawValue: health.state.rawValue) ?? .ok, since: health.since, reason: health.reason, pending: health.pending)
+    }
+
+    /// Every key, `null` included.
     func encode(to encoder: any Encoder) throws { try encodeEveryKey(to: encoder) }
 }
 

@@ -26,6 +26,15 @@ extension RosterAPI {
         return .ok(.init(body: .json(.init(run))))
     }
 
+    func cancelSalesforceRun(_ input: Operations.CancelSalesforceRun.Input) async throws -> Operations.CancelSalesforceRun.Output {
+        let event = try await event(input.path.eventId)
+        guard let run = try await syncRuns.cancel(runId: input.path.runId, eventId: event.id, at: now()) else {
+            throw APIError.notFound("no sync run '\(input.path.runId)' in event '\(event.id)'")
+        }
+        logger.info("sync run cancel requested", metadata: ["event": "\(event.id)", "run": "\(run.id)", "state": "\(run.state.rawValue)"])
+        return .ok(.init(body: .json(.init(run))))
+    }
+
     func getParticipantSalesforceHistory(_ input: Operations.GetParticipantSalesforceHistory.Input) async throws -> Operations.GetParticipantSalesforceHistory.Output {
         let event = try await event(input.path.eventId)
         guard try await participants.find(eventId: event.id, id: input.path.participantId) != nil else {

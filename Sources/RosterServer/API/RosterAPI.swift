@@ -35,6 +35,8 @@ struct RosterAPI: APIProtocol {
     /// Forced runs and live sync.
     let sync: SyncService
     let syncRuns: SyncRepository
+    /// Each event's sync health (`health` in the connector's answers).
+    let health: SyncHealthReader
     /// Roster's public URL, when configured (else the request's own origin is used).
     let publicURL: String?
     /// Messages in the request's language (``MessageLanguage``).

@@ -485,9 +485,30 @@
   }
 
   async function follow(runId) {
+    const cancel = $("cancel-sync");
+    cancel.onclick = async () => {
+      if (!confirm(t("connector_cancel_confirm"))) return;
+      cancel.disabled = true;
+      try {
+        await api("POST", `${base}/runs/${runId}/cancel`);
+      } catch (error) {
+        status("sync-state", error.message, "error");
+        cancel.disabled = false;
+      }
+    };
+    cancel.disabled = false;
+    cancel.hidden = false;
+    try {
+      return await followRun(runId);
+    } finally {
+      cancel.hidden = true;
+    }
+  }
+
+  async function followRun(runId) {
     for (;;) {
       const run = await api("GET", `${base}/runs/${runId}`);
-      const done = ["succeeded", "failed", "paused"].includes(run.state);
+      const done = ["succeeded", "failed", "paused", "cancelled"].includes(run.state);
       const percent = run.total > 0 ? Math.floor((run.processed / run.total) * 100) : (done ? 100 : 0);
       $("sync-progress").value = percent;
       $("sync-percent").textContent = `${percent}%`;
