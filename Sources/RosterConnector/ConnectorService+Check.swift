@@ -155,10 +155,16 @@ extension ConnectorService {
 
     /// Creates the campaign named in the settings, with the registered and attended statuses
     /// (S53: only when the user asks), in one Composite call that succeeds or changes nothing.
-    public func createCampaign(eventId: String) async throws -> (id: String, name: String) {
+    /// `name` and the statuses, when given, are a screen's unsaved values: that campaign is created
+    /// and becomes the event's only once the settings are saved with its name.
+    public func createCampaign(eventId: String, name requested: String? = nil, registeredStatus: String? = nil,
+                               attendedStatus: String? = nil) async throws -> (id: String, name: String) {
         let stored = try await stored(eventId: eventId)
-        let settings = stored.settings
-        let name = settings.campaignName.trimmed()
+        var settings = stored.settings
+        if let registeredStatus { settings.registeredStatus = registeredStatus }
+        if let attendedStatus { settings.attendedStatus = attendedStatus }
+        let name = (requested ?? settings.campaignName).trimmed()
+        let isTheEvents = name == stored.settings.campaignName.trimmed()
         guard !name.isEmpty else { throw ConnectorError.missingSetting(field: "campaignName", message: "enter the name of the campaign to create") }
         let client = try await client(eventId: eventId)
         do {
@@ -185,8 +191,8 @@ extension ConnectorService {
                 throw SalesforceFailure.api(status: failed.httpStatusCode, errors: failed.errors)
             }
             guard let id = try responses[0].successBody()["id"]?.stringValue else { throw SalesforceFailure.invalidResponse("the campaign was created without an id") }
-            try await connectors.setCampaignId(eventId: eventId, campaignId: id, forName: settings.campaignName)
-            logger.info("created the Salesforce campaign", metadata: ["event": "\(eventId)", "campaign": "\(id)"])
+            if isTheEvents { try await connectors.setCampaignId(eventId: eventId, campaignId: id, forName: stored.settings.campaignName) }
+            logger.info("created the Salesforce campaign", metadata: ["event": "\(eventId)", "campaign": "\(id)", "theEvents": "\(isTheEvents)"])
             return (id, name)
         } catch let failure as SalesforceFailure {
             throw ConnectorError.salesforce(failure)

@@ -64,6 +64,8 @@ extension APIError {
         case let error as MappingSyntaxError:
             return APIError(.badRequest, "invalid_mapping", error.description, details: [Detail(field: error.field, row: nil, message: error.message)])
         case let error as ConnectorError: return from(error)
+        // A Salesforce failure a screen's request met on the way: Salesforce's, never Roster's (502/503).
+        case let failure as SalesforceFailure: return from(ConnectorError.salesforce(failure))
         case let error as ParticipantQueryError:
             let code = error.field == "cursor" ? "invalid_cursor" : "invalid_parameter"
             return APIError(.badRequest, code, error.description, details: [Detail(field: error.field, row: nil, message: error.description)])

@@ -136,6 +136,12 @@ def test_the_organisers_journey(demo, browser, shoot, capsys):
         assert suggestion.text == "Roster Demo Summit"
         assert browser.find_element(By.ID, "create-campaign").is_displayed()
         shoot("campaign-not-found", campaign)
+        # Creating it asks first, naming the campaign and the close one that exists; declined, nothing happens.
+        browser.find_element(By.ID, "create-campaign").click()
+        question = wait(browser, EC.alert_is_present())
+        assert "“roster demo sumit”" in question.text and "“Roster Demo Summit”" in question.text, question.text
+        question.dismiss()
+        assert text_of(browser, "campaign-status") == ""
         suggestion.click()
         wait(browser, lambda b: campaign.get_attribute("aria-invalid") == "false")
         assert campaign.get_attribute("value") == "Roster Demo Summit"
@@ -278,6 +284,10 @@ def test_the_organisers_journey(demo, browser, shoot, capsys):
 
         # Force sync: the progress bar reaches 100%, with counters and per-person results.
         browser.find_element(By.ID, "force-sync").click()
+        # It asks first, with how many people and about how many API calls.
+        question = wait(browser, EC.alert_is_present())
+        assert question.text.startswith("Sync all 300 people into the campaign now? About ") and "API calls" in question.text, question.text
+        question.accept()
         wait(browser, EC.text_to_be_present_in_element((By.ID, "sync-percent"), "100%"), seconds=120)
         wait(browser, EC.text_to_be_present_in_element((By.ID, "sync-state"), "Done"), seconds=60)
         assert text_of(browser, "counter-processed") == "300 / 300"
@@ -598,6 +608,9 @@ def test_screens_that_follow_the_data(demo, browser, shoot, language):
             click(browser, f'input.select-row[value="{chosen_id}"]')
         assert text_of(browser, "bulk-check-in") == say("grid_bulk_check_in_count", count=3)
         browser.find_element(By.ID, "bulk-check-in").click()
+        question = wait(browser, EC.alert_is_present())
+        assert question.text == say("grid_bulk_confirm", count=3), question.text
+        question.accept()
         wait(browser, EC.text_to_be_present_in_element((By.ID, "bulk-status"), say("grid_bulk_done", count=3)))
         for chosen_id in chosen:
             assert client.get(f"{base}/api/v1/events/{event_id}/participants/{chosen_id}").json()["hasAttended"] is True

@@ -159,6 +159,27 @@ struct ConnectorConnectionTests {
             #expect(try again.apiError().code == "campaign_exists")
         }
     }
+
+    @Test("a campaign a screen names before saving is created, and is not the event's campaign until the settings are saved with it")
+    func createUnsavedCampaign() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app, settings: #""enabled": false"#)
+            try await fixture.connect()
+            #expect(try await fixture.check()["ok"] as? Bool == true)
+            let campaignBefore = try #require(try await fixture.settings()["campaignId"] as? String)
+            let created = try await app.send(.post, "\(fixture.base)/campaign", json: #"{"name": "Tech Summit 2O26", "registeredStatus": "Booked"}"#)
+            #expect(created.status == .created)
+            let id = try #require(try created.json()["id"] as? String)
+            #expect(try fixture.org.query("SELECT Label FROM CampaignMemberStatus WHERE CampaignId = '\(id)'").contains { $0["Label"]?.stringValue == "Booked" })
+            let settings = try await fixture.settings()
+            #expect(settings["campaignName"] as? String == ConnectorFixture.campaign, "the settings are as saved")
+            #expect(settings["campaignId"] as? String == campaignBefore, "the event keeps its campaign")
+
+            _ = try await fixture.put(#"{"campaignName": "Tech Summit 2O26", "registeredStatus": "Booked"}"#)
+            #expect(try await fixture.check()["ok"] as? Bool == true)
+            #expect(try await fixture.settings()["campaignId"] as? String == id, "saved with its name: now the event's")
+        }
+    }
 }
 
 extension TestApp {

@@ -89,6 +89,19 @@ struct SyncHealthTests {
         }
     }
 
+    @Test("a Salesforce failure met by a screen's request answers 502 with Salesforce's words, never 500")
+    func screenRequestsFailAsSalesforce() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app)
+            try await fixture.connect()
+            fixture.running.sandbox.setFaults(rate: 1, kinds: [.serverUnavailable])
+            let answer = try await app.send(.get, "\(fixture.base)/lead-assignment-rules")
+            #expect(answer.status == .badGateway)
+            let error = try answer.apiError()
+            #expect(error.code == "salesforce_error" && error.message.contains("SERVER_UNAVAILABLE"), "\(error)")
+        }
+    }
+
     @Test("the one state shown: the connection first, then failing calls (while recent), then a pause")
     func evaluation() {
         let now = Date(timeIntervalSince1970: 1_800_000_000)

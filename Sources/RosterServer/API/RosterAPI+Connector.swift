@@ -94,7 +94,9 @@ extension RosterAPI {
 
     func createSalesforceCampaign(_ input: Operations.CreateSalesforceCampaign.Input) async throws -> Operations.CreateSalesforceCampaign.Output {
         let event = try await event(input.path.eventId)
-        let created = try await connectors.createCampaign(eventId: event.id)
+        let body: Components.Schemas.CreateCampaignInput? = if case .json(let body)? = input.body { body } else { nil }
+        let created = try await connectors.createCampaign(eventId: event.id, name: body?.name, registeredStatus: body?.registeredStatus,
+                                                          attendedStatus: body?.attendedStatus)
         return .created(.init(body: .json(.init(id: created.id, name: created.name))))
     }
 

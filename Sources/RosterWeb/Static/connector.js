@@ -257,11 +257,21 @@
   }
   $("campaignName").addEventListener("blur", checkCampaign);
 
+  // Creating a campaign changes the org: the organiser confirms the exact name (and sees the
+  // closest existing one, in case of a typo); the new campaign becomes the event's only when they
+  // save the form with it.
   $("create-campaign").addEventListener("click", async () => {
+    const name = $("campaignName").value.trim();
+    const closest = document.querySelector("#campaign-suggestions .campaign-suggestion")?.textContent;
+    const question = t("connector_campaign_create_confirm", { name }) + (closest ? "\n\n" + t("connector_campaign_create_close", { closest }) : "");
+    if (!window.confirm(question)) return;
     try {
-      await save();
-      const created = await api("POST", `${base}/campaign`);
-      status("campaign-status", t("connector_campaign_created", { name: created.name }), "ok");
+      const created = await api("POST", `${base}/campaign`, {
+        name, registeredStatus: $("registeredStatus").value || undefined, attendedStatus: $("attendedStatus").value || undefined,
+      });
+      const saved = created.name === settings.campaignName.trim();
+      status("campaign-status", t(saved ? "connector_campaign_created" : "connector_campaign_created_unsaved", { name: created.name }), "ok");
+      if (!saved) markUnsaved(true);
       await checkCampaign();
     } catch (error) {
       $("campaignName-message").textContent = error.message;
@@ -466,7 +476,20 @@
 
   const counters = ["processed", "created", "updated", "linked", "unchanged", "failed", "apiCalls"];
 
+  /** A sync writes to the org: before it starts, the organiser sees how many people and about
+   *  how many API calls (the check's estimate, for the settings as saved), and confirms. */
+  async function confirmSync() {
+    const [event, estimate] = await Promise.all([
+      api("GET", `/api/v1/events/${eventId}`),
+      api("POST", `${base}/check`).then((result) => result.estimatedCallsForFullSync, () => null),
+    ]);
+    const question = estimate === null ? t("connector_force_confirm_people", { people: event.participantCount })
+      : t("connector_force_confirm", { people: event.participantCount, calls: estimate });
+    return window.confirm(question);
+  }
+
   async function startSync(dryRun) {
+    if (!dryRun && !(await confirmSync().catch(() => window.confirm(t("connector_force_confirm_people", { people: "?" }))))) return;
     $("force-sync").disabled = $("dry-run").disabled = true;
     $("sync-block").hidden = false;
     $("sync-results").hidden = true;

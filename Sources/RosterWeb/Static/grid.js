@@ -57,6 +57,8 @@
   document.addEventListener("live-update", showSelection);
   bulk?.addEventListener("click", async () => {
     const ids = selected();
+    // Each check-in reaches the event's Salesforce campaign: say how many before they go.
+    if (!window.confirm(t("grid_bulk_confirm", { count: ids.length }))) return;
     const status = $("bulk-status");
     bulk.disabled = true;
     let done = 0;
