@@ -463,6 +463,12 @@ def test_the_organisers_journey(demo, browser, shoot, capsys):
         assert error.text.startswith("Aucune campagne Salesforce ne s'appelle « Roster Demo Sumit »"), error.text
         assert "Vouliez-vous dire Roster Demo Summit ?" in error.text, error.text
         shoot("french-check", error)
+        # Saving another campaign for an event already synced says what becomes of its members; declined, nothing is saved.
+        browser.find_element(By.ID, "save").click()
+        question = wait(browser, EC.alert_is_present())
+        assert question.text.startswith("Utiliser « Roster Demo Sumit » au lieu de « Roster Demo Summit » ?"), question.text
+        question.dismiss()
+        assert client_settings(demo, event_id)["campaignName"] == "Roster Demo Summit"
         campaign.clear()
         campaign.send_keys("Roster Demo Summit")
         browser.find_element(By.ID, "save").click()
@@ -477,6 +483,11 @@ def test_the_organisers_journey(demo, browser, shoot, capsys):
     except Exception:
         shoot("failure")
         raise
+
+
+def client_settings(demo, event_id):
+    """The event's connector settings as stored."""
+    return api_client(demo).get(f"{demo['url']}/api/v1/events/{event_id}/connectors/salesforce").json()
 
 
 def words(language):

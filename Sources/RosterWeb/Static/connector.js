@@ -152,6 +152,10 @@
 
   $("connector-form").addEventListener("submit", async (event) => {
     event.preventDefault();
+    // Another campaign for an event whose campaign is known: say what becomes of its members.
+    const campaign = $("campaignName").value.trim();
+    if (settings?.campaignId && campaign !== settings.campaignName.trim()
+        && !window.confirm(t("connector_campaign_change_confirm", { old: settings.campaignName, name: campaign }))) return;
     status("save-status", t("connector_saving"));
     try {
       await save();
