@@ -39,6 +39,7 @@ struct SyncCommand: AsyncParsableCommand {
         switch outcome.state {
         case .succeeded: return
         case .paused: throw SyncCommandFailure("paused: \(outcome.pausedReason ?? "")")
+        case .cancelled: throw SyncCommandFailure("cancelled before the end (POST …/runs/\(outcome.id)/cancel)")
         default: throw SyncCommandFailure("the sync failed: \(outcome.pausedReason ?? "see the log")")
         }
     }

@@ -19,7 +19,9 @@ public final class ConnectionHealth: Sendable {
     private let written = Mutex<[String: (kind: SyncTrouble.Kind?, at: Date)]>([:])
 
     /// How often a lasting state is written again (a trouble's `seenAt`; a clear, in case another
-    /// process recorded a trouble meanwhile).
+    /// process recorded a trouble meanwhile); a write that failed is tried again after this too.
+    /// Writes are awaited by the request that reported the attempt: they happen on changes of
+    /// state only, so a Salesforce call waits on the database at most once per change.
     static let renewEvery: TimeInterval = 5
 
     /// Makes the health reporter; breaks are logged to `logger`, troubles kept in `troubles`
@@ -71,7 +73,6 @@ public final class ConnectionHealth: Sendable {
         guard due else { return }
         if kind != .paused { logger.warning("Salesforce calls are failing; retrying", metadata: ["event": "\(eventId)", "state": "\(kind.rawValue)", "reason": "\(reason)"]) }
         do { try await troubles.record(eventId: eventId, kind: kind, reason: reason, at: time) } catch {
-            written.withLock { $0[eventId] = nil }
             logger.warning("could not record the sync's health", metadata: ["event": "\(eventId)", "error": "\(error)"])
         }
     }
@@ -90,7 +91,6 @@ public final class ConnectionHealth: Sendable {
         }
         guard due else { return }
         do { try await troubles.clear(eventId: eventId, kinds: kinds) } catch {
-            written.withLock { $0[eventId] = nil }
             logger.warning("could not record the sync's health", metadata: ["event": "\(eventId)", "error": "\(error)"])
         }
     }

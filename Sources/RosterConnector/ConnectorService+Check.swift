@@ -161,10 +161,17 @@ extension ConnectorService {
                                attendedStatus: String? = nil) async throws -> (id: String, name: String) {
         let stored = try await stored(eventId: eventId)
         var settings = stored.settings
+        if let requested { settings.campaignName = requested }
         if let registeredStatus { settings.registeredStatus = registeredStatus }
         if let attendedStatus { settings.attendedStatus = attendedStatus }
-        let name = (requested ?? settings.campaignName).trimmed()
+        // What a screen names is held to the rules of the settings it would be saved as.
+        let problems = settings.problems().filter { ["campaignName", "registeredStatus", "attendedStatus"].contains($0.field) }
+        if !problems.isEmpty { throw ValidationFailure(problems) }
+        let name = settings.campaignName.trimmed()
+        // The event's campaign only when it is the one the saved settings name, with their statuses.
         let isTheEvents = name == stored.settings.campaignName.trimmed()
+            && settings.registeredStatus.trimmed() == stored.settings.registeredStatus.trimmed()
+            && settings.attendedStatus.trimmed() == stored.settings.attendedStatus.trimmed()
         guard !name.isEmpty else { throw ConnectorError.missingSetting(field: "campaignName", message: "enter the name of the campaign to create") }
         let client = try await client(eventId: eventId)
         do {

@@ -21,15 +21,18 @@ public struct SyncHealthReader: Sendable {
     }
 
     /// The event's sync health; `view` is the connector when the caller read it already.
-    public func health(eventId: String, view: ConnectorView? = nil) async throws -> SyncHealth {
+    /// - Parameter countingPending: `false` leaves `pending` at 0 while the state is `ok` (a
+    ///   banner needs the count only when it shows), sparing the queue's count on every page.
+    public func health(eventId: String, view: ConnectorView? = nil, countingPending: Bool = true) async throws -> SyncHealth {
         let settings = if let view { view } else { try await connectors.view(eventId: eventId) }
-        let pending = try await runs.outbox.queue(eventId: eventId).pending
         let trouble = try await troubles.trouble(eventId: eventId)
-        let pausedRun = try await runs.runs(eventId: eventId, limit: 1).first.flatMap { run in
+        // The latest run that writes: a dry run started since does not hide a paused one.
+        let pausedRun = try await runs.runs(eventId: eventId, limit: 10).first { !$0.dryRun }.flatMap { run in
             run.state == .paused ? (reason: run.pausedReason ?? "", since: Date?.none) : nil
         }
-        let health = SyncHealth.evaluate(enabled: settings.settings.enabled, connection: settings.connection, trouble: trouble,
-                                         pausedRun: pausedRun, pending: pending, now: now())
+        var health = SyncHealth.evaluate(enabled: settings.settings.enabled, connection: settings.connection, trouble: trouble,
+                                         pausedRun: pausedRun, pending: 0, now: now())
+        if countingPending || health.state != .ok { health.pending = try await runs.outbox.queue(eventId: eventId).pending }
         RosterMetrics.syncHealth(eventId: eventId, state: health.state.rawValue, states: SyncHealth.State.allCases.map(\.rawValue))
         return health
     }

@@ -73,6 +73,23 @@ public struct Outbox: Sendable {
         })
     }
 
+    /// Sends people in error again (issue 29): a change is queued for each of the event's
+    /// participants whose last sync failed (only `participantId`, when given), and the live sync
+    /// takes them at once (the full path: matched again, never the check-in shortcut). Their error
+    /// stays until a sync succeeds. Answers how many were queued.
+    public func retryErrors(eventId: String, participantId: String? = nil) async throws -> Int {
+        var select: SQLQueryString = """
+            SELECT event_id, id, version, 'updated', \(bind: StoreTime.millis(now())) FROM participants
+            WHERE event_id = \(bind: eventId) AND sf_error IS NOT NULL
+            """
+        if let participantId { select += " AND id = \(bind: participantId)" }
+        let rows = try await database.writer.raw(
+            "INSERT INTO participant_changes (event_id, participant_id, participant_version, kind, changed_at) " + select + " RETURNING seq"
+        ).all()
+        if !rows.isEmpty { Self.changesCommitted(in: database) }
+        return rows.count
+    }
+
     /// Marks the event's changes up to `seq` done.
     public func complete(eventId: String, upTo seq: Int64) async throws {
         try await database.writer.update("participant_changes").set("processed_at", to: StoreTime.millis(now()))

@@ -16,6 +16,11 @@ public struct ParticipantQuery: Sendable, Hashable {
 
     /// `true` only synced people (S4: "sync date is not empty"), `false` only the others.
     public var synced: Bool?
+    /// Only the people in this state with Salesforce (``SalesforceSyncState``), judged with
+    /// ``exclusions``.
+    public var salesforceState: SalesforceSyncState?
+    /// The connector's exclusions, for ``salesforceState``.
+    public var exclusions: [String] = []
     /// Case-insensitive prefix of the email, the first name or the last name.
     public var search: String?
     /// The key the list is ordered by (then the id).
@@ -65,7 +70,7 @@ public struct ParticipantQuery: Sendable, Hashable {
 
     /// Identifies the filter and order, so a cursor can't be replayed on another list.
     var fingerprint: String {
-        [synced.map { $0 ? "1" : "0" } ?? "-", search ?? "", sortParameter].joined(separator: "\u{1F}")
+        [synced.map { $0 ? "1" : "0" } ?? "-", search ?? "", sortParameter, salesforceState?.rawValue ?? "-"].joined(separator: "\u{1F}")
     }
 }
 

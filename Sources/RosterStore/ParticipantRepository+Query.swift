@@ -60,11 +60,17 @@ extension ParticipantRepository {
 
     /// How many participants match, across all pages (for the first page; later ones carry it).
     private func count(eventId: String, query: ParticipantQuery, filter: SQLQueryString) async throws -> ListCount {
+        let narrowed = query.synced != nil || query.salesforceState != nil
         if let prefix = query.search {
-            let row = try await database.reader.raw(searchCountSQL(eventId: eventId, prefix: prefix, synced: query.synced, filter: filter)).first()
-            let keys = try query.synced == nil ? Self.alternatives(prefix).indices.filter { try (row?.decode(column: "a\($0)", as: Int?.self) ?? 0) > 0 } : nil
+            let row = try await database.reader.raw(searchCountSQL(eventId: eventId, prefix: prefix, narrowed: narrowed, filter: filter)).first()
+            let keys = try !narrowed ? Self.alternatives(prefix).indices.filter { try (row?.decode(column: "a\($0)", as: Int?.self) ?? 0) > 0 } : nil
             return ListCount(total: try row?.decode(column: "n", as: Int.self) ?? 0,
                              population: try row?.decode(column: "population", as: Int?.self), keys: keys)
+        }
+        if query.salesforceState != nil {
+            // A state depends on the connector's exclusions: counted on the rows, not kept.
+            let row = try await database.reader.raw("SELECT COUNT(*) AS n FROM participants WHERE " + filter).first()
+            return ListCount(total: try row?.decode(column: "n", as: Int.self) ?? 0)
         }
         // The kept counts: one row, not a pass over the event.
         let counts = try await ParticipantCounters.read(eventId: eventId, on: database.reader)
@@ -80,10 +86,10 @@ extension ParticipantRepository {
     /// filter, each alternative is first counted alone, from its index only (half the work of
     /// counting their union, which must set aside people found twice), as `a0`, `a1` and `a2`;
     /// only when two or more alternatives match does the union have to be counted.
-    func searchCountSQL(eventId: String, prefix: String, synced: Bool?, filter: SQLQueryString) -> SQLQueryString {
+    func searchCountSQL(eventId: String, prefix: String, narrowed: Bool, filter: SQLQueryString) -> SQLQueryString {
         let population: SQLQueryString = "(SELECT participants FROM event_participant_counts WHERE event_id = \(bind: eventId)) AS population"
         let union: SQLQueryString = "SELECT COUNT(*) FROM participants WHERE " + filter
-        guard synced == nil else { return "SELECT (" + union + ") AS n, " + population }
+        guard !narrowed else { return "SELECT (" + union + ") AS n, " + population }
         let alternatives = Self.alternatives(prefix)
         let arms = alternatives.enumerated().map { index, alternative -> SQLQueryString in
             "(SELECT COUNT(*) FROM participants WHERE event_id = \(bind: eventId) AND " + matches(alternative, prefix) + ") AS a\(unsafeRaw: String(index))"
@@ -120,7 +126,7 @@ extension ParticipantRepository {
     /// says so: the first `limit + 1` matches among the `window` participants after the cursor.
     /// Fewer than `limit + 1` means the window ran out (or the list did): sort instead.
     func walk(eventId: String, query: ParticipantQuery, count: ListCount, limit: Int, after: PageCursor?) async throws -> [Participant]? {
-        guard let prefix = query.search, query.sort == .created, query.synced == nil, let population = count.population,
+        guard let prefix = query.search, query.sort == .created, query.synced == nil, query.salesforceState == nil, let population = count.population,
               case .walk(let window) = SearchPlan.choose(matches: count.total, population: population, limit: limit)
         else { return nil }
         return try await ParticipantRow.read(walkSQL(eventId: eventId, prefix: prefix, descending: query.descending,
@@ -214,7 +220,41 @@ extension ParticipantRepository {
         case false?: sql += " AND sf_synced_at IS NULL"
         case nil: break
         }
+        if let state = query.salesforceState { sql += " AND " + Self.stateSQL(state, exclusions: query.exclusions) }
         return sql
+    }
+
+    /// ``SalesforceSyncState``'s rule on the stored columns: an exclusion first (the email key,
+    /// or its end for an `@domain` entry), then the last error, then the sync date against the
+    /// last change.
+    static func stateSQL(_ state: SalesforceSyncState, exclusions: [String]) -> SQLQueryString {
+        let entries = exclusions.map(EmailAddress.normalized).filter { !$0.isEmpty }
+        let rules: [SQLQueryString] = entries.map { entry in
+            guard entry.hasPrefix("@") else { return "email_key = \(bind: entry)" }
+            let literal = entry.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+            return "email_key LIKE \(bind: "%" + literal) ESCAPE '\\'"
+        }
+        let excluded: SQLQueryString = rules.isEmpty ? "(1 = 0)" : "(" + rules.joined(separator: " OR ") + ")"
+        let rest: SQLQueryString
+        switch state {
+        case .excluded: return excluded
+        case .error: rest = "sf_error IS NOT NULL"
+        case .synced: rest = "sf_error IS NULL AND sf_synced_at IS NOT NULL AND updated_at <= sf_synced_at"
+        case .pending: rest = "sf_error IS NULL AND sf_synced_at IS NOT NULL AND updated_at > sf_synced_at"
+        case .notSynced: rest = "sf_error IS NULL AND sf_synced_at IS NULL"
+        }
+        return "NOT " + excluded + " AND (" + rest + ")"
+    }
+
+    /// How many of the event's participants are in each ``SalesforceSyncState``, in one pass.
+    public func stateCounts(eventId: String, exclusions: [String]) async throws -> [SalesforceSyncState: Int] {
+        let sums = SalesforceSyncState.allCases.map { state -> SQLQueryString in
+            "SUM(CASE WHEN " + Self.stateSQL(state, exclusions: exclusions) + " THEN 1 ELSE 0 END) AS \(unsafeRaw: state.rawValue.lowercased())"
+        }
+        let row = try await database.reader.raw("SELECT " + sums.joined(separator: ", ") + " FROM participants WHERE event_id = \(bind: eventId)").first()
+        var counts: [SalesforceSyncState: Int] = [:]
+        for state in SalesforceSyncState.allCases { counts[state] = try row?.decode(column: state.rawValue.lowercased(), as: Int?.self) ?? 0 }
+        return counts
     }
 
     /// Up to `limit` participants of the event created after the id `after`, in creation order:

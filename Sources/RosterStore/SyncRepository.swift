@@ -177,7 +177,7 @@ public struct SyncRepository: Sendable {
     func save(_ run: SyncRun, on db: any SQLDatabase) async throws {
         let update = db.update("salesforce_sync_runs")
         for (column, value) in zip(Self.runColumns, try Self.values(run)) where column != "id" {
-            if column == "state" || column == "finished_at" {
+            if column == "state" || column == "finished_at" || column == "paused_reason" {
                 update.set(SQLIdentifier(column), to: SQLQueryString("CASE WHEN state = 'cancelled' THEN \(ident: column) ELSE \(value) END"))
             } else {
                 update.set(SQLIdentifier(column), to: value)
@@ -317,6 +317,20 @@ public struct SyncRepository: Sendable {
                           email: try row.decode(column: "email", as: String.self), entry: try Self.entry(from: row))
         }
         return RunResultsPage(lines: lines, total: total, nextAfter: rows.count > limit ? lines.last?.id : nil)
+    }
+
+    /// The live sync's newest failures for the event (lines of no run), with each person's email,
+    /// newest first: what the Sync history shows beside the runs' errors.
+    public func liveFailures(eventId: String, limit: Int = 50) async throws -> [RunResultLine] {
+        let rows = try await database.reader.raw("""
+            SELECT h.*, p.email FROM salesforce_sync_history h JOIN participants p ON p.id = h.participant_id
+            WHERE h.event_id = \(bind: eventId) AND h.outcome = 'failed' AND h.run_id IS NULL
+            ORDER BY h.id DESC LIMIT \(literal: limit)
+            """).all()
+        return try rows.map { row in
+            RunResultLine(id: try row.decode(column: "id", as: Int64.self), participantId: try row.decode(column: "participant_id", as: String.self),
+                          email: try row.decode(column: "email", as: String.self), entry: try Self.entry(from: row))
+        }
     }
 
     static func entry(from row: any SQLRow) throws -> SyncHistoryEntry {

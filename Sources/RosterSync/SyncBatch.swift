@@ -271,8 +271,18 @@ struct SyncBatch: Sendable {
     func checkBudget() async throws {
         guard let seen = await client.apiUsage, isOverBudget(seen) else { return }
         guard mayRecheckUsage() else { throw BudgetExhausted(usage: seen, share: settings.apiBudgetShare) }
-        let fresh = try await client.limits()
         calls.add()
+        let fresh: APIUsage
+        do {
+            fresh = try await client.limits()
+        } catch {
+            // The Limits resource needs View Setup and Configuration. Any answer carries the
+            // usage in `Sforce-Limit-Info`, refusals too: go by that; without it, stay paused.
+            logger.notice("could not read the org's API usage from the Limits resource", metadata: ["error": "\(error)"])
+            let header = await client.apiUsage ?? seen
+            if isOverBudget(header) { throw BudgetExhausted(usage: header, share: settings.apiBudgetShare) }
+            return
+        }
         if isOverBudget(fresh) { throw BudgetExhausted(usage: fresh, share: settings.apiBudgetShare) }
     }
 

@@ -174,6 +174,8 @@ public final class SyncEngine: Sendable {
             }
         }
         try await repository.save(run)
+        // As stored: a run cancelled during its last batch stays cancelled.
+        if let stored = try? await repository.run(id: run.id) { run = stored }
         try? await repository.releaseLease(eventId: event.id, holder: holder)
         await progress(run)
         return run
@@ -277,8 +279,10 @@ public final class SyncEngine: Sendable {
             try await repository.outbox.complete(eventId: eventId, upTo: upTo)
             return 0
         }
-        let batch = try await prepare(event: event, runId: nil)
         let people = try await participants.participants(eventId: eventId, ids: pending.participantIds)
+        // People whose last attempt failed (sent again on request, or changed since) may have
+        // failed on what the org allowed then: read its describes afresh (one call) for them.
+        let batch = try await prepare(event: event, runId: nil, freshDescribes: people.contains { $0.salesforce.error != nil })
         let (results, _) = try await batch.sync(people, dryRun: false, quick: true)
         keep(batch.sizes, eventId: eventId)
         try await repository.record(results, eventId: eventId, run: nil)
@@ -303,11 +307,12 @@ public final class SyncEngine: Sendable {
         keptSizes.withLock { $0[eventId] = kept }
     }
 
-    /// The client, the describes and the campaign of the event's connector.
-    func prepare(event: Event, runId: String?) async throws -> SyncBatch {
+    /// The client, the describes (cached by the client; read again when `freshDescribes`) and the
+    /// campaign of the event's connector.
+    func prepare(event: Event, runId: String?, freshDescribes: Bool = false) async throws -> SyncBatch {
         let view = try await connectors.view(eventId: event.id)
         let client = try await connectors.client(eventId: event.id)
-        let describes = try await client.describe(MappingTarget.allCases.map(\.objectName))
+        let describes = try await client.describe(MappingTarget.allCases.map(\.objectName), refresh: freshDescribes)
         var byTarget: [MappingTarget: SObjectDescribe] = [:]
         for target in MappingTarget.allCases { byTarget[target] = describes[target.objectName] }
         let settings = view.settings

@@ -53,6 +53,14 @@ extension BackOffice {
                 "hasErrors": !run.errors.isEmpty,
             ])
         }
+        // The live sync's failures, beside the runs': who, when, what Salesforce said.
+        let failures = try await dependencies.syncRuns.liveFailures(eventId: event.id, limit: 50).map { line -> [String: Any] in
+            ["email": line.email, "href": "/events/\(event.id)/participants/\(line.participantId)",
+             "at": Self.display(line.entry.at), "atISO": Self.iso(line.entry.at),
+             "message": localization.message(line.entry.error ?? "", page.language)]
+        }
+        context["liveFailures"] = failures
+        context["hasLiveFailures"] = !failures.isEmpty
         // Previews apart: what a dry run planned is not what happened.
         context["runs"] = runs.filter { $0["dryRun"] as? Bool != true }
         context["dryRuns"] = runs.filter { $0["dryRun"] as? Bool == true }

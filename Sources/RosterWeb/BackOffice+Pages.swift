@@ -53,7 +53,11 @@ extension BackOffice {
         let search = parameters["q"] ?? ""
         let syncedFilter = parameters["synced"] ?? ""
         let synced: Bool? = syncedFilter == "set" ? true : syncedFilter == "notset" ? false : nil
-        let query = (try? ParticipantQuery(synced: synced, search: search, sort: parameters["sort"])) ?? ParticipantQuery(synced: synced, search: search)
+        var query = (try? ParticipantQuery(synced: synced, search: search, sort: parameters["sort"])) ?? ParticipantQuery(synced: synced, search: search)
+        let exclusions = try await dependencies.connectors.view(eventId: event.id).settings.exclusions
+        let stateFilter = parameters["state"].flatMap(SalesforceSyncState.init(rawValue:))
+        query.salesforceState = stateFilter
+        query.exclusions = exclusions
         let cursor = parameters["cursor"]
         // The event's own fields the user chose to see as columns, in the event's order.
         let chosen = Set((parameters["cols"] ?? "").split(separator: ",").map(String.init))
@@ -70,7 +74,8 @@ extension BackOffice {
         // Bounded: a page number is only a label, and no event has a million pages of 50.
         let pageNumber = cursor == nil ? 1 : min(max(2, Int(parameters["page"] ?? "") ?? 2), 1_000_000)
         func link(sort: String? = nil, cursor: String? = nil, page: Int? = nil) -> String {
-            var items = [("q", search), ("synced", syncedFilter), ("sort", sort ?? query.sortParameter), ("cols", columnsParameter)]
+            var items = [("q", search), ("synced", syncedFilter), ("state", stateFilter?.rawValue ?? ""), ("sort", sort ?? query.sortParameter),
+                         ("cols", columnsParameter)]
             if let cursor, let page { items += [("cursor", cursor), ("page", String(page))] }
             let query = items.filter { !$0.1.isEmpty && !($0.0 == "sort" && $0.1 == "created") }
                 .map { "\($0.0)=\(Self.percentEncoded($0.1))" }.joined(separator: "&")
@@ -101,6 +106,17 @@ extension BackOffice {
         context["shownFields"] = fieldColumns.map { ["label": $0.label] }
         if !columnsParameter.isEmpty { context["cols"] = columnsParameter }
         context["syncedParameter"] = syncedFilter
+        context["stateParameter"] = stateFilter?.rawValue ?? ""
+        // The state filter's choices with how many people each holds (one pass over the event);
+        // the page's own 2-s refresh replaces only its live regions, so it skips the count.
+        let stateCounts = page.request.headers[.init("X-Roster-Live")!] == nil
+            ? try await dependencies.participants.stateCounts(eventId: event.id, exclusions: exclusions) : [:]
+        context["states"] = SalesforceSyncState.allCases.map { state -> [String: Any] in
+            let label = localization.text("state_\(state.rawValue)", page.language)
+            return ["value": state.rawValue, "selected": state == stateFilter,
+                    "label": stateCounts[state].map { "\(label) (\($0))" } ?? label]
+        }
+        context["stateAll"] = stateFilter == nil
         context["form"] = participantForm(event, nil, page.language)
         context["rows"] = result.items.map { participant -> [String: Any] in
             Self.present([
@@ -109,6 +125,7 @@ extension BackOffice {
                 "registered": participant.isRegistered, "attended": participant.hasAttended,
                 "syncedAt": Self.display(participant.salesforce.syncedAt), "syncedAtISO": Self.iso(participant.salesforce.syncedAt),
                 "error": participant.salesforce.error.map { localization.message($0, page.language) } ?? "",
+                "excluded": SalesforceSyncState(of: participant, exclusions: exclusions) == .excluded,
                 "createdAt": Self.display(participant.createdAt), "createdAtISO": Self.iso(participant.createdAt),
                 "fields": fieldColumns.map { ["value": participant.fields[$0.code].map { fieldText($0, page.language) } ?? ""] },
             ])
@@ -131,8 +148,10 @@ extension BackOffice {
         }
         guard let participant = try await dependencies.participants.find(eventId: eventId, id: participantId)
         else { return try notFound(page, localization.text("notFound_participant", page.language, ["id": participantId])) }
-        let instance = try await dependencies.connectors.view(eventId: event.id).connection.instanceUrl
+        let connector = try await dependencies.connectors.view(eventId: event.id)
+        let instance = connector.connection.instanceUrl
         let state = participant.salesforce
+        let syncState = SalesforceSyncState(of: participant, exclusions: connector.settings.exclusions)
         let records = [("Contact", state.contactId), ("Lead", state.leadId), ("CampaignMember", state.campaignMemberId)].compactMap { object, id -> [String: Any]? in
             guard let id else { return nil }
             var record: [String: Any] = ["object": object, "id": id]
@@ -151,6 +170,13 @@ extension BackOffice {
             "createdAt": Self.display(participant.createdAt), "createdAtISO": Self.iso(participant.createdAt),
             "syncedAt": Self.display(state.syncedAt), "syncedAtISO": Self.iso(state.syncedAt),
             "error": state.error.map { localization.message($0, page.language) } ?? "",
+            "syncState": syncState.rawValue,
+            "syncStateText": localization.text("state_\(syncState.rawValue)", page.language),
+            "excludedBy": syncState == .excluded
+                ? localization.text("person_excluded_by", page.language,
+                                    ["rule": SalesforceSyncState.exclusion(matching: participant.email, in: connector.settings.exclusions) ?? ""])
+                : "",
+            "retryable": syncState == .error,
         ])
         context["fields"] = fields
         context["records"] = records
@@ -210,7 +236,7 @@ extension BackOffice {
         guard page.session.access.allows(.readRuns) else { return context }
         let view = try await dependencies.connectors.view(eventId: event.id)
         guard view.settings.enabled else { return context }
-        let health = try await dependencies.health.health(eventId: event.id, view: view)
+        let health = try await dependencies.health.health(eventId: event.id, view: view, countingPending: false)
         let count = String(health.pending)
         let reason = localization.message(health.reason ?? "", page.language)
         let banner: String? = switch health.state {

@@ -171,7 +171,7 @@ public struct BackOffice: Sendable {
         let access = page.session.access
         context["can"] = [
             "participants": access.allows(.readParticipants), "write": access.allows(.writeParticipants),
-            "export": access.allows(.exportParticipants), "connector": access.allows(.manageConnector), "runs": access.allows(.readRuns),
+            "export": access.allows(.exportParticipants), "connector": access.allows(.manageConnector), "runs": access.allows(.readRuns), "sync": access.allows(.runSync),
             "createEvents": access.allows(.createEvents), "webhooks": access.allows(.manageWebhooks),
         ]
         return context

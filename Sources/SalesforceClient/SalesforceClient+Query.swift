@@ -49,14 +49,13 @@ extension SalesforceClient {
         return records
     }
 
-    /// `DailyApiRequests` from the Limits resource; ``apiUsage`` is this figure afterwards.
+    /// `DailyApiRequests` from the Limits resource (its answer's `Sforce-Limit-Info` updates
+    /// ``apiUsage`` too, as every answer does).
     public func limits() async throws(SalesforceFailure) -> APIUsage {
         let (_, body) = try await send(Request(method: "GET", path: "/limits"))
         guard let daily = body["DailyApiRequests"], let max = daily["Max"]?.numberValue, let remaining = daily["Remaining"]?.numberValue else {
             throw .invalidResponse("the limits resource has no DailyApiRequests")
         }
-        let usage = APIUsage(used: Int(max - remaining), max: Int(max))
-        await session.observe(usage)
-        return usage
+        return APIUsage(used: Int(max - remaining), max: Int(max))
     }
 }

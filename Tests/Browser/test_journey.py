@@ -627,6 +627,19 @@ def test_screens_that_follow_the_data(demo, browser, shoot, language):
             assert client.get(f"{base}/api/v1/events/{event_id}/participants/{chosen_id}").json()["hasAttended"] is True
         shoot("bulk-check-in", browser.find_element(By.ID, "bulk-bar"))
 
+        # The state filter: each state with how many people hold it; choosing one lists only them.
+        options = browser.execute_script("return [...document.querySelectorAll('#state-filter option')].map((o) => [o.value, o.textContent])")
+        counts = {value: int(text.rsplit("(", 1)[1].rstrip(")")) for value, text in options if value}
+        assert set(counts) == {"synced", "pending", "excluded", "error", "notSynced"} and counts["synced"] > 0, options
+        Select(browser.find_element(By.ID, "state-filter")).select_by_value("synced")
+        wait(browser, lambda b: "state=synced" in b.current_url)
+        # (The same page counts both; people keep syncing meanwhile.)
+        chosen = browser.execute_script("return document.querySelector('#state-filter option:checked').textContent")
+        assert int(browser.find_element(By.ID, "grid-count").get_attribute("data-total")) == int(chosen.rsplit("(", 1)[1].rstrip(")")), chosen
+        shoot("grid-state-filter", browser.find_element(By.ID, "grid-filters"))
+        browser.get(f"{base}/events/{event_id}/participants")
+        wait(browser, EC.presence_of_element_located((By.ID, "grid-count")))
+
         # Pages: a count of pages, next, and back.
         total = int(browser.find_element(By.ID, "grid-count").get_attribute("data-total"))
         pages = (total + 49) // 50

@@ -21,8 +21,9 @@ struct ParticipantAPITests {
             #expect(participant["hasAttended"] as? Bool == false)
             #expect((participant["fields"] as? [String: Any])?["size"] as? String == "M")
             let salesforce = try #require(participant["salesforce"] as? [String: Any])
-            #expect(Set(salesforce.keys) == ["syncedAt", "contactId", "leadId", "campaignMemberId", "error"])
+            #expect(Set(salesforce.keys) == ["syncedAt", "contactId", "leadId", "campaignMemberId", "error", "state", "excludedBy"])
             #expect(salesforce["syncedAt"] is NSNull)
+            #expect(salesforce["state"] as? String == "notSynced" && salesforce["excludedBy"] is NSNull)
 
             let again = try await app.send(.post, "/api/v1/events/\(event)/participants", json: #"{"email": " ada@EXAMPLE.com", "firstName": "Ada", "lastName": "King"}"#)
             #expect(again.status == .ok)

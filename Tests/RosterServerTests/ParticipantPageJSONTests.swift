@@ -10,18 +10,21 @@ import Testing
 /// `ParticipantPageJSON` must write the very bytes the generated layer writes for the same page.
 @Suite struct ParticipantPageJSONTests {
     /// The page as the generated handler answers it: its types, its converter, its encoder.
+    /// Exclusions that catch some of the test people, so every state is written.
+    static let exclusions = ["grace@example.org", "@excluded.example"]
+
     static func generated(_ page: ParticipantPage) async throws -> String {
         let converter = Converter(configuration: RosterAPI.openAPIConfiguration)
         var headers = HTTPFields()
         let body = try converter.setResponseBodyAsJSON(
-            Components.Schemas.ParticipantPage(items: try page.items.map(Components.Schemas.Participant.init), total: page.total,
+            Components.Schemas.ParticipantPage(items: try page.items.map { try Components.Schemas.Participant($0, exclusions: exclusions) }, total: page.total,
                                                nextCursor: page.nextCursor),
             headerFields: &headers, contentType: "application/json; charset=utf-8")
         return try await String(collecting: body, upTo: 16 * 1024 * 1024)
     }
 
     static func handWritten(_ page: ParticipantPage) -> String {
-        String(buffer: ParticipantPageJSON.encode(page))
+        String(buffer: ParticipantPageJSON.encode(page, exclusions: exclusions))
     }
 
     static let created = Date(timeIntervalSince1970: 1_795_000_000.123)
@@ -59,6 +62,26 @@ import Testing
         let page = ParticipantPage(items: [Self.person(1, fields: fields), Self.person(2, fields: ["only": .text("one")])], total: 2, nextCursor: nil)
         let expected = try await Self.generated(page)
         #expect(Self.handWritten(page) == expected, "\(Self.difference(Self.handWritten(page), expected))")
+    }
+
+    @Test func everySalesforceStateMatches() async throws {
+        let synced = Self.created.addingTimeInterval(86_400)
+        let people = [
+            Self.person(1, email: "grace@example.org", salesforce: .init(syncedAt: synced)),
+            Self.person(2, email: "x@excluded.example"),
+            Self.person(3, salesforce: .init(syncedAt: synced, contactId: "003000000000001AAA", error: "DUPLICATES_DETECTED")),
+            Self.person(4, salesforce: .init(syncedAt: synced, leadId: "00Q000000000001AAA", campaignMemberId: "00v000000000001AAA")),
+            Self.person(5, salesforce: .init(syncedAt: Self.created)),
+            Self.person(6),
+        ]
+        let page = ParticipantPage(items: people, total: 6, nextCursor: nil)
+        let expected = try await Self.generated(page)
+        #expect(Self.handWritten(page) == expected, "\(Self.difference(Self.handWritten(page), expected))")
+        for (state, rule) in [("excluded", "\"grace@example.org\""), ("excluded", "\"@excluded.example\""), ("error", "null"),
+                              ("synced", "null"), ("pending", "null"), ("notSynced", "null")] {
+            #expect(expected.contains("\"excludedBy\":\(rule),\"leadId\""), "\(rule)")
+            #expect(expected.contains("\"state\":\"\(state)\""), "\(state)")
+        }
     }
 
     /// Where two texts part, for a failure message.

@@ -24,6 +24,7 @@ struct MigrationTests {
         "0012_import_history": "5ed4729938ddf00659691cb4e88d92fcbd36da07f65f489d8a03cf592a1e3939",
         "0013_webhooks": "558d9a6a54bffbea7af85529138d73d12aa2edfb921c5f867ed30ce8d41fbe27",
         "0014_sync_health": "f487d59adc003eb1d50d900b4b7062c92082e2a3790015f8050024bcf40dc165",
+        "0015_live_sync_failures": "840a73a5117a2aa0a74db4e23dced892e7d5ef5cd2dca37644d2c5173c22a477",
     ]
 
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

@@ -132,11 +132,7 @@ public struct ConnectorSettings: Sendable, Hashable, Codable {
 
     /// Whether an email is on the exclusion list (exact address or `@domain`, in any case).
     public func isExcluded(email: String) -> Bool {
-        let email = EmailAddress.normalized(email)
-        return exclusions.contains { entry in
-            let entry = EmailAddress.normalized(entry)
-            return entry.hasPrefix("@") ? email.hasSuffix(entry) : email == entry
-        }
+        SalesforceSyncState.exclusion(matching: email, in: exclusions) != nil
     }
 
     /// Every problem with the values themselves (not with Salesforce), each naming its field.
@@ -180,8 +176,11 @@ public struct ConnectorSettings: Sendable, Hashable, Codable {
         }
         for (field, value) in [("campaignName", campaignName), ("registeredStatus", registeredStatus), ("attendedStatus", attendedStatus),
                                ("cancelledStatus", cancelledStatus)]
-        where value.unicodeScalars.count > 255 {
-            issues.append(.init(field: field, message: "at most 255 characters"))
+        {
+            if value.unicodeScalars.count > 255 { issues.append(.init(field: field, message: "at most 255 characters")) }
+            if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                issues.append(.init(field: field, message: "must not contain control characters (line breaks, tabs)"))
+            }
         }
         return issues
     }

@@ -13,13 +13,14 @@ import RosterStore
 /// and `nextCursor` (null included). `ParticipantPageJSONTests` compares
 /// the two, byte for byte, on pages holding every kind of value.
 enum ParticipantPageJSON {
-    static func encode(_ page: ParticipantPage) -> ByteBuffer {
+    /// - Parameter exclusions: the event's connector exclusions, for `salesforce.state`.
+    static func encode(_ page: ParticipantPage, exclusions: [String]) -> ByteBuffer {
         var out = JSONBytes()
         out.bytes.reserveCapacity(64 + 560 * page.items.count)
         out.writeStaticString("{\"items\":[")
         for (index, participant) in page.items.enumerated() {
             if index > 0 { out.writeStaticString(",") }
-            write(participant, into: &out)
+            write(participant, exclusions: exclusions, into: &out)
         }
         out.writeStaticString("]")
         out.writeStaticString(",\"nextCursor\":")
@@ -31,7 +32,7 @@ enum ParticipantPageJSON {
     }
 
     /// A participant's properties, in sorted order (`Components.Schemas.Participant`).
-    static func write(_ p: Participant, into out: inout JSONBytes) {
+    static func write(_ p: Participant, exclusions: [String], into out: inout JSONBytes) {
         out.writeStaticString("{\"allowNetworking\":")
         write(bool: p.allowNetworking, into: &out)
         out.writeStaticString(",\"company\":")
@@ -62,8 +63,12 @@ enum ParticipantPageJSON {
         write(optional: p.salesforce.contactId, into: &out)
         out.writeStaticString(",\"error\":")
         write(optional: p.salesforce.error, into: &out)
+        out.writeStaticString(",\"excludedBy\":")
+        write(optional: SalesforceSyncState.exclusion(matching: p.email, in: exclusions), into: &out)
         out.writeStaticString(",\"leadId\":")
         write(optional: p.salesforce.leadId, into: &out)
+        out.writeStaticString(",\"state\":")
+        write(string: SalesforceSyncState(of: p, exclusions: exclusions).rawValue, into: &out)
         out.writeStaticString(",\"syncedAt\":")
         if let synced = p.salesforce.syncedAt { write(date: synced, into: &out) } else { out.writeStaticString("null") }
         out.writeStaticString("},\"updatedAt\":")

@@ -28,7 +28,10 @@ extension RosterAPI {
 
     /// The connector as the API answers it: settings, connection, people not synced, health.
     private func connectorBody(_ view: ConnectorView, eventId: String) async throws -> Components.Schemas.SalesforceConnector {
-        try .init(view, unsynced: try await participants.counts(eventId: eventId).pending, health: try await health.health(eventId: eventId, view: view))
+        // Salesforce lacks their data: never synced, changed since, or in error; excluded people never count.
+        let states = try await participants.stateCounts(eventId: eventId, exclusions: view.settings.exclusions)
+        let unsynced = [SalesforceSyncState.notSynced, .pending, .error].reduce(0) { $0 + (states[$1] ?? 0) }
+        return try .init(view, unsynced: unsynced, health: try await health.health(eventId: eventId, view: view))
     }
 
     /// Refuses settings whose changed mappings have errors, as the check would find them (422

@@ -35,6 +35,22 @@ extension RosterAPI {
         return .ok(.init(body: .json(.init(run))))
     }
 
+    func retryParticipantSalesforce(_ input: Operations.RetryParticipantSalesforce.Input) async throws -> Operations.RetryParticipantSalesforce.Output {
+        let event = try await event(input.path.eventId)
+        guard try await participants.find(eventId: event.id, id: input.path.participantId) != nil else {
+            throw APIError.notFound("no participant with id '\(input.path.participantId)' in event '\(event.id)'")
+        }
+        let queued = try await syncRuns.outbox.retryErrors(eventId: event.id, participantId: input.path.participantId)
+        return .accepted(.init(body: .json(.init(queued: queued))))
+    }
+
+    func retrySalesforceErrors(_ input: Operations.RetrySalesforceErrors.Input) async throws -> Operations.RetrySalesforceErrors.Output {
+        let event = try await event(input.path.eventId)
+        let queued = try await syncRuns.outbox.retryErrors(eventId: event.id)
+        logger.info("people in error queued again", metadata: ["event": "\(event.id)", "queued": "\(queued)"])
+        return .accepted(.init(body: .json(.init(queued: queued))))
+    }
+
     func getParticipantSalesforceHistory(_ input: Operations.GetParticipantSalesforceHistory.Input) async throws -> Operations.GetParticipantSalesforceHistory.Output {
         let event = try await event(input.path.eventId)
         guard try await participants.find(eventId: event.id, id: input.path.participantId) != nil else {

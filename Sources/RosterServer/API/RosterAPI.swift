@@ -93,10 +93,10 @@ struct RosterAPI: APIProtocol {
         switch try await writer.upsert(into: event, draft) {
         case .created(let participant):
             RosterMetrics.participants(created: 1)
-            return .created(.init(body: .json(try .init(Self.shown(participant, writing: draft)))))
+            return .created(.init(body: .json(try .init(Self.shown(participant, writing: draft), exclusions: try await exclusions(eventId: event.id)))))
         case .updated(let participant):
             RosterMetrics.participants(updated: 1)
-            return .ok(.init(body: .json(try .init(Self.shown(participant, writing: draft)))))
+            return .ok(.init(body: .json(try .init(Self.shown(participant, writing: draft), exclusions: try await exclusions(eventId: event.id)))))
         }
     }
 
@@ -105,7 +105,7 @@ struct RosterAPI: APIProtocol {
         guard let participant = try await participants.find(eventId: event.id, id: input.path.participantId) else {
             throw APIError.notFound("no participant with id '\(input.path.participantId)' in event '\(event.id)'")
         }
-        return .ok(.init(body: .json(try .init(participant))))
+        return .ok(.init(body: .json(try .init(participant, exclusions: try await exclusions(eventId: event.id)))))
     }
 
     func updateParticipant(_ input: Operations.UpdateParticipant.Input) async throws -> Operations.UpdateParticipant.Output {
@@ -116,7 +116,7 @@ struct RosterAPI: APIProtocol {
         let participantId = input.path.participantId
         let participant = try await writer.perform { db in try await participants.update(in: event, participantId: participantId, draft, on: db) }
         RosterMetrics.participants(updated: 1)
-        return .ok(.init(body: .json(try .init(Self.shown(participant, writing: draft)))))
+        return .ok(.init(body: .json(try .init(Self.shown(participant, writing: draft), exclusions: try await exclusions(eventId: event.id)))))
     }
 
     /// What the caller may see of a participant it just wrote (``Participant/shown(to:writing:)``).
@@ -125,9 +125,9 @@ struct RosterAPI: APIProtocol {
     }
 
     func listParticipants(_ input: Operations.ListParticipants.Input) async throws -> Operations.ListParticipants.Output {
-        let page = try await participantPage(eventId: input.path.eventId, query: input.query)
+        let (page, exclusions) = try await participantPage(eventId: input.path.eventId, query: input.query)
         return .ok(.init(body: .json(.init(
-            items: try page.items.map(Components.Schemas.Participant.init),
+            items: try page.items.map { try Components.Schemas.Participant($0, exclusions: exclusions) },
             total: page.total,
             nextCursor: page.nextCursor
         ))))
@@ -138,7 +138,8 @@ struct RosterAPI: APIProtocol {
 
     /// The page `GET …/participants` answers with, for the generated handler and for
     /// ``ParticipantListMiddleware``, which writes the same page's JSON faster.
-    func participantPage(eventId: String, query parameters: Operations.ListParticipants.Input.Query) async throws -> ParticipantPage {
+    /// Answers the page and the connector's exclusions its people's `salesforce.state` is judged by.
+    func participantPage(eventId: String, query parameters: Operations.ListParticipants.Input.Query) async throws -> (ParticipantPage, exclusions: [String]) {
         let event = try await event(eventId)
         let limit = parameters.limit ?? 100
         let sizes = Self.pageSizes
@@ -146,8 +147,16 @@ struct RosterAPI: APIProtocol {
             throw APIError(.badRequest, "invalid_parameter", "limit must be between \(sizes.lowerBound) and \(sizes.upperBound), not \(limit)",
                            details: [.init(field: "limit", row: nil, message: "between \(sizes.lowerBound) and \(sizes.upperBound)")])
         }
-        let query = try ParticipantQuery(synced: parameters.synced, search: parameters.q, sort: parameters.sort)
-        return try await participants.page(eventId: event.id, query: query, limit: limit, cursor: parameters.cursor)
+        var query = try ParticipantQuery(synced: parameters.synced, search: parameters.q, sort: parameters.sort)
+        let exclusions = try await exclusions(eventId: event.id)
+        query.salesforceState = parameters.salesforceState.flatMap { SalesforceSyncState(rawValue: $0.rawValue) }
+        query.exclusions = exclusions
+        return (try await participants.page(eventId: event.id, query: query, limit: limit, cursor: parameters.cursor), exclusions)
+    }
+
+    /// The event's connector exclusions (emails and `@domain`s kept out of Salesforce).
+    func exclusions(eventId: String) async throws -> [String] {
+        try await connectors.view(eventId: eventId).settings.exclusions
     }
 
     // MARK: Service

@@ -34,7 +34,8 @@ extension FieldDefinition {
 }
 
 extension Components.Schemas.Participant {
-    init(_ participant: Participant) throws {
+    /// - Parameter exclusions: the event's connector exclusions, for `salesforce.state`.
+    init(_ participant: Participant, exclusions: [String]) throws {
         self.init(
             id: participant.id, eventId: participant.eventId, email: participant.email,
             firstName: participant.firstName, lastName: participant.lastName,
@@ -46,7 +47,9 @@ extension Components.Schemas.Participant {
             salesforce: .init(
                 syncedAt: participant.salesforce.syncedAt, contactId: participant.salesforce.contactId,
                 leadId: participant.salesforce.leadId, campaignMemberId: participant.salesforce.campaignMemberId,
-                error: participant.salesforce.error
+                error: participant.salesforce.error,
+                state: .init(rawValue: SalesforceSyncState(of: participant, exclusions: exclusions).rawValue) ?? .notSynced,
+                excludedBy: SalesforceSyncState.exclusion(matching: participant.email, in: exclusions)
             )
         )
     }

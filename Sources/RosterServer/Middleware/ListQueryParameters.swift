@@ -1,4 +1,5 @@
 import Foundation
+import RosterCore
 import RosterStore
 import RosterWeb
 
@@ -30,6 +31,12 @@ enum ListQueryParameters {
                 guard let value = Bool(text) else { throw .invalidValue(parameter: "synced", value: text, expected: "true or false") }
                 return value
             },
+            salesforceState: try values[.salesforceState].map { text throws(ParticipantQueryError) in
+                guard let value = Operations.ListParticipants.Input.Query.SalesforceStatePayload(rawValue: text) else {
+                    throw .invalidValue(parameter: "salesforceState", value: text, expected: SalesforceSyncState.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+                return value
+            },
             q: values[.q],
             sort: values[.sort],
             limit: try values[.limit].map { text throws(ParticipantQueryError) in
@@ -42,6 +49,6 @@ enum ListQueryParameters {
 
     /// The parameters the list takes; any other name is ignored, as the generated layer does.
     private enum Name: String {
-        case synced, q, sort, limit, cursor
+        case synced, salesforceState, q, sort, limit, cursor
     }
 }

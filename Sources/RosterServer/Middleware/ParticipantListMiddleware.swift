@@ -27,9 +27,9 @@ struct ParticipantListMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         }
         guard let query = try query(of: request) else { return try await next(request, context) }
-        let page = try await api.participantPage(eventId: eventId, query: query)
+        let (page, exclusions) = try await api.participantPage(eventId: eventId, query: query)
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: .init(byteBuffer: ParticipantPageJSON.encode(page)))
+                        body: .init(byteBuffer: ParticipantPageJSON.encode(page, exclusions: exclusions)))
     }
 
     /// The event id of a `/api/v1/events/{id}/participants` path, when it needs no unescaping.

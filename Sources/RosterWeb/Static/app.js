@@ -92,7 +92,8 @@ Roster.localTimes();
     if (running || document.visibilityState !== "visible") return;
     running = true;
     try {
-      const response = await fetch(location.href, { credentials: "same-origin", headers: { Accept: "text/html" } });
+      // Marked, so the server spares what only the first render needs (the state filter's counts).
+      const response = await fetch(location.href, { credentials: "same-origin", headers: { Accept: "text/html", "X-Roster-Live": "1" } });
       if (!response.ok || response.redirected) return;
       const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
       for (const region of document.querySelectorAll("[data-live][id]")) {
@@ -116,3 +117,4 @@ Roster.localTimes();
 
 // The grid's sync-date filter applies as soon as it changes.
 document.getElementById("synced-filter")?.addEventListener("change", (event) => event.target.form.submit());
+document.getElementById("state-filter")?.addEventListener("change", (event) => event.target.form.submit());

@@ -270,10 +270,11 @@
     const question = t("connector_campaign_create_confirm", { name }) + (closest ? "\n\n" + t("connector_campaign_create_close", { closest }) : "");
     if (!window.confirm(question)) return;
     try {
-      const created = await api("POST", `${base}/campaign`, {
-        name, registeredStatus: $("registeredStatus").value || undefined, attendedStatus: $("attendedStatus").value || undefined,
-      });
-      const saved = created.name === settings.campaignName.trim();
+      const registeredStatus = $("registeredStatus").value || undefined;
+      const attendedStatus = $("attendedStatus").value || undefined;
+      const created = await api("POST", `${base}/campaign`, { name, registeredStatus, attendedStatus });
+      const saved = created.name === settings.campaignName.trim() && (registeredStatus ?? settings.registeredStatus) === settings.registeredStatus
+        && (attendedStatus ?? settings.attendedStatus) === settings.attendedStatus;
       status("campaign-status", t(saved ? "connector_campaign_created" : "connector_campaign_created_unsaved", { name: created.name }), "ok");
       if (!saved) markUnsaved(true);
       await checkCampaign();
@@ -525,10 +526,13 @@
     };
     cancel.disabled = false;
     cancel.hidden = false;
+    let run = null;
     try {
-      return await followRun(runId);
+      run = await followRun(runId);
+      return run;
     } finally {
-      cancel.hidden = true;
+      // A paused run goes on by itself later: it can still be cancelled from here.
+      cancel.hidden = run?.state !== "paused";
     }
   }
 

@@ -32,7 +32,21 @@
     }
   }
 
+  /** Sends a person in error again: the live sync takes them; the page's state follows by itself. */
+  async function retryPerson(button) {
+    button.disabled = true;
+    try {
+      await api("POST", `${participants}/${button.dataset.participant}/salesforce/retry`);
+      $("person-retry-status").textContent = t("person_retry_queued");
+    } catch (error) {
+      button.disabled = false;
+      $("person-retry-status").textContent = error.message;
+    }
+  }
+
   document.addEventListener("click", (event) => {
+    const retry = event.target.closest("#person-retry");
+    if (retry) return retryPerson(retry);
     const checkIn = event.target.closest("button.check-in");
     if (checkIn) return setAttended(checkIn, true);
     const undo = event.target.closest("button.undo-check-in");
