@@ -164,6 +164,15 @@ public final class SyncService: Service, Sendable {
     /// fifth of the registrations' rate).
     static let minimumRoundInterval: Duration = .milliseconds(100)
 
+    /// The least time between the starts of two rounds while a rush lasts (check-ins at the door:
+    /// two rounds in a row found changes, within ``rushGap``). Each round then takes a few more
+    /// people in its one call: at 10 check-ins a second, about six a call instead of one or two,
+    /// and a check-in still reaches Salesforce within the second. A change after a quiet moment,
+    /// or one a second, never waits for it (`scripts/bench --only rush` measures both).
+    static let rushRoundInterval: Duration = .milliseconds(600)
+    /// Rounds that found changes this close together make a rush.
+    static let rushGap: Duration = .milliseconds(750)
+
     /// Drains the outbox: woken by each commit that logged changes (``Outbox/waitForChanges(upTo:)``),
     /// it syncs each event with pending changes under the event's lease. Changes committed while a
     /// sync is in flight make the next batch, so a burst costs a few calls, not one per person;
@@ -177,16 +186,20 @@ public final class SyncService: Service, Sendable {
         // At start, changes a previous process left are looked at at once.
         var lookAgain = true
         var lastRound = clock.now.advanced(by: .zero - Self.minimumRoundInterval)
+        // A rush (rounds finding changes one after another) sets a slower pace.
+        var rush = false
+        var lastBusyRound: ContinuousClock.Instant?
         while !Task.isCancelled {
             if !lookAgain {
                 let nextRetry = retryAt.values.min().map { max(.zero, clock.now.duration(to: $0)) } ?? Self.fallbackPoll
                 await outbox.waitForChanges(upTo: min(nextRetry, Self.fallbackPoll))
             }
             // Changes committed within the window join this batch; rounds keep their pace.
-            let pace = clock.now.duration(to: lastRound.advanced(by: Self.minimumRoundInterval))
+            let pace = clock.now.duration(to: lastRound.advanced(by: rush ? Self.rushRoundInterval : Self.minimumRoundInterval))
             do { try await Task.sleep(for: max(window, pace)) } catch { return }
             lastRound = clock.now
             lookAgain = false
+            var busy = false
             guard !Task.isCancelled, let events = try? await outbox.eventsWithPendingChanges() else { continue }
             RosterMetrics.liveQueue(events: events.count, lagSeconds: events.isEmpty ? 0 : ((try? await outbox.oldestPendingAge()) ?? 0))
             let running = active.withLock { $0 }
@@ -208,6 +221,7 @@ public final class SyncService: Service, Sendable {
                         continue
                     case let count? where count > 0:
                         RosterMetrics.liveSynced(count)
+                        busy = true
                         // More may have come meanwhile, or been left past one batch.
                         lookAgain = true
                     default: break
@@ -226,7 +240,20 @@ public final class SyncService: Service, Sendable {
                     logger.warning("live sync failed; retrying later", metadata: ["event": "\(eventId)", "error": "\(error)", "retryIn": "\(delay)"])
                 }
             }
+            (rush, lastBusyRound) = Self.rush(after: lastRound, busy: busy, lastBusyRound: lastBusyRound, wasRush: rush)
         }
+    }
+
+    /// Whether a rush lasts after the round that started at `round`: two rounds in a row found
+    /// changes within ``rushGap``; a rush ends once no round found any for that long.
+    static func rush(after round: ContinuousClock.Instant, busy: Bool, lastBusyRound: ContinuousClock.Instant?,
+                     wasRush: Bool) -> (rush: Bool, lastBusyRound: ContinuousClock.Instant?) {
+        guard busy else {
+            let quiet = lastBusyRound.map { $0.duration(to: round) > rushGap } ?? true
+            return (wasRush && !quiet, lastBusyRound)
+        }
+        let close = lastBusyRound.map { $0.duration(to: round) <= rushGap } ?? false
+        return (close, round)
     }
 }
 

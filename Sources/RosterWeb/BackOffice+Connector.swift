@@ -49,7 +49,8 @@ extension BackOffice {
                 "total": run.total, "processed": run.processed, "created": run.created, "updated": run.updated, "linked": run.linked,
                 "unchanged": run.unchanged, "failed": run.failed, "apiCalls": run.apiCalls,
                 "csvHref": "/api/v1/events/\(event.id)/connectors/salesforce/runs/\(run.id)/results?format=csv",
-                "errors": run.errors.map { ["email": $0.email, "message": localization.message($0.message, page.language), "href": "/events/\(event.id)/participants/\($0.participantId)"] },
+                "errors": run.errors.map { ["email": $0.email, "message": explain($0.message, page.language, instanceUrl: nil).sentence,
+                                            "href": "/events/\(event.id)/participants/\($0.participantId)"] },
                 "hasErrors": !run.errors.isEmpty,
             ])
         }
@@ -57,7 +58,7 @@ extension BackOffice {
         let failures = try await dependencies.syncRuns.liveFailures(eventId: event.id, limit: 50).map { line -> [String: Any] in
             ["email": line.email, "href": "/events/\(event.id)/participants/\(line.participantId)",
              "at": Self.display(line.entry.at), "atISO": Self.iso(line.entry.at),
-             "message": localization.message(line.entry.error ?? "", page.language)]
+             "message": explain(line.entry.error ?? "", page.language, instanceUrl: nil).sentence]
         }
         context["liveFailures"] = failures
         context["hasLiveFailures"] = !failures.isEmpty

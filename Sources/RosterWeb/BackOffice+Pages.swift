@@ -124,7 +124,7 @@ extension BackOffice {
                 "href": "/events/\(event.id)/participants/\(participant.id)",
                 "registered": participant.isRegistered, "attended": participant.hasAttended,
                 "syncedAt": Self.display(participant.salesforce.syncedAt), "syncedAtISO": Self.iso(participant.salesforce.syncedAt),
-                "error": participant.salesforce.error.map { localization.message($0, page.language) } ?? "",
+                "error": participant.salesforce.error.map { explain($0, page.language, instanceUrl: nil).sentence } ?? "",
                 "excluded": SalesforceSyncState(of: participant, exclusions: exclusions) == .excluded,
                 "createdAt": Self.display(participant.createdAt), "createdAtISO": Self.iso(participant.createdAt),
                 "fields": fieldColumns.map { ["value": participant.fields[$0.code].map { fieldText($0, page.language) } ?? ""] },
@@ -169,7 +169,7 @@ extension BackOffice {
             "jobTitle": participant.jobTitle, "registered": participant.isRegistered, "attended": participant.hasAttended,
             "createdAt": Self.display(participant.createdAt), "createdAtISO": Self.iso(participant.createdAt),
             "syncedAt": Self.display(state.syncedAt), "syncedAtISO": Self.iso(state.syncedAt),
-            "error": state.error.map { localization.message($0, page.language) } ?? "",
+            "error": state.error.map { explain($0, page.language, instanceUrl: instance).context } ?? "",
             "syncState": syncState.rawValue,
             "syncStateText": localization.text("state_\(syncState.rawValue)", page.language),
             "excludedBy": syncState == .excluded
@@ -184,11 +184,16 @@ extension BackOffice {
         let history = try await dependencies.syncRuns.history(participantId: participant.id, limit: 50).map { entry -> [String: Any] in
             Self.present(["at": Self.display(entry.at), "atISO": Self.iso(entry.at), "operation": label("op_", entry.operation, page.language), "object": entry.object,
                           "recordId": entry.recordId ?? "", "outcome": label("outcome_", entry.outcome, page.language),
-                          "failed": entry.outcome == "failed", "error": entry.error.map { localization.message($0, page.language) } ?? ""])
+                          "failed": entry.outcome == "failed", "error": entry.error.map { explain($0, page.language, instanceUrl: instance).context } ?? ""])
         }
         context["history"] = history
         context["hasHistory"] = !history.isEmpty
         return try html("participant", context)
+    }
+
+    /// A stored sync error as the reader needs it (``SyncErrorText``).
+    func explain(_ stored: String, _ language: Language, instanceUrl: String?) -> SyncErrorText {
+        SyncErrorText.explain(stored, language: language, localization: localization, instanceUrl: instanceUrl)
     }
 
     /// A custom field's value as the page shows it: yes/no in the page's language, the rest as typed.

@@ -454,6 +454,33 @@ def test_the_organisers_journey(demo, browser, shoot, capsys):
         assert "n'est pas un champ participant de cet événement" in text_of(browser, "mapping-issues"), text_of(browser, "mapping-issues")
         shoot("french-mapping-error")
         browser.find_element(By.ID, "mapping-cancel").click()
+        # A refused save outlines each control at fault, in French and in the screen's units (a percentage).
+        before = client_settings(demo, event_id)
+        for control, value in [("apiBudgetShare", "0"), ("batch-lead", "500")]:
+            field = browser.find_element(By.ID, control)
+            field.clear()
+            field.send_keys(value)
+        exclusions = browser.find_element(By.ID, "exclusions")
+        exclusions.clear()
+        exclusions.send_keys("pas-un-email")
+        browser.find_element(By.ID, "save").click()
+        wait(browser, lambda b: b.find_element(By.ID, "apiBudgetShare").get_attribute("aria-invalid") == "true")
+        for control in ["apiBudgetShare", "batch-lead", "exclusions"]:
+            assert browser.find_element(By.ID, control).get_attribute("aria-invalid") == "true", control
+            assert f"{control}-check-error" in browser.find_element(By.ID, control).get_attribute("aria-describedby"), control
+        assert text_of(browser, "apiBudgetShare-check-error").startswith("Saisissez un pourcentage de 1 à 100"), text_of(browser, "apiBudgetShare-check-error")
+        assert text_of(browser, "exclusions-check-error") == "« pas-un-email » n'est ni un e-mail (staff@corp.com) ni un domaine (@corp.com)", text_of(browser, "exclusions-check-error")
+        assert text_of(browser, "batch-lead-check-error") == "doit être de 1 à 200 enregistrements", text_of(browser, "batch-lead-check-error")
+        assert text_of(browser, "save-status").startswith("Rien n'a été enregistré : 3 champs à corriger")
+        shoot("french-fields-refused", browser.find_element(By.ID, "apiBudgetShare").find_element(By.XPATH, "ancestor::section"))
+        assert client_settings(demo, event_id)["apiBudgetShare"] == before["apiBudgetShare"], "nothing saved"
+        for control, value in [("apiBudgetShare", str(round(before["apiBudgetShare"] * 100))),
+                               ("batch-lead", str((before.get("batchSize") or {}).get("lead") or 200)),
+                               ("exclusions", "\n".join(before["exclusions"]))]:
+            field = browser.find_element(By.ID, control)
+            field.clear()
+            if value:
+                field.send_keys(value)
         # The check in French, on what the screen shows: a misspelt campaign.
         campaign = browser.find_element(By.ID, "campaignName")
         campaign.clear()

@@ -13,9 +13,13 @@ participants, connects, and prints:
      strategy (query, write, member: 3 calls a person) on the first 200 people, extrapolated;
   4. live: API calls for one new registration and one check-in, and the p95 latency from the
      API's answer to the person being synced, over 100 check-ins with 50 ms latency;
-  5. peak RSS of `roster serve` over the whole run.
+  5. peak RSS of `roster serve` over the whole run;
+  6. a check-in rush (issue 29): at 1, 10 and 30 check-ins a second with 100 ms per Salesforce
+     call, the calls a check-in costs and the lag from the API's answer to the person synced
+     (p50, p95). `--only-rush` runs this alone.
 """
 import argparse
+import datetime
 import os
 import socket
 import statistics
@@ -251,14 +255,71 @@ def live(bench):
           f"API answer → synced, 50 ms latency, {len(latencies)} check-ins: p50 {statistics.median(latencies) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
 
 
+def rush(bench, rates=((1, 20), (10, 300), (30, 600)), latency_ms=100):
+    """A check-in rush (issue 29): at each rate (check-ins a second), the API calls a check-in
+    costs and the lag from the check-in's answer to the person synced (Roster stamps `syncedAt`
+    once Salesforce answered), with `latency_ms` per Salesforce call."""
+    name = "Bench rush"
+    event = bench.event(sum(count for _, count in rates) * 2, name)
+    connector = f"{bench.api}/events/{event}/connectors/salesforce"
+    bench.force(event)
+    requests.put(connector, headers=bench.headers, json={"enabled": True}).raise_for_status()
+    time.sleep(2)  # the import's changes drain first (nothing to send: all synced)
+    people = []
+    cursor = None
+    while True:
+        page = requests.get(f"{bench.api}/events/{event}/participants", headers=bench.headers,
+                            params={"limit": 1000, **({"cursor": cursor} if cursor else {})}).json()
+        people += [p for p in page["items"] if not p["hasAttended"] and p["salesforce"]["syncedAt"]]
+        cursor = page["nextCursor"]
+        if not cursor:
+            break
+    requests.post(f"{bench.sf}/__sandbox/latency", json={"ms": latency_ms}).raise_for_status()
+    session = requests.Session()
+    session.headers.update(bench.headers)
+    for rate, count in rates:
+        chosen, people = people[:count], people[count:]
+        before = bench.calls()
+        answered = {}
+        start = time.perf_counter()
+        for index, person in enumerate(chosen):
+            delay = start + index / rate - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            reply = session.patch(f"{bench.api}/events/{event}/participants/{person['id']}", json={"hasAttended": True})
+            assert reply.status_code == 200, reply.text
+            answered[person["id"]] = time.time()
+        deadline = time.perf_counter() + 60
+        lags = {}
+        while len(lags) < len(chosen) and time.perf_counter() < deadline:
+            time.sleep(0.2)
+            for person in chosen:
+                if person["id"] in lags:
+                    continue
+                synced = session.get(f"{bench.api}/events/{event}/participants/{person['id']}").json()["salesforce"]["syncedAt"]
+                if synced and synced > person["salesforce"]["syncedAt"]:
+                    stamp = datetime.datetime.fromisoformat(synced.replace("Z", "+00:00")).timestamp()
+                    lags[person["id"]] = stamp - answered[person["id"]]
+        calls = bench.calls() - before
+        values = sorted(lags.values())
+        p95 = statistics.quantiles(values, n=20)[18] if len(values) >= 20 else max(values)
+        print(f"6. check-in rush at {rate}/s ({len(chosen)} check-ins, {latency_ms} ms a call): {calls / len(chosen):.3f} calls a check-in; "
+              f"lag answer → synced p50 {statistics.median(values):.2f} s, p95 {p95:.2f} s; {len(chosen) - len(values)} not synced within 60 s")
+    requests.post(f"{bench.sf}/__sandbox/latency", json={"ms": 0}).raise_for_status()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument("--only-rush", action="store_true", help="only the check-in rush figures")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
         bench = Bench(directory)
         try:
+            if options.only_rush:
+                rush(bench)
+                return
             for size in [int(s) for s in options.sizes.split(",")]:
                 cold_and_warm(bench, size)
                 cpu_limited(bench, size, bench.cold_calls)
@@ -266,6 +327,7 @@ def main():
             if not options.skip_latency:
                 latency_comparison(bench)
             live(bench)
+            rush(bench)
         finally:
             rss = bench.close()
         print(f"5. peak RSS of roster serve over the whole run (imports included): {rss:.0f} MiB")

@@ -114,6 +114,52 @@
     return settings;
   }
 
+  // Findings beside their controls: each check finding and each refused save names a field
+  // (`apiBudgetShare`, `exclusions[2]`, `batchSize.lead`, `mappings.contact.size`); its control is
+  // outlined, described by the message, in the screen's units. Cleared before each check or save.
+  function controlFor(field) {
+    const [head, second] = field.replace(/\[\d+\]$/, "").split(".");
+    if (head === "batchSize" && second) return $(`batch-${second}`);
+    if ((head === "mappings" || head === "fixedValues") && second) return $(`mapping-${second}`);
+    if (head === "contactAccount") return second === "accountId" ? $("contactAccountId") : $("contactAccountMode");
+    return $(head);
+  }
+
+  /** The message in the screen's units: the budget is a percentage here, a share of 1 in the API. */
+  function screenMessage(field, message) {
+    return field === "apiBudgetShare" ? t("connector_budget_share_invalid") : message;
+  }
+
+  function clearFieldIssues() {
+    for (const control of document.querySelectorAll("#connector [data-check-invalid]")) {
+      control.removeAttribute("data-check-invalid");
+      control.classList.remove("invalid");
+      control.setAttribute("aria-invalid", "false");
+      control.setAttribute("aria-describedby", (control.getAttribute("aria-describedby") ?? "").split(" ").filter((id) => !id.endsWith("-check-error")).join(" "));
+    }
+    for (const note of document.querySelectorAll("#connector .check-error")) note.remove();
+  }
+
+  function markFieldIssues(issues) {
+    for (const issue of issues) {
+      if (!issue.field || issue.field === "campaignName" || issue.field === "connection") continue;
+      const control = controlFor(issue.field);
+      if (!control) continue;
+      const noteId = `${control.id}-check-error`;
+      let note = $(noteId);
+      if (!note) {
+        note = el("p", { class: "error-text check-error", id: noteId });
+        (control.closest(".field") ?? control.parentElement).append(note);
+      }
+      note.textContent = [note.textContent, screenMessage(issue.field, issue.message)].filter(Boolean).join(" ");
+      control.dataset.checkInvalid = "true";
+      control.classList.add("invalid");
+      control.setAttribute("aria-invalid", "true");
+      const described = (control.getAttribute("aria-describedby") ?? "").split(" ").filter(Boolean);
+      if (!described.includes(noteId)) control.setAttribute("aria-describedby", [...described, noteId].join(" "));
+    }
+  }
+
   function status(id, text, kind) {
     $(id).textContent = text;
     $(id).className = kind === "error" ? "error-text" : kind === "ok" ? "ok-text" : "muted";
@@ -157,12 +203,14 @@
     if (settings?.campaignId && campaign !== settings.campaignName.trim()
         && !window.confirm(t("connector_campaign_change_confirm", { old: settings.campaignName, name: campaign }))) return;
     status("save-status", t("connector_saving"));
+    clearFieldIssues();
     try {
       await save();
       status("save-status", t("connector_saved"), "ok");
       if (settings.connection.state === "connected") await checkCampaign();
     } catch (error) {
-      status("save-status", error.message, "error");
+      markFieldIssues(error.details ?? []);
+      status("save-status", (error.details ?? []).length ? t("connector_save_refused", { count: error.details.length }) : error.message, "error");
     }
   });
 
@@ -458,7 +506,9 @@
     $("check-ok").hidden = true;
     try {
       // What the screen shows, saved or not: the check looks at that, and saves nothing.
+      clearFieldIssues();
       const result = await api("POST", `${base}/check`, formSettings());
+      markFieldIssues([...result.errors, ...result.warnings]);
       $("check-ok").hidden = !result.ok;
       $("check-errors").replaceChildren(...result.errors.map((issue) => el("li", { class: "error", "data-code": issue.code, "data-field": issue.field }, issue.message)));
       $("check-warnings").replaceChildren(...result.warnings.map((issue) => el("li", { class: "warning", "data-code": issue.code, "data-field": issue.field }, issue.message)));
@@ -471,6 +521,7 @@
         showConnection(settings.connection);
       }
     } catch (error) {
+      markFieldIssues(error.details ?? []);
       $("check-errors").replaceChildren(el("li", { class: "error" }, error.message));
     } finally {
       button.disabled = false;
