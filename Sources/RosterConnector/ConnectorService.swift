@@ -91,7 +91,7 @@ public final class ConnectorService: Sendable {
     ///
     /// The consumer secret is bound to its Salesforce: changing the login URL or the consumer
     /// key without a new secret forgets the stored one, and a connection made with the old app
-    /// is revoked and dropped, so a secret is never sent to a host other than the one it was
+    /// (or the old secret) is revoked and dropped, so a secret is never sent to a host other than the one it was
     /// entered for.
     ///
     /// - Parameter consumerSecret: a new secret, or `nil` to keep the stored one.
@@ -108,7 +108,10 @@ public final class ConnectorService: Sendable {
         if current?.settings.campaignName != settings.campaignName { settings.campaignId = nil }
         let secret = consumerSecret.map { $0.trimmed() }.flatMap { $0.isEmpty ? nil : $0 }
         let appMoved = current.map { $0.settings.loginUrl != settings.loginUrl || $0.settings.consumerKey != settings.consumerKey } ?? false
-        if appMoved, let current, current.connection.state != .disconnected {
+        // A new secret ends the connection made with the old one too (the repository drops it):
+        // its tokens are revoked, not left valid at Salesforce (issue 34).
+        let secretChanged = current.map { secret != nil && secret != $0.consumerSecret } ?? false
+        if appMoved || secretChanged, let current, current.connection.state != .disconnected {
             // Revoked with the app and host it was made with, before they are forgotten.
             await revokeTokens(of: current)
         }

@@ -112,12 +112,14 @@ public enum AccessRefusal: Error, Sendable, Hashable, CustomStringConvertible {
 
 extension Participant {
     /// The participant as a caller that may write but not read participants (a registrar) sees it
-    /// in the answer to its own write: what it sent, the id and the registration and attendance
-    /// flags; nothing it did not send (another site's data on the same email, the Salesforce ids).
-    /// Anyone who may read participants sees the whole record.
+    /// in the answer to its own write: what it sent, the id, the record's dates and the
+    /// registration and attendance flags; nothing it did not send (the email of a person it
+    /// changed by id, another site's data on the same email, the Salesforce ids). Anyone who may
+    /// read participants sees the whole record.
     public func shown(to access: Access, writing draft: ParticipantDraft) -> Participant {
         guard !access.allows(.readParticipants) else { return self }
         var shown = self
+        if draft.email == nil { shown.email = "" }
         if draft.firstName == nil { shown.firstName = "" }
         if draft.lastName == nil { shown.lastName = "" }
         if draft.company == nil { shown.company = "" }

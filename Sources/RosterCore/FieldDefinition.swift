@@ -59,6 +59,12 @@ extension FieldDefinition {
             } else if field.label.unicodeScalars.count > 255 {
                 issues.append(.init(field: name, message: "the label has more than 255 characters"))
             }
+            for text in [field.label] + (field.options ?? []) {
+                if let issue = ParticipantRules.controlCharacterIssue(text, field: name) {
+                    issues.append(issue)
+                    break
+                }
+            }
             if let maxLength = field.maxLength {
                 if !field.type.isTextual {
                     issues.append(.init(field: name, message: "maxLength applies to text fields only, not to \(field.type.rawValue)"))

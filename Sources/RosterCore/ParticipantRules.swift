@@ -75,9 +75,7 @@ public enum ParticipantRules {
                 issues.append(.init(field: rule.name, message: "\(value.unicodeScalars.count) characters is more than the \(rule.max) allowed"))
             }
             if value.unicodeScalars.contains(replacementCharacter) { issues.append(.init(field: rule.name, message: lostText)) }
-            if let control = value.unicodeScalars.first(where: isControl) {
-                issues.append(.init(field: rule.name, message: "contains the control character U+\(String(format: "%04X", control.value)) at position \(position(of: control, in: value)); remove it (a copy from another program often brings one)"))
-            }
+            if let issue = controlCharacterIssue(value, field: rule.name) { issues.append(issue) }
         }
         changes.isRegistered = flag("isRegistered", draft.isRegistered, &issues)
         changes.hasAttended = flag("hasAttended", draft.hasAttended, &issues)
@@ -112,6 +110,13 @@ public enum ParticipantRules {
     /// invisible on screen, in Salesforce and in exports.
     public static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+
+    /// The rule for every text Roster stores (participants, events, their fields, the connector's
+    /// names): no control character. The finding names the first one and where it is.
+    public static func controlCharacterIssue(_ value: String, field: String) -> ValidationIssue? {
+        guard let control = value.unicodeScalars.first(where: isControl) else { return nil }
+        return ValidationIssue(field: field, message: "contains the control character U+\(String(format: "%04X", control.value)) at position \(position(of: control, in: value)); remove it (a copy from another program often brings one)")
     }
 
     private static func position(of scalar: Unicode.Scalar, in text: String) -> Int {

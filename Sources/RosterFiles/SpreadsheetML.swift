@@ -60,12 +60,35 @@ enum SpreadsheetML {
         <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>
         """
 
+    /// The most characters (UTF-16 code units) Excel keeps in a cell ("Excel specifications and
+    /// limits": 32,767); a longer text is cut to fit, ending with ``cutMarker`` (issue 34).
+    static let maxCellCharacters = 32_767
+    /// Ends a text cut to fit a cell, so a reader knows the rest is in Roster.
+    static let cutMarker = " […]"
+
+    /// `text`, or its start and ``cutMarker`` when it passes ``maxCellCharacters``; cut between
+    /// whole characters.
+    static func fitted(_ text: String) -> String {
+        guard text.utf16.count > maxCellCharacters else { return text }
+        let budget = maxCellCharacters - cutMarker.utf16.count
+        var kept = 0
+        var end = text.startIndex
+        for character in text {
+            let size = character.utf16.count
+            guard kept + size <= budget else { break }
+            kept += size
+            end = text.index(after: end)
+        }
+        return String(text[..<end]) + cutMarker
+    }
+
     static func cell(_ cell: Cell, reference: String, style: Int?) -> String {
         let styleAttribute = style.map { " s=\"\($0)\"" } ?? ""
         switch cell {
         case .empty:
             return ""
-        case .text(let text):
+        case .text(let whole):
+            let text = fitted(whole)
             let space = text.first?.isWhitespace == true || text.last?.isWhitespace == true ? " xml:space=\"preserve\"" : ""
             return "<c r=\"\(reference)\" t=\"inlineStr\"\(styleAttribute)><is><t\(space)>\(escape(text))</t></is></c>"
         case .number(let number):

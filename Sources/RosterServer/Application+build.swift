@@ -150,9 +150,10 @@ func buildRouter(
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     if !configuration.role.servesRequests { router.add(middleware: WorkerRoutesMiddleware()) }
     router.add(middleware: RequestMetricsMiddleware())
+    // Outside the error middleware: errors, refusals included, carry the same headers.
+    router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware(messages: backOffice.messages))
     router.add(middleware: CanonicalPathMiddleware())
-    router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ReadPriorityMiddleware(readThreads: database.readThreads, foregroundThreads: database.foregroundReadThreads))
     router.add(middleware: WebSessionMiddleware(sessions: SessionRepository(database: database, now: now)))
     router.add(middleware: HeaderEncodingMiddleware())

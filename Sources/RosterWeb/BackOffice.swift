@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import Logging
 import RosterConnector
 import RosterCore
@@ -207,9 +208,18 @@ public struct BackOffice: Sendable {
         Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: dependencies.secureCookies, httpOnly: true, sameSite: .lax)
     }
 
-    /// Reads an `application/x-www-form-urlencoded` body (small: sign-in and switches).
+    /// The largest form the back office reads (sign-in and switches are a few hundred bytes).
+    static let maxFormBytes = 16 * 1024
+
+    /// Reads an `application/x-www-form-urlencoded` body (small: sign-in and switches); a larger
+    /// one is answered 413, never read further (issue 34).
     static func form(_ request: Request) async throws -> [String: String] {
-        let body = try await request.body.collect(upTo: 16 * 1024)
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: Self.maxFormBytes)
+        } catch is NIOTooManyBytesError {
+            throw HTTPError(.contentTooLarge, message: "a form carries at most \(Self.maxFormBytes) bytes")
+        }
         var form: [String: String] = [:]
         for pair in String(buffer: body).split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1).map {

@@ -15,12 +15,16 @@ public final class SignInThrottle: Sendable {
     public let maxFailuresPerAddress: Int
     /// Seconds from the first failure during which failures count, and the lock lasts.
     public let window: TimeInterval
+    /// The most keys kept (issue 34): past it, expired keys are swept, then the oldest dropped, so
+    /// a spray of emails or addresses costs bounded memory (about 20 MB at most).
+    public let maxEntries: Int
     private let now: @Sendable () -> Date
     private let failures = Mutex([String: (first: Date, count: Int)]())
 
     /// Makes a throttle; `now` is the clock failures are timed by.
     public init(maxFailuresPerEmail: Int = 5, maxFailuresPerAddress: Int = 20, window: TimeInterval = 15 * 60,
-                now: @escaping @Sendable () -> Date = Date.init) {
+                maxEntries: Int = 50_000, now: @escaping @Sendable () -> Date = Date.init) {
+        self.maxEntries = max(2, maxEntries)
         self.maxFailuresPerEmail = maxFailuresPerEmail
         self.maxFailuresPerAddress = maxFailuresPerAddress
         self.window = window
@@ -52,7 +56,20 @@ public final class SignInThrottle: Sendable {
                     table[key] = (time, 1)
                 }
             }
+            if table.count > maxEntries { forgetOld(&table, at: time) }
         }
+    }
+
+    /// How many keys are kept now.
+    public var count: Int { failures.withLock { $0.count } }
+
+    /// Sweeps the keys whose window has passed; if that is not enough, drops the oldest until a
+    /// tenth of the room is free again (rare: each sweep makes room for many failures).
+    private func forgetOld(_ table: inout [String: (first: Date, count: Int)], at time: Date) {
+        table = table.filter { time.timeIntervalSince($0.value.first) < window }
+        guard table.count > maxEntries - maxEntries / 10 else { return }
+        let oldest = table.sorted { $0.value.first < $1.value.first }.prefix(table.count - (maxEntries - maxEntries / 10))
+        for (key, _) in oldest { table[key] = nil }
     }
 
     /// Forgets the email's failures after it signed in (the address's stay: a sprayer may guess right once).
@@ -61,7 +78,8 @@ public final class SignInThrottle: Sendable {
     }
 
     private static func keys(email: String, address: String?) -> [(String, (SignInThrottle) -> Int)] {
-        var keys: [(String, (SignInThrottle) -> Int)] = [("email:" + EmailAddress.normalized(email), \.maxFailuresPerEmail)]
+        // A key's length is bounded too: an email has at most 254 characters (RFC 5321), more is noise.
+        var keys: [(String, (SignInThrottle) -> Int)] = [("email:" + EmailAddress.normalized(String(email.prefix(320))), \.maxFailuresPerEmail)]
         if let address { keys.append(("address:" + address, \.maxFailuresPerAddress)) }
         return keys
     }

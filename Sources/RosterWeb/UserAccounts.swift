@@ -18,14 +18,21 @@ public struct UserAccounts: Sendable {
 
     /// The shortest password accepted.
     public static let minimumPasswordLength = 10
+    /// The longest password accepted, in UTF-8 bytes: bcrypt reads no further, so two passwords
+    /// alike in their first 72 bytes would both open the account (issue 34). Refused, never cut.
+    public static let maximumPasswordBytes = 72
 
-    /// Creates a user; the password must be at least ``minimumPasswordLength`` characters.
+    /// Creates a user; the password must be at least ``minimumPasswordLength`` characters and at
+    /// most ``maximumPasswordBytes`` bytes.
     public func create(email: String, password: String, access: Access = .everything) async throws {
         guard EmailAddress.isPlausible(email.trimmed()) else {
             throw ValidationFailure(field: "email", message: "'\(email)' is not an email address")
         }
         guard password.count >= Self.minimumPasswordLength else {
             throw ValidationFailure(field: "password", message: "use at least \(Self.minimumPasswordLength) characters")
+        }
+        guard password.utf8.count <= Self.maximumPasswordBytes else {
+            throw ValidationFailure(field: "password", message: "use at most \(Self.maximumPasswordBytes) bytes (bcrypt reads no further)")
         }
         let hash = try await Self.passwordThreads.runIfActive { Bcrypt.hash(password, cost: 12) }
         try await users.create(email: email, passwordHash: hash, access: access)
@@ -40,9 +47,12 @@ public struct UserAccounts: Sendable {
         guard checks.enter(limit: Self.maxConcurrentChecks) else { throw SignInBusy() }
         defer { checks.leave() }
         let user = try await users.credentials(email: email)
-        let known = user?.passwordHash
+        // A password longer than bcrypt reads was never accepted: it matches nothing (checked
+        // against the decoy all the same, so it costs the same time).
+        let tooLong = password.utf8.count > Self.maximumPasswordBytes
+        let known = tooLong ? nil : user?.passwordHash
         let matches = try await Self.passwordThreads.runIfActive { Bcrypt.verify(password, hash: known ?? Self.decoyHash) }
-        return matches ? user?.id : nil
+        return matches && !tooLong ? user?.id : nil
     }
 
     /// Password checks (bcrypt, ~0.2 s of a core each) that may run at once.

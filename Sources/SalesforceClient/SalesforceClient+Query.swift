@@ -38,16 +38,25 @@ extension SalesforceClient {
         try QueryPage(try await send(Request(method: "GET", path: nextRecordsUrl)).body)
     }
 
-    /// Every record of a query, following `nextRecordsUrl` (each batch is a call).
-    public func queryAll(_ soql: String, includeDeleted: Bool = false) async throws(SalesforceFailure) -> [SalesforceRecord] {
+    /// Every record of a query, following `nextRecordsUrl` (each batch is a call), up to
+    /// `maxRecords`: an org that keeps answering more pages than the caller can expect ends in a
+    /// clear error, never in endless calls and memory (issue 34).
+    public func queryAll(_ soql: String, includeDeleted: Bool = false, maxRecords: Int = SalesforceClient.maxQueryRecords) async throws(SalesforceFailure) -> [SalesforceRecord] {
         var page = try await queryPage(soql, includeDeleted: includeDeleted)
         var records = page.records
         while !page.done, let next = page.nextRecordsUrl {
+            guard records.count < maxRecords else {
+                throw .invalidResponse("the query kept answering past \(maxRecords) records (\(soql.prefix(80))…); Roster stopped reading it")
+            }
             page = try await nextPage(next)
             records += page.records
         }
         return records
     }
+
+    /// The most records ``queryAll(_:includeDeleted:maxRecords:)`` reads unless told otherwise:
+    /// every query Roster makes this way expects far fewer (a campaign's statuses, names to suggest).
+    public static let maxQueryRecords = 50_000
 
     /// `DailyApiRequests` from the Limits resource (its answer's `Sforce-Limit-Info` updates
     /// ``apiUsage`` too, as every answer does).

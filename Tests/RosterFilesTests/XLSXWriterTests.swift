@@ -48,4 +48,19 @@ struct XLSXWriterTests {
         #expect(SpreadsheetML.columnName(26) == "AA")
         #expect(SpreadsheetML.columnName(701) == "ZZ")
     }
+
+    @Test("a text longer than Excel keeps in a cell (32,767) is cut to fit, between whole characters, with a marker")
+    func longTextsFitExcel() {
+        let short = String(repeating: "a", count: 32_767)
+        #expect(SpreadsheetML.fitted(short) == short)
+        let long = String(repeating: "é", count: 40_000)
+        let fitted = SpreadsheetML.fitted(long)
+        #expect(fitted.utf16.count == 32_767)
+        #expect(fitted.hasSuffix(" […]") && fitted.hasPrefix("ééé"))
+        // Emoji are two UTF-16 units: never split in half.
+        let emoji = String(repeating: "😇", count: 20_000)
+        let cut = SpreadsheetML.fitted(emoji)
+        #expect(cut.utf16.count <= 32_767 && cut.dropLast(4).allSatisfy { $0 == "😇" })
+        #expect(SpreadsheetML.cell(.text(long), reference: "A2", style: nil).contains(" […]</t>"))
+    }
 }

@@ -137,6 +137,24 @@ struct ConnectorConnectionTests {
         }
     }
 
+    @Test("a new consumer secret ends the connection made with the old one: its tokens are revoked at Salesforce, not left valid")
+    func newSecretRevokes() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app)
+            _ = try await WebServerLogin.run(fixture)
+            let refresh = try #require(try await app.storedConnector(eventId: fixture.eventId)?.refreshToken)
+            let saved = try await fixture.put(#"{"consumerSecret": "rotated"}"#).json()
+            #expect((saved["connection"] as? [String: Any])?["state"] as? String == "disconnected")
+            let http = SalesforceHTTPClient()
+            let oldApp = OAuthApp(loginURL: fixture.running.baseURL, consumerKey: fixture.running.configuration.consumerKey,
+                                  consumerSecret: fixture.running.configuration.consumerSecret)
+            await #expect(throws: SalesforceFailure.self, "the old refresh token was revoked") {
+                _ = try await OAuthClient(transport: http).refresh(refreshToken: refresh, app: oldApp)
+            }
+            try await http.shutdown()
+        }
+    }
+
     @Test("a missing campaign is created with both statuses when asked, and only once")
     func createCampaign() async throws {
         try await TestApp.run(withSandbox: true) { app in

@@ -88,6 +88,23 @@ struct PasswordCheckBoundTests {
         inFlight.leave()
         #expect(inFlight.enter(limit: limit))
     }
+
+    @Test("a spray of emails and addresses costs bounded memory: expired keys go first, then the oldest; a recent lock stays")
+    func boundedUnderASpray() {
+        let clock = SignInThrottleTests.Clock()
+        let throttle = SignInThrottle(maxFailuresPerEmail: 2, maxFailuresPerAddress: 1_000_000, window: 900, maxEntries: 1_000, now: { clock.now })
+        for index in 0..<400 { throttle.recordFailure(email: "old\(index)@example.com", address: "198.51.100.1") }
+        clock.now += 901
+        for index in 0..<5_000 {
+            throttle.recordFailure(email: "spray\(index)@example.com", address: "203.0.113.\(index % 200)")
+            clock.now += 0.01
+        }
+        #expect(throttle.count <= 1_000, "\(throttle.count) keys")
+        throttle.recordFailure(email: "target@example.com", address: nil)
+        throttle.recordFailure(email: "target@example.com", address: nil)
+        #expect(throttle.retryAfter(email: "target@example.com", address: nil) != nil, "the newest lock is kept")
+        #expect(throttle.retryAfter(email: "old1@example.com", address: nil) == nil)
+    }
 }
 
 @Suite("The client's address behind trusted proxies")

@@ -24,6 +24,12 @@ struct ClientTests {
             #expect(usage.used == live.sandbox.apiCallCount)
             #expect(usage.max == SandboxDefaults.apiDailyLimit)
             #expect(try await client.limits().used == usage.used + 1)
+            // Past the caller's bound, a query that keeps paging ends in a clear error.
+            let before = await client.callCount
+            await #expect(throws: SalesforceFailure.self) {
+                _ = try await client.queryAll(SOQL.select(["Id"], from: "Contact").text, maxRecords: 1_000)
+            }
+            #expect(await client.callCount - before == 1, "it stopped after the first page: 2,000 records > 1,000")
         }
     }
 

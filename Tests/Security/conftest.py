@@ -25,8 +25,9 @@ ENVIRONMENT = {name: value for name, value in os.environ.items() if not name.sta
 class Answer:
     """An HTTP answer: its status, its text, and the `error.code` of an error body."""
 
-    def __init__(self, status, text):
+    def __init__(self, status, text, headers=None):
         self.status, self.text = status, text
+        self.headers = {name.lower(): value for name, value in (headers or [])}
 
     def json(self):
         return json.loads(self.text)
@@ -83,18 +84,24 @@ class Roster:
         finally:
             shutil.rmtree(self.directory, ignore_errors=True)
 
-    def call(self, method, path, token=None, body=None):
-        """Sends one request, its path byte for byte as given; `body` is sent as JSON."""
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+    def call(self, method, path, token=None, body=None, headers=None):
+        """Sends one request, its path byte for byte as given; `body` is sent as JSON; `headers`
+        are sent too (a `Host` given replaces the connection's)."""
+        headers = {**({"Authorization": f"Bearer {token}"} if token else {}), **(headers or {})}
         payload = None
         if body is not None:
             payload = json.dumps(body).encode()
             headers["Content-Type"] = "application/json"
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
-            connection.request(method, path, body=payload, headers=headers)
+            connection.putrequest(method, path, skip_host="Host" in headers, skip_accept_encoding=True)
+            for name, value in headers.items():
+                connection.putheader(name, value)
+            if payload is not None:
+                connection.putheader("Content-Length", str(len(payload)))
+            connection.endheaders(payload)
             response = connection.getresponse()
-            return Answer(response.status, response.read().decode("utf-8", "replace"))
+            return Answer(response.status, response.read().decode("utf-8", "replace"), response.getheaders())
         finally:
             connection.close()
 

@@ -14,7 +14,7 @@ served `/openapi.yaml`, so a new route cannot be left out:
 Also: another spelling of a path (`//api`, `/api//v1`, `/api/v1//`, a trailing `/`, `%2F`) never
 succeeds and writes nothing; event lists show the caller's events only; tokens made or revoked
 through the API or the CLI take effect at once and are never shown again; `/healthz`,
-`/metrics` and `/openapi.yaml` are open.
+`/metrics` and `/openapi.yaml` are open. Every answer under `/api/` says `Cache-Control: no-store`.
 """
 import re
 
@@ -120,6 +120,8 @@ def test_route_access(roster, tokens, caller, operation, event):
     answer = roster.call(method, url, tokens.get(caller), {} if method in ("POST", "PUT", "PATCH") else None)
     refusal = expected_refusal(caller, permission, event)
     got = f"{answer.status} {answer.code}: {answer.text[:300]}"
+    # Answers may carry personal data: no cache keeps them (issue 34, #10), refusals included.
+    assert answer.headers.get("cache-control") == "no-store", f"{method} {url}: Cache-Control {answer.headers.get('cache-control')}"
     if refusal:
         assert (answer.status, answer.code) == (refusal, REFUSALS[refusal]), f"{method} {url} expected {refusal}, got {got}"
     else:
@@ -223,3 +225,13 @@ def test_the_webhook_receiver_is_authenticated_by_its_signature_alone(roster, to
     for caller in ("registrar", "viewer"):
         refused = roster.call("GET", f"/api/v1/events/{event}/webhooks/{source}/deliveries", tokens[caller])
         assert (refused.status, refused.code) == (403, "forbidden"), refused.text
+
+
+def test_a_forged_host_never_becomes_the_oauth_callback(roster, tokens):
+    """Without ROSTER_PUBLIC_URL only a loopback Host is Roster's own address (issue 34, #6)."""
+    path = f"/api/v1/events/{roster.events['A']}/connectors/salesforce/connect"
+    forged = roster.call("POST", path, tokens["admin"], {"flow": "webServer"}, headers={"Host": "evil.example"})
+    assert (forged.status, forged.code) == (422, "public_url_missing"), forged.text
+    assert "evil.example" not in forged.text
+    own = roster.call("POST", path, tokens["admin"], {"flow": "webServer"})
+    assert own.code != "public_url_missing", own.text

@@ -178,9 +178,7 @@ public struct ConnectorSettings: Sendable, Hashable, Codable {
                                ("cancelledStatus", cancelledStatus)]
         {
             if value.unicodeScalars.count > 255 { issues.append(.init(field: field, message: "at most 255 characters")) }
-            if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-                issues.append(.init(field: field, message: "must not contain control characters (line breaks, tabs)"))
-            }
+            if let issue = ParticipantRules.controlCharacterIssue(value, field: field) { issues.append(issue) }
         }
         return issues
     }

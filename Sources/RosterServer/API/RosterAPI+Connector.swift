@@ -58,7 +58,8 @@ extension RosterAPI {
             return .ok(.init(body: .json(.init(connection: .init(view.connection)))))
         case .webServer:
             guard let base = publicURL ?? RequestOrigin.current else {
-                throw APIError(.unprocessableContent, "validation_failed", "Roster does not know its own URL for the OAuth callback; set ROSTER_PUBLIC_URL")
+                throw APIError(.unprocessableContent, "public_url_missing",
+                               "Roster does not know its own address for the OAuth callback (a request's Host is trusted on loopback only); set ROSTER_PUBLIC_URL to the HTTPS address browsers use")
             }
             // A login begun from the back office is bound to its user: only their session can finish it.
             let url = try await connectors.beginWebServerLogin(eventId: event.id, baseURL: base, userId: BackOfficeSession.current?.userId)

@@ -67,7 +67,11 @@ extension RosterAPI {
         if let after = input.query.after, after < 0 {
             throw APIError(.badRequest, "invalid_parameter", "after must be the nextAfter of a page (0 or more)", details: [.init(field: "after", row: nil, message: "0 or more")])
         }
-        if input.query.format == .csv { return resultsCSV(run, outcome: input.query.outcome?.rawValue) }
+        if input.query.format == .csv {
+            // A download of every line, emails included, is an export (API.md: viewers have none).
+            if let caller = Caller.current, let refusal = caller.access.refusal(.exportParticipants, eventId: event.id) { throw APIError(refusal) }
+            return resultsCSV(run, outcome: input.query.outcome?.rawValue)
+        }
         let page = try await syncRuns.results(runId: run.id, outcome: input.query.outcome?.rawValue, limit: limit, after: input.query.after)
         let items = page.lines.map { line in
             Components.Schemas.SyncRunResult(participantId: line.participantId, email: line.email, at: line.entry.at, operation: line.entry.operation,

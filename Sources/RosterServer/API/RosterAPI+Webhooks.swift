@@ -18,6 +18,7 @@ extension RosterAPI {
         let name = body.name.trimmed()
         guard !name.isEmpty else { throw ValidationFailure(field: "name", message: "a webhook needs a name (e.g. the registration tool's)") }
         guard name.unicodeScalars.count <= 100 else { throw ValidationFailure(field: "name", message: "a webhook's name has at most 100 characters") }
+        if let issue = ParticipantRules.controlCharacterIssue(name, field: "name") { throw ValidationFailure([issue]) }
         var map = body.fieldMap?.additionalProperties
         if map == nil, let preset = body.preset {
             map = WebhookPreset.all.first { $0.id == preset.rawValue }?.fieldMap
@@ -55,7 +56,8 @@ extension RosterAPI {
     /// Where a source's deliveries go: Roster's public URL, else the origin this request came to.
     func webhookURL(_ id: String) throws -> String {
         guard let base = publicURL ?? RequestOrigin.current else {
-            throw APIError(.internalServerError, "internal_error", "Roster does not know its own URL; set ROSTER_PUBLIC_URL")
+            throw APIError(.unprocessableContent, "public_url_missing",
+                           "Roster does not know the address registration tools reach it at (a request's Host is trusted on loopback only); set ROSTER_PUBLIC_URL")
         }
         return base + "/hooks/" + id
     }
