@@ -33,7 +33,7 @@ public struct Event: Sendable, Hashable, Identifiable {
         } else if name.unicodeScalars.count > 255 {
             issues.append(.init(field: "name", message: "\(name.count) characters is more than the 255 allowed"))
         }
-        if let issue = ParticipantRules.controlCharacterIssue(name, field: "name") { issues.append(issue) }
+        if let issue = ParticipantRules.controlCharacterIssue(name.trimmed(), field: "name") { issues.append(issue) }
         if let startsAt, let endsAt, endsAt < startsAt {
             issues.append(.init(field: "endsAt", message: "the event ends before it starts"))
         }

@@ -16,7 +16,8 @@ public final class SignInThrottle: Sendable {
     /// Seconds from the first failure during which failures count, and the lock lasts.
     public let window: TimeInterval
     /// The most keys kept (issue 34): past it, expired keys are swept, then the oldest dropped, so
-    /// a spray of emails or addresses costs bounded memory (about 20 MB at most).
+    /// a spray of emails or addresses costs bounded memory (keys of at most 260 bytes: under
+    /// 30 MB at the default).
     public let maxEntries: Int
     private let now: @Sendable () -> Date
     private let failures = Mutex([String: (first: Date, count: Int)]())
@@ -78,9 +79,11 @@ public final class SignInThrottle: Sendable {
     }
 
     private static func keys(email: String, address: String?) -> [(String, (SignInThrottle) -> Int)] {
-        // A key's length is bounded too: an email has at most 254 characters (RFC 5321), more is noise.
-        var keys: [(String, (SignInThrottle) -> Int)] = [("email:" + EmailAddress.normalized(String(email.prefix(320))), \.maxFailuresPerEmail)]
-        if let address { keys.append(("address:" + address, \.maxFailuresPerAddress)) }
+        // A key's size is bounded too, in bytes: an email has at most 254 (RFC 5321), more is noise.
+        let normalized = EmailAddress.normalized(email)
+        let bounded = normalized.utf8.count <= 254 ? normalized : String(decoding: normalized.utf8.prefix(254), as: UTF8.self)
+        var keys: [(String, (SignInThrottle) -> Int)] = [("email:" + bounded, \.maxFailuresPerEmail)]
+        if let address { keys.append(("address:" + String(decoding: address.utf8.prefix(64), as: UTF8.self), \.maxFailuresPerAddress)) }
         return keys
     }
 }

@@ -18,9 +18,11 @@ public struct UserAccounts: Sendable {
 
     /// The shortest password accepted.
     public static let minimumPasswordLength = 10
-    /// The longest password accepted, in UTF-8 bytes: bcrypt reads no further, so two passwords
-    /// alike in their first 72 bytes would both open the account (issue 34). Refused, never cut.
-    public static let maximumPasswordBytes = 72
+    /// The longest password accepted, in UTF-8 bytes (issue 34). bcrypt ($2b$, hummingbird-auth's
+    /// `bcrypt.c`) reads at most 72 bytes and a closing NUL: a password of 71 bytes or fewer is
+    /// read whole with its NUL, so no longer password sharing its start can match it; at 72, any
+    /// longer one sharing those 72 bytes would. Refused, never cut.
+    public static let maximumPasswordBytes = 71
 
     /// Creates a user; the password must be at least ``minimumPasswordLength`` characters and at
     /// most ``maximumPasswordBytes`` bytes.
@@ -33,6 +35,9 @@ public struct UserAccounts: Sendable {
         }
         guard password.utf8.count <= Self.maximumPasswordBytes else {
             throw ValidationFailure(field: "password", message: "use at most \(Self.maximumPasswordBytes) bytes (bcrypt reads no further)")
+        }
+        guard !password.unicodeScalars.contains(where: ParticipantRules.isControl) else {
+            throw ValidationFailure(field: "password", message: "a password holds no control character")
         }
         let hash = try await Self.passwordThreads.runIfActive { Bcrypt.hash(password, cost: 12) }
         try await users.create(email: email, passwordHash: hash, access: access)
@@ -47,12 +52,11 @@ public struct UserAccounts: Sendable {
         guard checks.enter(limit: Self.maxConcurrentChecks) else { throw SignInBusy() }
         defer { checks.leave() }
         let user = try await users.credentials(email: email)
-        // A password longer than bcrypt reads was never accepted: it matches nothing (checked
-        // against the decoy all the same, so it costs the same time).
-        let tooLong = password.utf8.count > Self.maximumPasswordBytes
-        let known = tooLong ? nil : user?.passwordHash
+        // A NUL would end the password where bcrypt reads it: such a password matches nothing.
+        let cut = password.utf8.contains(0)
+        let known = cut ? nil : user?.passwordHash
         let matches = try await Self.passwordThreads.runIfActive { Bcrypt.verify(password, hash: known ?? Self.decoyHash) }
-        return matches && !tooLong ? user?.id : nil
+        return matches && !cut ? user?.id : nil
     }
 
     /// Password checks (bcrypt, ~0.2 s of a core each) that may run at once.

@@ -44,12 +44,16 @@ extension SalesforceClient {
     public func queryAll(_ soql: String, includeDeleted: Bool = false, maxRecords: Int = SalesforceClient.maxQueryRecords) async throws(SalesforceFailure) -> [SalesforceRecord] {
         var page = try await queryPage(soql, includeDeleted: includeDeleted)
         var records = page.records
+        // Pages hold at least 200 records (a query's smallest batch): more pages than that allows,
+        // or a page that brings nothing and is not the last, is an answer gone wrong.
+        var pages = 1
         while !page.done, let next = page.nextRecordsUrl {
-            guard records.count < maxRecords else {
-                throw .invalidResponse("the query kept answering past \(maxRecords) records (\(soql.prefix(80))…); Roster stopped reading it")
+            guard records.count < maxRecords, pages <= maxRecords / 200 + 1, !page.records.isEmpty else {
+                throw .invalidResponse("the query kept answering past \(records.count) records in \(pages) pages (\(soql.prefix(80))…); Roster stopped reading it")
             }
             page = try await nextPage(next)
             records += page.records
+            pages += 1
         }
         return records
     }

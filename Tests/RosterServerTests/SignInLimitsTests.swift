@@ -8,24 +8,28 @@ import Synchronization
 struct SignInLimitsTests {
     static let email = "organiser@example.org"
 
-    @Test("a password past 72 bytes is refused at creation; at sign-in, one that only shares the first 72 bytes opens nothing")
+    @Test("a password bcrypt cannot read whole (72 bytes and more) is refused at creation; one that only shares the start of a password opens nothing")
     func passwordsBcryptReadsWhole() async throws {
         try await TestApp.run { app in
-            let seventyTwo = String(repeating: "A", count: 72)
-            await #expect(throws: ValidationFailure.self) { try await app.createUser("long@example.org", seventyTwo + "secret-suffix-1") }
-            try await app.createUser(Self.email, seventyTwo)
+            let seventyOne = String(repeating: "A", count: 71)
+            await #expect(throws: ValidationFailure.self) { try await app.createUser("long@example.org", String(repeating: "A", count: 72) + "secret-suffix-1") }
+            await #expect(throws: ValidationFailure.self) { try await app.createUser("exact@example.org", String(repeating: "A", count: 72)) }
+            await #expect(throws: ValidationFailure.self) { try await app.createUser("nul@example.org", "ten chars\u{0}and more") }
+            try await app.createUser(Self.email, seventyOne)
             let found = Mutex<[String?]>([])
             try await app.withDatabase { database in
                 let accounts = UserAccounts(database: database)
-                let right = try await accounts.verify(email: Self.email, password: seventyTwo)
-                let longer = try await accounts.verify(email: Self.email, password: seventyTwo + "totally-different")
-                found.withLock { $0 = [right, longer] }
+                let right = try await accounts.verify(email: Self.email, password: seventyOne)
+                let longer = try await accounts.verify(email: Self.email, password: seventyOne + "totally-different")
+                let nul = try await accounts.verify(email: Self.email, password: seventyOne + "\u{0}")
+                found.withLock { $0 = [right, longer, nul] }
             }
-            let (right, longer) = found.withLock { ($0[0], $0[1]) }
-            #expect(right != nil)
-            #expect(longer == nil, "the first 72 bytes alike open nothing")
+            let results = found.withLock { $0 }
+            #expect(results[0] != nil)
+            #expect(results[1] == nil, "the same 71 bytes and more open nothing")
+            #expect(results[2] == nil)
             let browser = Browser(app)
-            let refused = try await browser.signIn(Self.email, seventyTwo + "totally-different")
+            let refused = try await browser.signIn(Self.email, seventyOne + "totally-different")
             #expect(refused.status == .unauthorized, "not signed in")
         }
     }

@@ -234,4 +234,10 @@ def test_a_forged_host_never_becomes_the_oauth_callback(roster, tokens):
     assert (forged.status, forged.code) == (422, "public_url_missing"), forged.text
     assert "evil.example" not in forged.text
     own = roster.call("POST", path, tokens["admin"], {"flow": "webServer"})
-    assert own.code != "public_url_missing", own.text
+    assert (own.status, own.code) == (409, "connector_not_configured"), own.text  # past the address check
+    # A webhook made through a forged Host gets its path alone, never that host.
+    hooks = f"/api/v1/events/{roster.events['A']}/webhooks"
+    made = roster.call("POST", hooks, tokens["admin"], {"name": "Forged host"}, headers={"Host": "evil.example"})
+    assert made.status == 201 and made.json()["url"].startswith("/hooks/"), made.text
+    listed = roster.call("GET", hooks, tokens["admin"], headers={"Host": "evil.example"})
+    assert listed.status == 200 and "evil.example" not in listed.text, listed.text

@@ -14,7 +14,7 @@ extension RosterAPI {
         let name = body.name.trimmed()
         guard !name.isEmpty else { throw ValidationFailure(field: "name", message: "give the token a name, e.g. 'registration site'") }
         guard body.name.unicodeScalars.count <= 100 else { throw ValidationFailure(field: "name", message: "a token's name has at most 100 characters") }
-        if let issue = ParticipantRules.controlCharacterIssue(body.name, field: "name") { throw ValidationFailure([issue]) }
+        if let issue = ParticipantRules.controlCharacterIssue(name, field: "name") { throw ValidationFailure([issue]) }
         if let days = body.expiresInDays, !(1...3650).contains(days) {
             throw ValidationFailure(field: "expiresInDays", message: "between 1 and 3650 days, not \(days)")
         }

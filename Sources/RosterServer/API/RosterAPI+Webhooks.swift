@@ -8,7 +8,7 @@ extension RosterAPI {
 
     func listWebhooks(_ input: Operations.ListWebhooks.Input) async throws -> Operations.ListWebhooks.Output {
         let event = try await event(input.path.eventId)
-        let items = try await webhooks.list(eventId: event.id).map { try Components.Schemas.Webhook($0, url: try webhookURL($0.id)) }
+        let items = try await webhooks.list(eventId: event.id).map { try Components.Schemas.Webhook($0, url: webhookURL($0.id)) }
         return .ok(.init(body: .json(.init(items: items))))
     }
 
@@ -26,7 +26,7 @@ extension RosterAPI {
         if let map { _ = try WebhookFieldMap(map, fields: event.fields) }
         let (source, secret) = try await webhooks.create(eventId: event.id, name: name, fieldMap: map)
         logger.info("webhook created", metadata: ["event": "\(event.id)", "webhook": "\(source.id)"])
-        let shown = try Components.Schemas.Webhook(source, url: try webhookURL(source.id))
+        let shown = try Components.Schemas.Webhook(source, url: webhookURL(source.id))
         return .created(.init(body: .json(.init(value1: shown, value2: .init(secret: secret)))))
     }
 
@@ -53,13 +53,11 @@ extension RosterAPI {
         return .ok(.init(body: .json(.init(items: items))))
     }
 
-    /// Where a source's deliveries go: Roster's public URL, else the origin this request came to.
-    func webhookURL(_ id: String) throws -> String {
-        guard let base = publicURL ?? RequestOrigin.current else {
-            throw APIError(.unprocessableContent, "public_url_missing",
-                           "Roster does not know the address registration tools reach it at (a request's Host is trusted on loopback only); set ROSTER_PUBLIC_URL")
-        }
-        return base + "/hooks/" + id
+    /// Where a source's deliveries go: Roster's public URL, else the loopback origin this request
+    /// came to, else the path alone (relative to wherever the tool reaches Roster: a `Host` that is
+    /// not loopback is the client's to write, never taken as Roster's address).
+    func webhookURL(_ id: String) -> String {
+        (publicURL ?? RequestOrigin.current ?? "") + "/hooks/" + id
     }
 }
 

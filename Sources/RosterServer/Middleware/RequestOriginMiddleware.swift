@@ -11,20 +11,31 @@ import Hummingbird
 enum RequestOrigin {
     @TaskLocal static var current: String?
 
-    /// `http://<authority>` when the authority names the loopback interface, else `nil`.
+    /// `http://<authority>` when the authority is exactly a loopback host (`localhost`, `[::1]`,
+    /// or `127.d.d.d`) with an optional port of digits, else `nil`.
     static func origin(authority: String?) -> String? {
-        guard let authority, !authority.isEmpty else { return nil }
-        let host: Substring
+        guard let authority, !authority.isEmpty, authority.utf8.count <= 64 else { return nil }
+        var host = Substring(authority)
+        var port: Substring?
         if authority.hasPrefix("[") {
             guard let end = authority.firstIndex(of: "]") else { return nil }
-            host = authority[authority.index(after: authority.startIndex)..<end]
-        } else {
-            host = authority.split(separator: ":", maxSplits: 1).first ?? ""
+            host = authority[authority.startIndex...end]
+            let rest = authority[authority.index(after: end)...]
+            if !rest.isEmpty {
+                guard rest.first == ":" else { return nil }
+                port = rest.dropFirst()
+            }
+        } else if let colon = authority.firstIndex(of: ":") {
+            host = authority[..<colon]
+            port = authority[authority.index(after: colon)...]
         }
-        let loopback = host.lowercased() == "localhost" || host == "::1"
-            || (host.hasPrefix("127.") && host.split(separator: ".").count == 4 && host.split(separator: ".").allSatisfy { UInt8($0) != nil })
-        guard loopback, authority.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "/" && $0 != "@" }) else { return nil }
-        return "http://\(authority)"
+        let digits = { (text: Substring) in !text.isEmpty && text.allSatisfy { $0 >= "0" && $0 <= "9" } }
+        if let port, port.count > 5 || !digits(port) { return nil }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        let loopback = host.lowercased() == "localhost" || host == "[::1]"
+            || (octets.count == 4 && octets[0] == "127"
+                && octets.allSatisfy { $0.count <= 3 && digits($0) && Int($0)! <= 255 })
+        return loopback ? "http://\(authority)" : nil
     }
 }
 
