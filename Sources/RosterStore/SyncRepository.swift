@@ -312,10 +312,7 @@ public struct SyncRepository: Sendable {
         if let after { page += " AND h.id > \(bind: after)" }
         page += " ORDER BY h.id LIMIT \(literal: limit + 1)"
         let rows = try await database.reader.raw(page).all()
-        let lines = try rows.prefix(limit).map { row in
-            RunResultLine(id: try row.decode(column: "id", as: Int64.self), participantId: try row.decode(column: "participant_id", as: String.self),
-                          email: try row.decode(column: "email", as: String.self), entry: try Self.entry(from: row))
-        }
+        let lines = try rows.prefix(limit).map(Self.line(from:))
         return RunResultsPage(lines: lines, total: total, nextAfter: rows.count > limit ? lines.last?.id : nil)
     }
 
@@ -327,10 +324,13 @@ public struct SyncRepository: Sendable {
             WHERE h.event_id = \(bind: eventId) AND h.outcome = 'failed' AND h.run_id IS NULL
             ORDER BY h.id DESC LIMIT \(literal: limit)
             """).all()
-        return try rows.map { row in
-            RunResultLine(id: try row.decode(column: "id", as: Int64.self), participantId: try row.decode(column: "participant_id", as: String.self),
-                          email: try row.decode(column: "email", as: String.self), entry: try Self.entry(from: row))
-        }
+        return try rows.map(Self.line(from:))
+    }
+
+    /// A history line with its person's email (`h.*, p.email`).
+    static func line(from row: any SQLRow) throws -> RunResultLine {
+        RunResultLine(id: try row.decode(column: "id", as: Int64.self), participantId: try row.decode(column: "participant_id", as: String.self),
+                      email: try row.decode(column: "email", as: String.self), entry: try entry(from: row))
     }
 
     static func entry(from row: any SQLRow) throws -> SyncHistoryEntry {
