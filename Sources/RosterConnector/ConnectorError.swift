@@ -10,6 +10,8 @@ public enum ConnectorError: Error, Sendable, Equatable, CustomStringConvertible 
     case notConnected(String)
     /// The OAuth `state` is unknown, expired, or already used.
     case invalidState
+    /// The login URL, consumer key or secret changed after the web-server login began.
+    case loginSettingsChanged
     /// Salesforce refused or failed.
     case salesforce(SalesforceFailure)
     /// The campaign to create exists already.
@@ -22,6 +24,7 @@ public enum ConnectorError: Error, Sendable, Equatable, CustomStringConvertible 
         case .missingSetting(let field, let message): "\(field): \(message)"
         case .notConnected(let message): message
         case .invalidState: "this Salesforce login link is unknown, expired or already used; start the login again"
+        case .loginSettingsChanged: "the login URL, consumer key or secret changed after this Salesforce login began, so it was not finished; start the login again"
         case .salesforce(let failure): failure.description
         case .campaignExists(let id, let name): "a campaign named \"\(name)\" already exists (\(id)); it was not created again"
         }

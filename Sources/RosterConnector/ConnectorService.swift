@@ -169,7 +169,8 @@ public final class ConnectorService: Sendable {
         let pkce = PKCE.generate()
         let state = PKCE.randomToken()
         let redirect = Self.redirectURI(baseURL: baseURL)
-        try await states.create(state: state, PendingAuthorization(eventId: eventId, userId: userId, codeVerifier: pkce.verifier, redirectUri: redirect))
+        try await states.create(state: state, PendingAuthorization(eventId: eventId, userId: userId, codeVerifier: pkce.verifier,
+                                                                   redirectUri: redirect, appFingerprint: Self.fingerprint(of: app)))
         return OAuthClient.authorizeURL(app: app, redirectURI: redirect, state: state, pkce: pkce)
     }
 
@@ -182,12 +183,14 @@ public final class ConnectorService: Sendable {
     ///
     /// - Parameter userId: the signed-in user, when the state was bound to one.
     /// - Returns: the event the login was for.
-    /// - Throws: ``ConnectorError/invalidState`` for an unknown, expired, replayed or foreign state.
+    /// - Throws: ``ConnectorError/invalidState`` for an unknown, expired, replayed or foreign state
+    ///   (a login begun by another user is left for them to finish);
+    ///   ``ConnectorError/loginSettingsChanged`` when the login URL, key or secret changed since.
     public func completeWebServerLogin(code: String, state: String, userId: String? = nil) async throws -> String {
-        guard let pending = try await states.consume(state: state) else { throw ConnectorError.invalidState }
-        if let bound = pending.userId, bound != userId { throw ConnectorError.invalidState }
+        guard let pending = try await states.consume(state: state, userId: userId) else { throw ConnectorError.invalidState }
         let stored = try await stored(eventId: pending.eventId)
         let app = try app(of: stored)
+        guard Self.fingerprint(of: app) == pending.appFingerprint else { throw ConnectorError.loginSettingsChanged }
         do {
             let tokens = try await OAuthClient(transport: transport).exchange(code: code, app: app, redirectURI: pending.redirectUri, verifier: pending.codeVerifier)
             try await finishConnecting(eventId: pending.eventId, flow: .webServer, tokens: tokens, app: app)
@@ -202,9 +205,13 @@ public final class ConnectorService: Sendable {
         try await connectors.setCampaignId(eventId: eventId, campaignId: campaignId, forName: name)
     }
 
-    /// Uses up a state whose login was declined or failed at Salesforce.
-    public func abandonWebServerLogin(state: String) async throws {
-        _ = try await states.consume(state: state)
+    /// Uses up a state whose login was declined or failed at Salesforce (one `userId` began).
+    public func abandonWebServerLogin(state: String, userId: String? = nil) async throws {
+        _ = try await states.consume(state: state, userId: userId)
+    }
+
+    private static func fingerprint(of app: OAuthApp) -> String {
+        PendingAuthorization.fingerprint(loginUrl: app.loginURL, consumerKey: app.consumerKey, consumerSecret: app.consumerSecret)
     }
 
     private func finishConnecting(eventId: String, flow: ConnectionFlow, tokens: SalesforceTokens, app: OAuthApp) async throws {

@@ -84,6 +84,7 @@ extension APIError {
             return APIError(.unprocessableContent, "validation_failed", error.description, details: [Detail(field: field, row: nil, message: message)])
         case .notConnected: return APIError(.conflict, "not_connected", error.description)
         case .invalidState: return APIError(.badRequest, "invalid_state", error.description)
+        case .loginSettingsChanged: return APIError(.conflict, "login_settings_changed", error.description)
         case .campaignExists: return APIError(.conflict, "campaign_exists", error.description)
         case .salesforce(let failure):
             switch failure {

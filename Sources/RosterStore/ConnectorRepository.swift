@@ -231,13 +231,22 @@ public struct PendingAuthorization: Sendable, Hashable {
     public var codeVerifier: String
     /// The callback URL the login used, which the code exchange must repeat.
     public var redirectUri: String
+    /// ``fingerprint(loginUrl:consumerKey:consumerSecret:)`` of the connected app the login began
+    /// with: the callback refuses to send the code to another host or app.
+    public var appFingerprint: String
 
     /// Makes a pending login.
-    public init(eventId: String, userId: String?, codeVerifier: String, redirectUri: String) {
+    public init(eventId: String, userId: String?, codeVerifier: String, redirectUri: String, appFingerprint: String) {
         self.eventId = eventId
         self.userId = userId
         self.codeVerifier = codeVerifier
         self.redirectUri = redirectUri
+        self.appFingerprint = appFingerprint
+    }
+
+    /// A digest of the settings a code exchange depends on (SHA-256: the secret is not kept).
+    public static func fingerprint(loginUrl: String, consumerKey: String, consumerSecret: String) -> String {
+        TokenRepository.digest([loginUrl, consumerKey, consumerSecret].joined(separator: "\u{0}"))
     }
 }
 
@@ -260,25 +269,28 @@ public struct OAuthStateRepository: Sendable {
         let hash = TokenRepository.digest(state)
         try await database.writer.delete(from: "oauth_states").where("expires_at", .lessThan, time).run()
         try await database.writer.insert(into: "oauth_states")
-            .columns("state_hash", "event_id", "user_id", "code_verifier", "redirect_uri", "expires_at")
+            .columns("state_hash", "event_id", "user_id", "code_verifier", "redirect_uri", "app_fingerprint", "expires_at")
             .values(SQLBind(hash), SQLBind(pending.eventId), SQLBind(pending.userId),
                     SQLBind(try secrets.seal(pending.codeVerifier, context: "oauth_state:\(hash)")), SQLBind(pending.redirectUri),
-                    SQLBind(time + Int64(lifetime * 1000)))
+                    SQLBind(pending.appFingerprint), SQLBind(time + Int64(lifetime * 1000)))
             .run()
     }
 
     /// Takes the login of this `state` out of the store: a second use finds nothing. Expired
-    /// or unknown states answer `nil`.
-    public func consume(state: String) async throws -> PendingAuthorization? {
+    /// or unknown states answer `nil`, and so does a login begun by another user than `userId`,
+    /// which stays for its own user to finish.
+    public func consume(state: String, userId: String?) async throws -> PendingAuthorization? {
         let hash = TokenRepository.digest(state)
         let rows = try await database.writer.delete(from: "oauth_states").where("state_hash", .equal, hash)
-            .returning("event_id", "user_id", "code_verifier", "redirect_uri", "expires_at").all()
+            .where { $0.where("user_id", .is, SQLLiteral.null).orWhere("user_id", .equal, SQLBind(userId)) }
+            .returning("event_id", "user_id", "code_verifier", "redirect_uri", "app_fingerprint", "expires_at").all()
         guard let row = rows.first, try row.decode(column: "expires_at", as: Int64.self) > StoreTime.millis(now()) else { return nil }
         return PendingAuthorization(
             eventId: try row.decode(column: "event_id", as: String.self),
             userId: try row.decode(column: "user_id", as: String?.self),
             codeVerifier: try secrets.open(try row.decode(column: "code_verifier", as: String.self), context: "oauth_state:\(hash)"),
-            redirectUri: try row.decode(column: "redirect_uri", as: String.self)
+            redirectUri: try row.decode(column: "redirect_uri", as: String.self),
+            appFingerprint: try row.decode(column: "app_fingerprint", as: String?.self) ?? ""
         )
     }
 }

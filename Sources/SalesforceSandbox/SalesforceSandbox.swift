@@ -112,6 +112,9 @@ public final class SalesforceSandbox: Sendable {
     /// Revokes every refresh token, as an admin revoking the app's access does.
     public func revokeRefreshTokens() { auth.revokeRefreshTokens() }
 
+    /// What the OAuth endpoints were asked since the start.
+    public var oauthCounts: OAuthCounts { auth.counts }
+
     /// A valid access token without going through OAuth, for tests that are not about login.
     public func issueAccessToken() -> String {
         auth.issue(scope: "api", withRefreshToken: false, baseURL: baseURL)["access_token"]?.stringValue ?? ""

@@ -276,11 +276,16 @@ struct BackOfficeTests {
                 try await browser.api(.post, "\(fixture.base)/connect", json: #"{"flow": "webServer"}"#, csrf: csrf)
             }
 
-            let stranger = try await WebServerLogin.run(fixture, start: start) { callback in try await Browser(app).get(callback) }
-            #expect(stranger.status == .badRequest, "another browser can't finish the organiser's login")
-            #expect(try await fixture.settings()["connection"].flatMap { $0 as? [String: Any] }?["state"] as? String == "disconnected")
-
-            let organiser = try await WebServerLogin.run(fixture, start: start) { callback in try await browser.get(callback) }
+            // Another browser's callback neither finishes the organiser's login nor uses it up
+            // (issue 34, #7): the same callback then works in the organiser's own browser.
+            var stranger: TestResponse?
+            let organiser = try await WebServerLogin.run(fixture, start: start) { callback in
+                stranger = try await Browser(app).get(callback)
+                #expect(try await fixture.settings()["connection"].flatMap { $0 as? [String: Any] }?["state"] as? String == "disconnected")
+                return try await browser.get(callback)
+            }
+            #expect(stranger?.status == .badRequest, "another browser can't finish the organiser's login")
+            #expect(stranger?.text.contains("unknown, expired or already used") == true)
             #expect(organiser.status == .ok)
             #expect(organiser.text.contains("roster-salesforce-connected"))
             #expect(try await fixture.settings()["connection"].flatMap { $0 as? [String: Any] }?["state"] as? String == "connected")

@@ -75,6 +75,26 @@ struct ConnectorConnectionTests {
         }
     }
 
+    @Test("a login whose app settings changed before its callback is refused, the code never exchanged (issue 34, #8)")
+    func callbackAfterASettingsChange() async throws {
+        try await TestApp.run(withSandbox: true) { app in
+            let fixture = try await ConnectorFixture.make(app)
+            let refused = try await WebServerLogin.run(fixture, finish: { callback in
+                #expect(try await fixture.put(#"{"consumerSecret": "rotated"}"#).status == .ok)
+                return try await app.client.execute(uri: callback, method: .get)
+            })
+            #expect(refused.status == .badRequest)
+            #expect(refused.text.contains("consumer key or secret changed after this Salesforce login began"), "\(refused.text)")
+            #expect(try await fixture.settings()["connection"].flatMap { $0 as? [String: Any] }?["state"] as? String == "disconnected")
+            #expect(fixture.running.sandbox.oauthCounts.codeExchanges == 0, "the code was sent to Salesforce")
+
+            // The same settings again: a new login goes through.
+            #expect(try await fixture.put(fixture.defaultSettings()).status == .ok)
+            #expect(try await WebServerLogin.run(fixture).status == .ok)
+            #expect(fixture.running.sandbox.oauthCounts.codeExchanges == 1)
+        }
+    }
+
     @Test("a refresh after forced expiry goes unnoticed; a revoked refresh token turns the connection broken, with a metric")
     func expiryAndRevocation() async throws {
         try await TestApp.run(withSandbox: true) { app in

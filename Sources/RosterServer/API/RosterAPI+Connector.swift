@@ -108,7 +108,7 @@ extension RosterAPI {
         let query = input.query
         if let error = query.error {
             // The state is used up even when the user declined, so the link can't be replayed.
-            if let state = query.state { _ = try? await connectors.abandonWebServerLogin(state: state) }
+            if let state = query.state { _ = try? await connectors.abandonWebServerLogin(state: state, userId: BackOfficeSession.current?.userId) }
             return .badRequest(.init(body: .html(.init(CallbackPage.failure("Salesforce did not connect: \(query.errorDescription ?? error) (\(error))")))))
         }
         guard let code = query.code, let state = query.state else {

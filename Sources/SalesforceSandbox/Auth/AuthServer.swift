@@ -21,6 +21,18 @@ struct OAuthError: Error, Sendable {
     static let unsupportedGrant = OAuthError(error: "unsupported_grant_type", description: "grant type not supported")
 }
 
+/// What a sandbox's OAuth endpoints were asked, for tests and `GET /__sandbox/oauth`.
+public struct OAuthCounts: Sendable, Equatable {
+    /// Refresh grants answered.
+    public var refreshes = 0
+    /// Rotated refresh tokens presented again.
+    public var reuses = 0
+    /// Authorization codes presented for tokens (`grant_type=authorization_code`), answered or refused.
+    public var codeExchanges = 0
+    /// Revoke requests, whether the token was known or not.
+    public var revocations = 0
+}
+
 /// The connected app, its tokens and authorization codes.
 final class AuthServer: Sendable {
     fileprivate struct AccessToken {
@@ -51,13 +63,11 @@ final class AuthServer: Sendable {
         /// With rotation, refresh tokens already exchanged, by their family: presenting one again
         /// revokes the family.
         var usedRefreshTokens: [String: String] = [:]
-        /// Refresh grants answered, and used refresh tokens presented again (for tests).
-        var refreshes = 0
-        var reuses = 0
+        var counts = OAuthCounts()
     }
 
-    /// Refresh grants answered, and rotated refresh tokens presented again, since the start.
-    var refreshCounts: (refreshes: Int, reuses: Int) { state.read { ($0.refreshes, $0.reuses) } }
+    /// What the token and revoke endpoints were asked since the start.
+    var counts: OAuthCounts { state.read { $0.counts } }
 
     let configuration: SandboxConfiguration
     let userId: String
@@ -101,6 +111,7 @@ final class AuthServer: Sendable {
         guard form["client_id"] == configuration.consumerKey else { throw .invalidClientId }
         switch grant {
         case "authorization_code":
+            state.write { $0.counts.codeExchanges += 1 }
             guard form["client_secret"] == configuration.consumerSecret else { throw .invalidClient }
             let now = clock()
             let code = state.write { state -> Code? in
@@ -125,7 +136,7 @@ final class AuthServer: Sendable {
             guard configuration.refreshTokenRotation else {
                 guard let grant = state.write({ state -> RefreshGrant? in
                     guard let grant = state.refreshTokens[token] else { return nil }
-                    state.refreshes += 1
+                    state.counts.refreshes += 1
                     return grant
                 }) else { throw .expiredToken }
                 return issue(scope: grant.scope, withRefreshToken: false, reusing: token, family: grant.family, baseURL: baseURL)
@@ -134,13 +145,13 @@ final class AuthServer: Sendable {
             // presented up; presenting a used one again revokes the whole family, access tokens too.
             let grant = state.write { state -> RefreshGrant? in
                 if let family = state.usedRefreshTokens[token] {
-                    state.reuses += 1
+                    state.counts.reuses += 1
                     state.revokeFamily(family)
                     return nil
                 }
                 guard let grant = state.refreshTokens.removeValue(forKey: token) else { return nil }
                 state.usedRefreshTokens[token] = grant.family
-                state.refreshes += 1
+                state.counts.refreshes += 1
                 return grant
             }
             guard let grant else { throw .expiredToken }
@@ -214,6 +225,7 @@ final class AuthServer: Sendable {
     /// rotation, every token of its family).
     func revoke(_ token: String) -> Bool {
         state.write { state in
+            state.counts.revocations += 1
             if let grant = state.refreshTokens.removeValue(forKey: token) {
                 for (key, value) in state.accessTokens where value.refreshToken == token {
                     state.accessTokens[key]?.revoked = true

@@ -12,7 +12,7 @@ import Hummingbird
 /// | `POST /__sandbox/cpu-limit` | `{"object": "Lead", "records": 40}` (no `records`: none) | writes of more records of the object in one request fail with a trigger's CPU limit |
 /// | `POST /__sandbox/row-locks` | `{"object": "Lead", "writes": 1}` | the next collection writes of the object fail every record of it with `UNABLE_TO_LOCK_ROW` |
 /// | `POST /__sandbox/tokens/expire` | | every access token expires |
-/// | `GET /__sandbox/oauth` | | `{"refreshes", "reuses"}`: refresh grants answered, rotated refresh tokens presented again |
+/// | `GET /__sandbox/oauth` | | `{"refreshes", "reuses", "codeExchanges", "revocations"}`: refresh grants answered, rotated refresh tokens presented again, codes presented, revoke requests |
 /// | `POST /__sandbox/tokens/revoke-refresh` | | every refresh token is revoked |
 /// | `POST /__sandbox/api-usage` | `{"used": 14990, "max": 15000}` | sets the counter |
 /// | `POST /__sandbox/duplicate-rules` | `{"object": "Lead", "active": true}` | switches a duplicate rule |
@@ -77,8 +77,10 @@ extension SalesforceSandbox {
             }
         }
         group.get("oauth") { _, _ in
-            let (refreshes, reuses) = self.auth.refreshCounts
-            return Self.json(200, .object(["refreshes": .number(Double(refreshes)), "reuses": .number(Double(reuses))]))
+            let counts = self.auth.counts
+            return Self.json(200, .object(["refreshes": .number(Double(counts.refreshes)), "reuses": .number(Double(counts.reuses)),
+                                           "codeExchanges": .number(Double(counts.codeExchanges)),
+                                           "revocations": .number(Double(counts.revocations))]))
         }
         group.post("tokens/expire") { _, _ in
             self.expireAccessTokens()
