@@ -26,6 +26,8 @@ public struct APIError: Error, Sendable {
     public var message: String
     /// The problems one by one (each bad field…); empty when the message says it all.
     public var details: [Detail]
+    /// Seconds after which the same request may go through (`Retry-After`), for a 503.
+    var retryAfterSeconds: Int?
     /// More the answer carries beside `error`: an object whose keys join it at the top (what an
     /// import stored before it stopped).
     var beside: (any Encodable & Sendable)?
@@ -147,6 +149,13 @@ extension APIError {
         }
     }
 
+    /// The database does not answer: PostgreSQL stopped, restarting, or out of reach.
+    static var databaseUnavailable: APIError {
+        var error = APIError(.serviceUnavailable, "database_unavailable", "the database does not answer; try again in a few seconds")
+        error.retryAfterSeconds = 5
+        return error
+    }
+
     static func defaultMessage(_ status: HTTPResponse.Status) -> String {
         switch status.code {
         case 404: "no such route; see /openapi.yaml for the API"
@@ -184,6 +193,7 @@ extension APIError {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer realm=\"roster\"" }
+        if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

@@ -152,7 +152,7 @@ func buildRouter(
     router.add(middleware: RequestMetricsMiddleware())
     // Outside the error middleware: errors, refusals included, carry the same headers.
     router.add(middleware: SecurityHeadersMiddleware())
-    router.add(middleware: ErrorMiddleware(messages: backOffice.messages))
+    router.add(middleware: ErrorMiddleware(messages: backOffice.messages, database: database))
     router.add(middleware: CanonicalPathMiddleware())
     router.add(middleware: ReadPriorityMiddleware(readThreads: database.readThreads, foregroundThreads: database.foregroundReadThreads))
     router.add(middleware: WebSessionMiddleware(sessions: SessionRepository(database: database, now: now)))

@@ -35,6 +35,8 @@ public final class RosterDatabase: Service, Sendable {
     public let dialect: StoreDialect
     /// The database the store was opened on.
     public let url: DatabaseURL
+    /// Whether the database answers, as requests found it; an outage is logged once.
+    public let availability: DatabaseAvailability
     /// Signs page cursors.
     let cursorKey = CursorKey()
     /// Rung when a write that appended to the outbox commits (``Outbox``).
@@ -44,6 +46,7 @@ public final class RosterDatabase: Service, Sendable {
     /// Opens the pool (connections are made lazily, on first use).
     public init(url: DatabaseURL, logger: Logger, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws(StoreError) {
         self.url = url
+        availability = DatabaseAvailability(logger: logger)
         switch url {
         case .sqlite(let path):
             // One connection: SQLite has one writer at a time anyway. Requests queue in the pool
@@ -80,14 +83,19 @@ public final class RosterDatabase: Service, Sendable {
             let configuration: SQLPostgresConfiguration
             do { configuration = try SQLPostgresConfiguration(url: text) }
             catch { throw .configuration("the database URL '\(url)' is not a PostgreSQL URL: \(error)") }
+            // The pool logs an error for each connection it fails to open and each request that
+            // waited too long: while PostgreSQL is away that is one per request. The outage is
+            // told once instead (``availability``); the pool speaks only with `--log-level trace`.
+            var poolLogger = logger
+            if logger.logLevel > .trace { poolLogger.logLevel = .critical }
             let pool = EventLoopGroupConnectionPool(
                 source: PostgresConnectionSource(sqlConfiguration: configuration),
                 maxConnectionsPerEventLoop: 4,
                 requestTimeout: .seconds(30),
-                logger: logger,
+                logger: poolLogger,
                 on: eventLoopGroup
             )
-            writer = pool.database(logger: logger).sql(queryLogLevel: .trace)
+            writer = pool.database(logger: poolLogger).sql(queryLogLevel: .trace)
             reader = StoreReader(.pool(writer))
             let readThreads = ReadThreads(count: System.coreCount)
             self.readThreads = readThreads

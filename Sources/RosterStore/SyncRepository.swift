@@ -153,6 +153,9 @@ public struct SyncRepository: Sendable {
     let now: @Sendable () -> Date
     /// The change log the live sync consumes.
     public let outbox: Outbox
+    /// Whether the database answers: the sync workers report an outage there rather than log
+    /// each failed attempt.
+    public var availability: DatabaseAvailability { database.availability }
 
     /// Sync state in `database`; `now` times leases and stamps completed outbox changes.
     public init(database: RosterDatabase, now: @escaping @Sendable () -> Date = Date.init) {

@@ -96,8 +96,9 @@ public final class SyncService: Service, Sendable {
                 let claimed: SyncRun?
                 do {
                     claimed = try await repository.claimRun(holder: engine.holder, seconds: engine.leaseSeconds, excluding: busy)
+                    repository.availability.answered()
                 } catch {
-                    logger.warning("could not look for sync runs", metadata: ["error": "\(error)"])
+                    warn("could not look for sync runs", error)
                     claimed = nil
                 }
                 guard let run = claimed, !isStopping else {
@@ -237,11 +238,18 @@ public final class SyncService: Service, Sendable {
                     let delay = min((delays[eventId] ?? .milliseconds(500)) * 2, .seconds(60))
                     delays[eventId] = delay
                     retryAt[eventId] = clock.now.advanced(by: delay)
-                    logger.warning("live sync failed; retrying later", metadata: ["event": "\(eventId)", "error": "\(error)", "retryIn": "\(delay)"])
+                    warn("live sync failed; retrying later", error, ["event": "\(eventId)", "retryIn": "\(delay)"])
                 }
             }
             (rush, lastBusyRound) = Self.rush(after: lastRound, busy: busy, lastBusyRound: lastBusyRound, wasRush: rush)
         }
+    }
+
+    /// Logs a worker's failure, unless the database is away: that outage is told once, by
+    /// ``RosterStore/DatabaseAvailability``, however many attempts it fails.
+    private func warn(_ message: Logger.Message, _ error: any Error, _ metadata: Logger.Metadata = [:]) {
+        if error.isDatabaseUnavailable { return repository.availability.failed(error) }
+        logger.warning(message, metadata: metadata.merging(["error": "\(error)"]) { $1 })
     }
 
     /// Whether a rush lasts after the round that started at `round`: two rounds in a row found

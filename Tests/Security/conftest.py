@@ -41,28 +41,41 @@ class Answer:
 
 
 class Roster:
-    """A fresh SQLite database, the `roster` CLI on it, and `roster serve` on a free loopback port."""
+    """A database (a fresh SQLite file unless `database` names one), the `roster` CLI on it, and
+    `roster serve` on a free loopback port; its log goes to `self.log` (a file) when `log_level`
+    is given, else to the suite's stderr at `warning`. `salesforce_hosts` are the hosts Roster may
+    reach (by default a closed port); `environment` adds ROSTER_* settings."""
 
-    def __init__(self):
+    def __init__(self, database=None, environment=None, log_level=None, salesforce_hosts="127.0.0.1:9"):
         self.directory = tempfile.mkdtemp(prefix="roster-security-")
-        self.database = f"sqlite://{self.directory}/roster.sqlite"
+        self.database = database or f"sqlite://{self.directory}/roster.sqlite"
+        self.environment = {**ENVIRONMENT, **(environment or {})}
+        self.log_level, self.salesforce_hosts = log_level, salesforce_hosts
+        self.log = os.path.join(self.directory, "roster.log")
         self.process = None
         self.port = None
 
     def cli(self, *arguments):
         """Runs `roster ARGUMENTS --database …`; its stdout, stripped."""
         result = subprocess.run([ROSTER, *arguments, "--database", self.database],
-                                capture_output=True, text=True, env=ENVIRONMENT, timeout=60)
+                                capture_output=True, text=True, env=self.environment, timeout=60)
         assert result.returncode == 0, f"roster {' '.join(arguments)} failed: {result.stderr}"
         return result.stdout.strip()
+
+    def log_lines(self):
+        """What the server logged so far (with `log_level`)."""
+        with open(self.log, encoding="utf-8", errors="replace") as log:
+            return log.read().splitlines()
 
     def start(self):
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
+        output = open(self.log, "ab") if self.log_level else None
         self.process = subprocess.Popen(
             [ROSTER, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--database", self.database,
-             "--log-level", "warning", "--salesforce-hosts", "127.0.0.1:9", "--salesforce-hosts-only"], env=ENVIRONMENT)
+             "--log-level", self.log_level or "warning", "--salesforce-hosts", self.salesforce_hosts, "--salesforce-hosts-only"],
+            env=self.environment, stdout=output, stderr=output)
         deadline = time.time() + 60
         while True:
             try:
@@ -75,14 +88,16 @@ class Roster:
                 raise RuntimeError(f"`{ROSTER} serve` did not answer GET /healthz")
             time.sleep(0.2)
 
-    def stop(self):
-        """Stops the server with SIGTERM; its exit code."""
+    def stop(self, keep=False):
+        """Stops the server with SIGTERM; its exit code. Its directory (database, log) is removed
+        unless `keep`."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
         try:
             return self.process.wait(timeout=15)
         finally:
-            shutil.rmtree(self.directory, ignore_errors=True)
+            if not keep:
+                shutil.rmtree(self.directory, ignore_errors=True)
 
     def call(self, method, path, token=None, body=None, headers=None):
         """Sends one request, its path byte for byte as given; `body` is sent as JSON; `headers`

@@ -165,9 +165,11 @@ struct RosterAPI: APIProtocol {
         do {
             try await database.ping()
         } catch {
-            logger.error("health check: the database does not answer", metadata: ["error": "\(error)"])
-            throw APIError(.serviceUnavailable, "unavailable", "the database does not answer")
+            // Told once per outage (DatabaseAvailability), not at every probe.
+            database.availability.failed(error)
+            throw APIError.databaseUnavailable
         }
+        database.availability.answered()
         return .ok(.init(body: .json(.init(status: "ok"))))
     }
 }

@@ -1,28 +1,37 @@
 import Hummingbird
 import Logging
 import OpenAPIRuntime
+import RosterStore
 import RosterWeb
 
 /// Turns every failure into the contract's error JSON: unknown routes, framework errors,
 /// request bodies the OpenAPI layer can't decode, handler errors. Unexpected errors become a
 /// 500 with a generic message and are logged in full, never shown. Messages are written in the
 /// request's language (``MessageLanguage``); codes and fields never change.
+///
+/// A database that does not answer is 503 `database_unavailable` with `Retry-After`, and the
+/// outage one warning (``DatabaseAvailability``); an answer given during an outage checks whether
+/// it is over (a trivial query, at most once a second).
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let messages: MessageTranslation
+    let database: RosterDatabase
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
-            return try await next(request, context)
+            let response = try await next(request, context)
+            if database.availability.isAway { await database.availability.recheck { try await database.ping() } }
+            return response
         } catch {
             let language = MessageLanguage.of(request)
-            return Self.response(for: error, request: request, logger: context.logger) { error in
+            return Self.response(for: error, request: request, logger: context.logger, availability: database.availability) { error in
                 language == .en ? error : error.translated(messages, language)
             }
         }
     }
 
     /// The contract's error for `error`; `shown` writes its words for the caller (their language).
-    static func response(for error: any Error, request: Request, logger: Logger, shown: (APIError) -> APIError = { $0 }) -> Response {
+    static func response(for error: any Error, request: Request, logger: Logger, availability: DatabaseAvailability? = nil,
+                         shown: (APIError) -> APIError = { $0 }) -> Response {
         var cause = error
         var fallbackStatus: HTTPResponse.Status = .internalServerError
         var fallbackMessage: String? = nil
@@ -38,6 +47,10 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         if let apiError = APIError.from(cause) {
             return shown(apiError).response
+        }
+        if cause.isDatabaseUnavailable {
+            availability?.failed(cause)
+            return shown(.databaseUnavailable).response
         }
         if fallbackStatus.code < 500 {
             return shown(APIError(fallbackStatus, APIError.code(for: fallbackStatus), fallbackMessage ?? fallbackStatus.reasonPhrase)).response
