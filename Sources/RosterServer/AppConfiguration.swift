@@ -38,6 +38,8 @@ public struct AppConfiguration: Sendable {
     public var trustedProxies: Set<String> = []
     /// How long a connection may stay idle before the server closes it.
     public var idleTimeout: Duration
+    /// What one client can hold: connections per address, seconds for a request's head.
+    public var connectionLimits = ConnectionLimits()
     /// How often runs paused by Salesforce's daily API allocation look again whether it allows
     /// them (`ROSTER_PAUSED_RUN_RETRY_SECONDS`, 60 by default); each look costs one call.
     public var pausedRunRetry: Duration = .seconds(60)
@@ -185,6 +187,19 @@ extension AppConfiguration {
         }
         if let list = trustedProxies ?? environment["ROSTER_TRUSTED_PROXIES"] {
             configuration.trustedProxies = Set(list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        }
+        configuration.connectionLimits.exempt = configuration.trustedProxies
+        if let text = environment["ROSTER_MAX_CONNECTIONS_PER_ADDRESS"] {
+            guard let count = Int(text), (1...100_000).contains(count) else {
+                throw ConfigurationError("ROSTER_MAX_CONNECTIONS_PER_ADDRESS='\(text)' is not a number of connections between 1 and 100000")
+            }
+            configuration.connectionLimits.perAddress = count
+        }
+        if let text = environment["ROSTER_REQUEST_HEAD_SECONDS"] {
+            guard let seconds = Int(text), (1...300).contains(seconds) else {
+                throw ConfigurationError("ROSTER_REQUEST_HEAD_SECONDS='\(text)' is not a number of seconds between 1 and 300")
+            }
+            configuration.connectionLimits.requestHeadSeconds = seconds
         }
         if let text = environment["ROSTER_PAUSED_RUN_RETRY_SECONDS"] {
             guard let seconds = Int(text), (1...3600).contains(seconds) else {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import OpenAPIHummingbird
 import OpenAPIRuntime
@@ -35,7 +36,10 @@ public func buildApplication(
                                  backOffice: backOffice, ids: ids, now: now, logger: logger)
     return Application(
         router: router,
-        server: .http1(configuration: .init(idleTimeout: .seconds(Int64(configuration.idleTimeout.components.seconds)))),
+        server: HTTPServerBuilder { responder in
+            GuardedHTTP1Channel(responder: responder, idleTimeout: .seconds(Int64(configuration.idleTimeout.components.seconds)),
+                                limits: configuration.connectionLimits)
+        },
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "roster"),
         // Started in this order, stopped in reverse after the HTTP server: the sync workers
         // stop first, queued writes are committed, then the database closes. A web process

@@ -41,4 +41,40 @@ struct AppConfigurationTests {
             "\(error)".contains(environment.keys.first!)
         }
     }
+
+    @Test("Connection limits: 256 per address and 10 s for a request's head by default; trusted proxies are not capped")
+    func connectionLimits() throws {
+        let standard = try AppConfiguration.resolve(host: nil, port: nil, database: nil, environment: [:])
+        #expect(standard.connectionLimits == ConnectionLimits())
+        #expect(standard.connectionLimits.perAddress == 256 && standard.connectionLimits.requestHeadSeconds == 10)
+        let set = try AppConfiguration.resolve(host: nil, port: nil, database: nil, trustedProxies: "10.0.0.5, 10.0.0.6", environment: [
+            "ROSTER_MAX_CONNECTIONS_PER_ADDRESS": "32", "ROSTER_REQUEST_HEAD_SECONDS": "3",
+        ])
+        #expect(set.connectionLimits.perAddress == 32 && set.connectionLimits.requestHeadSeconds == 3)
+        #expect(set.connectionLimits.exempt == ["10.0.0.5", "10.0.0.6"])
+    }
+
+    @Test("A connection limit that makes no sense is refused, naming the variable",
+          arguments: [["ROSTER_MAX_CONNECTIONS_PER_ADDRESS": "0"], ["ROSTER_MAX_CONNECTIONS_PER_ADDRESS": "lots"],
+                      ["ROSTER_REQUEST_HEAD_SECONDS": "0"], ["ROSTER_REQUEST_HEAD_SECONDS": "3600"]])
+    func connectionLimitsRefused(environment: [String: String]) {
+        #expect {
+            _ = try AppConfiguration.resolve(host: nil, port: nil, database: nil, environment: environment)
+        } throws: { error in
+            "\(error)".contains(environment.keys.first!)
+        }
+    }
+
+    @Test("The connection counter admits up to its limit per address and counts released connections out")
+    func connectionCounter() {
+        let counter = ConnectionCounter(limit: 2)
+        #expect(counter.admit("192.0.2.1") && counter.admit("192.0.2.1"))
+        #expect(!counter.admit("192.0.2.1"), "a third connection from the address")
+        #expect(counter.admit("192.0.2.2"), "another address has its own count")
+        counter.release("192.0.2.1")
+        #expect(counter.count("192.0.2.1") == 1)
+        #expect(counter.admit("192.0.2.1"))
+        counter.release("192.0.2.2")
+        #expect(counter.count("192.0.2.2") == 0)
+    }
 }

@@ -1,0 +1,183 @@
+// What one client can hold of the server (issue 34, #1): Hummingbird's HTTP/1 channel closes
+// idle connections but bounds neither how many one address keeps open nor how long a request's
+// head may take to arrive, so a caller opening thousands of connections and never finishing their
+// headers ("slowloris") kept the server from answering others. Neither Hummingbird nor NIO has
+// these two limits; they are written here as a wrapper around `HTTP1Channel` and two small
+// channel handlers.
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTPTypes
+import Synchronization
+
+/// The limits on connections: how many one address may keep open, how long a request's head may
+/// take to arrive.
+public struct ConnectionLimits: Sendable, Equatable {
+    /// Open connections from one client address (`ROSTER_MAX_CONNECTIONS_PER_ADDRESS`); more
+    /// are closed as soon as they are accepted. Browsers open 6 per host.
+    public var perAddress: Int = 256
+    /// Seconds from a connection's opening, or from the first byte of its next request, to the
+    /// end of that request's head (`ROSTER_REQUEST_HEAD_SECONDS`); a connection past it is closed.
+    public var requestHeadSeconds: Int = 10
+    /// Addresses the cap does not apply to: the trusted proxies, whose connections carry many
+    /// clients' requests.
+    public var exempt: Set<String> = []
+
+    /// The defaults: 256 connections per address, 10 seconds for a request's head.
+    public init() {}
+}
+
+/// Open connections per client address, shared by every connection of the server.
+final class ConnectionCounter: Sendable {
+    private let open = Mutex<[String: Int]>([:])
+    let limit: Int
+
+    init(limit: Int) { self.limit = limit }
+
+    /// Counts a connection from `address`, or answers `false` (and counts nothing) past the limit.
+    func admit(_ address: String) -> Bool {
+        open.withLock { open in
+            let count = open[address, default: 0]
+            guard count < limit else { return false }
+            open[address] = count + 1
+            return true
+        }
+    }
+
+    /// A connection from `address` closed.
+    func release(_ address: String) {
+        open.withLock { open in
+            let count = open[address, default: 1] - 1
+            open[address] = count > 0 ? count : nil
+        }
+    }
+
+    /// Connections open from `address` (tests).
+    func count(_ address: String) -> Int { open.withLock { $0[address, default: 0] } }
+}
+
+/// Hummingbird's HTTP/1 channel behind the two limits of ``ConnectionLimits``.
+struct GuardedHTTP1Channel: ServerChildChannel {
+    typealias Value = HTTP1Channel.Value
+
+    let inner: HTTP1Channel
+    let limits: ConnectionLimits
+    let counter: ConnectionCounter
+
+    init(responder: @escaping HTTPChannelHandler.Responder, idleTimeout: TimeAmount, limits: ConnectionLimits) {
+        // An autoclosure: each connection gets its own watcher.
+        inner = HTTP1Channel(responder: responder, configuration: .init(additionalChannelHandlers: [RequestHeadWatcher()], idleTimeout: idleTimeout))
+        self.limits = limits
+        counter = ConnectionCounter(limit: limits.perAddress)
+    }
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        let address = channel.remoteAddress?.ipAddress ?? ""
+        let admitted = limits.exempt.contains(address) || counter.admit(address)
+        if admitted, !limits.exempt.contains(address) {
+            channel.closeFuture.whenComplete { [counter] _ in counter.release(address) }
+        }
+        do {
+            try channel.pipeline.syncOperations.addHandler(RequestHeadDeadline(seconds: limits.requestHeadSeconds), position: .first)
+        } catch {
+            return channel.eventLoop.makeFailedFuture(error)
+        }
+        // A refused connection is closed once set up: failing the setup would reach the server's
+        // accept loop as an error.
+        return inner.setup(channel: channel, logger: logger).map { value in
+            if !admitted { channel.close(promise: nil) }
+            return value
+        }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        await inner.handle(value: value, logger: logger)
+    }
+}
+
+/// First in the pipeline, on the raw bytes: starts the clock when the connection opens and when
+/// the first byte of a request arrives while none is in progress; closes the connection if the
+/// request's head is not read in time. ``RequestHeadWatcher``, behind the HTTP decoder, tells it
+/// when a head was read and when the answer ended.
+final class RequestHeadDeadline: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    private let timeout: TimeAmount
+    private var timer: Scheduled<Void>?
+    /// Requests whose head was read and whose answer has not ended.
+    fileprivate var inProgress = 0
+
+    init(seconds: Int) { timeout = .seconds(Int64(seconds)) }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { arm(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        arm(context)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if inProgress == 0, timer == nil { arm(context) }
+        context.fireChannelRead(data)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) { disarm() }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        disarm()
+        context.fireChannelInactive()
+    }
+
+    /// A request's head was read.
+    fileprivate func headRead() {
+        inProgress += 1
+        disarm()
+    }
+
+    /// A request's answer ended; the next request's clock starts with its first byte.
+    fileprivate func answerEnded() {
+        inProgress = max(0, inProgress - 1)
+    }
+
+    private func arm(_ context: ChannelHandlerContext) {
+        guard timer == nil else { return }
+        let channel = context.channel
+        timer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [self] in
+            timer = nil
+            if inProgress == 0 { channel.close(promise: nil) }
+        }
+    }
+
+    private func disarm() {
+        timer?.cancel()
+        timer = nil
+    }
+}
+
+/// Behind the HTTP decoder: tells ``RequestHeadDeadline`` of each request head read and each
+/// answer's end.
+final class RequestHeadWatcher: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private var deadline: RequestHeadDeadline?
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        deadline = try? context.pipeline.syncOperations.handler(type: RequestHeadDeadline.self)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .head = unwrapInboundIn(data) { deadline?.headRead() }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data) { deadline?.answerEnded() }
+        context.write(data, promise: promise)
+    }
+}
