@@ -30,6 +30,7 @@ struct Token: AsyncParsableCommand {
 
         func validate() throws {
             if name.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--name must not be empty") }
+            if let issue = ParticipantRules.controlCharacterIssue(name, field: "--name") { throw ValidationError("--name \(issue.message)") }
             if let expiresIn, !(1...3650).contains(expiresIn) { throw ValidationError("--expires-in must be between 1 and 3650 days") }
         }
 

@@ -98,6 +98,9 @@ public final class ConnectorService: Sendable {
     /// - Throws: ``ValidationFailure`` naming each bad setting (a login URL on a host not allowed too).
     public func save(eventId: String, settings: ConnectorSettings, consumerSecret: String?) async throws -> ConnectorView {
         var settings = try Self.storable(settings)
+        if let consumerSecret, let issue = ParticipantRules.controlCharacterIssue(consumerSecret, field: "consumerSecret") {
+            throw ValidationFailure([issue])
+        }
         if let refusal = hosts.refusal(settings.loginUrl) {
             throw ValidationFailure([.init(field: "loginUrl", message: "\(refusal); use https://login.salesforce.com, https://test.salesforce.com or your My Domain")])
         }

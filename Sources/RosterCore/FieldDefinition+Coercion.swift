@@ -76,6 +76,10 @@ extension FieldDefinition {
         switch raw {
         case .string(let text):
             if text.unicodeScalars.contains(ParticipantRules.replacementCharacter) { throw fail(ParticipantRules.lostText) }
+            // A cell of a spreadsheet may hold lines (Alt+Enter) whatever the field's type says.
+            if let issue = ParticipantRules.controlCharacterIssue(text, field: code, allowingLines: type == .text || type == .multilineText) {
+                throw ValidationFailure([issue])
+            }
             return text
         case .number(let number): return FieldValue.number(number).text
         default: throw fail("expected text, got \(raw.kind)")

@@ -113,9 +113,11 @@ public enum ParticipantRules {
     }
 
     /// The rule for every text Roster stores (participants, events, their fields, the connector's
-    /// names): no control character. The finding names the first one and where it is.
-    public static func controlCharacterIssue(_ value: String, field: String) -> ValidationIssue? {
-        guard let control = value.unicodeScalars.first(where: isControl) else { return nil }
+    /// names): no control character, but for line breaks and tabs in a text of several lines
+    /// (`allowingLines`). The finding names the first one and where it is.
+    public static func controlCharacterIssue(_ value: String, field: String, allowingLines: Bool = false) -> ValidationIssue? {
+        let lineCharacters: Set<UInt32> = allowingLines ? [0x09, 0x0A, 0x0D] : []
+        guard let control = value.unicodeScalars.first(where: { isControl($0) && !lineCharacters.contains($0.value) }) else { return nil }
         return ValidationIssue(field: field, message: "contains the control character U+\(String(format: "%04X", control.value)) at position \(position(of: control, in: value)); remove it (a copy from another program often brings one)")
     }
 

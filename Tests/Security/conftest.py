@@ -55,10 +55,13 @@ class Roster:
         self.process = None
         self.port = None
 
-    def cli(self, *arguments):
-        """Runs `roster ARGUMENTS --database …`; its stdout, stripped."""
-        result = subprocess.run([ROSTER, *arguments, "--database", self.database],
+    def cli(self, *arguments, stdin=None, check=True):
+        """Runs `roster ARGUMENTS --database …` (with `stdin` as its input); its stdout, stripped,
+        or with `check=False` the finished process."""
+        result = subprocess.run([ROSTER, *arguments, "--database", self.database], input=stdin,
                                 capture_output=True, text=True, env=self.environment, timeout=60)
+        if not check:
+            return result
         assert result.returncode == 0, f"roster {' '.join(arguments)} failed: {result.stderr}"
         return result.stdout.strip()
 
@@ -99,11 +102,11 @@ class Roster:
             if not keep:
                 shutil.rmtree(self.directory, ignore_errors=True)
 
-    def call(self, method, path, token=None, body=None, headers=None):
-        """Sends one request, its path byte for byte as given; `body` is sent as JSON; `headers`
-        are sent too (a `Host` given replaces the connection's)."""
+    def call(self, method, path, token=None, body=None, headers=None, raw=None):
+        """Sends one request, its path byte for byte as given; `body` is sent as JSON, `raw` (bytes)
+        as given; `headers` are sent too (a `Host` given replaces the connection's)."""
         headers = {**({"Authorization": f"Bearer {token}"} if token else {}), **(headers or {})}
-        payload = None
+        payload = raw
         if body is not None:
             payload = json.dumps(body).encode()
             headers["Content-Type"] = "application/json"

@@ -166,6 +166,13 @@ public struct ConnectorSettings: Sendable, Hashable, Codable {
             for name in values.keys.sorted() where name.isBlank || !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
                 issues.append(.init(field: "fixedValues.\(target).\(name)", message: "'\(name)' is not a Salesforce field API name (letters, digits and _, such as LeadSource)"))
             }
+            for (name, value) in values.sorted(by: { $0.key < $1.key }) {
+                // A text area's value may hold lines.
+                if case .text(let text) = value,
+                   let issue = ParticipantRules.controlCharacterIssue(text, field: "fixedValues.\(target).\(name)", allowingLines: true) {
+                    issues.append(issue)
+                }
+            }
         }
         for (target, size) in batchSize.sorted(by: { $0.key < $1.key }) {
             if MappingTarget(rawValue: target) == nil {
@@ -175,7 +182,7 @@ public struct ConnectorSettings: Sendable, Hashable, Codable {
             }
         }
         for (field, value) in [("campaignName", campaignName), ("registeredStatus", registeredStatus), ("attendedStatus", attendedStatus),
-                               ("cancelledStatus", cancelledStatus)]
+                               ("cancelledStatus", cancelledStatus), ("consumerKey", consumerKey)]
         {
             if value.unicodeScalars.count > 255 { issues.append(.init(field: field, message: "at most 255 characters")) }
             if let issue = ParticipantRules.controlCharacterIssue(value, field: field) { issues.append(issue) }

@@ -53,11 +53,17 @@ extension RosterAPI {
         return try Components.Schemas.ImportResult(tally)
     }
 
-    /// The `fileName` query parameter: at most 255 characters.
+    /// The `fileName` query parameter: at most 255 characters, none a control character.
     static func fileName(_ text: String?) throws -> String? {
-        guard let text, text.unicodeScalars.count > 255 else { return text }
-        throw APIError(.badRequest, "invalid_parameter", "fileName has at most 255 characters",
-                       details: [.init(field: "fileName", row: nil, message: "has more than 255 characters")])
+        guard let text else { return nil }
+        if text.unicodeScalars.count > 255 {
+            throw APIError(.badRequest, "invalid_parameter", "fileName has at most 255 characters",
+                           details: [.init(field: "fileName", row: nil, message: "has more than 255 characters")])
+        }
+        if let issue = ParticipantRules.controlCharacterIssue(text, field: "fileName") {
+            throw APIError(.badRequest, "invalid_parameter", "fileName \(issue.message)", details: [.init(field: "fileName", row: nil, message: issue.message)])
+        }
+        return text
     }
 
     /// The `columns` query parameter: a JSON object of header → field code or `null`.

@@ -16,8 +16,8 @@ public struct ConnectionLimits: Sendable, Equatable {
     /// Open connections from one client address (`ROSTER_MAX_CONNECTIONS_PER_ADDRESS`); more
     /// are closed as soon as they are accepted. Browsers open 6 per host.
     public var perAddress: Int = 256
-    /// Seconds from a connection's opening, or from the first byte of its next request, to the
-    /// end of that request's head (`ROSTER_REQUEST_HEAD_SECONDS`); a connection past it is closed.
+    /// Seconds from the first byte of a request to the end of its head
+    /// (`ROSTER_REQUEST_HEAD_SECONDS`); a connection past it is closed.
     public var requestHeadSeconds: Int = 10
     /// Addresses the cap does not apply to: the trusted proxies, whose connections carry many
     /// clients' requests.
@@ -95,10 +95,11 @@ struct GuardedHTTP1Channel: ServerChildChannel {
     }
 }
 
-/// First in the pipeline, on the raw bytes: starts the clock when the connection opens and when
-/// the first byte of a request arrives while none is in progress; closes the connection if the
-/// request's head is not read in time. ``RequestHeadWatcher``, behind the HTTP decoder, tells it
-/// when a head was read and when the answer ended.
+/// First in the pipeline, on the raw bytes: starts the clock when the first byte of a request
+/// arrives while none is in progress; closes the connection if the request's head is not read in
+/// time. ``RequestHeadWatcher``, behind the HTTP decoder, tells it when a head was read and when
+/// the answer ended. A connection that sends nothing is the idle timeout's (clients open
+/// connections ahead of their requests), and counts against its address's cap meanwhile.
 final class RequestHeadDeadline: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -109,15 +110,6 @@ final class RequestHeadDeadline: ChannelInboundHandler, RemovableChannelHandler 
     fileprivate var inProgress = 0
 
     init(seconds: Int) { timeout = .seconds(Int64(seconds)) }
-
-    func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { arm(context) }
-    }
-
-    func channelActive(context: ChannelHandlerContext) {
-        arm(context)
-        context.fireChannelActive()
-    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if inProgress == 0, timer == nil { arm(context) }
