@@ -98,7 +98,7 @@ public final class ConnectorService: Sendable {
     /// - Throws: ``ValidationFailure`` naming each bad setting (a login URL on a host not allowed too).
     public func save(eventId: String, settings: ConnectorSettings, consumerSecret: String?) async throws -> ConnectorView {
         var settings = try Self.storable(settings)
-        if let consumerSecret, let issue = ParticipantRules.controlCharacterIssue(consumerSecret, field: "consumerSecret") {
+        if let consumerSecret, let issue = ParticipantRules.controlCharacterIssue(consumerSecret.trimmed(), field: "consumerSecret") {
             throw ValidationFailure([issue])
         }
         if let refusal = hosts.refusal(settings.loginUrl) {

@@ -12,13 +12,13 @@ extension FieldDefinition {
         }
         switch type {
         case .text, .multilineText, .phone, .file, .picture, .document:
-            return .text(try checkedLength(try textValue(raw)))
+            return .text(try checkedLength(try withoutControls(try textValue(raw))))
         case .email:
-            let value = try checkedLength(try textValue(raw).trimmed())
+            let value = try checkedLength(try withoutControls(try textValue(raw).trimmed()))
             guard EmailAddress.isPlausible(value) else { throw fail("'\(value)' is not an email address") }
             return .text(value)
         case .url:
-            let value = try checkedLength(try textValue(raw).trimmed())
+            let value = try checkedLength(try withoutControls(try textValue(raw).trimmed()))
             guard let url = URL(string: value), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
                 throw fail("'\(value)' is not a web address (it must start with http:// or https://)")
             }
@@ -76,14 +76,19 @@ extension FieldDefinition {
         switch raw {
         case .string(let text):
             if text.unicodeScalars.contains(ParticipantRules.replacementCharacter) { throw fail(ParticipantRules.lostText) }
-            // A cell of a spreadsheet may hold lines (Alt+Enter) whatever the field's type says.
-            if let issue = ParticipantRules.controlCharacterIssue(text, field: code, allowingLines: type == .text || type == .multilineText) {
-                throw ValidationFailure([issue])
-            }
             return text
         case .number(let number): return FieldValue.number(number).text
         default: throw fail("expected text, got \(raw.kind)")
         }
+    }
+
+    /// The text, unless it holds a control character; a cell of a spreadsheet may hold lines
+    /// (Alt+Enter) in a text field whatever its type says.
+    private func withoutControls(_ text: String) throws(ValidationFailure) -> String {
+        if let issue = ParticipantRules.controlCharacterIssue(text, field: code, allowingLines: type == .text || type == .multilineText) {
+            throw ValidationFailure([issue])
+        }
+        return text
     }
 
     private func checkedLength(_ text: String) throws(ValidationFailure) -> String {

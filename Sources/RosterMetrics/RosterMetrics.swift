@@ -42,6 +42,13 @@ public enum RosterMetrics {
         }
     }
 
+    /// Connections closed as they arrived because their address held its cap:
+    /// `roster_connections_refused_total{reason="per_address"}`, and a request head too slow:
+    /// `{reason="request_head"}`.
+    public static func connectionRefused(_ reason: String) {
+        Counter(label: "roster_connections_refused_total", dimensions: [("reason", reason)]).increment()
+    }
+
     /// Calls spent: `roster_salesforce_api_calls_total`.
     public static func salesforceCalls(_ count: Int) {
         if count > 0 { Counter(label: "roster_salesforce_api_calls_total").increment(by: count) }

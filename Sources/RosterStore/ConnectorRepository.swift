@@ -232,7 +232,8 @@ public struct PendingAuthorization: Sendable, Hashable {
     /// The callback URL the login used, which the code exchange must repeat.
     public var redirectUri: String
     /// ``fingerprint(loginUrl:consumerKey:consumerSecret:)`` of the connected app the login began
-    /// with: the callback refuses to send the code to another host or app.
+    /// with: the callback refuses to send the code to another host or app. Stored sealed, like
+    /// the verifier (it digests the secret).
     public var appFingerprint: String
 
     /// Makes a pending login.
@@ -272,7 +273,7 @@ public struct OAuthStateRepository: Sendable {
             .columns("state_hash", "event_id", "user_id", "code_verifier", "redirect_uri", "app_fingerprint", "expires_at")
             .values(SQLBind(hash), SQLBind(pending.eventId), SQLBind(pending.userId),
                     SQLBind(try secrets.seal(pending.codeVerifier, context: "oauth_state:\(hash)")), SQLBind(pending.redirectUri),
-                    SQLBind(pending.appFingerprint), SQLBind(time + Int64(lifetime * 1000)))
+                    SQLBind(try secrets.seal(pending.appFingerprint, context: "oauth_state_app:\(hash)")), SQLBind(time + Int64(lifetime * 1000)))
             .run()
     }
 
@@ -281,6 +282,7 @@ public struct OAuthStateRepository: Sendable {
     /// which stays for its own user to finish.
     public func consume(state: String, userId: String?) async throws -> PendingAuthorization? {
         let hash = TokenRepository.digest(state)
+        try await database.writer.delete(from: "oauth_states").where("expires_at", .lessThan, StoreTime.millis(now())).run()
         let rows = try await database.writer.delete(from: "oauth_states").where("state_hash", .equal, hash)
             .where { $0.where("user_id", .is, SQLLiteral.null).orWhere("user_id", .equal, SQLBind(userId)) }
             .returning("event_id", "user_id", "code_verifier", "redirect_uri", "app_fingerprint", "expires_at").all()
@@ -290,7 +292,7 @@ public struct OAuthStateRepository: Sendable {
             userId: try row.decode(column: "user_id", as: String?.self),
             codeVerifier: try secrets.open(try row.decode(column: "code_verifier", as: String.self), context: "oauth_state:\(hash)"),
             redirectUri: try row.decode(column: "redirect_uri", as: String.self),
-            appFingerprint: try row.decode(column: "app_fingerprint", as: String?.self) ?? ""
+            appFingerprint: try row.decode(column: "app_fingerprint", as: String?.self).map { try secrets.open($0, context: "oauth_state_app:\(hash)") } ?? ""
         )
     }
 }

@@ -31,20 +31,27 @@ public final class DatabaseAvailability: Sendable {
     /// A request found the database away (`error` is ``Swift/Error/isDatabaseUnavailable``).
     public func failed(_ error: any Error) {
         let time = now()
+        // `away` changes under the lock, with the outage it mirrors.
         let began = outage.withLock { outage -> Bool in
             if outage != nil { outage?.refused += 1; return false }
             outage = Outage(since: time, refused: 1, lastProbe: time)
+            away.store(true, ordering: .releasing)
             return true
         }
         guard began else { return }
-        away.store(true, ordering: .releasing)
         logger.warning("the database does not answer; requests answer 503 database_unavailable until it does",
                        metadata: ["error": "\(String(reflecting: error))"])
     }
 
     /// Ends the outage if `probe` (a trivial query) now goes through; tried at most once a
-    /// second, whatever the number of requests.
-    public func recheck(_ probe: @Sendable () async throws -> Void) async {
+    /// second, whatever the number of requests, in a task of its own (a database that drops
+    /// packets makes the probe wait, not the request).
+    public func recheck(_ probe: @escaping @Sendable () async throws -> Void) {
+        guard isAway else { return }
+        Task { await recheckNow(probe) }
+    }
+
+    private func recheckNow(_ probe: @Sendable () async throws -> Void) async {
         guard isAway else { return }
         let time = now()
         let due = outage.withLock { outage -> Bool in
@@ -59,8 +66,11 @@ public final class DatabaseAvailability: Sendable {
     /// The database answered: ends the outage, if there was one, with one notice.
     public func answered() {
         guard isAway else { return }
-        guard let ended = outage.withLock({ outage -> Outage? in defer { outage = nil }; return outage }) else { return }
-        away.store(false, ordering: .releasing)
+        guard let ended = outage.withLock({ outage -> Outage? in
+            defer { outage = nil }
+            away.store(false, ordering: .releasing)
+            return outage
+        }) else { return }
         let seconds = String(format: "%.1f", now().timeIntervalSince(ended.since))
         logger.notice("the database answers again", metadata: ["away_seconds": "\(seconds)", "requests_refused": "\(ended.refused)"])
     }
@@ -81,8 +91,12 @@ extension Error {
             default: return false
             }
         }
-        if self is ConnectionPoolTimeoutError { return true }
+        // Not the pool's request timeout: every connection busy for 30 s is load or a leak, a
+        // fault of ours to log, not the database away.
         if let error = self as? ConnectionPoolError, case .shutdown = error { return true }
         return false
     }
+
+    /// No pooled connection was free within the pool's request timeout (30 s).
+    public var isDatabasePoolExhausted: Bool { self is ConnectionPoolTimeoutError }
 }

@@ -133,7 +133,11 @@ public final class ParticipantWriter: Service, Sendable {
             Outbox.changesCommitted(in: database)
             for answer in answers { answer() }
         } catch {
-            logger.error("a participant write batch failed to commit", metadata: ["error": "\(error)", "writes": "\(upserts.count + jobs.count)"])
+            if error.isDatabaseUnavailable {
+                database.availability.failed(error) // the outage is told once, not per batch
+            } else {
+                logger.error("a participant write batch failed to commit", metadata: ["error": "\(error)", "writes": "\(upserts.count + jobs.count)"])
+            }
             for upsert in upserts { upsert.continuation.resume(throwing: error) }
             let answered = failedJobs.withLock { $0 }
             for (index, job) in jobs.enumerated() where !answered.contains(index) { job.fail(error) }

@@ -77,4 +77,15 @@ struct AppConfigurationTests {
         counter.release("192.0.2.2")
         #expect(counter.count("192.0.2.2") == 0)
     }
+
+    @Test("Clients are counted by IPv4 address, or by the /64 of an IPv6 one (an IPv4-mapped one is its IPv4)")
+    func connectionKeys() throws {
+        #expect(ConnectionCounter.key(of: try SocketAddress(ipAddress: "192.0.2.7", port: 1)) == "192.0.2.7")
+        let one = ConnectionCounter.key(of: try SocketAddress(ipAddress: "2001:db8:1:2:aaaa::1", port: 1))
+        let other = ConnectionCounter.key(of: try SocketAddress(ipAddress: "2001:db8:1:2:ffff:1:2:3", port: 1))
+        #expect(one == "2001:db8:1:2::/64" && other == one)
+        #expect(ConnectionCounter.key(of: try SocketAddress(ipAddress: "2001:db8:1:3::1", port: 1)) == "2001:db8:1:3::/64")
+        #expect(ConnectionCounter.key(of: try SocketAddress(ipAddress: "::ffff:192.0.2.9", port: 1)) == "192.0.2.9")
+        #expect(ConnectionCounter.key(of: nil) == "")
+    }
 }

@@ -11,7 +11,8 @@ import RosterWeb
 ///
 /// A database that does not answer is 503 `database_unavailable` with `Retry-After`, and the
 /// outage one warning (``DatabaseAvailability``); an answer given during an outage checks whether
-/// it is over (a trivial query, at most once a second).
+/// it is over (a trivial query, at most once a second, beside the request). A pool with no free
+/// connection for 30 s is 503 too, but logged each time: that is load or a leak of ours.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let messages: MessageTranslation
     let database: RosterDatabase
@@ -19,7 +20,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             let response = try await next(request, context)
-            if database.availability.isAway { await database.availability.recheck { try await database.ping() } }
+            if database.availability.isAway { database.availability.recheck { [database] in try await database.ping() } }
             return response
         } catch {
             let language = MessageLanguage.of(request)
@@ -50,6 +51,11 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         if cause.isDatabaseUnavailable {
             availability?.failed(cause)
+            return shown(.databaseUnavailable).response
+        }
+        if cause.isDatabasePoolExhausted {
+            // Every database connection busy for 30 s: load or a leak, logged for each request.
+            logger.error("no database connection was free within 30 seconds", metadata: ["path": "\(request.uri.path)"])
             return shown(.databaseUnavailable).response
         }
         if fallbackStatus.code < 500 {

@@ -8,6 +8,7 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import NIOHTTPTypes
+import RosterMetrics
 import Synchronization
 
 /// The limits on connections: how many one address may keep open, how long a request's head may
@@ -30,9 +31,36 @@ public struct ConnectionLimits: Sendable, Equatable {
 /// Open connections per client address, shared by every connection of the server.
 final class ConnectionCounter: Sendable {
     private let open = Mutex<[String: Int]>([:])
+    private let lastWarning = Mutex<ContinuousClock.Instant?>(nil)
     let limit: Int
 
     init(limit: Int) { self.limit = limit }
+
+    /// The key a client is counted under: its IPv4 address, or the /64 prefix of its IPv6 one
+    /// (a single subscriber holds a whole /64 and could rotate through it).
+    static func key(of address: SocketAddress?) -> String {
+        guard let address else { return "" }
+        if case .v6(let v6) = address {
+            let bytes = withUnsafeBytes(of: v6.address.sin6_addr) { Array($0) }
+            // An IPv4 address mapped into IPv6 (::ffff:a.b.c.d) is that IPv4 address.
+            if bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF {
+                return bytes[12..<16].map(String.init).joined(separator: ".")
+            }
+            return stride(from: 0, to: 8, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
+                .joined(separator: ":") + "::/64"
+        }
+        return address.ipAddress ?? ""
+    }
+
+    /// Whether to log a refusal now: at most once a minute, so a flood is one line a minute.
+    func shouldWarn() -> Bool {
+        let now = ContinuousClock.now
+        return lastWarning.withLock { last in
+            if let last, now - last < .seconds(60) { return false }
+            last = now
+            return true
+        }
+    }
 
     /// Counts a connection from `address`, or answers `false` (and counts nothing) past the limit.
     func admit(_ address: String) -> Bool {
@@ -72,21 +100,33 @@ struct GuardedHTTP1Channel: ServerChildChannel {
     }
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        let address = channel.remoteAddress?.ipAddress ?? ""
-        let admitted = limits.exempt.contains(address) || counter.admit(address)
-        if admitted, !limits.exempt.contains(address) {
-            channel.closeFuture.whenComplete { [counter] _ in counter.release(address) }
+        let exempt = channel.remoteAddress?.ipAddress.map(limits.exempt.contains) ?? false
+        let key = ConnectionCounter.key(of: channel.remoteAddress)
+        let admitted = exempt || counter.admit(key)
+        if admitted, !exempt {
+            channel.closeFuture.whenComplete { [counter] _ in counter.release(key) }
+        }
+        if !admitted {
+            RosterMetrics.connectionRefused("per_address")
+            if counter.shouldWarn() {
+                logger.warning("connections from one address past its cap are closed as they arrive (one line a minute at most); a proxy in front of Roster? list it in ROSTER_TRUSTED_PROXIES",
+                               metadata: ["address": "\(key)", "cap": "\(limits.perAddress)"])
+            }
         }
         do {
             try channel.pipeline.syncOperations.addHandler(RequestHeadDeadline(seconds: limits.requestHeadSeconds), position: .first)
         } catch {
+            // NIO does not close a channel whose setup failed: closing it counts it out too.
+            channel.close(promise: nil)
             return channel.eventLoop.makeFailedFuture(error)
         }
-        // A refused connection is closed once set up: failing the setup would reach the server's
-        // accept loop as an error.
+        // A refused connection is set up as any other, then closed before a byte of it is read.
         return inner.setup(channel: channel, logger: logger).map { value in
             if !admitted { channel.close(promise: nil) }
             return value
+        }.flatMapErrorThrowing { error in
+            channel.close(promise: nil)
+            throw error
         }
     }
 
@@ -106,13 +146,16 @@ final class RequestHeadDeadline: ChannelInboundHandler, RemovableChannelHandler 
 
     private let timeout: TimeAmount
     private var timer: Scheduled<Void>?
+    /// Requests whose head was read and whose end has not been: their body's bytes are no new head.
+    fileprivate var reading = 0
     /// Requests whose head was read and whose answer has not ended.
-    fileprivate var inProgress = 0
+    fileprivate var answering = 0
+    private var inProgress: Bool { reading > 0 || answering > 0 }
 
     init(seconds: Int) { timeout = .seconds(Int64(seconds)) }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if inProgress == 0, timer == nil { arm(context) }
+        if !inProgress, timer == nil { arm(context) }
         context.fireChannelRead(data)
     }
 
@@ -125,21 +168,27 @@ final class RequestHeadDeadline: ChannelInboundHandler, RemovableChannelHandler 
 
     /// A request's head was read.
     fileprivate func headRead() {
-        inProgress += 1
+        reading += 1
+        answering += 1
         disarm()
     }
 
-    /// A request's answer ended; the next request's clock starts with its first byte.
-    fileprivate func answerEnded() {
-        inProgress = max(0, inProgress - 1)
-    }
+    /// A request's end was read (an answer may have ended before: its body was drained).
+    fileprivate func requestEnded() { reading = max(0, reading - 1) }
+
+    /// A request's answer ended; once its request's end is read too, the next request's clock
+    /// starts with its first byte.
+    fileprivate func answerEnded() { answering = max(0, answering - 1) }
 
     private func arm(_ context: ChannelHandlerContext) {
         guard timer == nil else { return }
         let channel = context.channel
         timer = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [self] in
             timer = nil
-            if inProgress == 0 { channel.close(promise: nil) }
+            if !inProgress {
+                RosterMetrics.connectionRefused("request_head")
+                channel.close(promise: nil)
+            }
         }
     }
 
@@ -149,8 +198,8 @@ final class RequestHeadDeadline: ChannelInboundHandler, RemovableChannelHandler 
     }
 }
 
-/// Behind the HTTP decoder: tells ``RequestHeadDeadline`` of each request head read and each
-/// answer's end.
+/// Behind the HTTP decoder: tells ``RequestHeadDeadline`` of each request's head and end read
+/// and each answer's end.
 final class RequestHeadWatcher: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -164,7 +213,11 @@ final class RequestHeadWatcher: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head = unwrapInboundIn(data) { deadline?.headRead() }
+        switch unwrapInboundIn(data) {
+        case .head: deadline?.headRead()
+        case .end: deadline?.requestEnded()
+        case .body: break
+        }
         context.fireChannelRead(data)
     }
 
