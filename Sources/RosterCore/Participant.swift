@@ -22,6 +22,9 @@ public struct Participant: Sendable, Hashable, Identifiable {
     public var isRegistered: Bool
     /// "Est venu": gives the attended status, which wins over registered.
     public var hasAttended: Bool
+    /// When the person was last checked in (``hasAttended`` turned true); `nil` when not checked
+    /// in, or checked in before Roster kept the time.
+    public var checkedInAt: Date?
     /// The "allow networking" consent; kept in Roster only, it cannot be mapped to Salesforce.
     public var allowNetworking: Bool
     /// Custom field values by field code; absent codes have no value.
@@ -38,7 +41,7 @@ public struct Participant: Sendable, Hashable, Identifiable {
         id: String, eventId: String, email: String, firstName: String, lastName: String,
         company: String = "", jobTitle: String = "", isRegistered: Bool = true, hasAttended: Bool = false,
         allowNetworking: Bool = false, fields: [String: FieldValue] = [:], createdAt: Date, updatedAt: Date,
-        salesforce: SalesforceState = .init()
+        checkedInAt: Date? = nil, salesforce: SalesforceState = .init()
     ) {
         self.id = id
         self.eventId = eventId
@@ -53,6 +56,7 @@ public struct Participant: Sendable, Hashable, Identifiable {
         self.fields = fields
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.checkedInAt = checkedInAt
         self.salesforce = salesforce
     }
 

@@ -21,6 +21,14 @@ public struct ParticipantChanges: Sendable, Hashable {
     /// Custom values by code; a `nil` value clears the field.
     public var fields: [String: FieldValue?]
 
+    /// `existing` with these changes applied at `time`: its check-in time set to `time` when
+    /// they check the person in, kept while they stay in, cleared when they undo it.
+    public func applied(to existing: Participant, at time: Date) -> Participant {
+        var result = applied(to: existing)
+        if !result.hasAttended { result.checkedInAt = nil } else if !existing.hasAttended { result.checkedInAt = time }
+        return result
+    }
+
     /// The participant this would create, or `existing` with these changes applied.
     public func applied(to existing: Participant) -> Participant {
         var result = existing

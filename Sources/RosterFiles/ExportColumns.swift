@@ -53,6 +53,7 @@ public struct ExportColumns: Sendable {
             text("id") { $0.id }, text("email") { $0.email }, text("firstName") { $0.firstName },
             text("lastName") { $0.lastName }, text("company") { $0.company }, text("jobTitle") { $0.jobTitle },
             flag("isRegistered") { $0.isRegistered }, flag("hasAttended") { $0.hasAttended },
+            Column(header: "checkedInAt") { $0.checkedInAt.map(Cell.dateTime) ?? .empty },
             flag("allowNetworking") { $0.allowNetworking },
         ]
         for field in event.fields {

@@ -196,7 +196,7 @@ extension ParticipantRepository {
             switch Result(catching: { () throws(ValidationFailure) in try ParticipantRules.check(draft, schema: event.fields, isNew: person == nil) }) {
             case .success(let changes):
                 if let person {
-                    var next = changes.applied(to: person.current)
+                    var next = changes.applied(to: person.current, at: time)
                     if next != person.current { next.updatedAt = max(time, person.current.updatedAt) }
                     people[key] = (person.stored, next)
                     outcomes.append(.success(.updated(next)))

@@ -107,12 +107,12 @@ public struct ParticipantRepository: Sendable {
     func new(in event: Event, _ changes: ParticipantChanges) -> Participant {
         let time = StoreTime.truncated(now())
         let blank = Participant(id: ids.next(), eventId: event.id, email: "", firstName: "", lastName: "", createdAt: time, updatedAt: time)
-        return changes.applied(to: blank)
+        return changes.applied(to: blank, at: time)
     }
 
     /// Writes `changes` over `current` unless they change nothing; logs the change.
     func write(_ changes: ParticipantChanges, over current: Participant, version: Int64, on db: any SQLDatabase) async throws -> Participant {
-        try await save(changes.applied(to: current), over: current, version: version, on: db)
+        try await save(changes.applied(to: current, at: StoreTime.truncated(now())), over: current, version: version, on: db)
     }
 
     /// Stores `next` in place of `current` (same id) unless nothing differs; logs the change.
@@ -130,6 +130,7 @@ public struct ParticipantRepository: Sendable {
             .set("first_name", to: next.firstName).set("last_name", to: next.lastName)
             .set("company", to: next.company).set("job_title", to: next.jobTitle)
             .set("is_registered", to: next.isRegistered).set("has_attended", to: next.hasAttended)
+            .set("checked_in_at", to: next.checkedInAt.map(StoreTime.millis))
             .set("allow_networking", to: next.allowNetworking)
             .set("fields_json", to: try ParticipantRow.encodeFields(next.fields))
             .set("version", to: version + 1)

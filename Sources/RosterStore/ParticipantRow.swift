@@ -11,7 +11,7 @@ enum ParticipantRow {
     enum Column: Int32, CaseIterable {
         case id, eventId, email, emailKey, firstName, lastName, company, jobTitle
         case isRegistered, hasAttended, allowNetworking, fieldsJSON, version, createdAt, updatedAt
-        case syncedAt, contactId, leadId, campaignMemberId, syncError, syncHash
+        case syncedAt, contactId, leadId, campaignMemberId, syncError, syncHash, checkedInAt
 
         var name: String {
             switch self {
@@ -36,6 +36,7 @@ enum ParticipantRow {
             case .campaignMemberId: "sf_campaign_member_id"
             case .syncError: "sf_error"
             case .syncHash: "sf_hash"
+            case .checkedInAt: "checked_in_at"
             }
         }
     }
@@ -44,7 +45,7 @@ enum ParticipantRow {
     static let bulkInsert = BulkInsert(table: "participants", columns: Column.allCases.map { column in
         switch column {
         case .isRegistered, .hasAttended, .allowNetworking: (column.name, .boolean)
-        case .version, .createdAt, .updatedAt, .syncedAt: (column.name, .integer)
+        case .version, .createdAt, .updatedAt, .syncedAt, .checkedInAt: (column.name, .integer)
         default: (column.name, .text)
         }
     })
@@ -59,7 +60,7 @@ enum ParticipantRow {
             .integer(StoreTime.millis(p.createdAt)), .integer(StoreTime.millis(p.updatedAt)),
             .integer(p.salesforce.syncedAt.map(StoreTime.millis)), .text(p.salesforce.contactId),
             .text(p.salesforce.leadId), .text(p.salesforce.campaignMemberId), .text(p.salesforce.error),
-            .text(p.salesforce.dataHash),
+            .text(p.salesforce.dataHash), .integer(p.checkedInAt.map(StoreTime.millis)),
         ]
     }
 
@@ -82,6 +83,7 @@ enum ParticipantRow {
             fields: try decodeFields(row.string(.fieldsJSON)),
             createdAt: StoreTime.date(try row.integer(.createdAt)),
             updatedAt: StoreTime.date(try row.integer(.updatedAt)),
+            checkedInAt: try row.optionalInteger(.checkedInAt).map(StoreTime.date),
             salesforce: SalesforceState(
                 syncedAt: try row.optionalInteger(.syncedAt).map(StoreTime.date),
                 contactId: try row.optionalString(.contactId),

@@ -123,6 +123,7 @@ extension BackOffice {
                 "id": participant.id, "name": Self.name(participant), "email": participant.email, "company": participant.company,
                 "href": "/events/\(event.id)/participants/\(participant.id)",
                 "registered": participant.isRegistered, "attended": participant.hasAttended,
+                "checkedInAt": Self.display(participant.checkedInAt), "checkedInAtISO": Self.iso(participant.checkedInAt),
                 "syncedAt": Self.display(participant.salesforce.syncedAt), "syncedAtISO": Self.iso(participant.salesforce.syncedAt),
                 "error": participant.salesforce.error.map { explain($0, page.language, instanceUrl: nil).sentence } ?? "",
                 "excluded": SalesforceSyncState(of: participant, exclusions: exclusions) == .excluded,
@@ -167,6 +168,7 @@ extension BackOffice {
         context["participant"] = Self.present([
             "id": participant.id, "name": Self.name(participant), "email": participant.email, "company": participant.company,
             "jobTitle": participant.jobTitle, "registered": participant.isRegistered, "attended": participant.hasAttended,
+            "checkedInAt": Self.display(participant.checkedInAt), "checkedInAtISO": Self.iso(participant.checkedInAt),
             "createdAt": Self.display(participant.createdAt), "createdAtISO": Self.iso(participant.createdAt),
             "syncedAt": Self.display(state.syncedAt), "syncedAtISO": Self.iso(state.syncedAt),
             "error": state.error.map { explain($0, page.language, instanceUrl: instance).context } ?? "",

@@ -114,4 +114,20 @@ struct SchemaAndParticipantRulesTests {
         }
         #expect(CalendarDate(daysSinceEpoch: 19_782).iso == "2024-02-29")
     }
+
+    @Test("Check-in time: set when hasAttended turns true, kept while it stays, cleared by an undo")
+    func checkInTime() throws {
+        let start = Date(timeIntervalSince1970: 1_000)
+        let blank = Participant(id: "p", eventId: "e", email: "a@example.com", firstName: "A", lastName: "B", createdAt: start, updatedAt: start)
+        let checkIn = ParticipantChanges(hasAttended: true, fields: [:])
+        let first = checkIn.applied(to: blank, at: start.addingTimeInterval(60))
+        #expect(first.checkedInAt == start.addingTimeInterval(60))
+        let edited = ParticipantChanges(company: "Co", fields: [:]).applied(to: first, at: start.addingTimeInterval(120))
+        #expect(edited.checkedInAt == first.checkedInAt, "an edit keeps the time")
+        #expect(checkIn.applied(to: first, at: start.addingTimeInterval(180)).checkedInAt == first.checkedInAt, "checked in again while in: kept")
+        let undone = ParticipantChanges(hasAttended: false, fields: [:]).applied(to: first, at: start.addingTimeInterval(240))
+        #expect(undone.checkedInAt == nil)
+        #expect(checkIn.applied(to: undone, at: start.addingTimeInterval(300)).checkedInAt == start.addingTimeInterval(300))
+        #expect(ParticipantChanges(fields: [:]).applied(to: blank, at: start).checkedInAt == nil, "never checked in")
+    }
 }

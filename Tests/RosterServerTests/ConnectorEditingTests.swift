@@ -130,7 +130,9 @@ struct ConnectorEditingTests {
 
 /// Roster's clock, moved by hand.
 final class MovableClock: Sendable {
-    private let current = Mutex(Date())
+    private let current: Mutex<Date>
+
+    init(_ start: Date = Date()) { current = Mutex(start) }
 
     var now: Date { current.withLock { $0 } }
     func advance(by seconds: TimeInterval) { current.withLock { $0 += seconds } }

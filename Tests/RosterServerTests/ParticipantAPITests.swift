@@ -90,6 +90,41 @@ struct ParticipantAPITests {
         }
     }
 
+    @Test("The check-in time: set by Roster when hasAttended turns true, kept while it stays, cleared by an undo; in the list and the export")
+    func checkInTime() async throws {
+        let clock = MovableClock(Date(timeIntervalSince1970: 1_796_000_000))
+        try await TestApp.run(now: { clock.now }) { app in
+            let event = try await app.createEvent()
+            let created = try await app.send(.post, "/api/v1/events/\(event)/participants", json: #"{"email": "ada@example.com", "firstName": "Ada", "lastName": "L"}"#)
+            #expect(try created.json()["checkedInAt"] is NSNull, "not checked in: null, never absent")
+            let id = try #require(try created.json()["id"] as? String)
+            let person = "/api/v1/events/\(event)/participants/\(id)"
+
+            clock.advance(by: 60)
+            let checkIn = try await app.send(.patch, person, json: #"{"hasAttended": true}"#)
+            #expect(try checkIn.json()["checkedInAt"] as? String == "2026-11-30T00:54:20.000Z")
+            clock.advance(by: 60)
+            let edited = try await app.send(.patch, person, json: #"{"company": "Analytical", "hasAttended": true}"#)
+            #expect(try edited.json()["checkedInAt"] as? String == "2026-11-30T00:54:20.000Z", "still in: the first check-in's time")
+            let listed = try await app.send(.get, "/api/v1/events/\(event)/participants")
+            #expect((try listed.json()["items"] as? [[String: Any]])?.first?["checkedInAt"] as? String == "2026-11-30T00:54:20.000Z")
+            let csv = String(buffer: try await app.send(.get, "/api/v1/events/\(event)/participants/export?format=csv").body)
+            #expect(csv.contains(",true,2026-11-30T00:54:20.000Z,false,"), "hasAttended, checkedInAt, allowNetworking")
+
+            let undone = try await app.send(.patch, person, json: #"{"hasAttended": false}"#)
+            #expect(try undone.json()["checkedInAt"] is NSNull)
+            clock.advance(by: 60)
+            let again = try await app.send(.patch, person, json: #"{"hasAttended": true}"#)
+            #expect(try again.json()["checkedInAt"] as? String == "2026-11-30T00:56:20.000Z", "a new check-in, a new time")
+
+            // Imported already checked in: the import's time.
+            let imported = try await app.send(.post, "/api/v1/events/\(event)/participants/import", json: #"[{"email": "grace@example.com", "firstName": "Grace", "lastName": "H", "hasAttended": true}]"#)
+            #expect(imported.status == .ok)
+            let grace = try await app.send(.get, "/api/v1/events/\(event)/participants?q=grace")
+            #expect((try grace.json()["items"] as? [[String: Any]])?.first?["checkedInAt"] as? String == "2026-11-30T00:56:20.000Z")
+        }
+    }
+
     @Test func exportsCSVWithSalesforceColumns() async throws {
         try await TestApp.run { app in
             let event = try await app.createEvent()
@@ -98,7 +133,7 @@ struct ParticipantAPITests {
             #expect(response.status == .ok)
             #expect(response.headers[.contentDisposition] == "attachment; filename=\"participants-Summit.csv\"")
             let lines = String(buffer: response.body).components(separatedBy: "\r\n")
-            #expect(lines[0].hasPrefix("id,email,firstName,lastName,company,jobTitle,isRegistered,hasAttended,allowNetworking,size,age,bio,day,createdAt"))
+            #expect(lines[0].hasPrefix("id,email,firstName,lastName,company,jobTitle,isRegistered,hasAttended,checkedInAt,allowNetworking,size,age,bio,day,createdAt"))
             #expect(lines[0].hasSuffix("salesforceSyncDate,salesforceContactId,salesforceLeadId,salesforceCampaignMemberId,salesforceError"))
             #expect(lines[1].contains(#"a@example.com,"A, ""Q""",L,"#))
             // Timestamps as the API writes them (UTC, milliseconds).

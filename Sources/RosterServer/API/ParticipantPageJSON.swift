@@ -35,6 +35,8 @@ enum ParticipantPageJSON {
     static func write(_ p: Participant, exclusions: [String], into out: inout JSONBytes) {
         out.writeStaticString("{\"allowNetworking\":")
         write(bool: p.allowNetworking, into: &out)
+        out.writeStaticString(",\"checkedInAt\":")
+        if let checkedIn = p.checkedInAt { write(date: checkedIn, into: &out) } else { out.writeStaticString("null") }
         out.writeStaticString(",\"company\":")
         write(string: p.company, into: &out)
         out.writeStaticString(",\"createdAt\":")

@@ -41,7 +41,7 @@ extension Components.Schemas.Participant {
             firstName: participant.firstName, lastName: participant.lastName,
             company: participant.company, jobTitle: participant.jobTitle,
             isRegistered: participant.isRegistered, hasAttended: participant.hasAttended,
-            allowNetworking: participant.allowNetworking,
+            checkedInAt: participant.checkedInAt, allowNetworking: participant.allowNetworking,
             fields: .init(additionalProperties: try OpenAPIObjectContainer(unvalidatedValue: participant.fields.mapValues { $0.jsonObject })),
             createdAt: participant.createdAt, updatedAt: participant.updatedAt,
             salesforce: .init(
@@ -53,6 +53,11 @@ extension Components.Schemas.Participant {
             )
         )
     }
+}
+
+extension Components.Schemas.Participant: EncodesEveryKey {
+    /// Every key, `checkedInAt: null` included: the contract says each participant carries it.
+    func encode(to encoder: any Encoder) throws { try encodeEveryKey(to: encoder) }
 }
 
 extension Components.Schemas.SalesforceState: EncodesEveryKey {

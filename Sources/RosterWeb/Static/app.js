@@ -58,20 +58,26 @@ const Roster = (() => {
   }
 
   /** Every `<time datetime>` under `root`, shown in the browser's time zone and the page's
-   *  language (the server writes UTC, which stays in the element's title). */
-  const timeFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { dateStyle: "medium", timeStyle: "medium" });
+   *  language (the server writes UTC, which stays in the element's title); `data-style="time"`
+   *  shows the hour alone (a check-in in a grid row), the date and hour staying in the title. */
+  const language = document.documentElement.lang || undefined;
+  const formats = {
+    full: new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "medium" }),
+    time: new Intl.DateTimeFormat(language, { timeStyle: "short" }),
+  };
   function localTimes(root = document) {
     for (const node of root.querySelectorAll("time[datetime]")) {
       const date = new Date(node.getAttribute("datetime"));
       if (Number.isNaN(date.getTime()) || node.dataset.local) continue;
-      node.title = node.textContent;
-      node.textContent = timeFormat.format(date);
+      const style = node.dataset.style === "time" ? "time" : "full";
+      node.title = style === "time" ? `${formats.full.format(date)} (${node.textContent})` : node.textContent;
+      node.textContent = formats[style].format(date);
       node.dataset.local = "true";
     }
   }
-  function localTime(iso) {
+  function localTime(iso, style = "full") {
     const date = new Date(iso);
-    return Number.isNaN(date.getTime()) ? iso : timeFormat.format(date);
+    return Number.isNaN(date.getTime()) ? iso : formats[style].format(date);
   }
 
   return { t, api, el, localTimes, localTime };

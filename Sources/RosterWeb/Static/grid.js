@@ -4,7 +4,18 @@
 "use strict";
 
 (() => {
-  const { t, api, el } = Roster;
+  const { t, api, el, localTime } = Roster;
+
+  /** "Yes" and, when the answer has it, the check-in time in the browser's zone: the hour
+   *  alone in a grid row (the date in its title), date and hour on a person's page. */
+  function checkedIn(participant, inRow) {
+    const yes = el("span", { class: "yes", role: "status" }, t("yes"));
+    const at = participant?.checkedInAt;
+    if (!at) return [yes];
+    const time = el("time", { class: "checked-in-at", datetime: at, title: localTime(at) }, localTime(at, inRow ? "time" : "full"));
+    time.dataset.local = "true";
+    return [yes, " ", time];
+  }
   const eventId = location.pathname.split("/")[2];
   const participants = `/api/v1/events/${eventId}/participants`;
   const $ = (id) => document.getElementById(id);
@@ -14,17 +25,17 @@
   async function setAttended(button, attended) {
     button.disabled = true;
     try {
-      await api("PATCH", `${participants}/${button.dataset.participant}`, { hasAttended: attended });
+      const answer = await api("PATCH", `${participants}/${button.dataset.participant}`, { hasAttended: attended });
       const cell = button.closest("#person-attended");
       if (cell) {
-        cell.replaceChildren(attended
-          ? el("span", { class: "yes", role: "status" }, t("yes"))
-          : el("button", { type: "button", class: "check-in small", "data-participant": button.dataset.participant }, t("grid_check_in")));
+        cell.replaceChildren(...(attended
+          ? checkedIn(answer, false)
+          : [el("button", { type: "button", class: "check-in small", "data-participant": button.dataset.participant }, t("grid_check_in"))]));
         if (attended && $("edit-participant")) {
           cell.append(" ", el("button", { type: "button", class: "undo-check-in small", "data-participant": button.dataset.participant }, t("person_undo_check_in")));
         }
       } else {
-        button.replaceWith(el("span", { class: "yes", role: "status" }, t("yes")));
+        button.replaceWith(...checkedIn(answer, true));
       }
     } catch (error) {
       button.disabled = false;
@@ -79,10 +90,10 @@
     const failed = [];
     for (const id of ids) {
       try {
-        await api("PATCH", `${participants}/${id}`, { hasAttended: true });
+        const answer = await api("PATCH", `${participants}/${id}`, { hasAttended: true });
         done += 1;
         const cell = document.querySelector(`tr[data-participant="${CSS.escape(id)}"] td.attended`);
-        cell?.replaceChildren(el("span", { class: "yes" }, t("yes")));
+        cell?.replaceChildren(...checkedIn(answer, true));
         const box = document.querySelector(`input.select-row[value="${CSS.escape(id)}"]`);
         if (box) box.checked = false;
       } catch (error) {
