@@ -136,7 +136,7 @@ public enum ParticipantRules {
     private static func required(_ name: String, _ value: String?, _ isNew: Bool, _ issues: inout [ValidationIssue]) -> String? {
         let trimmed = value?.trimmed()
         if (isNew || value != nil), trimmed?.isEmpty ?? true {
-            issues.append(.init(field: name, message: "\(name) is required"))
+            issues.append(.init(field: name, message: "a value is required"))
             return nil
         }
         return trimmed

@@ -10,8 +10,8 @@ extension BackOffice {
         }
         let builtIn: [[String: Any]] = [
             text("email", "grid_email", participant?.email ?? "", type: "email", required: true),
-            text("firstName", "person_first_name", participant?.firstName ?? ""),
-            text("lastName", "person_last_name", participant?.lastName ?? ""),
+            text("firstName", "person_first_name", participant?.firstName ?? "", required: true),
+            text("lastName", "person_last_name", participant?.lastName ?? "", required: true),
             text("company", "grid_company", participant?.company ?? ""),
             text("jobTitle", "person_job_title", participant?.jobTitle ?? ""),
         ]

@@ -7,13 +7,15 @@ import RosterStore
 extension BackOffice {
     /// `/`: the sign-in form, or the events for someone already signed in. The form's CSRF
     /// token is a cookie of its own until there is a session (login CSRF).
-    func signInPage(_ request: Request, next: String? = nil, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+    /// - Parameter email: the address a refused sign-in gave, written back into the form.
+    func signInPage(_ request: Request, next: String? = nil, error: String? = nil, email: String = "", status: HTTPResponse.Status = .ok) async throws -> Response {
         if BackOfficeSession.current != nil { return .redirect(to: "/events", type: .found) }
         let token = request.cookies[Self.signInCSRFCookie]?.value ?? SessionRepository.randomToken()
         let language = language(of: request)
         var context = layout(language, csrf: token, user: nil, title: localization.text("signin_title", language), path: "/")
         context["next"] = next ?? Self.localPath(request.uri.queryParameters["next"].map(String.init)) ?? "/events"
         if let error { context["error"] = error }
+        context["email"] = email
         return try html("signin", context, status: status, cookies: [cookie(Self.signInCSRFCookie, token, maxAge: nil)])
     }
 
@@ -28,17 +30,19 @@ extension BackOffice {
         let target = Self.localPath(form["next"]) ?? "/events"
         if let wait = dependencies.throttle.retryAfter(email: email, address: address) {
             let minutes = String(Int((wait / 60).rounded(.up)))
-            return try await signInPage(request, next: target, error: localization.text("signin_throttled", language, ["minutes": minutes]), status: .tooManyRequests)
+            return try await signInPage(request, next: target, error: localization.text("signin_throttled", language, ["minutes": minutes]), email: email,
+                                        status: .tooManyRequests)
         }
         let verified: String?
         do {
             verified = try await dependencies.accounts.verify(email: email, password: form["password"] ?? "")
         } catch is SignInBusy {
-            return try await signInPage(request, next: target, error: localization.text("signin_throttled", language, ["minutes": "1"]), status: .tooManyRequests)
+            return try await signInPage(request, next: target, error: localization.text("signin_throttled", language, ["minutes": "1"]), email: email,
+                                        status: .tooManyRequests)
         }
         guard let userId = verified else {
             dependencies.throttle.recordFailure(email: email, address: address)
-            return try await signInPage(request, next: target, error: localization.text("signin_wrong", language), status: .unauthorized)
+            return try await signInPage(request, next: target, error: localization.text("signin_wrong", language), email: email, status: .unauthorized)
         }
         dependencies.throttle.recordSuccess(email: email)
         // A sign-in starts a new session and ends the one this browser held (fixation, shared computers).

@@ -430,6 +430,20 @@ def test_the_organisers_journey(demo, browser, shoot, capsys):
             const t = document.querySelector('#participants time[datetime]:not([data-style])');
             return [t.textContent, new Intl.DateTimeFormat('fr', {dateStyle: 'medium', timeStyle: 'medium'}).format(new Date(t.dateTime))];""")
         assert shown == expected, (shown, expected)
+        # The add form marks what is required and, sent with three mistakes, says each beside
+        # its field, in French, all at once.
+        browser.find_element(By.CSS_SELECTOR, "#add-participant summary").click()
+        assert len(browser.find_elements(By.CSS_SELECTOR, "#participant-form label.required")) >= 3
+        assert text_of(browser, "participant-form-required") == words("fr")("form_required_hint")
+        browser.find_element(By.ID, "pf-email").send_keys("pas-une-adresse")
+        click(browser, "#participant-save")
+        wait(browser, lambda b: text_of(b, "pf-lastName-error") != "")
+        errors = {name: text_of(browser, f"pf-{name}-error") for name in ("email", "firstName", "lastName")}
+        assert "n'est pas une adresse e-mail" in errors["email"], errors
+        assert "obligatoire" in errors["firstName"] and "obligatoire" in errors["lastName"], errors
+        assert all(b.get_attribute("aria-invalid") == "true" for b in browser.find_elements(By.CSS_SELECTOR, "#pf-email, #pf-firstName, #pf-lastName"))
+        shoot("add-form-errors", browser.find_element(By.ID, "participant-form"))
+        browser.find_element(By.CSS_SELECTOR, "#add-participant summary").click()
         # What the server says goes through the locale too: an import's preview and refused row.
         with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as csv:
             csv.write("email,firstName,lastName\nzoe.fr@example.com,Zoé,Français\nencore-faux,Bad,Row\n")

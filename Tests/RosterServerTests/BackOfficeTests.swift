@@ -52,6 +52,11 @@ struct BackOfficeTests {
             let wrong = try await browser.signIn(Self.email, "wrong password")
             #expect(wrong.status == .unauthorized)
             #expect(wrong.text.contains("Wrong email or password."))
+            // The email given is kept, escaped, and the password box takes the focus.
+            #expect(wrong.text.contains(#"type="email" autocomplete="username" value="\#(Self.email)" required >"#), "\(wrong.text)")
+            #expect(wrong.text.contains(#"autocomplete="current-password" required autofocus>"#))
+            let hostile = try await Browser(app).signIn(#"x"><script>alert(1)</script>@example.com"#, "wrong password")
+            #expect(!hostile.text.contains("<script>alert(1)") && hostile.text.contains("&lt;script&gt;"))
             #expect(browser.cookies["roster_session"] == nil)
 
             let good = try await browser.signIn(Self.email, Self.password)

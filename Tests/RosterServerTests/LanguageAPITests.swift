@@ -20,6 +20,16 @@ struct LanguageAPITests {
             #expect(error.details.first?["message"] as? String == "« ada » n'est pas une adresse e-mail")
             let english = try await app.send(.patch, path, json: #"{"email": "ada"}"#)
             #expect(try english.apiError().message == "email: 'ada' is not an email address")
+
+            // Every mistake of a new person at once, each in French: the names left empty too.
+            let several = try await app.send(.post, "/api/v1/events/\(eventId)/participants", json: #"{"email": "nope", "firstName": " ", "lastName": ""}"#,
+                                             language: "fr")
+            #expect(try several.apiError().details.map { "\($0["field"] ?? "")=\($0["message"] ?? "")" }
+                == ["email=« nope » n'est pas une adresse e-mail", "firstName=une valeur est obligatoire", "lastName=une valeur est obligatoire"])
+            // A property left out altogether is named as the body's reader finds it, in French too.
+            let missing = try await app.send(.post, "/api/v1/events/\(eventId)/participants", json: #"{"email": "bob@example.com", "firstName": "Bob"}"#,
+                                             language: "fr")
+            #expect(try missing.apiError().message == "lastName : obligatoire")
         }
     }
 }

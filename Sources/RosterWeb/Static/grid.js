@@ -130,13 +130,14 @@
     }
   }
 
-  /** The participant form's values as the API takes them. Adding leaves empty fields out;
-   *  editing sends them empty so a value can be removed. */
+  /** The participant form's values as the API takes them. Adding leaves empty fields out, but
+   *  for the required ones: sent empty, the API's rules name each (in the page's language) with
+   *  the others; editing sends them empty so a value can be removed. */
   function formValues(form, editing) {
     const body = { fields: {} };
     for (const input of form.querySelectorAll("input[name]:not([type=checkbox])")) {
       const value = input.value.trim();
-      if (value || editing) body[input.name] = value;
+      if (value || editing || input.required) body[input.name] = value;
     }
     body.isRegistered = form.querySelector("#pf-isRegistered").checked;
     for (const input of form.querySelectorAll("[data-code]")) {
