@@ -5,7 +5,7 @@ import RosterWeb
 
 /// `roster user …`.
 struct User: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Manage back-office users.", subcommands: [Create.self, Disable.self])
+    static let configuration = CommandConfiguration(abstract: "Manage back-office users.", subcommands: [Create.self, SetPassword.self, Disable.self])
 
     /// `roster user create --email E --password-stdin [--role ROLE] [--event ID]...`.
     struct Create: AsyncParsableCommand {
@@ -29,13 +29,38 @@ struct User: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let input = FileHandle.standardInput.readDataToEndOfFile()
-            var password = String(decoding: input, as: UTF8.self)
-            while password.hasSuffix("\n") || password.hasSuffix("\r") { password.removeLast() }
+            let password = readPassword()
             try await withDatabase(database) { store, _ in
                 try await UserAccounts(database: store).create(email: email, password: password, access: try await access.access(on: store))
             }
             print("created user \(email.trimmingCharacters(in: .whitespaces).lowercased())")
+        }
+    }
+
+    /// `roster user set-password --email E --password-stdin`.
+    struct SetPassword: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-password",
+            abstract: "Give a user a new password, read from standard input; their sessions end.",
+            discussion: "Example: echo 'a new long passphrase' | roster user set-password --email ada@example.com --password-stdin"
+        )
+
+        @Option(help: "The user's email.")
+        var email: String
+
+        @Flag(help: "Read the password from standard input (required: passwords never go on the command line).")
+        var passwordStdin = false
+
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            if !passwordStdin { throw ValidationError("pass --password-stdin and send the password on standard input") }
+        }
+
+        func run() async throws {
+            let password = readPassword()
+            try await withDatabase(database) { store, _ in try await UserAccounts(database: store).setPassword(email: email, password: password) }
+            print("set a new password for \(email.trimmingCharacters(in: .whitespaces).lowercased()); their sessions ended")
         }
     }
 
@@ -53,4 +78,11 @@ struct User: AsyncParsableCommand {
             print("disabled user \(email.trimmingCharacters(in: .whitespaces).lowercased())")
         }
     }
+}
+
+/// The password sent on standard input, without the line break that ends it.
+private func readPassword() -> String {
+    var password = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    while password.hasSuffix("\n") || password.hasSuffix("\r") { password.removeLast() }
+    return password
 }

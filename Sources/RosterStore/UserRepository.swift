@@ -45,4 +45,16 @@ public struct UserRepository: Sendable {
             try await db.delete(from: "web_sessions").where("user_id", .equal, try row.decode(column: "id", as: String.self)).run()
         }
     }
+
+    /// Replaces the user's password hash and ends their sessions, in one transaction: a browser
+    /// signed in with the old password is signed out. A disabled user stays disabled.
+    /// - Throws: ``StoreError/notFound(_:)`` when no user has that email.
+    public func setPasswordHash(email: String, _ passwordHash: String) async throws {
+        let email = EmailAddress.normalized(email)
+        try await database.transaction { db in
+            let rows = try await db.raw("UPDATE users SET password_hash = \(bind: passwordHash) WHERE email = \(bind: email) RETURNING id").all()
+            guard let row = rows.first else { throw StoreError.notFound("no user with the email \(email)") }
+            try await db.delete(from: "web_sessions").where("user_id", .equal, try row.decode(column: "id", as: String.self)).run()
+        }
+    }
 }

@@ -30,6 +30,17 @@ public struct UserAccounts: Sendable {
         guard EmailAddress.isPlausible(email.trimmed()) else {
             throw ValidationFailure(field: "email", message: "'\(email)' is not an email address")
         }
+        try await users.create(email: email, passwordHash: try await Self.hash(password), access: access)
+    }
+
+    /// Gives the user a new password, under the same rules as at creation, and ends their
+    /// sessions (a password believed known to someone else stops working everywhere at once).
+    public func setPassword(email: String, password: String) async throws {
+        try await users.setPasswordHash(email: email, try await Self.hash(password))
+    }
+
+    /// The bcrypt hash of an acceptable password.
+    private static func hash(_ password: String) async throws -> String {
         guard password.count >= Self.minimumPasswordLength else {
             throw ValidationFailure(field: "password", message: "use at least \(Self.minimumPasswordLength) characters")
         }
@@ -39,8 +50,7 @@ public struct UserAccounts: Sendable {
         guard !password.unicodeScalars.contains(where: ParticipantRules.isControl) else {
             throw ValidationFailure(field: "password", message: "a password holds no control character")
         }
-        let hash = try await Self.passwordThreads.runIfActive { Bcrypt.hash(password, cost: 12) }
-        try await users.create(email: email, passwordHash: hash, access: access)
+        return try await Self.passwordThreads.runIfActive { Bcrypt.hash(password, cost: 12) }
     }
 
     /// The user's id when the password is theirs, else `nil`. An unknown email costs a bcrypt

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import RosterCore
+import RosterStore
 import RosterWeb
 import Synchronization
 
@@ -44,6 +45,25 @@ struct SignInLimitsTests {
                 let answer = try await browser.post(path, form: big)
                 #expect(answer.status == .contentTooLarge, "\(path): \(answer.status)")
             }
+        }
+    }
+
+    @Test("a new password (roster user set-password) ends the user's sessions; the old one opens nothing, the rules hold")
+    func newPassword() async throws {
+        try await TestApp.run { app in
+            try await app.createUser(Self.email, "the first passphrase")
+            let browser = Browser(app)
+            #expect(try await browser.signIn(Self.email, "the first passphrase").status == .seeOther)
+            #expect(try await browser.get("/events").status == .ok)
+            try await app.withDatabase { database in
+                let accounts = UserAccounts(database: database)
+                await #expect(throws: ValidationFailure.self) { try await accounts.setPassword(email: Self.email, password: String(repeating: "B", count: 72)) }
+                await #expect(throws: StoreError.self) { try await accounts.setPassword(email: "nobody@example.org", password: "a second passphrase") }
+                try await accounts.setPassword(email: Self.email, password: "a second passphrase")
+            }
+            #expect(try await browser.get("/events").status == .found, "the session made with the old password ended")
+            #expect(try await Browser(app).signIn(Self.email, "the first passphrase").status == .unauthorized)
+            #expect(try await Browser(app).signIn(Self.email, "a second passphrase").status == .seeOther)
         }
     }
 }

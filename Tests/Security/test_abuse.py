@@ -3,8 +3,8 @@ Salesforce sandbox (`roster sandbox --test-control`), both on loopback.
 
 * #2 a 20 KB form posted to `/signin`, `/signout` or `/language` is 413, and logs no error;
 * #3 a new consumer secret revokes the old connection's tokens at Salesforce (the sandbox counts);
-* #4 a password past 71 bytes is refused at creation; a longer one sharing a password's bytes
-  never signs in;
+* #4 a password past 71 bytes is refused at creation and by `roster user set-password`; a longer
+  one sharing a password's bytes never signs in; a new password ends the old one's sessions;
 * #5 a run's results as CSV (every email of the run) are an export: 403 for registrars and viewers;
 * #7 a Salesforce login another session's callback reaches is neither finished nor used up;
 * #8 a login whose settings changed before its callback is refused, the code never exchanged;
@@ -184,6 +184,15 @@ def test_passwords_past_71_bytes_are_refused_and_never_matched_by_a_longer_one(r
     assert not Browser(roster).sign_in("longest@example.com", longest + "totally-different")
     assert not Browser(roster).sign_in("longest@example.com", "A" * 70)
     assert Browser(roster).sign_in("longest@example.com", longest)
+    # A new password follows the same rules, and ends the sessions opened with the old one.
+    signed_in = Browser(roster)
+    assert signed_in.sign_in("longest@example.com", longest)
+    too_long = roster.cli("user", "set-password", "--email", "longest@example.com", "--password-stdin", stdin="B" * 72, check=False)
+    assert too_long.returncode != 0 and "71 bytes" in too_long.stderr, too_long.stderr
+    roster.cli("user", "set-password", "--email", "longest@example.com", "--password-stdin", stdin="a second passphrase")
+    assert signed_in.session.get(f"{signed_in.base}/events", allow_redirects=False).status_code == 302
+    assert not Browser(roster).sign_in("longest@example.com", longest)
+    assert Browser(roster).sign_in("longest@example.com", "a second passphrase")
 
 
 # --- #5 -----------------------------------------------------------------------------------------
