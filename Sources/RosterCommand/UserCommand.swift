@@ -17,21 +17,16 @@ struct User: AsyncParsableCommand {
         @Option(help: "The user's email, used to sign in.")
         var email: String
 
-        @Flag(help: "Read the password from standard input (required: passwords never go on the command line).")
-        var passwordStdin = false
+        @OptionGroup var password: PasswordInput
 
         @OptionGroup var access: AccessOptions
 
         @OptionGroup var database: DatabaseOptions
 
-        func validate() throws {
-            if !passwordStdin { throw ValidationError("pass --password-stdin and send the password on standard input") }
-        }
-
         func run() async throws {
-            let password = readPassword()
+            let secret = password.read()
             try await withDatabase(database) { store, _ in
-                try await UserAccounts(database: store).create(email: email, password: password, access: try await access.access(on: store))
+                try await UserAccounts(database: store).create(email: email, password: secret, access: try await access.access(on: store))
             }
             print("created user \(email.trimmingCharacters(in: .whitespaces).lowercased())")
         }
@@ -48,18 +43,13 @@ struct User: AsyncParsableCommand {
         @Option(help: "The user's email.")
         var email: String
 
-        @Flag(help: "Read the password from standard input (required: passwords never go on the command line).")
-        var passwordStdin = false
+        @OptionGroup var password: PasswordInput
 
         @OptionGroup var database: DatabaseOptions
 
-        func validate() throws {
-            if !passwordStdin { throw ValidationError("pass --password-stdin and send the password on standard input") }
-        }
-
         func run() async throws {
-            let password = readPassword()
-            try await withDatabase(database) { store, _ in try await UserAccounts(database: store).setPassword(email: email, password: password) }
+            let secret = password.read()
+            try await withDatabase(database) { store, _ in try await UserAccounts(database: store).setPassword(email: email, password: secret) }
             print("set a new password for \(email.trimmingCharacters(in: .whitespaces).lowercased()); their sessions ended")
         }
     }
@@ -80,9 +70,20 @@ struct User: AsyncParsableCommand {
     }
 }
 
-/// The password sent on standard input, without the line break that ends it.
-private func readPassword() -> String {
-    var password = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-    while password.hasSuffix("\n") || password.hasSuffix("\r") { password.removeLast() }
-    return password
+/// `--password-stdin`: the password comes on standard input, never on the command line (where
+/// the shell's history and the process list would show it).
+struct PasswordInput: ParsableArguments {
+    @Flag(help: "Read the password from standard input (required: passwords never go on the command line).")
+    var passwordStdin = false
+
+    func validate() throws {
+        if !passwordStdin { throw ValidationError("pass --password-stdin and send the password on standard input") }
+    }
+
+    /// The password sent on standard input, without the line break that ends it.
+    func read() -> String {
+        var password = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        while password.hasSuffix("\n") || password.hasSuffix("\r") { password.removeLast() }
+        return password
+    }
 }
