@@ -15,7 +15,8 @@ public enum Role: String, Sendable, Hashable, CaseIterable, Codable {
     public var permissions: Set<Permission> {
         switch self {
         case .admin: Set(Permission.allCases)
-        case .organiser: [.readEvent, .readParticipants, .writeParticipants, .exportParticipants, .manageConnector, .runSync, .readRuns, .manageWebhooks]
+        case .organiser: [.readEvent, .updateEvents, .readParticipants, .writeParticipants, .exportParticipants, .manageConnector, .runSync, .readRuns,
+                          .manageWebhooks]
         case .registrar: [.readEvent, .writeParticipants]
         case .viewer: [.readEvent, .readParticipants, .readRuns]
         }
@@ -31,6 +32,8 @@ public enum Permission: String, Sendable, Hashable, CaseIterable {
     case createEvents = "events.create"
     /// Read an event and its field schema.
     case readEvent = "events.read"
+    /// Change an event's name, dates, time zone and fields.
+    case updateEvents = "events.update"
     /// List, search and read participants and their Salesforce history.
     case readParticipants = "participants.read"
     /// Create, update, import and check in participants.

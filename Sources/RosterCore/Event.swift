@@ -10,24 +10,31 @@ public struct Event: Sendable, Hashable, Identifiable {
     public var startsAt: Date?
     /// When the event ends, never before `startsAt`; `nil` when not set.
     public var endsAt: Date?
+    /// The event's time zone, an IANA name (`Europe/Paris`); `nil` when not set.
+    public var timeZone: String?
     /// The custom participant fields, in display order.
     public var fields: [FieldDefinition]
     /// When the event was created in Roster.
     public var createdAt: Date
 
     /// Makes an event from its fields, unchecked; ``problems(name:startsAt:endsAt:fields:)`` checks them.
-    public init(id: String, name: String, startsAt: Date? = nil, endsAt: Date? = nil, fields: [FieldDefinition] = [], createdAt: Date) {
+    public init(id: String, name: String, startsAt: Date? = nil, endsAt: Date? = nil, timeZone: String? = nil, fields: [FieldDefinition] = [],
+                createdAt: Date) {
         self.id = id
         self.name = name
         self.startsAt = startsAt
         self.endsAt = endsAt
+        self.timeZone = timeZone
         self.fields = fields
         self.createdAt = createdAt
     }
 
-    /// Checks what a new event would be: a name, coherent dates, a coherent schema.
-    public static func problems(name: String, startsAt: Date?, endsAt: Date?, fields: [FieldDefinition]) -> [ValidationIssue] {
+    /// Checks what a new event would be: a name, coherent dates, a known time zone, a coherent schema.
+    public static func problems(name: String, startsAt: Date?, endsAt: Date?, timeZone: String? = nil, fields: [FieldDefinition]) -> [ValidationIssue] {
         var issues: [ValidationIssue] = []
+        if let timeZone, TimeZone(identifier: timeZone) == nil || timeZone.isEmpty {
+            issues.append(.init(field: "timeZone", message: "'\(timeZone)' is not a time zone name such as Europe/Paris or America/New_York"))
+        }
         if name.isBlank {
             issues.append(.init(field: "name", message: "an event needs a name"))
         } else if name.unicodeScalars.count > 255 {

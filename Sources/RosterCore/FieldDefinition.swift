@@ -33,7 +33,7 @@ extension FieldDefinition {
     /// Codes that would shadow a built-in participant property in CSV columns and mappings.
     public static let reservedCodes: Set<String> = [
         "id", "email", "firstname", "lastname", "company", "jobtitle", "isregistered",
-        "hasattended", "allownetworking", "salesforcesyncdate", "createdat", "updatedat",
+        "hasattended", "checkedinat", "allownetworking", "salesforcesyncdate", "createdat", "updatedat",
     ]
 
     /// The largest `maxLength`: a Salesforce Long Text Area holds 131,072 characters.

@@ -66,6 +66,7 @@ extension APIError {
         case let error as MappingSyntaxError:
             return APIError(.badRequest, "invalid_mapping", error.description, details: [Detail(field: error.field, row: nil, message: error.message)])
         case let error as ConnectorError: return from(error)
+        case let error as EventEditConflict: return from(error)
         // A Salesforce failure a screen's request met on the way: Salesforce's, never Roster's (502/503).
         case let failure as SalesforceFailure: return from(ConnectorError.salesforce(failure))
         case let error as ParticipantQueryError:
@@ -77,6 +78,10 @@ extension APIError {
             return APIError(error.status, code(for: error.status), message)
         default: return nil
         }
+    }
+
+    static func from(_ error: EventEditConflict) -> APIError {
+        APIError(.conflict, "field_in_use", error.description, details: error.issues.map { Detail(field: $0.field, row: nil, message: $0.message) })
     }
 
     static func from(_ error: ConnectorError) -> APIError {

@@ -19,13 +19,70 @@ public struct EventRepository: Sendable {
     /// Stores a new event.
     public func create(_ event: Event) async throws {
         try await database.writer.insert(into: "events")
-            .columns("id", "name", "starts_at", "ends_at", "fields_json", "created_at")
+            .columns("id", "name", "starts_at", "ends_at", "time_zone", "fields_json", "created_at")
             .values(
                 SQLBind(event.id), SQLBind(event.name),
-                SQLBind(event.startsAt.map(StoreTime.millis)), SQLBind(event.endsAt.map(StoreTime.millis)),
+                SQLBind(event.startsAt.map(StoreTime.millis)), SQLBind(event.endsAt.map(StoreTime.millis)), SQLBind(event.timeZone),
                 SQLBind(try StoreJSON.encode(event.fields)), SQLBind(StoreTime.millis(event.createdAt))
             )
             .run()
+    }
+
+    /// Replaces the event's name, dates, time zone and schema with `event`'s, if the schema is
+    /// still `expectedFields` (another edit did not land meanwhile) and the participants' use of
+    /// the fields allows it (``Event/conflicts(replacing:with:usage:)``), in one transaction.
+    ///
+    /// - Throws: ``EventEditConflict`` when participants hold values the change would break;
+    ///   ``StoreError/versionConflict(_:)`` when the schema changed meanwhile.
+    public func update(_ event: Event, expectedFields: [FieldDefinition]) async throws {
+        let dialect = database.dialect
+        try await database.transaction { db in
+            var read = db.select().column("fields_json").from("events").where("id", .equal, event.id)
+            if dialect == .postgres { read = read.for(.update) } // SQLite's writer is alone anyway
+            let stored = try await read.first(decodingColumn: "fields_json", as: String.self)
+            guard let stored else { throw StoreError.notFound("no event with id '\(event.id)'") }
+            guard try StoreJSON.decode([FieldDefinition].self, from: stored) == expectedFields else {
+                throw StoreError.versionConflict("the event's fields were changed by another request meanwhile; read the event again")
+            }
+            let next = Dictionary(event.fields.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
+            // Only fields whose change could break stored values are counted (a pass over the event).
+            let touched = expectedFields.filter { field in
+                guard let changed = next[field.code] else { return true }
+                return changed.type != field.type || !(field.options ?? []).allSatisfy((changed.options ?? []).contains)
+                    || (changed.maxLength.map { $0 < (field.maxLength ?? Int.max) } ?? false)
+            }
+            var usage: [String: FieldUsage] = [:]
+            for field in touched { usage[field.code] = try await Self.usage(of: field.code, eventId: event.id, dialect: dialect, on: db) }
+            let conflicts = Event.conflicts(replacing: expectedFields, with: event.fields, usage: usage)
+            guard conflicts.isEmpty else { throw EventEditConflict(conflicts) }
+            try await db.update("events")
+                .set("name", to: event.name).set("starts_at", to: event.startsAt.map(StoreTime.millis))
+                .set("ends_at", to: event.endsAt.map(StoreTime.millis)).set("time_zone", to: event.timeZone)
+                .set("fields_json", to: try StoreJSON.encode(event.fields))
+                .where("id", .equal, event.id).run()
+        }
+    }
+
+    /// How many of the event's participants hold a value for the field, and the longest text.
+    static func usage(of code: String, eventId: String, dialect: StoreDialect, on db: any SQLDatabase) async throws -> FieldUsage {
+        let query: SQLQueryString
+        switch dialect {
+        case .sqlite:
+            let path = "$.\"\(code)\""
+            query = """
+                SELECT COUNT(*) AS n, COALESCE(MAX(CASE WHEN json_type(fields_json, \(bind: path)) = 'text'
+                    THEN length(json_extract(fields_json, \(bind: path))) ELSE 0 END), 0) AS longest
+                FROM participants WHERE event_id = \(bind: eventId) AND json_type(fields_json, \(bind: path)) IS NOT NULL
+                """
+        case .postgres:
+            query = """
+                SELECT COUNT(*) AS n, COALESCE(MAX(CASE WHEN jsonb_typeof(fields_json::jsonb -> \(bind: code)) = 'string'
+                    THEN length(fields_json::jsonb ->> \(bind: code)) ELSE 0 END), 0) AS longest
+                FROM participants WHERE event_id = \(bind: eventId) AND jsonb_exists(fields_json::jsonb, \(bind: code))
+                """
+        }
+        guard let row = try await db.raw(query).first() else { return FieldUsage(participants: 0, longest: 0) }
+        return FieldUsage(participants: try row.decode(column: "n", as: Int.self), longest: try row.decode(column: "longest", as: Int.self))
     }
 
     /// The event with this id, or `nil`.
@@ -54,6 +111,7 @@ public struct EventRepository: Sendable {
             name: try row.decode(column: "name", as: String.self),
             startsAt: try row.decode(column: "starts_at", as: Int64?.self).map(StoreTime.date),
             endsAt: try row.decode(column: "ends_at", as: Int64?.self).map(StoreTime.date),
+            timeZone: try row.decode(column: "time_zone", as: String?.self),
             fields: try StoreJSON.decode([FieldDefinition].self, from: row.decode(column: "fields_json", as: String.self)),
             createdAt: StoreTime.date(try row.decode(column: "created_at", as: Int64.self))
         )

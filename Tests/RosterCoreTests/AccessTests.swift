@@ -5,7 +5,7 @@ import Testing
 struct AccessRulesTests {
     @Test func eachRoleGrantsWhatTheContractSays() {
         #expect(Role.admin.permissions == Set(Permission.allCases))
-        #expect(Role.organiser.permissions == [.readEvent, .readParticipants, .writeParticipants, .exportParticipants, .manageConnector, .runSync, .readRuns, .manageWebhooks])
+        #expect(Role.organiser.permissions == [.readEvent, .updateEvents, .readParticipants, .writeParticipants, .exportParticipants, .manageConnector, .runSync, .readRuns, .manageWebhooks])
         #expect(Role.registrar.permissions == [.readEvent, .writeParticipants])
         #expect(Role.viewer.permissions == [.readEvent, .readParticipants, .readRuns])
     }

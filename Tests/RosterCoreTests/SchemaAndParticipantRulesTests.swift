@@ -130,4 +130,21 @@ struct SchemaAndParticipantRulesTests {
         #expect(checkIn.applied(to: undone, at: start.addingTimeInterval(300)).checkedInAt == start.addingTimeInterval(300))
         #expect(ParticipantChanges(fields: [:]).applied(to: blank, at: start).checkedInAt == nil, "never checked in")
     }
+
+    @Test("An event's schema: fields no participant uses change freely; one in use is kept whole")
+    func schemaConflicts() {
+        let size = FieldDefinition(code: "size", label: "Size", type: .selectList, options: ["S", "M"])
+        let unused = FieldDefinition(code: "note", label: "Note", type: .text)
+        let usage = ["size": FieldUsage(participants: 1, longest: 1)]
+        #expect(Event.conflicts(replacing: [size, unused], with: [size], usage: usage).isEmpty, "an unused field removed")
+        var retyped = unused
+        retyped.type = .number
+        #expect(Event.conflicts(replacing: [size, unused], with: [size, retyped], usage: usage).isEmpty, "an unused field retyped")
+        #expect(Event.conflicts(replacing: [size], with: [], usage: usage).map(\.message)
+            == ["1 participant holds a value for this field; a field in use can't be removed"])
+        var more = size
+        more.options = ["XS", "S", "M"]
+        more.label = "T-shirt"
+        #expect(Event.conflicts(replacing: [size], with: [more], usage: usage).isEmpty, "options added, relabelled")
+    }
 }

@@ -27,6 +27,7 @@ struct MigrationTests {
         "0015_live_sync_failures": "840a73a5117a2aa0a74db4e23dced892e7d5ef5cd2dca37644d2c5173c22a477",
         "0016_oauth_state_app": "a8c65db38d4a83f0ea1e4cfd0a2f49f67a24eef81c912bafe10433a8b365e480",
         "0017_check_in_time": "d344c185e5ea8d321bffa46c2fa37300c54bf5faed5a4c76c66968b553f102ac",
+        "0018_event_time_zone": "5dd56b7c3f6642378a5baab07d6a012c182e6b6e77e90cdbd19737b4f1b20298",
     ]
 
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

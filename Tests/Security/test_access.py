@@ -35,9 +35,9 @@ CALLERS = {
 # Permissions only a caller on every event has (a scoped admin can't widen itself or make events it won't see).
 EVERY_EVENT_ONLY = {"access.manage", "events.create"}
 GRANTS = {
-    "admin": {"events.create", "events.read", "participants.read", "participants.write", "participants.export",
+    "admin": {"events.create", "events.read", "events.update", "participants.read", "participants.write", "participants.export",
               "connector.manage", "sync.run", "sync.read", "access.manage", "webhooks.manage"},
-    "organiser": {"events.read", "participants.read", "participants.write", "participants.export",
+    "organiser": {"events.read", "events.update", "participants.read", "participants.write", "participants.export",
                   "connector.manage", "sync.run", "sync.read", "webhooks.manage"},
     "registrar": {"events.read", "participants.write"},
     "viewer": {"events.read", "participants.read", "sync.read"},

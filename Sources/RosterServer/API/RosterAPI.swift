@@ -49,11 +49,13 @@ struct RosterAPI: APIProtocol {
     func say(_ message: String) -> String { messages.translate(message, to: MessageLanguage.current) }
 
     /// The event, or a 404 naming it (`event_not_found`, as for an event outside the caller's).
-    /// Events do not change once created, so they are cached.
+    /// Cached: an edit made here replaces the copy at once, one made by another process is read
+    /// within ``EventCache/freshFor`` seconds.
     func event(_ id: String) async throws -> Event {
-        if let event = eventCache[id] { return event }
+        let time = now()
+        if let event = eventCache.event(id, at: time) { return event }
         guard let event = try await events.find(id: id) else { throw APIError(AccessRefusal.eventNotFound(id)) }
-        eventCache[id] = event
+        eventCache.keep(event, at: time)
         return event
     }
 
@@ -62,10 +64,10 @@ struct RosterAPI: APIProtocol {
     func createEvent(_ input: Operations.CreateEvent.Input) async throws -> Operations.CreateEvent.Output {
         guard case .json(let body) = input.body else { throw APIError(.unsupportedMediaType, "unsupported_media_type", "send JSON") }
         let fields = (body.fields ?? []).map(FieldDefinition.init)
-        let issues = Event.problems(name: body.name, startsAt: body.startsAt, endsAt: body.endsAt, fields: fields)
+        let issues = Event.problems(name: body.name, startsAt: body.startsAt, endsAt: body.endsAt, timeZone: body.timeZone, fields: fields)
         guard issues.isEmpty else { throw ValidationFailure(issues) }
         let event = Event(id: ids.next(), name: body.name.trimmed(),
-                          startsAt: body.startsAt, endsAt: body.endsAt, fields: fields, createdAt: now())
+                          startsAt: body.startsAt, endsAt: body.endsAt, timeZone: body.timeZone, fields: fields, createdAt: now())
         try await events.create(event)
         logger.info("event created", metadata: ["event": "\(event.id)"])
         return .created(.init(body: .json(.init(event, participantCount: 0))))
@@ -76,6 +78,24 @@ struct RosterAPI: APIProtocol {
         let access = Caller.current?.access
         let items = try await events.all().filter { access?.covers(eventId: $0.id) ?? false }.map { Components.Schemas.Event($0, participantCount: counts[$0.id] ?? 0) }
         return .ok(.init(body: .json(.init(items: items))))
+    }
+
+    func updateEvent(_ input: Operations.UpdateEvent.Input) async throws -> Operations.UpdateEvent.Output {
+        guard case .json(let body) = input.body else { throw APIError(.unsupportedMediaType, "unsupported_media_type", "send JSON") }
+        // Read fresh, not from the cache: the edit applies to what is stored.
+        guard let current = try await events.find(id: input.path.eventId) else { throw APIError(AccessRefusal.eventNotFound(input.path.eventId)) }
+        var next = current
+        if let name = body.name { next.name = name.trimmed() }
+        if let startsAt = body.startsAt { next.startsAt = startsAt }
+        if let endsAt = body.endsAt { next.endsAt = endsAt }
+        if let timeZone = body.timeZone { next.timeZone = timeZone }
+        if let fields = body.fields { next.fields = fields.map(FieldDefinition.init) }
+        let issues = Event.problems(name: next.name, startsAt: next.startsAt, endsAt: next.endsAt, timeZone: next.timeZone, fields: next.fields)
+        guard issues.isEmpty else { throw ValidationFailure(issues) }
+        try await events.update(next, expectedFields: current.fields)
+        eventCache.keep(next, at: now())
+        logger.info("event updated", metadata: ["event": "\(next.id)"])
+        return .ok(.init(body: .json(.init(next, participantCount: try await participants.count(eventId: next.id)))))
     }
 
     func getEvent(_ input: Operations.GetEvent.Input) async throws -> Operations.GetEvent.Output {
@@ -174,13 +194,23 @@ struct RosterAPI: APIProtocol {
     }
 }
 
-/// Events by id. Events are immutable once created (no route changes them); when one becomes
-/// editable, its update must replace the cached copy.
+/// Events by id, each kept ``freshFor`` seconds: a process reads an event edited by another one
+/// that soon after, and reads an event from the database at most that often otherwise.
 final class EventCache: Sendable {
-    private let events = Mutex([String: Event]())
+    private let events = Mutex([String: (event: Event, loadedAt: Date)]())
+    /// How long a copy is used before the event is read again.
+    static let freshFor: TimeInterval = 5
 
-    subscript(id: String) -> Event? {
-        get { events.withLock { $0[id] } }
-        set { events.withLock { $0[id] = newValue } }
+    /// The kept copy of the event, unless it is older than ``freshFor`` at `time`.
+    func event(_ id: String, at time: Date) -> Event? {
+        events.withLock { events in
+            guard let kept = events[id], time.timeIntervalSince(kept.loadedAt) < Self.freshFor else { return nil }
+            return kept.event
+        }
+    }
+
+    /// Keeps `event` as read (or written) at `time`.
+    func keep(_ event: Event, at time: Date) {
+        events.withLock { $0[event.id] = (event, time) }
     }
 }

@@ -8,7 +8,7 @@ import RosterStore
 extension Components.Schemas.Event {
     init(_ event: Event, participantCount: Int) {
         self.init(
-            id: event.id, name: event.name, startsAt: event.startsAt, endsAt: event.endsAt,
+            id: event.id, name: event.name, startsAt: event.startsAt, endsAt: event.endsAt, timeZone: event.timeZone,
             fields: event.fields.map(Components.Schemas.FieldDefinition.init), participantCount: participantCount,
             createdAt: event.createdAt
         )
