@@ -29,11 +29,19 @@ public struct Event: Sendable, Hashable, Identifiable {
         self.createdAt = createdAt
     }
 
+    /// The IANA name of a time zone as the system's database spells it (any case), or `nil` for
+    /// a name it does not hold (abbreviations and offsets such as `GMT+5` included).
+    public static func canonicalTimeZone(_ name: String) -> String? {
+        guard name.utf8.count <= 64 else { return nil }
+        return TimeZone.knownTimeZoneIdentifiers.first { $0.caseInsensitiveCompare(name) == .orderedSame }
+    }
+
     /// Checks what a new event would be: a name, coherent dates, a known time zone, a coherent schema.
     public static func problems(name: String, startsAt: Date?, endsAt: Date?, timeZone: String? = nil, fields: [FieldDefinition]) -> [ValidationIssue] {
         var issues: [ValidationIssue] = []
-        if let timeZone, TimeZone(identifier: timeZone) == nil || timeZone.isEmpty {
-            issues.append(.init(field: "timeZone", message: "'\(timeZone)' is not a time zone name such as Europe/Paris or America/New_York"))
+        if let timeZone, canonicalTimeZone(timeZone) == nil {
+            let shown = timeZone.count > 64 ? String(timeZone.prefix(64)) + "…" : timeZone
+            issues.append(.init(field: "timeZone", message: "'\(shown)' is not a time zone name such as Europe/Paris or America/New_York"))
         }
         if name.isBlank {
             issues.append(.init(field: "name", message: "an event needs a name"))

@@ -28,38 +28,38 @@ public struct EventRepository: Sendable {
             .run()
     }
 
-    /// Replaces the event's name, dates, time zone and schema with `event`'s, if the schema is
-    /// still `expectedFields` (another edit did not land meanwhile) and the participants' use of
-    /// the fields allows it (``Event/conflicts(replacing:with:usage:)``), in one transaction.
+    /// Changes the event in one transaction: `change` is given the event as stored (its row
+    /// locked on PostgreSQL; SQLite's writer is alone anyway) and answers what it becomes, so two
+    /// edits of different properties both land; the participants' use of the fields must allow
+    /// the new schema (``Event/conflicts(replacing:with:usage:)``).
     ///
-    /// - Throws: ``EventEditConflict`` when participants hold values the change would break;
-    ///   ``StoreError/versionConflict(_:)`` when the schema changed meanwhile.
-    public func update(_ event: Event, expectedFields: [FieldDefinition]) async throws {
+    /// - Returns: the event as stored now.
+    /// - Throws: what `change` throws (a ``ValidationFailure``); ``EventEditConflict`` when
+    ///   participants hold values the change would break; ``StoreError/notFound(_:)``.
+    public func update(id: String, _ change: @escaping @Sendable (Event) throws -> Event) async throws -> Event {
         let dialect = database.dialect
-        try await database.transaction { db in
-            var read = db.select().column("fields_json").from("events").where("id", .equal, event.id)
-            if dialect == .postgres { read = read.for(.update) } // SQLite's writer is alone anyway
-            let stored = try await read.first(decodingColumn: "fields_json", as: String.self)
-            guard let stored else { throw StoreError.notFound("no event with id '\(event.id)'") }
-            guard try StoreJSON.decode([FieldDefinition].self, from: stored) == expectedFields else {
-                throw StoreError.versionConflict("the event's fields were changed by another request meanwhile; read the event again")
-            }
+        return try await database.transaction { db in
+            var read = db.select().column("*").from("events").where("id", .equal, id)
+            if dialect == .postgres { read = read.for(.update) }
+            guard let current = try await read.first().map(Self.event(from:)) else { throw StoreError.notFound("no event with id '\(id)'") }
+            let event = try change(current)
             let next = Dictionary(event.fields.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
             // Only fields whose change could break stored values are counted (a pass over the event).
-            let touched = expectedFields.filter { field in
+            let touched = current.fields.filter { field in
                 guard let changed = next[field.code] else { return true }
                 return changed.type != field.type || !(field.options ?? []).allSatisfy((changed.options ?? []).contains)
                     || (changed.maxLength.map { $0 < (field.maxLength ?? Int.max) } ?? false)
             }
             var usage: [String: FieldUsage] = [:]
-            for field in touched { usage[field.code] = try await Self.usage(of: field.code, eventId: event.id, dialect: dialect, on: db) }
-            let conflicts = Event.conflicts(replacing: expectedFields, with: event.fields, usage: usage)
+            for field in touched { usage[field.code] = try await Self.usage(of: field.code, eventId: id, dialect: dialect, on: db) }
+            let conflicts = Event.conflicts(replacing: current.fields, with: event.fields, usage: usage)
             guard conflicts.isEmpty else { throw EventEditConflict(conflicts) }
             try await db.update("events")
                 .set("name", to: event.name).set("starts_at", to: event.startsAt.map(StoreTime.millis))
                 .set("ends_at", to: event.endsAt.map(StoreTime.millis)).set("time_zone", to: event.timeZone)
                 .set("fields_json", to: try StoreJSON.encode(event.fields))
-                .where("id", .equal, event.id).run()
+                .where("id", .equal, id).run()
+            return event
         }
     }
 

@@ -31,6 +31,8 @@ public final class SyncService: Service, Sendable {
     private let stopping = Mutex(false)
     /// The events this process's forced runs are on: the live sync leaves them to the run.
     private let active = Mutex(Set<String>())
+    /// Events whose live sync back-off ends at its next round (``retryNow(eventId:)``).
+    private let retriesAsked = Mutex(Set<String>())
 
     /// How often the database is looked at for runs another process queued.
     static let claimPoll: Duration = .seconds(1)
@@ -46,6 +48,14 @@ public final class SyncService: Service, Sendable {
         self.window = window
         self.maxEvents = max(1, maxEvents)
         self.slots = EventSlots(max(1, maxEvents))
+    }
+
+    /// Someone asked to send the event's people in error again, or changed its connector: the
+    /// live sync stops waiting out its back-off for the event (up to a minute after failures)
+    /// and looks at it in its next round. In this process: a worker process of its own keeps
+    /// its back-off.
+    public func retryNow(eventId: String) {
+        retriesAsked.withLock { _ = $0.insert(eventId) }
     }
 
     /// Queues a forced sync; a worker (this process or another) claims it from the database, its
@@ -198,6 +208,10 @@ public final class SyncService: Service, Sendable {
             // Changes committed within the window join this batch; rounds keep their pace.
             let pace = clock.now.duration(to: lastRound.advanced(by: rush ? Self.rushRoundInterval : Self.minimumRoundInterval))
             do { try await Task.sleep(for: max(window, pace)) } catch { return }
+            for eventId in retriesAsked.withLock({ asked in defer { asked = [] }; return asked }) {
+                retryAt[eventId] = nil
+                delays[eventId] = nil
+            }
             lastRound = clock.now
             lookAgain = false
             var busy = false

@@ -15,9 +15,13 @@ struct EventEditAPITests {
             #expect(try renamed.json()["startsAt"] as? String == "2026-12-01T09:00:00.000Z", "what the body leaves out stays")
             #expect(try await app.send(.get, path).json()["endsAt"] as? String == "2026-12-02T18:00:00.000Z")
 
-            let badZone = try await app.send(.patch, path, json: #"{"timeZone": "Mars/Olympus"}"#)
-            #expect(badZone.status == .unprocessableContent)
-            #expect(try badZone.apiError().details.first?["field"] as? String == "timeZone")
+            for zone in ["Mars/Olympus", "GMT+5", String(repeating: "Europe/Paris", count: 10)] {
+                let badZone = try await app.send(.patch, path, json: #"{"timeZone": "\#(zone)"}"#)
+                #expect(badZone.status == .unprocessableContent, "\(zone)")
+                #expect(try badZone.apiError().details.first?["field"] as? String == "timeZone")
+            }
+            #expect(try await app.send(.patch, path, json: #"{"timeZone": "europe/paris"}"#).json()["timeZone"] as? String == "Europe/Paris",
+                    "stored as the zone database spells it")
             let backwards = try await app.send(.patch, path, json: #"{"endsAt": "2026-11-01T00:00:00Z"}"#)
             #expect(try backwards.apiError().details.first?["field"] as? String == "endsAt")
 

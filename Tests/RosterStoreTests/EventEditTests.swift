@@ -29,7 +29,7 @@ struct EventEditTests {
                 FieldDefinition(code: "bio", label: "Bio", type: .text, maxLength: 11),
             ]
             await #expect {
-                try await events.update(broken, expectedFields: event.fields)
+                try await events.update(id: "e1") { [broken] _ in broken }
             } throws: { error in
                 let conflict = error as? EventEditConflict
                 return conflict?.issues.map(\.field) == ["size", "bio"]
@@ -40,7 +40,7 @@ struct EventEditTests {
             retyped.fields[1].type = .number
             retyped.fields.remove(at: 0)
             await #expect {
-                try await events.update(retyped, expectedFields: event.fields)
+                try await events.update(id: "e1") { [retyped] _ in retyped }
             } throws: { error in
                 (error as? EventEditConflict)?.issues.map(\.field) == ["size", "bio"]
             }
@@ -55,11 +55,18 @@ struct EventEditTests {
                 FieldDefinition(code: "bio", label: "Bio", type: .text, maxLength: 12),
                 FieldDefinition(code: "diet", label: "Diet", type: .text),
             ]
-            try await events.update(edited, expectedFields: event.fields)
+            let stored = try await events.update(id: "e1") { [edited] _ in edited }
+            #expect(stored == edited)
             #expect(try await events.find(id: "e1") == edited)
 
-            // An edit made from a schema another edit replaced meanwhile is refused.
-            await #expect(throws: StoreError.self) { try await events.update(event, expectedFields: event.fields) }
+            // An edit is applied to the event as stored: a rename made after keeps the new fields.
+            let renamed = try await events.update(id: "e1") { current in
+                var next = current
+                next.name = "Summit 2028"
+                return next
+            }
+            #expect(renamed.fields == edited.fields && renamed.timeZone == "Europe/Paris")
+            await #expect(throws: StoreError.self) { try await events.update(id: "nope") { $0 } }
         }
     }
 }

@@ -22,6 +22,7 @@ extension RosterAPI {
         let settings = try ConnectorSettings(merging: body, over: current)
         try await refuseMappingErrors(settings, over: current, event: event)
         let view = try await connectors.save(eventId: event.id, settings: settings, consumerSecret: body.consumerSecret)
+        sync.retryNow(eventId: event.id) // new settings may be what the failing changes waited for
         logger.info("Salesforce connector settings saved", metadata: ["event": "\(event.id)"])
         return .ok(.init(body: .json(try await connectorBody(view, eventId: event.id))))
     }

@@ -41,12 +41,14 @@ extension RosterAPI {
             throw APIError.notFound("no participant with id '\(input.path.participantId)' in event '\(event.id)'")
         }
         let queued = try await syncRuns.outbox.retryErrors(eventId: event.id, participantId: input.path.participantId)
+        sync.retryNow(eventId: event.id)
         return .accepted(.init(body: .json(.init(queued: queued))))
     }
 
     func retrySalesforceErrors(_ input: Operations.RetrySalesforceErrors.Input) async throws -> Operations.RetrySalesforceErrors.Output {
         let event = try await event(input.path.eventId)
         let queued = try await syncRuns.outbox.retryErrors(eventId: event.id)
+        sync.retryNow(eventId: event.id)
         logger.info("people in error queued again", metadata: ["event": "\(event.id)", "queued": "\(queued)"])
         return .accepted(.init(body: .json(.init(queued: queued))))
     }

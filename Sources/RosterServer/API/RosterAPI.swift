@@ -67,7 +67,8 @@ struct RosterAPI: APIProtocol {
         let issues = Event.problems(name: body.name, startsAt: body.startsAt, endsAt: body.endsAt, timeZone: body.timeZone, fields: fields)
         guard issues.isEmpty else { throw ValidationFailure(issues) }
         let event = Event(id: ids.next(), name: body.name.trimmed(),
-                          startsAt: body.startsAt, endsAt: body.endsAt, timeZone: body.timeZone, fields: fields, createdAt: now())
+                          startsAt: body.startsAt, endsAt: body.endsAt, timeZone: body.timeZone.flatMap(Event.canonicalTimeZone),
+                          fields: fields, createdAt: now())
         try await events.create(event)
         logger.info("event created", metadata: ["event": "\(event.id)"])
         return .created(.init(body: .json(.init(event, participantCount: 0))))
@@ -82,20 +83,28 @@ struct RosterAPI: APIProtocol {
 
     func updateEvent(_ input: Operations.UpdateEvent.Input) async throws -> Operations.UpdateEvent.Output {
         guard case .json(let body) = input.body else { throw APIError(.unsupportedMediaType, "unsupported_media_type", "send JSON") }
-        // Read fresh, not from the cache: the edit applies to what is stored.
-        guard let current = try await events.find(id: input.path.eventId) else { throw APIError(AccessRefusal.eventNotFound(input.path.eventId)) }
-        var next = current
-        if let name = body.name { next.name = name.trimmed() }
-        if let startsAt = body.startsAt { next.startsAt = startsAt }
-        if let endsAt = body.endsAt { next.endsAt = endsAt }
-        if let timeZone = body.timeZone { next.timeZone = timeZone }
-        if let fields = body.fields { next.fields = fields.map(FieldDefinition.init) }
-        let issues = Event.problems(name: next.name, startsAt: next.startsAt, endsAt: next.endsAt, timeZone: next.timeZone, fields: next.fields)
-        guard issues.isEmpty else { throw ValidationFailure(issues) }
-        try await events.update(next, expectedFields: current.fields)
-        eventCache.keep(next, at: now())
-        logger.info("event updated", metadata: ["event": "\(next.id)"])
-        return .ok(.init(body: .json(.init(next, participantCount: try await participants.count(eventId: next.id)))))
+        let eventId = input.path.eventId
+        let fields = body.fields.map { $0.map(FieldDefinition.init) }
+        let updated: Event
+        do {
+            // Applied to the event as stored, inside the edit's transaction.
+            updated = try await events.update(id: eventId) { current in
+                var next = current
+                if let name = body.name { next.name = name.trimmed() }
+                if let startsAt = body.startsAt { next.startsAt = startsAt }
+                if let endsAt = body.endsAt { next.endsAt = endsAt }
+                if let timeZone = body.timeZone { next.timeZone = Event.canonicalTimeZone(timeZone) ?? timeZone }
+                if let fields { next.fields = fields }
+                let issues = Event.problems(name: next.name, startsAt: next.startsAt, endsAt: next.endsAt, timeZone: next.timeZone, fields: next.fields)
+                guard issues.isEmpty else { throw ValidationFailure(issues) }
+                return next
+            }
+        } catch StoreError.notFound {
+            throw APIError(AccessRefusal.eventNotFound(eventId))
+        }
+        eventCache.keep(updated, at: now())
+        logger.info("event updated", metadata: ["event": "\(updated.id)"])
+        return .ok(.init(body: .json(.init(updated, participantCount: try await participants.count(eventId: updated.id)))))
     }
 
     func getEvent(_ input: Operations.GetEvent.Input) async throws -> Operations.GetEvent.Output {
@@ -209,8 +218,12 @@ final class EventCache: Sendable {
         }
     }
 
-    /// Keeps `event` as read (or written) at `time`.
+    /// Keeps `event` as read (or written) at `time`, unless a copy read or written later is kept
+    /// (a read that began before an edit must not put the old event back).
     func keep(_ event: Event, at time: Date) {
-        events.withLock { $0[event.id] = (event, time) }
+        events.withLock { events in
+            if let kept = events[event.id], kept.loadedAt > time { return }
+            events[event.id] = (event, time)
+        }
     }
 }
