@@ -75,17 +75,17 @@ struct PersonSyncStateTests {
                 return history[section.upperBound...].prefix(2_000).contains("grace@example.org")
             }
 
-            // Marketing User given: everyone in error is sent again on request. The live sync is
-            // off meanwhile, so that its own retry (after its back-off) can't send Grace first.
-            _ = try await fixture.put(#"{"enabled": false}"#)
-            try fixture.org.setPermissions(of: "CampaignMember", createable: true, updateable: true)
+            // Everyone in error is sent again on request (counted while Marketing User is still
+            // missing, so no retry of the live sync's own can have sent Grace already); once it is
+            // given, asking again ends the live sync's back-off and Grace goes at once.
             let none = try await app.send(.post, "/api/v1/events/\(fixture.eventId)/participants/\(bob["id"] as! String)/salesforce/retry")
             #expect(none.status == .accepted)
             #expect(try none.json()["queued"] as? Int == 0, "Bob is not in error")
             let retried = try await app.send(.post, "\(fixture.base)/retry")
             #expect(retried.status == .accepted)
             #expect(try retried.json()["queued"] as? Int == 1)
-            _ = try await fixture.put(#"{"enabled": true}"#)
+            try fixture.org.setPermissions(of: "CampaignMember", createable: true, updateable: true)
+            #expect(try await app.send(.post, "\(fixture.base)/retry").status == .accepted)
             try await fixture.eventually("Grace to reach the campaign") { try await state("grace@example.org").0 == "synced" }
             #expect(try await app.send(.post, "/api/v1/events/\(fixture.eventId)/participants/nobody/salesforce/retry").status == .notFound)
         }
