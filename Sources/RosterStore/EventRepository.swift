@@ -43,15 +43,13 @@ public struct EventRepository: Sendable {
             if dialect == .postgres { read = read.for(.update) }
             guard let current = try await read.first().map(Self.event(from:)) else { throw StoreError.notFound("no event with id '\(id)'") }
             let event = try change(current)
-            let next = Dictionary(event.fields.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
-            // Only fields whose change could break stored values are counted (a pass over the event).
-            let touched = current.fields.filter { field in
-                guard let changed = next[field.code] else { return true }
-                return changed.type != field.type || !(field.options ?? []).allSatisfy((changed.options ?? []).contains)
-                    || (changed.maxLength.map { $0 < (field.maxLength ?? Int.max) } ?? false)
-            }
+            // Only the fields the rule could refuse were every participant to use them at full
+            // length are counted (a pass over the event each).
+            let everyoneEverything = FieldUsage(participants: 1, longest: Int.max)
+            let touched = Set(Event.conflicts(replacing: current.fields, with: event.fields,
+                                              usage: Dictionary(uniqueKeysWithValues: current.fields.map { ($0.code, everyoneEverything) })).map(\.field))
             var usage: [String: FieldUsage] = [:]
-            for field in touched { usage[field.code] = try await Self.usage(of: field.code, eventId: id, dialect: dialect, on: db) }
+            for code in touched { usage[code] = try await Self.usage(of: code, eventId: id, dialect: dialect, on: db) }
             let conflicts = Event.conflicts(replacing: current.fields, with: event.fields, usage: usage)
             guard conflicts.isEmpty else { throw EventEditConflict(conflicts) }
             try await db.update("events")

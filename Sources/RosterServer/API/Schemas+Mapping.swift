@@ -55,9 +55,28 @@ extension Components.Schemas.Participant {
     }
 }
 
-extension Components.Schemas.Participant: EncodesEveryKey {
+extension Components.Schemas.Participant {
     /// Every key, `checkedInAt: null` included: the contract says each participant carries it.
-    func encode(to encoder: any Encoder) throws { try encodeEveryKey(to: encoder) }
+    /// Written out rather than reflected (``EncodesEveryKey``): every registration's answer goes
+    /// through it.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(eventId, forKey: .eventId)
+        try container.encode(email, forKey: .email)
+        try container.encode(firstName, forKey: .firstName)
+        try container.encode(lastName, forKey: .lastName)
+        try container.encode(company, forKey: .company)
+        try container.encode(jobTitle, forKey: .jobTitle)
+        try container.encode(isRegistered, forKey: .isRegistered)
+        try container.encode(hasAttended, forKey: .hasAttended)
+        try container.encode(checkedInAt, forKey: .checkedInAt)
+        try container.encode(allowNetworking, forKey: .allowNetworking)
+        try container.encode(fields, forKey: .fields)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(updatedAt, forKey: .updatedAt)
+        try container.encode(salesforce, forKey: .salesforce)
+    }
 }
 
 extension Components.Schemas.SalesforceState: EncodesEveryKey {
