@@ -5,8 +5,9 @@ public enum Role: String, Sendable, Hashable, CaseIterable, Codable {
     case admin
     /// Participants, the connector and the sync of its events.
     case organiser
-    /// Creates and updates participants and check-ins of its events: what a registration site or
-    /// a check-in app needs. No list, no export, no connector.
+    /// Creates and updates participants and check-ins of its events: what a registration site, a
+    /// check-in app or a person at the door needs (the check-in desk finds people by name). No
+    /// list, no export, no connector.
     case registrar
     /// Reads its events' participants and runs. No export of personal data, no change.
     case viewer
@@ -15,9 +16,9 @@ public enum Role: String, Sendable, Hashable, CaseIterable, Codable {
     public var permissions: Set<Permission> {
         switch self {
         case .admin: Set(Permission.allCases)
-        case .organiser: [.readEvent, .updateEvents, .readParticipants, .writeParticipants, .exportParticipants, .manageConnector, .runSync, .readRuns,
-                          .manageWebhooks]
-        case .registrar: [.readEvent, .writeParticipants]
+        case .organiser: [.readEvent, .updateEvents, .readParticipants, .writeParticipants, .checkIn, .eraseParticipants, .exportParticipants,
+                          .manageConnector, .runSync, .readRuns, .manageWebhooks]
+        case .registrar: [.readEvent, .writeParticipants, .checkIn]
         case .viewer: [.readEvent, .readParticipants, .readRuns]
         }
     }
@@ -38,6 +39,10 @@ public enum Permission: String, Sendable, Hashable, CaseIterable {
     case readParticipants = "participants.read"
     /// Create, update, import and check in participants.
     case writeParticipants = "participants.write"
+    /// Find people at the check-in desk (name, company, masked email, check-in) to check them in.
+    case checkIn = "participants.checkin"
+    /// Erase a person's data on their request (GDPR art. 17).
+    case eraseParticipants = "participants.erase"
     /// Download every participant's personal data.
     case exportParticipants = "participants.export"
     /// Read and change the Salesforce connector, connect and check it.

@@ -55,3 +55,15 @@ public enum EmailAddress {
         return scalar.properties.isWhitespace || ParticipantRules.isControl(scalar)
     }
 }
+
+extension EmailAddress {
+    /// The email as the check-in desk shows it to someone who may not read participants:
+    /// the first character of the local part and the domain (`g…@corp.com`), enough to tell two
+    /// namesakes apart, not an address to write to.
+    public static func masked(_ email: String) -> String {
+        guard let at = email.lastIndex(of: "@") else { return "…" }
+        // A local part of one or two characters would be shown whole: none of it is.
+        let local = email[..<at]
+        return (local.count > 2 ? String(local.prefix(1)) : "") + "…" + email[at...]
+    }
+}

@@ -30,10 +30,13 @@ public struct Event: Sendable, Hashable, Identifiable {
     }
 
     /// The IANA name of a time zone as the system's database spells it (any case), or `nil` for
-    /// a name it does not hold (abbreviations and offsets such as `GMT+5` included).
+    /// a name it does not hold (abbreviations and offsets such as `GMT+5` included). `UTC` and
+    /// its links, which the system's list leaves out, are taken too: a browser in UTC names its
+    /// zone so.
     public static func canonicalTimeZone(_ name: String) -> String? {
         guard name.utf8.count <= 64 else { return nil }
-        return TimeZone.knownTimeZoneIdentifiers.first { $0.caseInsensitiveCompare(name) == .orderedSame }
+        let universal = ["UTC", "Etc/UTC", "GMT", "Etc/GMT"]
+        return (TimeZone.knownTimeZoneIdentifiers + universal).first { $0.caseInsensitiveCompare(name) == .orderedSame }
     }
 
     /// Checks what a new event would be: a name, coherent dates, a known time zone, a coherent schema.

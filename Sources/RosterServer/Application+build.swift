@@ -28,7 +28,7 @@ public func buildApplication(
     let backOffice = try await BackOffice.load(.init(
         events: services.events, participants: ParticipantRepository(database: services.database, ids: ids, now: now),
         connectors: services.connectors, syncRuns: services.syncRuns, health: services.health, sessions: SessionRepository(database: services.database, now: now),
-        accounts: UserAccounts(database: services.database), throttle: SignInThrottle(now: now),
+        accounts: UserAccounts(database: services.database, now: now), throttle: SignInThrottle(now: now),
         secureCookies: configuration.publicURL?.hasPrefix("https://") ?? false, trustedProxies: configuration.trustedProxies
     ))
     let router = try buildRouter(configuration: configuration, database: services.database, writer: services.writer, webhooks: services.webhooks,
@@ -170,7 +170,7 @@ func buildRouter(
         participants: ParticipantRepository(database: database, ids: ids, now: now),
         imports: ImportHistory(database: database, ids: ids), maxImportRows: configuration.maxImportRows,
         webhooks: webhooks, maxWebhookBytes: configuration.maxWebhookBytes,
-        writer: writer, tokens: TokenRepository(database: database, ids: ids, now: now),
+        writer: writer, tokens: TokenRepository(database: database, ids: ids, now: now), accounts: backOffice.accounts,
         connectors: connectors, sync: sync, syncRuns: syncRuns, health: health, publicURL: configuration.publicURL,
         messages: backOffice.messages, ids: ids, now: now, logger: logger
     )

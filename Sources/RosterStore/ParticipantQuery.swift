@@ -21,8 +21,12 @@ public struct ParticipantQuery: Sendable, Hashable {
     public var salesforceState: SalesforceSyncState?
     /// The connector's exclusions, for ``salesforceState``.
     public var exclusions: [String] = []
-    /// Case-insensitive prefix of the email, the first name or the last name.
+    /// What the list searches: the start of the email, of the first or last name or the company
+    /// (ignoring case and accents), of the full name, or of the email's domain after an `@`.
     public var search: String?
+    /// What a search may match: everything, or (for the check-in desk's callers that may not
+    /// read participants) names and companies only, never an email's start or a domain.
+    public var searchScope: SearchScope = .everything
     /// The key the list is ordered by (then the id).
     public var sort: Sort
     /// Whether the order runs from the highest key down.
@@ -58,20 +62,28 @@ public struct ParticipantQuery: Sendable, Hashable {
     /// The `sort` parameter that gives this order.
     public var sortParameter: String { (descending ? "-" : "") + sort.rawValue }
 
-    /// The value a participant sorts by, as stored (lower-cased names, the email key).
+    /// The value a participant sorts by, as stored (folded names, the email key).
     func key(of participant: Participant) -> String {
         switch sort {
         case .created: participant.id
-        case .lastName: participant.lastName.lowercased()
-        case .firstName: participant.firstName.lowercased()
+        case .lastName: SearchKeys.fold(participant.lastName)
+        case .firstName: SearchKeys.fold(participant.firstName)
         case .email: participant.normalizedEmail
         }
     }
 
     /// Identifies the filter and order, so a cursor can't be replayed on another list.
     var fingerprint: String {
-        [synced.map { $0 ? "1" : "0" } ?? "-", search ?? "", sortParameter, salesforceState?.rawValue ?? "-"].joined(separator: "\u{1F}")
+        [synced.map { $0 ? "1" : "0" } ?? "-", search ?? "", sortParameter, salesforceState?.rawValue ?? "-", searchScope.rawValue].joined(separator: "\u{1F}")
     }
+}
+
+/// What a search may match (``ParticipantQuery/searchScope``).
+public enum SearchScope: String, Sendable, Hashable {
+    /// Emails, domains, names and companies.
+    case everything
+    /// Names and companies only.
+    case namesAndCompany
 }
 
 /// A list parameter that can't be used, named so the caller can say which.

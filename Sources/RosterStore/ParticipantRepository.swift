@@ -86,6 +86,14 @@ public struct ParticipantRepository: Sendable {
         try await participants(eventId: eventId, ids: [id]).first
     }
 
+    /// The event's participant with this email (in any case), or `nil`.
+    public func find(eventId: String, email: String) async throws -> Participant? {
+        try await ParticipantRow.read("""
+            SELECT \(unsafeRaw: ParticipantRow.columns.joined(separator: ", ")) FROM participants
+            WHERE event_id = \(bind: eventId) AND email_key = \(bind: EmailAddress.normalized(email))
+            """, on: database).first
+    }
+
     /// The event's participants with these ids (those that exist), in one query.
     public func participants(eventId: String, ids: [String]) async throws -> [Participant] {
         guard !ids.isEmpty else { return [] }
@@ -125,7 +133,9 @@ public struct ParticipantRepository: Sendable {
         guard next != current else { return current }
         var next = next
         next.updatedAt = max(StoreTime.truncated(now()), current.updatedAt)
+        let keys = SearchKeys(next)
         let written = try await db.update("participants")
+            .set("first_key", to: keys.firstName).set("last_key", to: keys.lastName).set("company_key", to: keys.company).set("domain_key", to: keys.domain)
             .set("email", to: next.email).set("email_key", to: next.normalizedEmail)
             .set("first_name", to: next.firstName).set("last_name", to: next.lastName)
             .set("company", to: next.company).set("job_title", to: next.jobTitle)

@@ -41,17 +41,22 @@ enum ParticipantRow {
         }
     }
 
-    /// The participants table's columns for ``BulkInsert``, in the order of ``columns``.
+    /// The participants table's columns for ``BulkInsert``: those of ``columns``, in order, then
+    /// the ``SearchKeys`` (written, never read back).
     static let bulkInsert = BulkInsert(table: "participants", columns: Column.allCases.map { column in
         switch column {
         case .isRegistered, .hasAttended, .allowNetworking: (column.name, .boolean)
         case .version, .createdAt, .updatedAt, .syncedAt, .checkedInAt: (column.name, .integer)
         default: (column.name, .text)
         }
-    })
+    } + SearchKeys.columns.map { ($0, .text) })
 
-    /// A participant's values for ``bulkInsert``, in the order of ``columns``.
+    /// A participant's values for ``bulkInsert``, in its columns' order.
     static func bulkValues(_ p: Participant, version: Int64) throws -> [BulkInsert.Value] {
+        try rowValues(p, version: version) + SearchKeys(p).values.map { .text($0) }
+    }
+
+    private static func rowValues(_ p: Participant, version: Int64) throws -> [BulkInsert.Value] {
         [
             .text(p.id), .text(p.eventId), .text(p.email), .text(p.normalizedEmail),
             .text(p.firstName), .text(p.lastName), .text(p.company), .text(p.jobTitle),

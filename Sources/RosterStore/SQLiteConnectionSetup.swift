@@ -28,6 +28,9 @@ struct SQLiteConnectionSetup: ConnectionPoolSource {
                 // Checkpoints every 16 MB of log rather than 4: an index page changed by many
                 // commits in a row is copied back to the database once, not at every 4 MB.
                 .flatMap { _ in connection.query("PRAGMA wal_autocheckpoint = 4000") }
+                // A person erased on request leaves no bytes in the pages their rows freed (`FAST`
+                // zeroes them in the pages written anyway: no extra I/O).
+                .flatMap { _ in connection.query("PRAGMA secure_delete = FAST") }
                 .map { _ in connection }
         }
     }

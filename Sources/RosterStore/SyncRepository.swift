@@ -178,6 +178,12 @@ public struct SyncRepository: Sendable {
 
     /// A cancelled run stays cancelled: its worker's last saves still add what its batch did.
     func save(_ run: SyncRun, on db: any SQLDatabase) async throws {
+        var run = run
+        // A person erased while the run went on is not named in its errors again.
+        if !run.errors.isEmpty {
+            let erased = try await Self.erased(among: run.errors.map(\.participantId), on: db)
+            run.errors.removeAll { erased.contains($0.participantId) }
+        }
         let update = db.update("salesforce_sync_runs")
         for (column, value) in zip(Self.runColumns, try Self.values(run)) where column != "id" {
             if column == "state" || column == "finished_at" || column == "paused_reason" {
@@ -267,6 +273,9 @@ public struct SyncRepository: Sendable {
     /// Salesforce Ids and sync date never get ahead of, or behind, their history.
     public func record(_ results: [ParticipantSyncResult], eventId: String, run: SyncRun?) async throws {
         try await database.transaction { db in
+            // A person erased while their batch was on its way: nothing of theirs is kept again.
+            let erased = try await Self.erased(among: results.map(\.participantId), on: db)
+            let results = erased.isEmpty ? results : results.filter { !erased.contains($0.participantId) }
             let firstSyncs = try await ParticipantCounters.firstSyncs(
                 eventId: eventId, ids: results.filter { !$0.leavesStateAlone && $0.syncedAt != nil }.map(\.participantId), on: db)
             try await ParticipantCounters.synced(firstSyncs, eventId: eventId, on: db)
@@ -290,6 +299,13 @@ public struct SyncRepository: Sendable {
             }
             if let run { try await self.save(run, on: db) }
         }
+    }
+
+    /// The ids among `ids` of people erased on request (``ParticipantErasure``).
+    static func erased(among ids: [String], on db: any SQLDatabase) async throws -> Set<String> {
+        guard !ids.isEmpty else { return [] }
+        return Set(try await db.select().column("participant_id").from("participant_erasures").where("participant_id", .in, Array(Set(ids)))
+            .all(decodingColumn: "participant_id", as: String.self))
     }
 
     /// A participant's history, newest first: what was sent for them (a dry run's plans are in its results only).

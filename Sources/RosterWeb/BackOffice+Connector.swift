@@ -62,6 +62,14 @@ extension BackOffice {
         }
         context["liveFailures"] = failures
         context["hasLiveFailures"] = !failures.isEmpty
+        // Who erased whom (by id: the person's data is gone) and when.
+        let erasures = try await dependencies.participants.erasures(eventId: event.id).map { erasure -> [String: Any] in
+            var text = localization.text("history_erasure_line", page.language, ["id": erasure.participantId, "by": erasure.erasedBy ?? "?"])
+            if erasure.campaignMember != .none { text += " · " + localization.text("history_erasure_\(erasure.campaignMember.rawValue)", page.language) }
+            return ["at": Self.display(erasure.erasedAt), "atISO": Self.iso(erasure.erasedAt), "text": text]
+        }
+        context["erasures"] = erasures
+        context["hasErasures"] = !erasures.isEmpty
         // Previews apart: what a dry run planned is not what happened.
         context["runs"] = runs.filter { $0["dryRun"] as? Bool != true }
         context["dryRuns"] = runs.filter { $0["dryRun"] as? Bool == true }

@@ -11,11 +11,12 @@ extension BackOffice {
         let counts = try await dependencies.events.participantCounts()
         var context = layout(page, title: localization.text("events_title", page.language))
         context["events"] = try await dependencies.events.all().filter { page.session.access.covers(eventId: $0.id) }.map { event -> [String: Any] in
-            Self.present(["id": event.id, "name": event.name, "participants": counts[event.id] ?? 0,
-                          "starts": Self.display(event.startsAt), "startsISO": Self.iso(event.startsAt),
-                          "ends": Self.display(event.endsAt), "endsISO": Self.iso(event.endsAt)])
+            var context = Self.eventContext(event)
+            context["participants"] = counts[event.id] ?? 0
+            context["href"] = Self.deskOnly(page.session.access) ? "/events/\(event.id)/desk" : "/events/\(event.id)"
+            return context
         }
-        context["fieldTypes"] = FieldType.allCases.map { ["value": $0.rawValue, "label": localization.text("type_\($0.rawValue)", page.language)] }
+        context["fieldTypes"] = fieldTypes(page.language)
         return try html("events", context)
     }
 
@@ -26,10 +27,15 @@ extension BackOffice {
         case .failure(let refusal): return refusal.response
         }
         let counts = try await dependencies.participants.counts(eventId: event.id)
+        // People erased on request still count as registered and checked in: erasing someone
+        // never rewrites the event's figures.
+        let erased = try await dependencies.participants.erasedCounts(eventId: event.id)
         let connection = try await dependencies.connectors.view(eventId: event.id).connection
         var context = layout(page, title: event.name)
         context["event"] = try await eventContext(event, page)
-        context["counts"] = ["participants": counts.participants, "registered": counts.registered, "attended": counts.attended, "synced": counts.synced]
+        context["counts"] = Self.present(["participants": counts.participants, "registered": counts.registered + erased.registered,
+                                          "attended": counts.attended + erased.attended, "synced": counts.synced,
+                                          "erased": erased.erased == 0 ? "" : String(erased.erased)])
         context["connectionState"] = localization.text("connection_\(connection.state.rawValue)", page.language)
         return try html("event", context)
     }
@@ -91,6 +97,7 @@ extension BackOffice {
         var context = layout(page, title: localization.text("grid_title", page.language) + " — " + event.name)
         context["event"] = try await eventContext(event, page)
         context["q"] = search
+        context["erasedNotice"] = parameters["erased"] == "1"
         context["templateHref"] = "data:text/csv;charset=utf-8," + Self.percentEncoded(ImportColumns.template(fields: event.fields))
         context["importFieldsJSON"] = importFieldsJSON(event, page.language)
         context["syncedAll"] = synced == nil
@@ -183,6 +190,7 @@ extension BackOffice {
         context["fields"] = fields
         context["records"] = records
         context["form"] = participantForm(event, participant, page.language)
+        context["campaignMember"] = state.campaignMemberId != nil
         let history = try await dependencies.syncRuns.history(participantId: participant.id, limit: 50).map { entry -> [String: Any] in
             Self.present(["at": Self.display(entry.at), "atISO": Self.iso(entry.at), "operation": label("op_", entry.operation, page.language), "object": entry.object,
                           "recordId": entry.recordId ?? "", "outcome": label("outcome_", entry.outcome, page.language),
@@ -219,17 +227,33 @@ extension BackOffice {
         guard access.covers(eventId: eventId), let event = try await dependencies.events.find(id: eventId) else {
             return .failure(PageRefusal(response: try notFound(page, localization.text("notFound_event", page.language, ["id": eventId]))))
         }
-        guard access.allows(permission) else {
-            var context = layout(page, title: localization.text("forbidden_title", page.language))
-            context["message"] = localization.text("forbidden_page", page.language, ["role": access.role.rawValue])
-            return .failure(PageRefusal(response: try html("not-found", context, status: .forbidden)))
+        // A registrar's place is the desk: any other page of the event leads there, not to a refusal.
+        if Self.deskOnly(access), permission != .checkIn {
+            return .failure(PageRefusal(response: .redirect(to: "/events/\(event.id)/desk", type: .found)))
         }
+        guard access.allows(permission) else { return .failure(PageRefusal(response: try forbidden(page))) }
         return .success(event)
     }
 
+    /// The page a role without the permission gets (403), naming the role.
+    func forbidden(_ page: PageRequest) throws -> Response {
+        var context = layout(page, title: localization.text("forbidden_title", page.language))
+        context["message"] = localization.text("forbidden_page", page.language, ["role": page.session.access.role.rawValue])
+        return try html("not-found", context, status: .forbidden)
+    }
+
+    /// An event's name and dates; the dates are shown in the event's time zone (`zone`, with
+    /// its name beside them) when it has one, else in the reader's.
+    /// A role whose only work on an event is the check-in desk (a registrar): its links lead there.
+    static func deskOnly(_ access: Access) -> Bool {
+        access.allows(.checkIn) && !access.allows(.readParticipants)
+    }
+
     static func eventContext(_ event: Event) -> [String: Any] {
-        present(["id": event.id, "name": event.name, "starts": display(event.startsAt), "startsISO": iso(event.startsAt),
-                 "ends": display(event.endsAt), "endsISO": iso(event.endsAt)])
+        let zone = event.timeZone.flatMap(TimeZone.init(identifier:))
+        return present(["id": event.id, "name": event.name, "zone": event.timeZone ?? "",
+                        "starts": display(event.startsAt, in: zone), "startsISO": iso(event.startsAt),
+                        "ends": display(event.endsAt, in: zone), "endsISO": iso(event.endsAt)])
     }
 
     /// The event for an event's page, with the banner every page of the event shows while its

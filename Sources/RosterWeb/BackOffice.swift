@@ -67,6 +67,9 @@ public struct BackOffice: Sendable {
     let assets: StaticAssets
     let localization: Localization
 
+    /// The back-office accounts, for the API's user routes (one clock, one set of rules).
+    public var accounts: UserAccounts { dependencies.accounts }
+
     /// The translations of the messages Roster writes in English, for the API's answers.
     public var messages: MessageTranslation { localization.messages }
 
@@ -101,6 +104,9 @@ public struct BackOffice: Sendable {
         on(.post, "/language") { request, _ in try await self.switchLanguage(request) }
         on(.get, "/static/{name}") { request, context in self.asset(context.parameters.get("name") ?? "", request: request) }
         page("/events") { page, _ in try await self.eventsPage(page) }
+        page("/users") { page, _ in try await self.usersPage(page) }
+        on(.get, "/invite/{token}") { request, context in try await self.invitePage(request, token: context.parameters.get("token") ?? "") }
+        on(.post, "/invite/{token}") { request, context in try await self.acceptInvite(request, token: context.parameters.get("token") ?? "") }
         page("/events/{eventId}") { page, context in try await self.eventPage(page, eventId: context.parameters.get("eventId") ?? "") }
         page("/events/{eventId}/participants") { page, context in
             try await self.participantsPage(page, eventId: context.parameters.get("eventId") ?? "")
@@ -109,6 +115,8 @@ public struct BackOffice: Sendable {
             try await self.participantPage(page, eventId: context.parameters.get("eventId") ?? "",
                                            participantId: context.parameters.get("participantId") ?? "")
         }
+        page("/events/{eventId}/desk") { page, context in try await self.deskPage(page, eventId: context.parameters.get("eventId") ?? "") }
+        page("/events/{eventId}/edit") { page, context in try await self.eventEditPage(page, eventId: context.parameters.get("eventId") ?? "") }
         page("/events/{eventId}/salesforce") { page, context in try await self.connectorPage(page, eventId: context.parameters.get("eventId") ?? "") }
         page("/events/{eventId}/salesforce/history") { page, context in
             try await self.historyPage(page, eventId: context.parameters.get("eventId") ?? "")
@@ -173,7 +181,8 @@ public struct BackOffice: Sendable {
         context["can"] = [
             "participants": access.allows(.readParticipants), "write": access.allows(.writeParticipants),
             "export": access.allows(.exportParticipants), "connector": access.allows(.manageConnector), "runs": access.allows(.readRuns), "sync": access.allows(.runSync),
-            "createEvents": access.allows(.createEvents), "webhooks": access.allows(.manageWebhooks),
+            "createEvents": access.allows(.createEvents), "webhooks": access.allows(.manageWebhooks), "editEvent": access.allows(.updateEvents),
+            "desk": access.allows(.checkIn), "erase": access.allows(.eraseParticipants), "users": access.allows(.manageAccess),
         ]
         return context
     }
@@ -257,10 +266,15 @@ public struct BackOffice: Sendable {
         date.map(RFC3339.string(from:)) ?? ""
     }
 
-    static func display(_ date: Date?) -> String {
+    /// `2026-05-01 09:00:00 UTC`, or in `zone` with its name (`2026-05-01 09:00:00 Europe/Paris`).
+    static func display(_ date: Date?, in zone: TimeZone? = nil) -> String {
         guard let date else { return "" }
-        return date.formatted(Date.ISO8601FormatStyle(dateSeparator: .dash, dateTimeSeparator: .space, timeZone: .gmt)
-            .year().month().day().time(includingFractionalSeconds: false)).replacingOccurrences(of: "Z", with: "") + " UTC"
+        let style = Date.ISO8601FormatStyle(dateSeparator: .dash, dateTimeSeparator: .space, timeZone: zone ?? .gmt)
+            .year().month().day().time(includingFractionalSeconds: false)
+        let text = date.formatted(style)
+        // The style ends with the offset (`Z`, `+02:00`); the zone's name says it better.
+        let wall = text.prefix(19)
+        return wall + " " + (zone?.identifier ?? "UTC")
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import HummingbirdBcrypt
 import NIOPosix
 import RosterCore
@@ -6,10 +7,16 @@ import Synchronization
 
 /// Back-office accounts: passwords are hashed with bcrypt (hummingbird-auth), never stored.
 public struct UserAccounts: Sendable {
-    let users: UserRepository
+    /// The users as stored: listed, found and changed by the Users screen and its API.
+    public let users: UserRepository
+    /// Stamps invitations and tells when their links expire.
+    let now: @Sendable () -> Date
 
-    /// Accounts stored in `database`.
-    public init(database: RosterDatabase) { users = UserRepository(database: database) }
+    /// Accounts stored in `database`; `now` is the clock invitation links are dated by.
+    public init(database: RosterDatabase, now: @escaping @Sendable () -> Date = Date.init) {
+        users = UserRepository(database: database)
+        self.now = now
+    }
 
     /// Disables the user: they can no longer sign in, and their sessions end.
     public func disable(email: String) async throws {
@@ -40,7 +47,7 @@ public struct UserAccounts: Sendable {
     }
 
     /// The bcrypt hash of an acceptable password.
-    private static func hash(_ password: String) async throws -> String {
+    static func hash(_ password: String) async throws -> String {
         guard password.count >= Self.minimumPasswordLength else {
             throw ValidationFailure(field: "password", message: "use at least \(Self.minimumPasswordLength) characters")
         }

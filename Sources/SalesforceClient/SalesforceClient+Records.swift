@@ -61,6 +61,16 @@ extension SalesforceClient {
         _ = try await send(Request(method: "PATCH", path: "/sobjects/\(object)/\(id)", body: .object(fields), headers: headers))
     }
 
+    /// Deletes one row (`DELETE /sobjects/{object}/{id}`, 204). A row already gone answers
+    /// `ENTITY_IS_DELETED` or `NOT_FOUND` (404), thrown as ``SalesforceFailure/api(status:errors:)``.
+    public func delete(_ object: String, id: String) async throws(SalesforceFailure) {
+        // An Id is 15 or 18 letters and digits: anything else never reaches the URL's path.
+        guard (15...18).contains(id.utf8.count), id.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) })
+        else { throw .invalidRequest("'\(id.prefix(40))' is not a Salesforce Id") }
+        // Safe to send again: a second delete of the same row only answers that it is gone.
+        _ = try await send(Request(method: "DELETE", path: "/sobjects/\(object)/\(id)", isIdempotent: true))
+    }
+
     /// Creates up to 200 records in one call; each gets its own result.
     public func createCollection(_ records: [RecordWrite], allOrNone: Bool = false, headers: [(String, String)] = []) async throws(SalesforceFailure) -> [RecordResult] {
         let sub = try CompositeSubrequest.collection(.create, records, allOrNone: allOrNone, version: apiVersion, referenceId: "c")

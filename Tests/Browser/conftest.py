@@ -32,12 +32,15 @@ def demo():
     process, printed = start_demo(directory, port, sandbox_port)
     try:
         yield {
+            "directory": directory,
             "url": f"http://127.0.0.1:{port}",
             "token": field(printed, "api token"),
             "organiser": printed.split("organiser login:")[1].split("\n")[0].strip().split(" / "),
             "sandbox_username": field(printed, "username"),
             "sandbox_password": field(printed, "password"),
             "sandbox_url": f"http://127.0.0.1:{sandbox_port}",
+            "consumer_key": field(printed, "consumer key"),
+            "consumer_secret": field(printed, "consumer secret"),
         }
     finally:
         process.terminate()
@@ -60,20 +63,24 @@ def browser():
     driver.quit()
 
 
-@pytest.fixture(scope="module")
-def shoot(browser):
-    """Saves a screenshot of the current window as ``NN-name.png``."""
+@pytest.fixture(scope="session")
+def artifacts():
+    """One run's screenshots, numbered in order across the suite's modules, nothing older."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for old in ARTIFACTS.glob("*.png"):  # one run's screenshots, numbered in order, nothing older
+    for old in ARTIFACTS.glob("*.png"):
         old.unlink()
-    count = [0]
+    return [0]
 
+
+@pytest.fixture(scope="module")
+def shoot(browser, artifacts):
+    """Saves a screenshot of the current window as ``NN-name.png``."""
     def take(name, element=None):
         """`element`, when given, is scrolled to the middle of the window first."""
         if element is not None:
             browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-        count[0] += 1
-        path = ARTIFACTS / f"{count[0]:02d}-{name}.png"
+        artifacts[0] += 1
+        path = ARTIFACTS / f"{artifacts[0]:02d}-{name}.png"
         browser.save_screenshot(str(path))
         return path
 

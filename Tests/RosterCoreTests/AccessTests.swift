@@ -5,8 +5,9 @@ import Testing
 struct AccessRulesTests {
     @Test func eachRoleGrantsWhatTheContractSays() {
         #expect(Role.admin.permissions == Set(Permission.allCases))
-        #expect(Role.organiser.permissions == [.readEvent, .updateEvents, .readParticipants, .writeParticipants, .exportParticipants, .manageConnector, .runSync, .readRuns, .manageWebhooks])
-        #expect(Role.registrar.permissions == [.readEvent, .writeParticipants])
+        #expect(Role.organiser.permissions == [.readEvent, .updateEvents, .readParticipants, .writeParticipants, .checkIn, .eraseParticipants,
+                                               .exportParticipants, .manageConnector, .runSync, .readRuns, .manageWebhooks])
+        #expect(Role.registrar.permissions == [.readEvent, .writeParticipants, .checkIn])
         #expect(Role.viewer.permissions == [.readEvent, .readParticipants, .readRuns])
     }
 

@@ -111,14 +111,17 @@ struct BackOfficeTests {
             let browser = Browser(app)
             try await browser.signIn("desk@example.com", Self.password)
             let events = try await browser.get("/events")
-            #expect(events.text.contains("/events/\(a)") && !events.text.contains("/events/\(b)"))
-            let home = try await browser.get("/events/\(a)")
+            #expect(events.text.contains("/events/\(a)/desk") && !events.text.contains("/events/\(b)"), "a registrar's event opens on the desk")
+            // A registrar's place is the desk: every other page of the event leads there, never to a refusal.
+            for page in ["", "/participants", "/salesforce", "/salesforce/history", "/webhooks", "/edit", "/participants/nope"] {
+                let answer = try await browser.get("/events/\(a)\(page)")
+                #expect(answer.status == .found && answer.location == "/events/\(a)/desk", "\(page)")
+            }
+            let home = try await browser.get("/events/\(a)/desk")
             #expect(home.status == .ok)
+            #expect(home.text.contains("id=\"desk-search\""))
             #expect(!home.text.contains("/salesforce") && !home.text.contains("/events/\(a)/participants\""), "no links the role can't open")
             #expect(!home.text.contains("/webhooks"))
-            #expect(try await browser.get("/events/\(a)/participants").status == .forbidden)
-            #expect(try await browser.get("/events/\(a)/salesforce").status == .forbidden)
-            #expect(try await browser.get("/events/\(a)/webhooks").status == .forbidden)
             #expect(try await browser.api(.get, "/api/v1/events/\(a)/webhooks").status == .forbidden)
             #expect(try await browser.get("/events/\(b)").status == .notFound)
             let csrf = try Browser.csrf(in: home)
@@ -127,6 +130,17 @@ struct BackOfficeTests {
             let created = try await browser.api(.post, "/api/v1/events/\(a)/participants",
                                                 json: #"{"email": "ada@example.com", "firstName": "Ada", "lastName": "L"}"#, csrf: csrf)
             #expect(created.status == .created)
+
+            // A viewer reads the event's pages but checks nobody in: the desk is refused, not offered.
+            try await app.withDatabase {
+                try await UserAccounts(database: $0).create(email: "screen@example.com", password: Self.password, access: Access(role: .viewer, events: [a]))
+            }
+            let viewer = Browser(app)
+            try await viewer.signIn("screen@example.com", Self.password)
+            #expect(try await viewer.get("/events/\(a)").status == .ok)
+            #expect(try await viewer.get("/events/\(a)/participants").status == .ok)
+            #expect(try await viewer.get("/events/\(a)/desk").status == .forbidden)
+            #expect(try await viewer.get("/events/\(a)/edit").status == .forbidden)
         }
     }
 

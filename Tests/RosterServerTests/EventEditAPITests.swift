@@ -20,6 +20,8 @@ struct EventEditAPITests {
                 #expect(badZone.status == .unprocessableContent, "\(zone)")
                 #expect(try badZone.apiError().details.first?["field"] as? String == "timeZone")
             }
+            #expect(try await app.send(.patch, path, json: #"{"timeZone": "utc"}"#).json()["timeZone"] as? String == "UTC",
+                    "UTC, which the system's list of zones leaves out, is what a browser in UTC names")
             #expect(try await app.send(.patch, path, json: #"{"timeZone": "europe/paris"}"#).json()["timeZone"] as? String == "Europe/Paris",
                     "stored as the zone database spells it")
             let backwards = try await app.send(.patch, path, json: #"{"endsAt": "2026-11-01T00:00:00Z"}"#)

@@ -28,6 +28,9 @@ struct MigrationTests {
         "0016_oauth_state_app": "a8c65db38d4a83f0ea1e4cfd0a2f49f67a24eef81c912bafe10433a8b365e480",
         "0017_check_in_time": "d344c185e5ea8d321bffa46c2fa37300c54bf5faed5a4c76c66968b553f102ac",
         "0018_event_time_zone": "5dd56b7c3f6642378a5baab07d6a012c182e6b6e77e90cdbd19737b4f1b20298",
+        "0019_folded_search": "6042342eed559b96753adf9d53980995b6d291e9fee83a809f21884da0b4ccda",
+        "0020_erasures": "4dc7f1417e41f99e330080876a9bdc912c52cf6fe9d19de38634f96b6c2f3a66",
+        "0021_user_invites": "aacdfa191800cdeb69772a03f42f14d31655fc4af4ca99e013428147831f6a2f",
     ]
 
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -85,6 +88,34 @@ struct MigrationTests {
         #expect(repaired == fresh)
         #expect(counts?.participants == 3)
         #expect(counts?.synced == 1)
+    }
+
+    @Test("0019 folds the search keys of the people already stored, more than one statement's worth", arguments: TestDatabaseKind.available)
+    func foldedSearchKeysOfStoredPeople(kind: TestDatabaseKind) async throws {
+        try await withTestDatabase(kind, migrated: false) { database in
+            try await migrate(database, Array(Migrations.all.prefix { $0.id != "0019_folded_search" }))
+            try await database.writer.raw("INSERT INTO events (id, name, fields_json, created_at) VALUES ('e1', 'Summit', '[]', 0)").run()
+            // 501 people: the backfill's two statements, the last of one person.
+            for index in 0...500 {
+                let (first, last, company) = index == 250 ? ("Hélène", "Lefèvre", "Société Générale") : ("Ada", "Lovelace \(index)", "")
+                try await database.writer.raw("""
+                    INSERT INTO participants (id, event_id, email, email_key, first_name, last_name, company, job_title, is_registered,
+                      has_attended, allow_networking, fields_json, version, created_at, updated_at)
+                    VALUES (\(bind: String(format: "p%04d", index)), 'e1', 'x@y.org', \(bind: "p\(index)@corp.example"), \(bind: first), \(bind: last),
+                      \(bind: company), '', TRUE, FALSE, FALSE, '{}', 1, 0, 0)
+                    """).run()
+            }
+            #expect(try await migrate(database) == Migrations.all.drop { $0.id != "0019_folded_search" }.map(\.id))
+            let rows = try await database.writer.raw("""
+                SELECT id, first_key, last_key, company_key, domain_key FROM participants WHERE id IN ('p0250', 'p0500') ORDER BY id
+                """).all()
+            let keys = try rows.map { row in
+                try ["first_key", "last_key", "company_key", "domain_key"].map { try row.decode(column: $0, as: String.self) }
+            }
+            #expect(keys == [["helene", "lefevre", "societe generale", "corp.example"], ["ada", "lovelace 500", "", "corp.example"]])
+            let found = try await ParticipantRepository(database: database).page(eventId: "e1", query: ParticipantQuery(search: "HELENE"), limit: 5, cursor: nil)
+            #expect(found.items.map(\.id) == ["p0250"])
+        }
     }
 
     @discardableResult

@@ -343,6 +343,74 @@ struct ParticipantRepositoryTests {
         }
     }
 
+    @Test("A search ignores accents and case in names and companies, finds a company or an email's domain, sorts names as read",
+          arguments: TestDatabaseKind.available)
+    func searchWithoutAccentsByCompanyAndDomain(kind: TestDatabaseKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let repository = try await setUp(database)
+            let people: [(String, String, String, String)] = [
+                ("helene.lefevre@societe.fr", "Hélène", "Lefèvre", "Société Générale"),
+                ("hlene@corp.com", "Hlene", "Martin", "Corp"),
+                ("sean@corp.com", "Seán", "O’Brien", "Corp"),
+                ("emile@corp.com.au", "Émile", "Zola", "Éditions"),
+                ("ada@lovelace.org", "Ada", "Lovelace", "Analytical Engines"),
+            ]
+            for (email, first, last, company) in people {
+                _ = try await repository.upsert(into: Self.event, ParticipantDraft(email: email, firstName: first, lastName: last, company: company))
+            }
+            func emails(_ search: String) async throws -> [String] {
+                try await repository.page(eventId: Self.event.id, query: ParticipantQuery(search: search, sort: .email), limit: 10, cursor: nil).items.map(\.email)
+            }
+            #expect(try await emails("helene") == ["helene.lefevre@societe.fr"])
+            #expect(try await emails("HÉLÈNE") == ["helene.lefevre@societe.fr"])
+            #expect(try await emails("lefevre") == ["helene.lefevre@societe.fr"])
+            #expect(try await emails("helene lef") == ["helene.lefevre@societe.fr"], "a full name, folded")
+            #expect(try await emails("société gén") == ["helene.lefevre@societe.fr"], "a company with a space")
+            #expect(try await emails("editions") == ["emile@corp.com.au"], "a company, without its accent")
+            #expect(try await emails("o'brien") == ["sean@corp.com"], "a typographic apostrophe found by a plain one")
+            #expect(try await emails("@corp.com") == ["emile@corp.com.au", "hlene@corp.com", "sean@corp.com"], "a domain, or one starting so")
+            #expect(try await emails("@CORP.COM.") == ["emile@corp.com.au"])
+            #expect(try await emails("@lovelace.org") == ["ada@lovelace.org"])
+            #expect(try await emails("corp.com") == [], "a domain without its @ is not an email's start")
+            // Sorted by last name as a reader sorts ("Émile Zola" after "Lovelace"), paged by
+            // cursors that hold the folded key.
+            let byFirst = try await all(repository, ParticipantQuery(search: nil, sort: .firstName), pageSize: 2)
+            #expect(byFirst.emails == ["ada@lovelace.org", "emile@corp.com.au", "helene.lefevre@societe.fr", "hlene@corp.com", "sean@corp.com"])
+            // An edit refolds: the new name is found, the old one no longer.
+            let helene = try #require(try await repository.page(eventId: Self.event.id, query: ParticipantQuery(search: "helene"), limit: 1, cursor: nil).items.first)
+            _ = try await repository.update(in: Self.event, participantId: helene.id, ParticipantDraft(lastName: "Dupré"))
+            #expect(try await emails("dupre") == ["helene.lefevre@societe.fr"])
+            #expect(try await emails("lefevre") == [])
+        }
+    }
+
+    @Test("A dense search sorted by name is walked along the name's index, page after page, as the sort would cut it",
+          arguments: TestDatabaseKind.available)
+    func aDenseSearchSortedByNameIsWalked(kind: TestDatabaseKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let repository = try await setUp(database)
+            // 30 people, 20 named Ada, their last names in the reverse of their creation order.
+            for index in 0..<30 {
+                _ = try await repository.upsert(into: Self.event, ParticipantDraft(
+                    email: "p\(index)@x.org", firstName: index % 3 == 0 ? "Bob" : "Ada", lastName: String(format: "É%02d", 29 - index)))
+            }
+            let expected = (0..<30).filter { $0 % 3 != 0 }.sorted { $0 > $1 }.map { "p\($0)@x.org" }
+            let query = ParticipantQuery(search: "ada", sort: .lastName)
+            #expect(SearchPlan.choose(matches: 20, population: 30, limit: 2) != .sortMatches, "dense enough to walk")
+            #expect(try await all(repository, query, pageSize: 2).emails == expected)
+            #expect(try await all(repository, ParticipantQuery(search: "ada", sort: .lastName, descending: true), pageSize: 3).emails == expected.reversed())
+            // The walk alone, from a cursor, finds what the sort finds.
+            let walked = try await ParticipantRow.read(repository.walkSQL(eventId: Self.event.id, prefix: "ada", sort: .lastName, descending: false,
+                                                                          window: 30, limit: 4, after: nil), on: database)
+            #expect(walked.map(\.email) == Array(expected.prefix(5)))
+            // A desk's search (names and company only) never matches an email's start.
+            var desk = ParticipantQuery(search: "p1", sort: .lastName)
+            #expect(try await repository.page(eventId: Self.event.id, query: desk, limit: 50, cursor: nil).total == 11)
+            desk.searchScope = .namesAndCompany
+            #expect(try await repository.page(eventId: Self.event.id, query: desk, limit: 50, cursor: nil).total == 0)
+        }
+    }
+
     @Test(arguments: TestDatabaseKind.available)
     func aCursorIsRefusedOnAnotherListOrWhenForged(kind: TestDatabaseKind) async throws {
         try await withTestDatabase(kind) { database in

@@ -284,6 +284,8 @@ WRITES = {
                                  ["/name", "/registeredStatus", "/attendedStatus"]),
     "createWebhook": ({"name": "Registration site", "fieldMap": {"email": "/attendee/email"}}, ["/name", "/fieldMap/email"]),
     "createToken": ({"name": "integration", "role": "viewer"}, ["/name"]),
+    "inviteUser": ({"email": "invited@example.com", "role": "viewer"}, ["/email"]),
+    "updateUser": ({"role": "viewer", "everyEvent": True}, []),
     "connectSalesforce": ({"flow": "clientCredentials"}, []),
     "checkSalesforceConnector": ({}, []),
     "startSalesforceSync": ({"dryRun": True}, []),
@@ -339,7 +341,21 @@ def request_of(roster, sandbox, texts_event, operation):
     body, _ = WRITES[operation]
     if operation == "putSalesforceConnector":
         body = {**body, "loginUrl": sandbox.url, "consumerKey": sandbox.key, "consumerSecret": sandbox.secret}
+    if "{userId}" in path:
+        path = path.replace("{userId}", a_user(roster))
     return method, path.replace("{eventId}", event).replace("{participantId}", participant), body
+
+
+USERS = {}
+
+
+def a_user(roster):
+    """A back-office user's id, invited once for the operations on a user."""
+    if "id" not in USERS:
+        answer = roster.call("POST", "/api/v1/users", roster.tokens["admin"], {"email": "patched@example.com"})
+        assert answer.status == 201, answer.text
+        USERS["id"] = answer.json()["user"]["id"]
+    return USERS["id"]
 
 
 @pytest.mark.parametrize("operation", list(WRITES))

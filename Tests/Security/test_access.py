@@ -35,11 +35,11 @@ CALLERS = {
 # Permissions only a caller on every event has (a scoped admin can't widen itself or make events it won't see).
 EVERY_EVENT_ONLY = {"access.manage", "events.create"}
 GRANTS = {
-    "admin": {"events.create", "events.read", "events.update", "participants.read", "participants.write", "participants.export",
-              "connector.manage", "sync.run", "sync.read", "access.manage", "webhooks.manage"},
-    "organiser": {"events.read", "events.update", "participants.read", "participants.write", "participants.export",
-                  "connector.manage", "sync.run", "sync.read", "webhooks.manage"},
-    "registrar": {"events.read", "participants.write"},
+    "admin": {"events.create", "events.read", "events.update", "participants.read", "participants.write", "participants.checkin",
+              "participants.erase", "participants.export", "connector.manage", "sync.run", "sync.read", "access.manage", "webhooks.manage"},
+    "organiser": {"events.read", "events.update", "participants.read", "participants.write", "participants.checkin", "participants.erase",
+                  "participants.export", "connector.manage", "sync.run", "sync.read", "webhooks.manage"},
+    "registrar": {"events.read", "participants.write", "participants.checkin"},
     "viewer": {"events.read", "participants.read", "sync.read"},
 }
 METHODS = {"get", "put", "post", "patch", "delete", "head", "options", "trace"}

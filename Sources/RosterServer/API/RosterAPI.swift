@@ -30,6 +30,8 @@ struct RosterAPI: APIProtocol {
     let writer: ParticipantWriter
     /// API tokens, for the admins' token routes.
     let tokens: TokenRepository
+    /// Back-office users, for the admins' user routes.
+    let accounts: UserAccounts
     /// The Salesforce connector of each event.
     let connectors: ConnectorService
     /// Forced runs and live sync.

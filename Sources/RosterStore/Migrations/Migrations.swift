@@ -9,6 +9,7 @@ public enum Migrations {
     /// Every landed migration, in the order they apply.
     public static let all: [Migration] = [
         core, salesforceConnectors, salesforceSync, backOffice, searchByEmail, searchInCreationOrder, oneEmailIndex, access, batchSizes,
-        editedMigrationsRepair, runStartedBy, importHistory, webhooks, syncHealth, liveSyncFailures, oauthStateApp, checkInTime, eventTimeZone,
+        editedMigrationsRepair, runStartedBy, importHistory, webhooks, syncHealth, liveSyncFailures, oauthStateApp, checkInTime, eventTimeZone, foldedSearch,
+        erasures, userInvites,
     ]
 }

@@ -59,16 +59,32 @@ const Roster = (() => {
 
   /** Every `<time datetime>` under `root`, shown in the browser's time zone and the page's
    *  language (the server writes UTC, which stays in the element's title); `data-style="time"`
-   *  shows the hour alone (a check-in in a grid row), the date and hour staying in the title. */
+   *  shows the hour alone (a check-in in a grid row), the date and hour staying in the title;
+   *  `data-zone` (an event's dates) shows it in that time zone instead, whoever reads it. */
   const language = document.documentElement.lang || undefined;
   const formats = {
     full: new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "medium" }),
     time: new Intl.DateTimeFormat(language, { timeStyle: "short" }),
   };
+  /** An event's date in the event's own time zone, with the zone's offset (`1 May 2026, 09:00 UTC+2`). */
+  function zoned(date, zone) {
+    try {
+      return new Intl.DateTimeFormat(language, { timeZone: zone, year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" }).format(date);
+    } catch {
+      return null;
+    }
+  }
   function localTimes(root = document) {
     for (const node of root.querySelectorAll("time[datetime]")) {
       const date = new Date(node.getAttribute("datetime"));
       if (Number.isNaN(date.getTime()) || node.dataset.local) continue;
+      const inZone = node.dataset.zone ? zoned(date, node.dataset.zone) : null;
+      if (inZone) {
+        node.title = `${node.textContent} (${node.dataset.zone})`;
+        node.textContent = inZone;
+        node.dataset.local = "true";
+        continue;
+      }
       const style = node.dataset.style === "time" ? "time" : "full";
       node.title = style === "time" ? `${formats.full.format(date)} (${node.textContent})` : node.textContent;
       node.textContent = formats[style].format(date);
@@ -120,6 +136,11 @@ Roster.localTimes();
   }
   setInterval(refresh, interval);
 })();
+
+// Signing out forgets what the check-in desk kept in this tab for the network.
+document.getElementById("signout")?.form?.addEventListener("submit", () => {
+  for (const key of Object.keys(sessionStorage)) if (key.startsWith("roster-desk-")) sessionStorage.removeItem(key);
+});
 
 // The grid's sync-date filter applies as soon as it changes.
 document.getElementById("synced-filter")?.addEventListener("change", (event) => event.target.form.submit());
