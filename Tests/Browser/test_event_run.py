@@ -264,3 +264,38 @@ def test_a_user_invited_and_made_a_registrar(demo, browser, shoot, event_id):
     except Exception:
         shoot("failure-users")
         raise
+
+
+def test_the_grid_on_a_phone_and_its_custom_columns_on_a_laptop(demo, browser, shoot, event_id):
+    """At 390 px a row shows the name, the company, the check-in and the sync date, the rest a tap
+    away on the person's page; at 1366 px every custom-field column scrolls into view inside the
+    grid while the names stay at its left."""
+    base, client = demo["url"], api_client(demo)
+    email, password = demo["organiser"]
+    codes = [field["code"] for field in client.get(f"{base}/api/v1/events/{event_id}").json()["fields"]]
+    try:
+        sign_in(browser, base, email, password)
+        english(browser)
+        browser.set_window_size(390, 844)
+        browser.get(f"{base}/events/{event_id}/participants?q=zoe")
+        row = wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "#participants tbody tr")))
+        shown = [cell.text for cell in row.find_elements(By.TAG_NAME, "td") if cell.is_displayed()]
+        assert any("Zoé Özil" in text and "Ozil & Co" in text for text in shown), shown
+        assert not any("zoe.ozil@example.org" in text for text in shown), "the email is a tap away"
+        assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1")
+        shoot("phone-grid-row", row)
+
+        browser.set_window_size(1366, 900)
+        browser.get(f"{base}/events/{event_id}/participants?cols={','.join(codes)}")
+        wait(browser, EC.presence_of_element_located((By.CSS_SELECTOR, "#participants tbody tr")))
+        browser.execute_script("const s = document.getElementById('grid-scroll'); s.scrollLeft = s.scrollWidth;")
+        last, name = browser.find_elements(By.CSS_SELECTOR, "#participants thead th")[-1], browser.find_element(By.CSS_SELECTOR, "#participants tbody td.name")
+        in_view = "const r = arguments[0].getBoundingClientRect(); return r.left >= 0 && r.right <= window.innerWidth + 1 && r.bottom <= window.innerHeight"
+        assert browser.execute_script(in_view, last), "the last custom column is reachable"
+        assert browser.execute_script(in_view, name), "the name stays in view"
+        shoot("grid-custom-columns")
+    except Exception:
+        shoot("failure-grid-sizes")
+        raise
+    finally:
+        browser.set_window_size(1366, 900)
