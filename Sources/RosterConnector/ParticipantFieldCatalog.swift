@@ -20,13 +20,16 @@ public struct ParticipantFieldInfo: Sendable, Hashable {
 public enum ParticipantFieldCatalog {
     /// The built-in fields with their types. `isRegistered`, `hasAttended` and
     /// `allowNetworking` are nullable booleans in the seed's model, so not syncable (S33);
-    /// the first two drive the member status instead.
+    /// the first two drive the member status instead. `checkedInAt` is the moment of the
+    /// check-in, set by Roster: it goes to a Date/Time field as it is and to a Date field as the
+    /// day in the event's time zone (``ValueConversion``).
     public static let builtIns: [ParticipantFieldInfo] = {
         let lengths = Dictionary(uniqueKeysWithValues: ParticipantRules.maxLengths.map { ($0.name, $0.max) })
         return [
             ("firstName", "First name", FieldType.text), ("lastName", "Last name", .text), ("email", "Email", .email),
             ("company", "Company", .text), ("jobTitle", "Job title", .text), ("isRegistered", "Is registered", .nullableBoolean),
             ("hasAttended", "Has attended", .nullableBoolean), ("allowNetworking", "Allow networking", .nullableBoolean),
+            ("checkedInAt", "Checked in at", .date),
         ].map { ParticipantFieldInfo(code: $0.0, label: $0.1, type: $0.2, maxLength: lengths[$0.0], options: [], isBuiltIn: true) }
     }()
 

@@ -154,8 +154,8 @@ public struct SyncPlanner: Sendable {
         }
         for entry in settings.mappings[target].entries {
             guard let field = describe?.field(entry.salesforceField) else { continue }
-            let (value, truncated) = try ValueConversion.salesforceValue(ValueConversion.participantValue(participant, code: entry.participantField),
-                                                                         for: field, truncate: settings.longText == .truncate)
+            let (value, truncated) = try ValueConversion.salesforceValue(of: participant, code: entry.participantField, for: field,
+                                                                         truncate: settings.longText == .truncate, timeZone: event.timeZone)
             if truncated { cut.append("\(field.name) was cut to \(field.length) characters") }
             wanted.removeAll { $0.0.lowercased() == field.name.lowercased() }
             wanted.append((field.name, value, entry.overwrite))
@@ -198,8 +198,8 @@ public struct SyncPlanner: Sendable {
         if let describe = describes[.campaignMember] {
             for entry in settings.mappings.campaignMember.entries {
                 guard let field = describe.field(entry.salesforceField) else { continue }
-                mapped[field.name] = try ValueConversion.salesforceValue(ValueConversion.participantValue(participant, code: entry.participantField),
-                                                                        for: field, truncate: settings.longText == .truncate).0
+                mapped[field.name] = try ValueConversion.salesforceValue(of: participant, code: entry.participantField, for: field,
+                                                                        truncate: settings.longText == .truncate, timeZone: event.timeZone).0
             }
         }
         var fixed: SalesforceRecord = [:]

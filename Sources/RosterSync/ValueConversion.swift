@@ -1,3 +1,4 @@
+import Foundation
 import RosterConnector
 import RosterCore
 import SalesforceClient
@@ -28,6 +29,23 @@ public enum ValueConversion {
         case "jobtitle": return participant.jobTitle.isEmpty ? nil : .text(participant.jobTitle)
         default: return participant.fields[code]
         }
+    }
+
+    /// A participant field's value as `field` takes it: ``salesforceValue(_:for:truncate:)`` of
+    /// its value, except `checkedInAt`, a moment rather than a stored value, which a Date/Time
+    /// field takes as it is and a Date field as its day in `timeZone` (the event's; UTC when it has
+    /// none): checked in at 23:30 in Paris is that day, not the next.
+    public static func salesforceValue(of participant: Participant, code: String, for field: FieldDescribe, truncate: Bool,
+                                       timeZone: String?) throws(Failure) -> (SalesforceValue, truncated: Bool) {
+        guard code.lowercased() == "checkedinat" else {
+            return try salesforceValue(participantValue(participant, code: code), for: field, truncate: truncate)
+        }
+        guard let moment = participant.checkedInAt else { return (.null, false) }
+        guard field.type == "date" else { return (.string(RFC3339.string(from: moment)), false) }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone.flatMap(TimeZone.init(identifier:)) ?? .gmt
+        let day = calendar.dateComponents([.year, .month, .day], from: moment)
+        return (.string(String(format: "%04d-%02d-%02d", day.year ?? 0, day.month ?? 0, day.day ?? 0)), false)
     }
 
     /// Converts for a field of the describe. Text longer than the field is an error, or cut

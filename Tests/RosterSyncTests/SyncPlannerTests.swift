@@ -161,6 +161,32 @@ struct SyncPlannerTests {
         #expect(SyncPlanner.readFields(.contact, settings: fixing.settings).contains("Bio__c"), "its field is read to know whether it is empty")
     }
 
+    @Test("the check-in time reaches a member's Date/Time field as the moment, a Date field as its day in the event's zone")
+    func checkInTime() {
+        var paris = Self.event
+        paris.timeZone = "Europe/Paris"
+        let describes = Self.describes.merging([.campaignMember: SObjectDescribe(name: "CampaignMember", label: "Campaign Member", createable: true,
+                                                                                updateable: true, fields: [FieldDescribe(name: "CheckedIn__c", type: "datetime"),
+                                                                                                           FieldDescribe(name: "Day__c", type: "date")])]) { _, new in new }
+        var settings = planner().settings
+        settings.mappings.campaignMember = FieldMapping([MappingEntry(participantField: "checkedInAt", salesforceField: "CheckedIn__c"),
+                                                         MappingEntry(participantField: "checkedInAt", salesforceField: "Day__c")])
+        let planner = SyncPlanner(settings: settings, event: paris, describes: describes)
+        var ada = person(attended: true)
+        // 00:30 in Paris on 9 December is 23:30 UTC on the 8th: the day is the 9th there.
+        ada.checkedInAt = Date(timeIntervalSince1970: 1_796_772_600)
+        guard case .create(let status, let member) = planner.plan(ada, in: OrgSnapshot()).member else { Issue.record("no member"); return }
+        #expect(status == "Attended")
+        #expect(member["CheckedIn__c"] == "2026-12-08T23:30:00.000Z")
+        #expect(member["Day__c"] == "2026-12-09")
+        // Undone: the fields are left out of a new member, and emptied on an existing one.
+        ada.checkedInAt = nil
+        ada.hasAttended = false
+        guard case .create(_, let none) = planner.plan(ada, in: OrgSnapshot()).member else { Issue.record("no member"); return }
+        #expect(none["CheckedIn__c"] == nil)
+        #expect(ParticipantFieldCatalog.field("checkedInAt", in: paris)?.type == .date, "mappable to Date and Date/Time fields")
+    }
+
     @Test("excluded emails are never synced")
     func exclusions() {
         let plan = planner { $0.exclusions = ["@corp.example"] }.plan(person("staff@CORP.example"), in: OrgSnapshot())
