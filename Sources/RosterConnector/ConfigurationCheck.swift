@@ -133,10 +133,12 @@ public enum ConfigurationCheck {
             }
         }
 
-        if !settings.cancelledStatus.isBlank, let statuses = org?.statuses,
-           !statuses.contains(where: { $0.lowercased() == settings.cancelledStatus.trimmed().lowercased() }) {
-            errors.append(.init("cancelled_status_not_found", field: "cancelledStatus",
-                                "The campaign has no member status \"\(settings.cancelledStatus)\"; its statuses are \(statuses.map { "\"\($0)\"" }.joined(separator: ", ")). Choose one, add it to the campaign in Salesforce, or leave it empty so cancellations change nothing."))
+        // The optional statuses: cancelled registrations, and no-shows once the event is over.
+        for (field, value, code, fallback) in [("cancelledStatus", settings.cancelledStatus, "cancelled_status_not_found", "cancellations change nothing"),
+                                               ("noShowStatus", settings.noShowStatus, "no_show_status_not_found", "nobody is marked a no-show")] {
+            guard !value.isBlank, let statuses = org?.statuses, !statuses.contains(where: { $0.lowercased() == value.trimmed().lowercased() }) else { continue }
+            errors.append(.init(code, field: field,
+                                "The campaign has no member status \"\(value)\"; its statuses are \(statuses.map { "\"\($0)\"" }.joined(separator: ", ")). Choose one, add it to the campaign in Salesforce, or leave it empty so \(fallback)."))
         }
 
         // Who owns new Leads: a rule named by Id must be one of the org's Lead rules (15- and

@@ -59,3 +59,27 @@ extension Event {
         return issues
     }
 }
+
+extension Event {
+    /// What still names the fields a schema change removes: the connector's mappings (a removed
+    /// field would leave a mapping that sends nothing) and the registration tools' field maps
+    /// (`fields.<code>`). Each issue names the field and what to change first.
+    public static func references(removing removed: Set<String>, mappings: ConnectorMappings,
+                                  webhookMaps: [(name: String, fieldMap: [String: String])]) -> [ValidationIssue] {
+        guard !removed.isEmpty else { return [] }
+        var issues: [ValidationIssue] = []
+        for (target, mapping) in mappings.all {
+            for entry in mapping.entries where removed.contains(entry.participantField) {
+                issues.append(.init(field: entry.participantField,
+                                    message: "the Salesforce \(target.objectName) mapping sends it to \(entry.salesforceField); remove that mapping first"))
+            }
+        }
+        for (name, fieldMap) in webhookMaps {
+            for key in fieldMap.keys.sorted() where key.hasPrefix("fields.") && removed.contains(String(key.dropFirst("fields.".count))) {
+                issues.append(.init(field: String(key.dropFirst("fields.".count)),
+                                    message: "the registration tool '\(name)' fills it; change its field map first"))
+            }
+        }
+        return issues
+    }
+}

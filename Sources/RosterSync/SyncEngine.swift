@@ -332,7 +332,7 @@ public final class SyncEngine: Sendable {
         }
         let kept = keptSizes.withLock { $0[event.id] ?? [:] }
         let sizes = BatchSizes(kept: runId == nil ? kept : BatchSizes.grown(kept)) { settings.mostRecords(of: $0) }
-        return SyncBatch(client: client, planner: SyncPlanner(settings: settings, event: event, describes: byTarget),
+        return SyncBatch(client: client, planner: SyncPlanner(settings: settings, event: event, describes: byTarget, now: now()),
                          campaignId: campaignId, runId: runId, sizes: sizes, now: now,
                          mayRecheckUsage: { [usageRecheck, now] in usageRecheck.take(eventId: event.id, now: now()) }, logger: logger)
     }

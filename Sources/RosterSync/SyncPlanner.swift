@@ -1,3 +1,4 @@
+import Foundation
 import RosterConnector
 import RosterCore
 import SalesforceClient
@@ -11,12 +12,17 @@ public struct SyncPlanner: Sendable {
     public let event: Event
     /// Describes of Contact, Lead and CampaignMember, for types and lengths.
     public let describes: [MappingTarget: SObjectDescribe]
+    /// Whether the event is over by the no-show grace period (``ConnectorSettings/noShowsDue(for:at:)``):
+    /// then registered people who never checked in get the no-show status.
+    public let noShowsDue: Bool
 
-    /// Makes a planner for one event from its connector settings and its objects' describes.
-    public init(settings: ConnectorSettings, event: Event, describes: [MappingTarget: SObjectDescribe]) {
+    /// Makes a planner for one event from its connector settings and its objects' describes, at
+    /// `now` (which says whether no-shows are due).
+    public init(settings: ConnectorSettings, event: Event, describes: [MappingTarget: SObjectDescribe], now: Date = .distantPast) {
         self.settings = settings
         self.event = event
         self.describes = describes
+        self.noShowsDue = settings.noShowsDue(for: event, at: now)
     }
 
     /// The fields the match query reads for each object: the defaults and every mapped field.
@@ -64,7 +70,8 @@ public struct SyncPlanner: Sendable {
         }
         let joins = participant.hasAttended || participant.isRegistered
         let cancelled = settings.cancelledStatus.isBlank ? nil : settings.cancelledStatus
-        let status = participant.hasAttended ? settings.attendedStatus : participant.isRegistered ? settings.registeredStatus : cancelled
+        let registered = noShowsDue ? settings.noShowStatus : settings.registeredStatus
+        let status = participant.hasAttended ? settings.attendedStatus : participant.isRegistered ? registered : cancelled
         let (match, warning) = self.match(participant, in: snapshot)
         plan.warning = warning
         do {
@@ -218,7 +225,9 @@ public struct SyncPlanner: Sendable {
         }
         if let status, joins, rank(status) > rank(existing.status) { changes["Status"] = .string(status) }
         // A cancellation moves a member back to the cancelled status, unless they attended.
-        if let status, !joins, rank(existing.status) < 2, existing.status.lowercased() != status.lowercased() { changes["Status"] = .string(status) }
+        if let status, !joins, rank(existing.status) < Self.attendedRank, existing.status.lowercased() != status.lowercased() {
+            changes["Status"] = .string(status)
+        }
         for (name, value) in mapped {
             let policy = settings.mappings.campaignMember.entries.first { $0.salesforceField.lowercased() == name.lowercased() }?.overwrite ?? .always
             let current = existing.fields.first { $0.key.lowercased() == name.lowercased() }?.value ?? .null
@@ -228,12 +237,16 @@ public struct SyncPlanner: Sendable {
         return changes.isEmpty ? .keep(id: existing.id) : .update(id: existing.id, changes)
     }
 
-    /// Registered < attended; any other status (the campaign's default, say) comes before both.
+    /// Registered < no-show < attended; any other status (the campaign's default, say) comes
+    /// before them all. A no-show is marked over a registration, and a later check-in wins.
     func rank(_ status: String) -> Int {
         switch status.lowercased() {
-        case settings.attendedStatus.lowercased(): 2
+        case settings.attendedStatus.lowercased(): Self.attendedRank
+        case settings.noShowStatus.lowercased() where !settings.noShowStatus.isBlank: 2
         case settings.registeredStatus.lowercased(): 1
         default: 0
         }
     }
+
+    static let attendedRank = 3
 }

@@ -135,12 +135,37 @@ public final class SyncService: Service, Sendable {
         }
     }
 
-    /// Paused runs (API budget) are queued again every `pausedRetry` (a minute by default); a run
-    /// pauses again at its first call if the budget still forbids it.
+    /// Every `pausedRetry` (a minute by default): paused runs (API budget) are queued again — a
+    /// run pauses again at its first call if the budget still forbids it — and the no-show passes
+    /// that came due are queued.
     private func retryPausedRuns() async {
         while !Task.isCancelled {
             do { try await Task.sleep(for: pausedRetry) } catch { return }
             await requeuePaused { _ in true }
+            await queueDueNoShows()
+        }
+    }
+
+    /// Who the Sync history says started a no-show pass.
+    public static let noShowRunner = "no-shows"
+
+    /// Queues, once per event, the forced run that moves registered people who never checked in
+    /// to the connector's no-show status, when the event is over by the grace period
+    /// (``ConnectorSettings/noShowsDue(for:at:)``). Batched like any forced sync and shown in the
+    /// history as started by ``noShowRunner``; the planner gives the no-show status from then on.
+    func queueDueNoShows() async {
+        do {
+            let time = engine.now()
+            for event in try await engine.events.all() where event.endsAt.map({ $0 <= time }) ?? false {
+                let settings = try await engine.connectors.view(eventId: event.id).settings
+                guard settings.enabled, settings.noShowsDue(for: event, at: time),
+                      !(try await repository.runs(eventId: event.id)).contains(where: { $0.startedBy == Self.noShowRunner })
+                else { continue }
+                _ = try await enqueue(eventId: event.id, dryRun: false, startedBy: Self.noShowRunner)
+                logger.notice("no-show pass queued", metadata: ["event": "\(event.id)", "status": "\(settings.noShowStatus)"])
+            }
+        } catch {
+            warn("could not look for due no-show passes", error)
         }
     }
 

@@ -36,13 +36,4 @@ extension BackOffice {
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
         return String(format: "%04d-%02d-%02dT%02d:%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0, parts.hour ?? 0, parts.minute ?? 0)
     }
-
-    /// A value as JSON for a page's `<script type="application/json">` block: `<` escaped, so
-    /// no text in it can close the block.
-    static func scriptJSON<Value: Encodable>(_ value: Value) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let json = (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
-        return json.replacingOccurrences(of: "<", with: "\\u003c")
-    }
 }

@@ -305,9 +305,6 @@ extension BackOffice {
     func importFieldsJSON(_ event: Event, _ language: Language) -> String {
         let builtIns = ImportColumns.builtInFields.map { ["value": $0, "label": localization.text("field_\($0)", language)] }
         let custom = event.fields.map { ["value": $0.code, "label": "\($0.label) (\($0.code))"] }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let json = (try? encoder.encode(builtIns + custom)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
-        return json.replacingOccurrences(of: "<", with: "\\u003c")
+        return Self.scriptJSON(builtIns + custom)
     }
 }

@@ -254,6 +254,15 @@ public struct BackOffice: Sendable {
         return text
     }
 
+    /// A value as JSON for a page's `<script type="application/json">` block: `<` escaped, so
+    /// no text in it can close the block.
+    static func scriptJSON<Value: Encodable>(_ value: Value) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+        return json.replacingOccurrences(of: "<", with: "\\u003c")
+    }
+
     /// The context without its empty texts: Mustache renders a section for any string, even "",
     /// so `{{#error}}…{{/error}}` needs the key gone.
     static func present(_ context: [String: Any]) -> [String: Any] {

@@ -38,6 +38,7 @@ struct CheckCodeTests {
                       org: { try $0.org.create("Campaign", ["Name": .string(ConnectorFixture.campaign)]) }),
         CheckScenario(code: "registered_status_missing", field: "registeredStatus", settings: #""registeredStatus": """#),
         CheckScenario(code: "attended_status_not_found", field: "attendedStatus", settings: #""attendedStatus": "Came""#),
+        CheckScenario(code: "no_show_status_not_found", field: "noShowStatus", settings: #""noShowStatus": "Absent""#),
         CheckScenario(code: "mapping_unknown_participant_field", field: "mappings.contact.shoe", settings: #""mappings": {"contact": {"shoe": "Title"}}"#),
         CheckScenario(code: "mapping_field_not_syncable", field: "mappings.contact.isRegistered", settings: #""mappings": {"contact": {"isRegistered": "Department"}}"#),
         CheckScenario(code: "mapping_unknown_salesforce_field", field: "mappings.lead.size", settings: #""mappings": {"lead": {"size": "Shirt__c"}}"#),

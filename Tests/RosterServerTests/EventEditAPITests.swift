@@ -48,6 +48,16 @@ struct EventEditAPITests {
             #expect(withNewField.status == .created, "the new field and option are taken at once")
             let gone = try await app.send(.post, "\(path)/participants", json: #"{"email": "alan@example.com", "firstName": "Alan", "lastName": "T", "fields": {"age": 41}}"#)
             #expect(try gone.apiError().details.first?["field"] as? String == "age", "the removed field is no more")
+
+            // A field a registration tool's map fills is not removed behind its back.
+            #expect(try await app.send(.post, "\(path)/webhooks", json: #"{"name": "Tito", "fieldMap": {"email": "/email", "fields.diet": "/diet"}}"#).status == .created)
+            let mapped = try await app.send(.patch, path, json: """
+                {"fields": [{"code": "size", "label": "Taille", "type": "selectList", "options": ["S", "M", "L", "XL"]},
+                            {"code": "bio", "label": "Bio", "type": "text", "maxLength": 200}]}
+                """)
+            #expect(mapped.status == .conflict)
+            #expect(try mapped.apiError().details.map { $0["field"] as? String } == ["diet"])
+            #expect(try mapped.apiError().message.contains("the registration tool 'Tito' fills it; change its field map first"))
         }
     }
 }

@@ -187,6 +187,31 @@ struct SyncPlannerTests {
         #expect(ParticipantFieldCatalog.field("checkedInAt", in: paris)?.type == .date, "mappable to Date and Date/Time fields")
     }
 
+    @Test("once the event is over by the grace period, registered people who never came get the no-show status; a check-in wins")
+    func noShows() {
+        var over = Self.event
+        over.endsAt = Date(timeIntervalSince1970: 1_800_000_000)
+        var settings = planner().settings
+        settings.noShowStatus = "No-show"
+        settings.noShowGraceHours = 2
+        let before = SyncPlanner(settings: settings, event: over, describes: Self.describes, now: over.endsAt!.addingTimeInterval(3599 * 2))
+        let after = SyncPlanner(settings: settings, event: over, describes: Self.describes, now: over.endsAt!.addingTimeInterval(7200))
+        func member(_ status: String) -> OrgSnapshot {
+            OrgSnapshot(records: [PersonRecord(kind: .contact, id: "0031", email: "ada@example.org", fields: ["FirstName": "Ada", "LastName": "Lovelace", "Email": "ada@example.org"])],
+                        members: [MemberRecord(id: "00v1", personId: "0031", status: status, fields: [:])])
+        }
+        #expect(before.plan(person(fields: [:]), in: member("Registered")).member == .keep(id: "00v1"), "within the grace period: still registered")
+        #expect(after.plan(person(fields: [:]), in: member("Registered")).member == .update(id: "00v1", ["Status": "No-show"]))
+        guard case .create(let status, _) = after.plan(person(fields: [:]), in: OrgSnapshot()).member else { Issue.record("no member"); return }
+        #expect(status == "No-show", "someone registered who never came and was never synced")
+        #expect(after.plan(person(attended: true, fields: [:]), in: member("No-show")).member == .update(id: "00v1", ["Status": "Attended"]), "a later check-in wins")
+        #expect(after.plan(person(attended: true, fields: [:]), in: member("Attended")).member == .keep(id: "00v1"))
+        #expect(after.plan(person(registered: false, fields: [:]), in: member("No-show")).member == .keep(id: "00v1"), "no cancelled status: left alone")
+        var noEnd = over
+        noEnd.endsAt = nil
+        #expect(SyncPlanner(settings: settings, event: noEnd, describes: Self.describes, now: .distantFuture).noShowsDue == false, "no end, no no-shows")
+    }
+
     @Test("excluded emails are never synced")
     func exclusions() {
         let plan = planner { $0.exclusions = ["@corp.example"] }.plan(person("staff@CORP.example"), in: OrgSnapshot())

@@ -3,7 +3,7 @@
 A load bounded in time, on loopback: 2,000 connections from 127.0.0.2 that start a request and
 never finish its head. The server keeps at most `ROSTER_MAX_CONNECTIONS_PER_ADDRESS` of them
 (100 here) and closes the rest at once; it closes the kept ones once `ROSTER_REQUEST_HEAD_SECONDS`
-(2 here) have passed, even when they trickle a byte at a time; `/healthz` from 127.0.0.1 answers
+(6 here) have passed, even when they trickle a byte at a time; `/healthz` from 127.0.0.1 answers
 meanwhile. A connection idle between two requests is not cut by the head deadline, and a trusted
 proxy's address has no cap.
 """
@@ -16,7 +16,7 @@ import pytest
 from conftest import Roster
 
 CAP = 100
-HEAD_SECONDS = 2
+HEAD_SECONDS = 6
 PARTIAL = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
 
 
@@ -69,13 +69,19 @@ def healthz_within(roster, seconds):
 
 
 def test_an_address_keeps_at_most_its_cap_and_unfinished_heads_are_closed(roster):
+    started = time.monotonic()
     sockets = open_partial(roster, "127.0.0.2", 2_000)
     try:
         # The server closes everything past the cap as it accepts it; the others keep answering.
         wait_until("connections past the cap closed", lambda: sum(not closed_by_server(s) for s in sockets) <= CAP, 10)
-        assert healthz_within(roster, 5)
         kept = [s for s in sockets if not closed_by_server(s)]
-        assert len(kept) == CAP
+        counted = time.monotonic() - started
+        assert healthz_within(roster, 5)
+        assert 0 < len(kept) <= CAP
+        # Exactly the cap is kept unless the first ones already met their head deadline (a
+        # loaded machine slow to open 2,000 connections): then fewer are, never more.
+        if counted < HEAD_SECONDS:
+            assert len(kept) == CAP
         # A kept one that trickles a byte now and then is still closed at the head deadline.
         trickling = kept[0]
         start = time.monotonic()

@@ -48,6 +48,28 @@ public struct ConnectorSettings: Sendable, Hashable, Codable {
         set { storedCancelledStatus = newValue }
     }
     private var storedCancelledStatus: String?
+    /// The member status registered people who never checked in move to once the event is over
+    /// (its end plus ``noShowGraceHours``); empty: nobody is marked a no-show. A later check-in
+    /// still wins.
+    public var noShowStatus: String {
+        get { storedNoShowStatus ?? "" }
+        set { storedNoShowStatus = newValue }
+    }
+    private var storedNoShowStatus: String?
+    /// How long after the event's end the no-shows are marked (2 hours unless set): the last
+    /// check-ins of the day come in first.
+    public var noShowGraceHours: Double {
+        get { storedNoShowGraceHours ?? 2 }
+        set { storedNoShowGraceHours = newValue }
+    }
+    private var storedNoShowGraceHours: Double?
+
+    /// Whether registered people who never came have the no-show status at `now`: one is set,
+    /// the event has an end, and it is over by the grace period.
+    public func noShowsDue(for event: Event, at now: Date) -> Bool {
+        guard !noShowStatus.isBlank, let end = event.endsAt else { return false }
+        return now >= end.addingTimeInterval(noShowGraceHours * 3600)
+    }
     /// The most records a collection of each object holds, by mapping target (`contact`, `lead`,
     /// `campaignMember`), for orgs whose automation cannot take the API's 200; absent: 200, and
     /// the sync halves it by itself when the org's automation refuses.
@@ -87,6 +109,8 @@ public struct ConnectorSettings: Sendable, Hashable, Codable {
         case mappings, apiVersion, exclusions, duplicateRules, longText, apiBudgetShare
         case storedLeadAssignment = "leadAssignment"
         case storedCancelledStatus = "cancelledStatus"
+        case storedNoShowStatus = "noShowStatus"
+        case storedNoShowGraceHours = "noShowGraceHours"
         case storedBatchSize = "batchSize"
         case storedFixedValues = "fixedValues"
         case storedContactAccount = "contactAccount"
@@ -181,8 +205,11 @@ public struct ConnectorSettings: Sendable, Hashable, Codable {
                 issues.append(.init(field: "batchSize.\(target)", message: "must be 1 to \(Self.collectionLimit) records"))
             }
         }
+        if !(0...168).contains(noShowGraceHours) {
+            issues.append(.init(field: "noShowGraceHours", message: "between 0 and 168 hours (a week), not \(noShowGraceHours)"))
+        }
         for (field, value) in [("campaignName", campaignName), ("registeredStatus", registeredStatus), ("attendedStatus", attendedStatus),
-                               ("cancelledStatus", cancelledStatus), ("consumerKey", consumerKey)]
+                               ("cancelledStatus", cancelledStatus), ("noShowStatus", noShowStatus), ("consumerKey", consumerKey)]
         {
             if value.unicodeScalars.count > 255 { issues.append(.init(field: field, message: "at most 255 characters")) }
             if let issue = ParticipantRules.controlCharacterIssue(value, field: field) { issues.append(issue) }

@@ -136,6 +136,8 @@ extension ConnectorSettings {
         if let value = body.registeredStatus { registeredStatus = value }
         if let value = body.attendedStatus { attendedStatus = value }
         if let value = body.cancelledStatus { cancelledStatus = value.trimmed() }
+        if let value = body.noShowStatus { noShowStatus = value.trimmed() }
+        if let value = body.noShowGraceHours { noShowGraceHours = value }
         if let value = body.contactAccount {
             contactAccount = ContactAccount(mode: value.mode.flatMap { ContactAccount.Mode(rawValue: $0.rawValue) } ?? .byCompany, accountId: value.accountId)
         }
@@ -201,6 +203,7 @@ extension Components.Schemas.SalesforceConnector: EncodesEveryKey {
             duplicateRules: .init(rawValue: settings.duplicateRules.rawValue) ?? .respect,
             longText: .init(rawValue: settings.longText.rawValue) ?? .error, apiBudgetShare: settings.apiBudgetShare,
             leadAssignment: settings.leadAssignment.rawValue, cancelledStatus: settings.cancelledStatus,
+            noShowStatus: settings.noShowStatus, noShowGraceHours: settings.noShowGraceHours,
             fixedValues: .init(additionalProperties: try OpenAPIObjectContainer(unvalidatedValue: settings.fixedValues.mapValues { $0.mapValues(\.jsonValue) })),
             contactAccount: .init(mode: .init(rawValue: settings.contactAccount.mode.rawValue) ?? .byCompany, accountId: settings.contactAccount.accountId),
             batchSize: .init(contact: settings.batchSize[MappingTarget.contact.rawValue], lead: settings.batchSize[MappingTarget.lead.rawValue],

@@ -87,6 +87,15 @@ struct RosterAPI: APIProtocol {
         guard case .json(let body) = input.body else { throw APIError(.unsupportedMediaType, "unsupported_media_type", "send JSON") }
         let eventId = input.path.eventId
         let fields = body.fields.map { $0.map(FieldDefinition.init) }
+        // A field the connector's mappings or a registration tool's field map still name is not
+        // removed behind their back: they are changed first.
+        if let fields, let current = try await events.find(id: eventId) {
+            let removed = Set(current.fields.map(\.code)).subtracting(fields.map(\.code))
+            let mappings = removed.isEmpty ? ConnectorMappings() : try await connectors.view(eventId: eventId).settings.mappings
+            let maps = removed.isEmpty ? [] : try await webhooks.list(eventId: eventId).compactMap { source in source.fieldMap.map { (source.name, $0) } }
+            let issues = Event.references(removing: removed, mappings: mappings, webhookMaps: maps)
+            guard issues.isEmpty else { throw EventEditConflict(issues) }
+        }
         let updated: Event
         do {
             // Applied to the event as stored, inside the edit's transaction.

@@ -22,7 +22,8 @@
     $("consumerSecret").placeholder = settings.consumerSecretSet ? t("connector_secret_set") : "";
     $("consumerSecret-state").textContent = settings.consumerSecretSet ? t("connector_secret_set_hint") : t("connector_secret_missing");
     $("campaignName").value = settings.campaignName ?? "";
-    fillStatuses([], settings.registeredStatus, settings.attendedStatus, settings.cancelledStatus);
+    fillStatuses([], settings.registeredStatus, settings.attendedStatus, settings.cancelledStatus, settings.noShowStatus);
+    $("noShowGraceHours").value = String(settings.noShowGraceHours ?? 2);
     $("allowLeadCreation").checked = settings.allowLeadCreation;
     $("allowUpdate").checked = settings.allowUpdate;
     fillLeadAssignment([], settings.leadAssignment);
@@ -91,7 +92,8 @@
     const body = {
       enabled: $("enabled").checked, loginUrl: $("loginUrl").value.trim(), consumerKey: $("consumerKey").value.trim(),
       campaignName: $("campaignName").value, registeredStatus: $("registeredStatus").value, attendedStatus: $("attendedStatus").value,
-      cancelledStatus: $("cancelledStatus").value,
+      cancelledStatus: $("cancelledStatus").value, noShowStatus: $("noShowStatus").value,
+      noShowGraceHours: $("noShowGraceHours").value === "" ? undefined : Number($("noShowGraceHours").value),
       allowLeadCreation: $("allowLeadCreation").checked, allowUpdate: $("allowUpdate").checked,
       leadAssignment: $("leadAssignment").value,
       contactAccount: { mode: $("contactAccountMode").value, accountId: $("contactAccountId").value.trim() || null },
@@ -259,12 +261,13 @@
 
   // MARK: Campaign and statuses (S12–S14)
 
-  function fillStatuses(statuses, registered, attended, cancelled) {
-    for (const [id, current] of [["registeredStatus", registered], ["attendedStatus", attended], ["cancelledStatus", cancelled]]) {
+  function fillStatuses(statuses, registered, attended, cancelled, noShow) {
+    const optional = { cancelledStatus: "connector_cancelled_none", noShowStatus: "connector_no_show_none" };
+    for (const [id, current] of [["registeredStatus", registered], ["attendedStatus", attended], ["cancelledStatus", cancelled], ["noShowStatus", noShow]]) {
       const select = $(id);
       const values = [...statuses];
       if (current && !values.includes(current)) values.unshift(current);
-      select.replaceChildren(el("option", { value: "" }, t(id === "cancelledStatus" ? "connector_cancelled_none" : "connector_choose_status")),
+      select.replaceChildren(el("option", { value: "" }, t(optional[id] ?? "connector_choose_status")),
         ...values.map((value) => el("option", { value, selected: value === current }, statuses.length && !statuses.includes(value) ? t("connector_status_unknown", { status: value }) : value)));
     }
   }
@@ -297,7 +300,7 @@
       if (found.matches === 1) {
         markCampaign(false);
         fillStatuses(found.campaign.statuses, $("registeredStatus").value || settings.registeredStatus, $("attendedStatus").value || settings.attendedStatus,
-          $("cancelledStatus").value || settings.cancelledStatus);
+          $("cancelledStatus").value || settings.cancelledStatus, $("noShowStatus").value || settings.noShowStatus);
       } else if (found.matches === 0) {
         markCampaign(true, t(found.suggestions.length ? "connector_campaign_not_found_suggest" : "connector_campaign_not_found", { name }), found.suggestions, true);
       } else {
