@@ -67,9 +67,11 @@ extension Event {
     public static func references(removing removed: Set<String>, mappings: ConnectorMappings,
                                   webhookMaps: [(name: String, fieldMap: [String: String])]) -> [ValidationIssue] {
         guard !removed.isEmpty else { return [] }
+        // A schema's codes are unique in any case: a mapping spelled otherwise still names the field.
+        let removedKeys = Set(removed.map { $0.lowercased() })
         var issues: [ValidationIssue] = []
         for (target, mapping) in mappings.all {
-            for entry in mapping.entries where removed.contains(entry.participantField) {
+            for entry in mapping.entries where removedKeys.contains(entry.participantField.lowercased()) {
                 issues.append(.init(field: entry.participantField,
                                     message: "the Salesforce \(target.objectName) mapping sends it to \(entry.salesforceField); remove that mapping first"))
             }

@@ -108,17 +108,20 @@ extension UserRepository {
     }
 
     /// Spends a link: the user's password becomes `passwordHash`, the link (and any other of
-    /// theirs) stops working. Answers the user's email, or `nil` for a link that does not work.
-    public func redeem(token: String, passwordHash: String, now: Date) async throws -> String? {
+    /// theirs) stops working. The link is claimed first, by deleting it: of two requests spending
+    /// it at once, one only gets it. Answers the user's id and email, or `nil` for a link that does
+    /// not work.
+    public func redeem(token: String, passwordHash: String, now: Date) async throws -> (id: String, email: String)? {
         try await database.transaction { db in
-            guard let row = try await db.raw("""
-                SELECT i.user_id, u.email FROM user_invites i JOIN users u ON u.id = i.user_id
-                WHERE i.token_hash = \(bind: TokenRepository.digest(token)) AND i.expires_at > \(bind: StoreTime.millis(now)) AND u.disabled_at IS NULL
+            guard let claimed = try await db.raw("""
+                DELETE FROM user_invites WHERE token_hash = \(bind: TokenRepository.digest(token)) AND expires_at > \(bind: StoreTime.millis(now))
+                AND user_id IN (SELECT id FROM users WHERE disabled_at IS NULL) RETURNING user_id
                 """).first() else { return nil }
-            let userId = try row.decode(column: "user_id", as: String.self)
-            try await db.update("users").set("password_hash", to: passwordHash).where("id", .equal, userId).run()
+            let userId = try claimed.decode(column: "user_id", as: String.self)
+            let email = try await db.raw("UPDATE users SET password_hash = \(bind: passwordHash) WHERE id = \(bind: userId) RETURNING email")
+                .first(decodingColumn: "email", as: String.self)
             try await db.delete(from: "user_invites").where("user_id", .equal, userId).run()
-            return try row.decode(column: "email", as: String.self)
+            return email.map { (userId, $0) }
         }
     }
 
@@ -140,8 +143,12 @@ extension UserRepository {
             }
             if changes > 0 { try await update.where("id", .equal, userId).run() }
             // A session reads its user's role and events at each request, so a change applies at
-            // once; a disabled user's sessions end.
-            if disabled == true { try await db.delete(from: "web_sessions").where("user_id", .equal, userId).run() }
+            // once; a disabled user's sessions end, and their links with them (enabling them again
+            // never brings an old link back).
+            if disabled == true {
+                try await db.delete(from: "web_sessions").where("user_id", .equal, userId).run()
+                try await db.delete(from: "user_invites").where("user_id", .equal, userId).run()
+            }
             guard let row = try await db.raw("""
                 SELECT id, email, role, events_json, created_at, disabled_at,
                        EXISTS (SELECT 1 FROM user_invites i WHERE i.user_id = users.id) AS invited

@@ -163,6 +163,9 @@ public struct SyncPlanner: Sendable {
             guard let field = describe?.field(entry.salesforceField) else { continue }
             let (value, truncated) = try ValueConversion.salesforceValue(of: participant, code: entry.participantField, for: field,
                                                                          truncate: settings.longText == .truncate, timeZone: event.timeZone)
+            // A Contact or Lead outlives the event: not being checked in here never empties what
+            // another event's check-in wrote.
+            if value.isNull, entry.participantField.lowercased() == "checkedinat" { continue }
             if truncated { cut.append("\(field.name) was cut to \(field.length) characters") }
             wanted.removeAll { $0.0.lowercased() == field.name.lowercased() }
             wanted.append((field.name, value, entry.overwrite))

@@ -153,19 +153,22 @@ public final class SyncService: Service, Sendable {
     /// to the connector's no-show status, when the event is over by the grace period
     /// (``ConnectorSettings/noShowsDue(for:at:)``). Batched like any forced sync and shown in the
     /// history as started by ``noShowRunner``; the planner gives the no-show status from then on.
+    /// Two worker processes looking at the same minute may each queue one; the second pass finds
+    /// everyone moved already and changes nothing.
     func queueDueNoShows() async {
-        do {
-            let time = engine.now()
-            for event in try await engine.events.all() where event.endsAt.map({ $0 <= time }) ?? false {
+        let time = engine.now()
+        guard let events = try? await engine.events.all() else { return }
+        for event in events where event.endsAt.map({ $0 <= time }) ?? false {
+            do {
                 let settings = try await engine.connectors.view(eventId: event.id).settings
                 guard settings.enabled, settings.noShowsDue(for: event, at: time),
-                      !(try await repository.runs(eventId: event.id)).contains(where: { $0.startedBy == Self.noShowRunner })
+                      try await !repository.hasRun(eventId: event.id, startedBy: Self.noShowRunner)
                 else { continue }
                 _ = try await enqueue(eventId: event.id, dryRun: false, startedBy: Self.noShowRunner)
                 logger.notice("no-show pass queued", metadata: ["event": "\(event.id)", "status": "\(settings.noShowStatus)"])
+            } catch {
+                warn("could not queue the event's no-show pass", error, ["event": "\(event.id)"])
             }
-        } catch {
-            warn("could not look for due no-show passes", error)
         }
     }
 

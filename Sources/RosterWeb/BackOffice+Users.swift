@@ -57,17 +57,22 @@ extension BackOffice {
         guard password == form["confirm"] else {
             return try await invitePage(request, token: token, error: localization.text("invite_mismatch", language), status: .unprocessableContent)
         }
-        let email: String?
+        let user: (id: String, email: String)?
         do {
-            email = try await dependencies.accounts.redeem(token: token, password: password)
+            user = try await dependencies.accounts.redeem(token: token, password: password)
         } catch let failure as ValidationFailure {
             let message = failure.issues.map { localization.message($0.message, language) }.joined(separator: "; ")
             return try await invitePage(request, token: token, error: message, status: .unprocessableContent)
+        } catch is SignInBusy {
+            return try await invitePage(request, token: token, error: localization.text("signin_throttled", language, ["minutes": "1"]),
+                                        status: .tooManyRequests)
         }
-        guard let email, let userId = try await dependencies.accounts.users.credentials(email: email)?.id else {
-            return try await invitePage(request, token: token, status: .notFound)
+        guard let user else { return try await invitePage(request, token: token, status: .notFound) }
+        // As at sign-in: a new session, and the one this browser held ends.
+        if let previous = request.cookies[BackOfficeSession.cookie]?.value, !previous.isEmpty {
+            try await dependencies.sessions.delete(previous)
         }
-        let session = try await dependencies.sessions.create(userId: userId, lifetime: Self.sessionLifetime)
+        let session = try await dependencies.sessions.create(userId: user.id, lifetime: Self.sessionLifetime)
         var response = Response.redirect(to: "/events", type: .normal)
         response.setCookie(cookie(BackOfficeSession.cookie, session, maxAge: Int(Self.sessionLifetime)))
         response.setCookie(cookie(Self.signInCSRFCookie, "", maxAge: 0))

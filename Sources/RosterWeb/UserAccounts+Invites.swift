@@ -23,8 +23,15 @@ extension UserAccounts {
     }
 
     /// Spends a link with the password chosen (under the rules of ``create(email:password:access:)``).
-    /// Answers the user's email, or `nil` for a link that does not work.
-    public func redeem(token: String, password: String) async throws -> String? {
-        try await users.redeem(token: token, passwordHash: try await Self.hash(password), now: now())
+    /// Answers the user's id and email, or `nil` for a link that does not work. A link that does
+    /// not work costs no hashing, and hashing shares sign-in's bound (``maxConcurrentChecks``): a
+    /// flood of made-up links can't keep the password threads from the people signing in.
+    ///
+    /// - Throws: ``SignInBusy`` when that many password checks already run.
+    public func redeem(token: String, password: String) async throws -> (id: String, email: String)? {
+        guard try await users.invitee(token: token, now: now()) != nil else { return nil }
+        guard checks.enter(limit: Self.maxConcurrentChecks) else { throw SignInBusy() }
+        defer { checks.leave() }
+        return try await users.redeem(token: token, passwordHash: try await Self.hash(password), now: now())
     }
 }

@@ -78,7 +78,7 @@ public struct UserAccounts: Sendable {
 
     /// Password checks (bcrypt, ~0.2 s of a core each) that may run at once.
     public static let maxConcurrentChecks = 4
-    private let checks = InFlight()
+    let checks = InFlight()
 
     /// A bcrypt hash (cost 12) of a random password no one knows (made, the first time, on the
     /// password threads).

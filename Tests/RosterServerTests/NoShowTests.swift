@@ -20,6 +20,9 @@ struct NoShowTests {
             // The event ended days ago (it starts on 1 December 2026); with a no-show status set,
             // the workers queue the pass.
             #expect(try await app.send(.patch, "/api/v1/events/\(fixture.eventId)", json: #"{"endsAt": "2026-12-01T18:00:00Z"}"#).status == .ok)
+            let same = try await fixture.put(#"{"noShowStatus": "registered"}"#)
+            #expect(same.status == .unprocessableContent, "a no-show status apart from the others")
+            #expect(try same.apiError().details.first?["field"] as? String == "noShowStatus")
             #expect(try await fixture.put(#"{"noShowStatus": "No-show", "noShowGraceHours": 2}"#).status == .ok)
             var pass: [String: Any] = [:]
             try await fixture.eventually("the no-show pass") {

@@ -45,6 +45,21 @@ struct UserAPITests {
             #expect(listed["invited"] as? Bool == false)
             #expect(Set(listed.keys) == ["id", "email", "role", "events", "createdAt", "disabled", "invited"], "never a password or its hash")
 
+            // A made-up link is refused before any password is hashed; a disabled user's link is
+            // gone for good, even once they are enabled again.
+            let stranger = Browser(app)
+            let strangerForm = try await stranger.get("/invite/made-up-token")
+            #expect(strangerForm.status == .notFound)
+            #expect(try await stranger.post("/invite/made-up-token", form: ["_csrf": try Browser.csrf(in: strangerForm), "password": Self.password,
+                                                                         "confirm": Self.password]).status == .notFound)
+            let parked = try await app.send(.post, "/api/v1/users", json: #"{"email": "parked@example.org"}"#).json()
+            let parkedId = try #require((parked["user"] as? [String: Any])?["id"] as? String)
+            let parkedURL = try #require((parked["link"] as? [String: Any])?["url"] as? String)
+            let parkedLink = try #require(URL(string: parkedURL)?.path)
+            _ = try await app.send(.patch, "/api/v1/users/\(parkedId)", json: #"{"disabled": true}"#)
+            _ = try await app.send(.patch, "/api/v1/users/\(parkedId)", json: #"{"disabled": false}"#)
+            #expect(try await Browser(app).get(parkedLink).status == .notFound)
+
             let again = try await app.send(.post, "/api/v1/users", json: #"{"email": "door@example.org"}"#)
             #expect(again.status == .conflict)
             let unknown = try await app.send(.post, "/api/v1/users", json: #"{"email": "x@example.org", "events": ["nope"]}"#)

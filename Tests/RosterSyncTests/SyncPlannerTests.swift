@@ -185,6 +185,13 @@ struct SyncPlannerTests {
         guard case .create(_, let none) = planner.plan(ada, in: OrgSnapshot()).member else { Issue.record("no member"); return }
         #expect(none["CheckedIn__c"] == nil)
         #expect(ParticipantFieldCatalog.field("checkedInAt", in: paris)?.type == .date, "mappable to Date and Date/Time fields")
+        // On a Contact, which outlives the event, not being checked in empties nothing.
+        settings.mappings.contact = FieldMapping([MappingEntry(participantField: "checkedInAt", salesforceField: "Day__c")])
+        settings.allowLeadCreation = false
+        let contacts = SyncPlanner(settings: settings, event: paris, describes: describes)
+        let known = OrgSnapshot(records: [PersonRecord(kind: .contact, id: "0031", email: "ada@example.org",
+                                                       fields: ["FirstName": "Ada", "LastName": "Lovelace", "Email": "ada@example.org", "Day__c": "2026-11-02T09:00:00.000Z"])])
+        #expect(contacts.plan(ada, in: known).person == .link(.contact, id: "0031"))
     }
 
     @Test("once the event is over by the grace period, registered people who never came get the no-show status; a check-in wins")

@@ -205,6 +205,11 @@ public struct ConnectorSettings: Sendable, Hashable, Codable {
                 issues.append(.init(field: "batchSize.\(target)", message: "must be 1 to \(Self.collectionLimit) records"))
             }
         }
+        if !noShowStatus.isBlank,
+           let same = [("registeredStatus", registeredStatus), ("attendedStatus", attendedStatus), ("cancelledStatus", cancelledStatus)]
+               .first(where: { $0.1.trimmed().lowercased() == noShowStatus.trimmed().lowercased() }) {
+            issues.append(.init(field: "noShowStatus", message: "the no-show status must differ from \(same.0) ('\(same.1)')"))
+        }
         if !(0...168).contains(noShowGraceHours) {
             issues.append(.init(field: "noShowGraceHours", message: "between 0 and 168 hours (a week), not \(noShowGraceHours)"))
         }

@@ -55,14 +55,22 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         if cause.isDatabasePoolExhausted {
             // Every database connection busy for 30 s: load or a leak, logged for each request.
-            logger.error("no database connection was free within 30 seconds", metadata: ["path": "\(request.uri.path)"])
+            logger.error("no database connection was free within 30 seconds", metadata: ["path": "\(Self.loggable(request.uri.path))"])
             return shown(.databaseUnavailable).response
         }
         if fallbackStatus.code < 500 {
             return shown(APIError(fallbackStatus, APIError.code(for: fallbackStatus), fallbackMessage ?? fallbackStatus.reasonPhrase)).response
         }
-        logger.error("request failed", metadata: ["error": "\(String(reflecting: cause))", "path": "\(request.uri.path)"])
+        logger.error("request failed", metadata: ["error": "\(String(reflecting: cause))", "path": "\(Self.loggable(request.uri.path))"])
         return APIError(.internalServerError, "internal_error", "something went wrong on our side; the error was logged").response
+    }
+}
+
+extension ErrorMiddleware {
+    /// The path as a log line may hold it: the one-time link of an invitation (`/invite/<token>`)
+    /// is a secret until it is used, and never logged.
+    static func loggable(_ path: String) -> String {
+        path.hasPrefix("/invite/") ? "/invite/…" : path
     }
 }
 
