@@ -32,21 +32,20 @@ extension UserRepository {
 
     /// Every user, by email.
     public func list() async throws -> [UserInfo] {
-        try await database.reader.raw("""
-            SELECT id, email, role, events_json, created_at, disabled_at,
-                   EXISTS (SELECT 1 FROM user_invites i WHERE i.user_id = users.id) AS invited
-            FROM users ORDER BY email
-            """).all().compactMap(Self.info(from:))
+        try await database.reader.raw(Self.selectUsers + " ORDER BY email").all().compactMap(Self.info(from:))
     }
 
     /// The user with this id, or `nil`.
     public func find(id: String) async throws -> UserInfo? {
-        try await database.reader.raw("""
-            SELECT id, email, role, events_json, created_at, disabled_at,
-                   EXISTS (SELECT 1 FROM user_invites i WHERE i.user_id = users.id) AS invited
-            FROM users WHERE id = \(bind: id)
-            """).first().flatMap(Self.info(from:))
+        try await database.reader.raw(Self.selectUsers + " WHERE id = \(bind: id)").first().flatMap(Self.info(from:))
     }
+
+    /// What a ``UserInfo`` is read from, before its `WHERE` or `ORDER BY`.
+    static let selectUsers: SQLQueryString = """
+        SELECT id, email, role, events_json, created_at, disabled_at,
+               EXISTS (SELECT 1 FROM user_invites i WHERE i.user_id = users.id) AS invited
+        FROM users
+        """
 
     static func info(from row: any SQLRow) -> UserInfo? {
         guard let access = try? AccessColumns.access(row), let id = try? row.decode(column: "id", as: String.self) else { return nil }
@@ -149,11 +148,7 @@ extension UserRepository {
                 try await db.delete(from: "web_sessions").where("user_id", .equal, userId).run()
                 try await db.delete(from: "user_invites").where("user_id", .equal, userId).run()
             }
-            guard let row = try await db.raw("""
-                SELECT id, email, role, events_json, created_at, disabled_at,
-                       EXISTS (SELECT 1 FROM user_invites i WHERE i.user_id = users.id) AS invited
-                FROM users WHERE id = \(bind: userId)
-                """).first(), let user = Self.info(from: row)
+            guard let row = try await db.raw(Self.selectUsers + " WHERE id = \(bind: userId)").first(), let user = Self.info(from: row)
             else { throw StoreError.notFound("no user with id '\(userId)'") }
             return user
         }
