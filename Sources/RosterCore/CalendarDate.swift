@@ -1,3 +1,5 @@
+import Foundation
+
 /// A day of the Gregorian calendar, without time or zone.
 public struct CalendarDate: Sendable, Hashable, Comparable {
     /// The year, e.g. 2026 (four digits when read from ISO text).
@@ -30,6 +32,12 @@ public struct CalendarDate: Sendable, Hashable, Comparable {
         day = dayOfYear - (153 * shifted + 2) / 5 + 1
         month = shifted < 10 ? shifted + 3 : shifted - 9
         year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+    }
+
+    /// The day `moment` falls on in `zone` (its offset at that moment, summer time included).
+    public init(_ moment: Date, in zone: TimeZone) {
+        let local = moment.timeIntervalSince1970 + Double(zone.secondsFromGMT(for: moment))
+        self.init(daysSinceEpoch: Int((local / 86_400).rounded(.down)))
     }
 
     /// `YYYY-MM-DD`.

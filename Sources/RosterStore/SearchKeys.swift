@@ -20,10 +20,7 @@ struct SearchKeys: Equatable {
     static let columns = ["first_key", "last_key", "company_key", "domain_key"]
 
     init(_ participant: Participant) {
-        firstName = Self.fold(participant.firstName)
-        lastName = Self.fold(participant.lastName)
-        company = Self.fold(participant.company)
-        domain = Self.domain(ofKey: participant.normalizedEmail)
+        self.init(firstName: participant.firstName, lastName: participant.lastName, company: participant.company, emailKey: participant.normalizedEmail)
     }
 
     init(firstName: String, lastName: String, company: String, emailKey: String) {

@@ -42,10 +42,7 @@ public enum ValueConversion {
         }
         guard let moment = participant.checkedInAt else { return (.null, false) }
         guard field.type == "date" else { return (.string(RFC3339.string(from: moment)), false) }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone.flatMap(TimeZone.init(identifier:)) ?? .gmt
-        let day = calendar.dateComponents([.year, .month, .day], from: moment)
-        return (.string(String(format: "%04d-%02d-%02d", day.year ?? 0, day.month ?? 0, day.day ?? 0)), false)
+        return (.string(CalendarDate(moment, in: timeZone.flatMap(TimeZone.init(identifier:)) ?? .gmt).iso), false)
     }
 
     /// Converts for a field of the describe. Text longer than the field is an error, or cut
