@@ -44,6 +44,9 @@ public struct ParticipantQuery: Sendable, Hashable {
 
     /// The longest search (`q`), as openapi.yaml declares it.
     public static let maxSearchLength = 200
+    /// How far a search's count goes: past it, a page says "more than 2,000" (its total is the
+    /// cap and ``ParticipantPage/totalExact`` false), so counting never costs more in a big event.
+    public static let searchCountCap = 2_000
 
     /// Parses the `sort` parameter: a ``Sort`` name, `-` in front for descending (`-created`).
     public init(synced: Bool?, search: String?, sort text: String?) throws(ParticipantQueryError) {
@@ -69,6 +72,16 @@ public struct ParticipantQuery: Sendable, Hashable {
         case .lastName: SearchKeys.fold(participant.lastName)
         case .firstName: SearchKeys.fold(participant.firstName)
         case .email: participant.normalizedEmail
+        }
+    }
+
+    /// The value a participant's ties on ``key(of:)`` sort by, as stored: for a name's order, the
+    /// other name; `nil` for the other orders.
+    func otherKey(of participant: Participant) -> String? {
+        switch sort {
+        case .lastName: SearchKeys.fold(participant.firstName)
+        case .firstName: SearchKeys.fold(participant.lastName)
+        case .created, .email: nil
         }
     }
 
@@ -120,8 +133,12 @@ public enum ParticipantQueryError: Error, Sendable, Equatable, CustomStringConve
 /// (base64url of JSON).
 struct PageCursor: Codable, Sendable, Hashable {
     var key: String
+    /// For a name's order, the other name (``ParticipantQuery/otherKey(of:)``).
+    var other: String? = nil
     var id: String
     var total: Int
+    /// `false` when ``total`` is a search's cap and more match; absent, the total is exact.
+    var exact: Bool? = nil
     /// A search's: the event's participants on its first page, for the ``SearchPlan`` of the next.
     var population: Int?
     /// A search's: which of its alternatives matched on its first page, so a walk reads only
@@ -144,7 +161,9 @@ struct PageCursor: Codable, Sendable, Hashable {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, let data = bytes(base64URL: parts[0]), let mac = bytes(base64URL: parts[1]),
               HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: data, using: key), // in constant time
-              let cursor = try? JSONDecoder().decode(PageCursor.self, from: data), cursor.fingerprint == query.fingerprint
+              let cursor = try? JSONDecoder().decode(PageCursor.self, from: data), cursor.fingerprint == query.fingerprint,
+              // A name's order needs both names (a cursor from before migration 0022 has one).
+              (cursor.other != nil) == ([.lastName, .firstName] as [ParticipantQuery.Sort]).contains(query.sort)
         else { throw .invalidCursor(text) }
         return cursor
     }

@@ -6,71 +6,79 @@ import SQLKit
 public struct ParticipantPage: Sendable {
     /// The page's participants, in the query's order.
     public var items: [Participant]
-    /// How many participants match the filter, across all pages (counted on the first page).
+    /// How many participants match the filter, across all pages (counted on the first page); a
+    /// search that matches more than ``ParticipantQuery/searchCountCap`` says that many, and
+    /// ``totalExact`` is false.
     public var total: Int
+    /// False when ``total`` is a search's cap and more match.
+    public var totalExact: Bool
     /// Where the next page starts, to pass back as `cursor`; `nil` on the last page.
     public var nextCursor: String?
 
     /// Makes a page.
-    public init(items: [Participant], total: Int, nextCursor: String?) {
+    public init(items: [Participant], total: Int, totalExact: Bool = true, nextCursor: String?) {
         self.items = items
         self.total = total
+        self.totalExact = totalExact
         self.nextCursor = nextCursor
     }
 }
 
 extension ParticipantRepository {
     /// A page of an event's participants, filtered and ordered by `query`, starting after
-    /// `cursor`. Keyset paging on (sort key, id): a participant added while a client pages
+    /// `cursor`. Keyset paging on (sort keys, id): a participant added while a client pages
     /// never makes another appear twice or be skipped. The total is counted on the first page
     /// and carried in the cursor.
     public func page(eventId: String, query: ParticipantQuery = .init(), limit: Int, cursor: String?) async throws -> ParticipantPage {
         let key = try await database.cursorKey.key(in: database)
         let after = try cursor.map { text throws(ParticipantQueryError) in try PageCursor.decode(text, for: query, key: key) }
-        let filter = filterSQL(eventId: eventId, query: query)
-        let count = if let after { ListCount(total: after.total, population: after.population, keys: after.keys) }
-                    else { try await count(eventId: eventId, query: query, filter: filter) }
+        let count = if let after { ListCount(total: after.total, exact: after.exact ?? true, population: after.population, keys: after.keys) }
+                    else { try await count(eventId: eventId, query: query) }
         let rows: [Participant]
         if after == nil, count.total == 0 {
             rows = []
-        } else if let walked = try await walk(eventId: eventId, query: query, count: count, limit: limit, after: after), walked.count > limit {
+        } else if let walked = try await walk(eventId: eventId, query: query, count: count, limit: limit, after: after) {
             rows = walked
         } else {
-            rows = try await ParticipantRow.read(sortedSQL(query: query, filter: filter, limit: limit, after: after), on: database)
+            rows = try await ParticipantRow.read(sortedSQL(eventId: eventId, query: query, keys: count.keys, limit: limit, after: after), on: database)
         }
         let items = Array(rows.prefix(limit))
         let next = rows.count > limit ? items.last.map {
-            PageCursor(key: query.key(of: $0), id: $0.id, total: count.total, population: count.population,
-                       keys: count.keys, fingerprint: query.fingerprint).encoded(key: key)
+            PageCursor(key: query.key(of: $0), other: query.otherKey(of: $0), id: $0.id, total: count.total, exact: count.exact ? nil : false,
+                       population: count.population, keys: count.keys, fingerprint: query.fingerprint).encoded(key: key)
         } : nil
-        return ParticipantPage(items: items, total: count.total, nextCursor: next)
+        return ParticipantPage(items: items, total: count.total, totalExact: count.exact, nextCursor: next)
     }
 
     /// How many participants a list holds, and for a search, how many people it looks through.
     struct ListCount {
         var total: Int
+        /// False when a search's count stopped at ``ParticipantQuery/searchCountCap``: more match.
+        var exact = true
         /// The event's participants when a search's count was taken, for its ``SearchPlan``.
         var population: Int?
-        /// A search's alternatives (positions in ``searchKeys``) that matched when it was counted
-        /// by alternative; `nil` when it was not (with the sync filter), meaning all of them. A
-        /// search usually matches one field (`import7` only emails, `smi` only last names), and a
-        /// walk that tests one field instead of three passes each participant in half the time.
+        /// A search's alternatives (positions in ``alternatives(_:scope:)``) that matched when it
+        /// was counted by alternative; `nil` when it was not (with the sync filter), meaning all
+        /// of them. A search usually matches one field (`import7` only emails, `smi` only last
+        /// names): its pages then read that field's index alone.
         var keys: [Int]? = nil
     }
 
     /// How many participants match, across all pages (for the first page; later ones carry it).
-    private func count(eventId: String, query: ParticipantQuery, filter: SQLQueryString) async throws -> ListCount {
+    private func count(eventId: String, query: ParticipantQuery) async throws -> ListCount {
         let narrowed = query.synced != nil || query.salesforceState != nil
         if let prefix = query.search {
             let row = try await database.reader.raw(searchCountSQL(eventId: eventId, prefix: prefix, scope: query.searchScope, narrowed: narrowed,
-                                                                   filter: filter)).first()
+                                                                   filter: filterSQL(eventId: eventId, query: query))).first()
             let keys = try !narrowed ? Self.alternatives(prefix, scope: query.searchScope).indices.filter { try (row?.decode(column: "a\($0)", as: Int?.self) ?? 0) > 0 } : nil
-            return ListCount(total: try row?.decode(column: "n", as: Int.self) ?? 0,
+            let matches = try row?.decode(column: "n", as: Int.self) ?? 0
+            let cap = ParticipantQuery.searchCountCap
+            return ListCount(total: min(matches, cap), exact: matches <= cap,
                              population: try row?.decode(column: "population", as: Int?.self), keys: keys)
         }
         if query.salesforceState != nil {
             // A state depends on the connector's exclusions: counted on the rows, not kept.
-            let row = try await database.reader.raw("SELECT COUNT(*) AS n FROM participants WHERE " + filter).first()
+            let row = try await database.reader.raw("SELECT COUNT(*) AS n FROM participants WHERE " + filterSQL(eventId: eventId, query: query)).first()
             return ListCount(total: try row?.decode(column: "n", as: Int.self) ?? 0)
         }
         // The kept counts: one row, not a pass over the event.
@@ -84,165 +92,103 @@ extension ParticipantRepository {
     }
 
     /// A search's count, and the event's kept count in the same statement. Without the sync
-    /// filter, each alternative is first counted alone, from its index only (half the work of
-    /// counting their union, which must set aside people found twice), as `a0`, `a1` and `a2`;
-    /// only when two or more alternatives match does the union have to be counted.
+    /// filter, each alternative is first counted alone, as `a0`, `a1`…, each of its ranges
+    /// (``ranges(_:unindexed:)``, which never match the same person) from its index only: half
+    /// the work of counting their union, which must set aside people found twice. Only when two
+    /// or more alternatives match does the union have to be counted. Each count stops one past
+    /// ``ParticipantQuery/searchCountCap``, so what it costs never grows with the event: 10,000
+    /// Hélène in a 100,000-person event are "more than 2,000".
     func searchCountSQL(eventId: String, prefix: String, scope: SearchScope = .everything, narrowed: Bool, filter: SQLQueryString) -> SQLQueryString {
         let population: SQLQueryString = "(SELECT participants FROM event_participant_counts WHERE event_id = \(bind: eventId)) AS population"
-        let union: SQLQueryString = "SELECT COUNT(*) FROM participants WHERE " + filter
-        guard !narrowed else { return "SELECT (" + union + ") AS n, " + population }
+        let stop: SQLQueryString = " LIMIT \(literal: ParticipantQuery.searchCountCap + 1)) AS found)"
+        let union: SQLQueryString = "(SELECT COUNT(*) FROM (SELECT 1 FROM participants WHERE " + filter + stop
+        guard !narrowed else { return "SELECT " + union + " AS n, " + population }
         let alternatives = Self.alternatives(prefix, scope: scope)
         let arms = alternatives.enumerated().map { index, alternative -> SQLQueryString in
-            "(SELECT COUNT(*) FROM participants WHERE event_id = \(bind: eventId) AND " + matches(alternative) + ") AS a\(unsafeRaw: String(index))"
+            let ranges = ranges(alternative).map { range -> SQLQueryString in
+                "(SELECT COUNT(*) FROM (SELECT 1 FROM participants WHERE event_id = \(bind: eventId) AND " + range + stop
+            }
+            return "(" + ranges.joined(separator: " + ") + ") AS a\(unsafeRaw: String(index))"
         }
         let names = alternatives.indices.map { "a\($0)" }
         let matching = names.map { "CASE WHEN \($0) > 0 THEN 1 ELSE 0 END" }.joined(separator: " + ")
-        return "SELECT CASE WHEN \(unsafeRaw: matching) <= 1 THEN \(unsafeRaw: names.joined(separator: " + ")) ELSE (" + union + ") END AS n, "
+        return "SELECT CASE WHEN \(unsafeRaw: matching) <= 1 THEN \(unsafeRaw: names.joined(separator: " + ")) ELSE " + union + " END AS n, "
             + population + ", \(unsafeRaw: names.joined(separator: ", ")) FROM (SELECT " + arms.joined(separator: ", ") + ") AS arms"
     }
 
-    /// The page in the list's order: the rows after the cursor, sorted, `limit + 1` of them.
-    func sortedSQL(query: ParticipantQuery, filter: SQLQueryString, limit: Int, after: PageCursor?) -> SQLQueryString {
-        let key = Self.keySQL(query.sort)
-        let direction = query.descending ? "DESC" : "ASC"
+    /// The page in the list's order: the rows after the cursor, sorted, `limit + 1` of them. A
+    /// search reads only the alternatives that matched when it was counted (`keys`, all when
+    /// `nil`), and sorts only their ids before reading the page's rows.
+    func sortedSQL(eventId: String, query: ParticipantQuery, keys: [Int]? = nil, limit: Int, after: PageCursor?) -> SQLQueryString {
+        let order = Self.orderSQL(query.sort, descending: query.descending)
         let columns = ParticipantRow.columns.joined(separator: ", ")
-        let order: SQLQueryString = query.sort == .created
-            ? " ORDER BY id \(unsafeRaw: direction)"
-            : " ORDER BY \(unsafeRaw: key) \(unsafeRaw: direction), id \(unsafeRaw: direction)"
-        var sql: SQLQueryString = "SELECT \(unsafeRaw: query.search == nil ? columns : "id") FROM participants WHERE " + filter
-        if let after {
-            let op = query.descending ? "<" : ">"
-            // A search's matches come from its keys' indexes; told `id > ?`, SQLite would rather
-            // read every later id of the event for each key (90 ms on a 100,000-person event
-            // instead of 1): `+id` keeps that term off the indexes.
-            let id = query.search != nil && database.dialect == .sqlite ? "+id" : "id"
-            sql += query.sort == .created
-                ? " AND \(unsafeRaw: id) \(unsafeRaw: op) \(bind: after.id)"
-                : " AND (\(unsafeRaw: key) \(unsafeRaw: op) \(bind: after.key) OR (\(unsafeRaw: key) = \(bind: after.key) AND id \(unsafeRaw: op) \(bind: after.id)))"
+        guard let prefix = query.search else {
+            var sql: SQLQueryString = "SELECT \(unsafeRaw: columns) FROM participants WHERE " + filterSQL(eventId: eventId, query: query)
+            if let after { sql += " AND " + afterSQL(query.sort, descending: query.descending, after, unindexed: false) }
+            return sql + " ORDER BY \(unsafeRaw: order) LIMIT \(literal: limit + 1)"
         }
-        sql += order + " LIMIT \(literal: limit + 1)"
-        guard query.search != nil else { return sql }
-        // A search matches in several indexes, and its matches must be sorted before a page is
-        // cut: sort only their ids, then read the page's rows.
-        return "SELECT \(unsafeRaw: columns) FROM participants WHERE id IN (" + sql + ")" + order
+        // A search's matches come from its keys' indexes; told `id > ?`, SQLite would rather
+        // read every later id of the event for each key (90 ms on a 100,000-person event
+        // instead of 1): `+` keeps the cursor's terms off the indexes.
+        let past: SQLQueryString = after.map { " AND " + afterSQL(query.sort, descending: query.descending, $0, unindexed: true) } ?? ""
+        let narrowing = narrowingSQL(query)
+        let alternatives = Self.alternatives(prefix, scope: query.searchScope)
+        let known = keys?.filter(alternatives.indices.contains) ?? []
+        let tested = known.isEmpty ? alternatives : known.map { alternatives[$0] }
+        let ids: SQLQueryString
+        if tested.count == 1 {
+            // One alternative's ranges never hold the same person: each is read from its index
+            // alone (the indexes hold the sort keys), and the matches are sorted once.
+            let selected = Self.sortColumns(query.sort).joined(separator: ", ")
+            let arms = ranges(tested[0]).map { range -> SQLQueryString in
+                "SELECT \(unsafeRaw: selected) FROM participants WHERE event_id = \(bind: eventId) AND " + range + narrowing + past
+            }
+            ids = "SELECT id FROM (" + arms.joined(separator: " UNION ALL ") + ") AS found ORDER BY \(unsafeRaw: order) LIMIT \(literal: limit + 1)"
+        } else {
+            ids = "SELECT id FROM participants WHERE " + searchSQL(eventId: eventId, tested) + narrowing + past
+                + " ORDER BY \(unsafeRaw: order) LIMIT \(literal: limit + 1)"
+        }
+        return "SELECT \(unsafeRaw: columns) FROM participants WHERE id IN (" + ids + ") ORDER BY \(unsafeRaw: order)"
     }
 
-    /// A searched page found by walking the event in the list's order (ids, or a name then ids),
-    /// when ``SearchPlan`` says so: the first `limit + 1` matches among the `window` participants
-    /// after the cursor. Fewer than `limit + 1` means the window ran out (or the list did): sort
-    /// instead.
+    /// A searched page found by walking the event in the list's order (ids, or names then ids),
+    /// when ``SearchPlan`` says so: the first `limit + 1` matches after the cursor, fewer only
+    /// at the list's end.
     func walk(eventId: String, query: ParticipantQuery, count: ListCount, limit: Int, after: PageCursor?) async throws -> [Participant]? {
         guard let prefix = query.search, query.synced == nil, query.salesforceState == nil, let population = count.population,
-              case .walk(let window) = SearchPlan.choose(matches: count.total, population: population, limit: limit)
+              SearchPlan.choose(matches: count.total, exact: count.exact, population: population, limit: limit) == .walk
         else { return nil }
         return try await ParticipantRow.read(walkSQL(eventId: eventId, prefix: prefix, scope: query.searchScope, sort: query.sort,
-                                                     descending: query.descending, window: window, limit: limit, after: after, keys: count.keys),
+                                                     descending: query.descending, limit: limit, after: after, keys: count.keys),
                                              on: database)
     }
 
-    /// The walk's statement: a window of `window` participants after the cursor in the list's
-    /// order, its first `limit + 1` matches on the alternatives `keys` (all when `nil`), their
-    /// rows. In creation order the window reads only the index `participants_event_id_keys`,
-    /// which holds every key; in a name's order, the name's index, which holds the other name (a
-    /// full name is tested without the table), and the table for the email and company.
+    /// The walk's statement: the event's participants after the cursor in the list's order, the
+    /// first `limit + 1` that match one of the alternatives `keys` (all when `nil`), their rows.
+    /// The database stops at the page's end. In creation order it reads only the index
+    /// `participants_event_id_keys`, which holds every key; in a name's order, the name's index,
+    /// which holds the other name (a full name is tested without the table), and the table for
+    /// the email, company and domain.
     func walkSQL(eventId: String, prefix: String, scope: SearchScope = .everything, sort: ParticipantQuery.Sort = .created, descending: Bool,
-                 window: Int, limit: Int, after: PageCursor?, keys: [Int]? = nil) -> SQLQueryString {
-        let direction = descending ? "DESC" : "ASC"
-        let op = descending ? "<" : ">"
+                 limit: Int, after: PageCursor?, keys: [Int]? = nil) -> SQLQueryString {
         // A cursor's keys are only a hint: any it cannot use means testing them all.
         let alternatives = Self.alternatives(prefix, scope: scope)
         let known = keys?.filter(alternatives.indices.contains) ?? []
-        let tested = known.isEmpty ? Array(alternatives.indices) : known
-        // The window copies each value it passes: only the keys tested, and the order's key.
-        let key = Self.keySQL(sort)
-        let inOrder = sort == .created ? "id \(direction)" : "\(key) \(direction), id \(direction)"
-        let keyColumns = tested.map { "\(alternatives[$0].whole) AS k\($0)" }.joined(separator: ", ")
-        let sortColumn = sort == .created ? "" : ", \(key) AS s"
-        var passed: SQLQueryString = "SELECT id\(unsafeRaw: sortColumn), \(unsafeRaw: keyColumns) FROM participants WHERE event_id = \(bind: eventId)"
-        if let after {
-            passed += sort == .created
-                ? " AND id \(unsafeRaw: op) \(bind: after.id)"
-                : " AND (\(unsafeRaw: key) \(unsafeRaw: op) \(bind: after.key) OR (\(unsafeRaw: key) = \(bind: after.key) AND id \(unsafeRaw: op) \(bind: after.id)))"
-        }
-        passed += " ORDER BY \(unsafeRaw: inOrder) LIMIT \(literal: window)"
-        let matches = tested.map { "(" + startsWith("w.k\($0)", alternatives[$0].prefix) + ")" }
-        // The window stays in the list's order, so the matches' LIMIT stops the walk at the page's end.
-        let ids: SQLQueryString = "SELECT w.id FROM (" + passed + ") AS w WHERE (" + matches.joined(separator: " OR ")
-            + ") ORDER BY \(unsafeRaw: sort == .created ? "w.id \(direction)" : "w.s \(direction), w.id \(direction)") LIMIT \(literal: limit + 1)"
+        let tested = known.isEmpty ? alternatives : known.map { alternatives[$0] }
+        let order = Self.orderSQL(sort, descending: descending)
+        var ids: SQLQueryString = "SELECT id FROM participants WHERE event_id = \(bind: eventId)"
+        if let after { ids += " AND " + afterSQL(sort, descending: descending, after, unindexed: false) }
+        // Told `first_key >= ?`, SQLite would read the matches from the key's own index and
+        // sort them all: the tests are kept off the indexes, so it walks in order.
+        let matches = tested.flatMap { ranges($0, unindexed: true) }.map { "(" + $0 + ")" }
+        ids += " AND (" + matches.joined(separator: " OR ") + ") ORDER BY \(unsafeRaw: order) LIMIT \(literal: limit + 1)"
         let columns = ParticipantRow.columns.joined(separator: ", ")
-        return "SELECT \(unsafeRaw: columns) FROM participants WHERE id IN (" + ids + ") ORDER BY \(unsafeRaw: inOrder)"
+        return "SELECT \(unsafeRaw: columns) FROM participants WHERE id IN (" + ids + ") ORDER BY \(unsafeRaw: order)"
     }
 
-    /// `column` starts with `prefix` (already lower-cased or folded, as the stored keys are).
-    private func startsWith(_ column: String, _ prefix: String) -> SQLQueryString {
-        switch database.dialect {
-        // A range on the stored key (SQLite compares UTF-8 bytes), so an index serves it.
-        case .sqlite: "\(unsafeRaw: column) >= \(bind: prefix) AND \(unsafeRaw: column) < \(bind: prefix + "\u{10FFFF}")"
-        case .postgres: "starts_with(\(unsafeRaw: column), \(bind: prefix))"
-        }
-    }
-
-    /// One way a search can match a participant: `whole` starts with `prefix`. `key` is the
-    /// second column of an index after the event; when `whole` is longer than it (a full name),
-    /// the key must start with the prefix's first word, so the index narrows the match first.
-    struct SearchAlternative: Equatable {
-        let key: String
-        let whole: String
-        let prefix: String
-    }
-
-    /// What a search matches the start of (the stored keys, migration 0019): the email key, and
-    /// folded (``SearchKeys/fold(_:)``: "helene" finds Hélène) the first name, the last name and
-    /// the company. A search with a space ("grace hop") matches full names instead, either way
-    /// round ("hopper grace"), and companies; one starting with `@` matches the email's domain
-    /// ("@corp" finds everyone at corp.com and corp.fr). Within ``SearchScope/namesAndCompany``,
-    /// only the names and the company.
-    static func alternatives(_ search: String, scope: SearchScope = .everything) -> [SearchAlternative] {
-        let everything = scope == .everything
-        if search.hasPrefix("@"), everything {
-            return [SearchAlternative(key: "domain_key", whole: "domain_key", prefix: String(search.dropFirst()))]
-        }
-        let folded = SearchKeys.fold(search)
-        guard search.contains(" ") else {
-            return (everything ? [SearchAlternative(key: "email_key", whole: "email_key", prefix: search)] : [])
-                + ["first_key", "last_key", "company_key"].map { SearchAlternative(key: $0, whole: $0, prefix: folded) }
-        }
-        return [
-            SearchAlternative(key: "first_key", whole: "first_key || ' ' || last_key", prefix: folded),
-            SearchAlternative(key: "last_key", whole: "last_key || ' ' || first_key", prefix: folded),
-            SearchAlternative(key: "company_key", whole: "company_key", prefix: folded),
-        ]
-    }
-
-    /// A participant matches `alternative`.
-    private func matches(_ alternative: SearchAlternative) -> SQLQueryString {
-        guard alternative.whole != alternative.key else { return startsWith(alternative.key, alternative.prefix) }
-        let firstWord = String(alternative.prefix.prefix { $0 != " " })
-        return startsWith(alternative.key, firstWord) + " AND " + startsWith(alternative.whole, alternative.prefix)
-    }
-
-    /// The stored column each order sorts by; an index on (event, column, id) serves each
-    /// (migration 0019, and the unique email index).
-    static func keySQL(_ sort: ParticipantQuery.Sort) -> String {
-        switch sort {
-        case .created: "id"
-        case .lastName: "last_key"
-        case .firstName: "first_key"
-        case .email: "email_key"
-        }
-    }
-
-    /// The event, the sync filter and the search, as a predicate.
-    func filterSQL(eventId: String, query: ParticipantQuery) -> SQLQueryString {
-        var sql: SQLQueryString
-        if let prefix = query.search {
-            // Each alternative names the event, so each is a range of one index (event, key) and
-            // SQLite reads the union of three ranges instead of the whole event.
-            let arms: [SQLQueryString] = Self.alternatives(prefix, scope: query.searchScope).map { "(event_id = \(bind: eventId) AND " + matches($0) + ")" }
-            sql = "(" + arms.joined(separator: " OR ") + ")"
-        } else {
-            sql = "event_id = \(bind: eventId)"
-        }
+    /// The sync filter and the state, as terms to add (`AND …`), or nothing.
+    private func narrowingSQL(_ query: ParticipantQuery) -> SQLQueryString {
+        var sql: SQLQueryString = ""
         switch query.synced {
         case true?: sql += " AND sf_synced_at IS NOT NULL"
         case false?: sql += " AND sf_synced_at IS NULL"
@@ -250,6 +196,13 @@ extension ParticipantRepository {
         }
         if let state = query.salesforceState { sql += " AND " + Self.stateSQL(state, exclusions: query.exclusions) }
         return sql
+    }
+
+    /// The event, the sync filter and the search, as a predicate.
+    func filterSQL(eventId: String, query: ParticipantQuery) -> SQLQueryString {
+        let base: SQLQueryString = query.search.map { searchSQL(eventId: eventId, Self.alternatives($0, scope: query.searchScope)) }
+            ?? "event_id = \(bind: eventId)"
+        return base + narrowingSQL(query)
     }
 
     /// ``SalesforceSyncState``'s rule on the stored columns: an exclusion first (the email key,

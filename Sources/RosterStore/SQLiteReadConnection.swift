@@ -27,7 +27,8 @@ final class SQLiteReadConnection: @unchecked Sendable {
     private var statements: [String: KeptStatement] = [:]
 
     /// How many prepared statements a connection keeps; past it, all are dropped and the hot ones
-    /// prepared again. A walk's window is written into its SQL, so shapes are many but few are hot.
+    /// prepared again. A search's SQL depends on which keys it tests and a page's length is written
+    /// into it, so shapes are many but few are hot.
     static let keptStatements = 64
 
     /// Opens the database file at `path` (made and migrated by the writer) for reading only.

@@ -106,7 +106,7 @@ extension BackOffice {
         context["sort"] = query.sortParameter
         context["total"] = result.total
         context["countText"] = localization.text(synced == true ? "grid_count_synced" : synced == false ? "grid_count_not_synced" : "grid_count",
-                                                 page.language, ["count": String(result.total)])
+                                                 page.language, ["count": String(result.total) + (result.totalExact ? "" : "+")])
         context["columns"] = ["lastName": column(.lastName, "grid_name"), "email": column(.email, "grid_email"), "created": column(.created, "grid_registered_at")]
         context["fieldColumns"] = event.fields.map { ["code": $0.code, "label": $0.label, "shown": chosen.contains($0.code)] }
         context["hasFieldColumns"] = !event.fields.isEmpty
@@ -140,7 +140,10 @@ extension BackOffice {
         }
         context["empty"] = result.items.isEmpty
         let pageCount = max(1, (result.total + Self.pageSize - 1) / Self.pageSize)
-        context["pageText"] = localization.text("grid_page_of", page.language, ["page": String(min(pageNumber, pageCount)), "count": String(pageCount)])
+        // Past a search's count cap, the pages are counted no further either.
+        context["pageText"] = result.totalExact
+            ? localization.text("grid_page_of", page.language, ["page": String(min(pageNumber, pageCount)), "count": String(pageCount)])
+            : localization.text("grid_page_of_more", page.language, ["page": String(pageNumber), "count": String(pageCount)])
         context["page"] = pageNumber
         if let next = result.nextCursor { context["nextHref"] = link(cursor: next, page: pageNumber + 1) }
         if cursor != nil { context["firstHref"] = link() }

@@ -18,7 +18,7 @@ import Testing
         var headers = HTTPFields()
         let body = try converter.setResponseBodyAsJSON(
             Components.Schemas.ParticipantPage(items: try page.items.map { try Components.Schemas.Participant($0, exclusions: exclusions) }, total: page.total,
-                                               nextCursor: page.nextCursor),
+                                               totalExact: page.totalExact, nextCursor: page.nextCursor),
             headerFields: &headers, contentType: "application/json; charset=utf-8")
         return try await String(collecting: body, upTo: 16 * 1024 * 1024)
     }
@@ -42,6 +42,11 @@ import Testing
         let expected = try await Self.generated(page)
         #expect(Self.handWritten(page) == expected)
         #expect(expected.contains("\"nextCursor\":\"eyJpZCI6IjAxIn0\""), "the comparison covers the cursor")
+        // A search past its count's cap.
+        let capped = ParticipantPage(items: [Self.person(2)], total: 2_000, totalExact: false, nextCursor: "eyJpZCI6IjAyIn0")
+        let cappedExpected = try await Self.generated(capped)
+        #expect(Self.handWritten(capped) == cappedExpected)
+        #expect(cappedExpected.hasSuffix("\"total\":2000,\"totalExact\":false}"))
     }
 
     @Test func theLastAndEmptyPagesMatch() async throws {

@@ -31,6 +31,7 @@ struct MigrationTests {
         "0019_folded_search": "6042342eed559b96753adf9d53980995b6d291e9fee83a809f21884da0b4ccda",
         "0020_erasures": "4dc7f1417e41f99e330080876a9bdc912c52cf6fe9d19de38634f96b6c2f3a66",
         "0021_user_invites": "aacdfa191800cdeb69772a03f42f14d31655fc4af4ca99e013428147831f6a2f",
+        "0022_search_sorted_by_name": "fe20ad594e8decd06ca68d3c20592f132fb0f849cf784fe81d2a40a5457b2329",
     ]
 
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

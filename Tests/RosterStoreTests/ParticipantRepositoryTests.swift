@@ -252,35 +252,40 @@ struct ParticipantRepositoryTests {
             #expect(try await found("grace") == ["p0@x.org", "p1@x.org", "p3@x.org"])
             // The walk finds what the sort finds.
             let query = ParticipantQuery(search: "grace h")
-            let walked = try await ParticipantRow.read(repository.walkSQL(eventId: Self.event.id, prefix: "grace h", descending: false, window: 5, limit: 5, after: nil), on: database)
+            let walked = try await ParticipantRow.read(repository.walkSQL(eventId: Self.event.id, prefix: "grace h", descending: false, limit: 5, after: nil), on: database)
             #expect(walked.map(\.email) == ["p0@x.org", "p3@x.org"])
             #expect(try await repository.page(eventId: Self.event.id, query: query, limit: 5, cursor: nil).total == 2)
         }
     }
 
     @Test(arguments: TestDatabaseKind.available)
-    func aWideSearchWalkedInCreationOrderPagesAsTheSortDoesAcrossAGapWiderThanItsWindow(kind: TestDatabaseKind) async throws {
+    func aWideSearchWalkedInCreationOrderPagesAsTheSortDoesAcrossAGap(kind: TestDatabaseKind) async throws {
         try await withTestDatabase(kind) { database in
             let repository = try await setUp(database)
-            // 20 matches, 50 people who don't match, 20 matches: 40 of 90 match, enough to walk
-            // with a window of 40, and the gap is wider than the window.
+            // 20 matches, 50 people who don't match, 20 matches: 40 of 90 match, enough to walk,
+            // and the gap holds more people than match.
             let emails = (0..<20).map { "a\($0)@x.org" } + (0..<50).map { "z\($0)@x.org" } + (20..<40).map { "a\($0)@x.org" }
             var ids: [String] = []
             for email in emails {
                 ids.append(try await repository.upsert(into: Self.event, ParticipantDraft(email: email, firstName: "Bo", lastName: "Cole")).participant.id)
             }
             let matches = emails.filter { $0.hasPrefix("a") }
-            #expect(SearchPlan.choose(matches: 40, population: 90, limit: 3) == .walk(window: 40))
+            #expect(SearchPlan.choose(matches: 40, population: 90, limit: 3) == .walk)
 
             // The first page is walked: the first four matches, without sorting.
             let query = ParticipantQuery(search: "A")
             let first = try #require(try await repository.walk(eventId: Self.event.id, query: query, count: .init(total: 40, population: 90), limit: 3, after: nil))
             #expect(first.map(\.email) == Array(matches.prefix(4)))
-            // From the 19th match, 40 people hold only two matches: the walk comes back short.
+            // From the 19th match the walk passes the 50 who don't match to the next page's end.
             let nineteenth = ids[18]
             let cursor = PageCursor(key: nineteenth, id: nineteenth, total: 40, population: 90, fingerprint: query.fingerprint)
-            let short = try #require(try await repository.walk(eventId: Self.event.id, query: query, count: .init(total: 40, population: 90), limit: 3, after: cursor))
-            #expect(short.map(\.email) == [matches[19]])
+            let across = try #require(try await repository.walk(eventId: Self.event.id, query: query, count: .init(total: 40, population: 90), limit: 3, after: cursor))
+            #expect(across.map(\.email) == Array(matches[19...22]))
+            // At the list's end the walk comes back short: the last page.
+            let thirtyEighth = ids[87]
+            let end = PageCursor(key: thirtyEighth, id: thirtyEighth, total: 40, population: 90, fingerprint: query.fingerprint)
+            let short = try #require(try await repository.walk(eventId: Self.event.id, query: query, count: .init(total: 40, population: 90), limit: 3, after: end))
+            #expect(short.map(\.email) == Array(matches[38...39]))
 
             // Every page, walked or sorted, in both directions: each match once, in order.
             let forward = try await all(repository, query, pageSize: 3)
@@ -401,13 +406,49 @@ struct ParticipantRepositoryTests {
             #expect(try await all(repository, ParticipantQuery(search: "ada", sort: .lastName, descending: true), pageSize: 3).emails == expected.reversed())
             // The walk alone, from a cursor, finds what the sort finds.
             let walked = try await ParticipantRow.read(repository.walkSQL(eventId: Self.event.id, prefix: "ada", sort: .lastName, descending: false,
-                                                                          window: 30, limit: 4, after: nil), on: database)
+                                                                          limit: 4, after: nil), on: database)
             #expect(walked.map(\.email) == Array(expected.prefix(5)))
             // A desk's search (names and company only) never matches an email's start.
             var desk = ParticipantQuery(search: "p1", sort: .lastName)
             #expect(try await repository.page(eventId: Self.event.id, query: desk, limit: 50, cursor: nil).total == 11)
             desk.searchScope = .namesAndCompany
             #expect(try await repository.page(eventId: Self.event.id, query: desk, limit: 50, cursor: nil).total == 0)
+        }
+    }
+
+    @Test("A search matching more people than it counts says so, is walked, and still pages through every match",
+          arguments: TestDatabaseKind.available)
+    func aSearchPastItsCountCap(kind: TestDatabaseKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let repository = try await setUp(database)
+            let cap = ParticipantQuery.searchCountCap
+            // cap + 10 Hélène among cap + 40 people, their last names in reverse creation order.
+            let count = cap + 40
+            let rows = (0..<count).map { index in
+                ImportRow(number: index + 1, draft: ParticipantDraft(email: String(format: "p%05d@x.org", index), firstName: index % 100 == 99 && index < cap ? "Zoé" : "Hélène",
+                                                                      lastName: String(format: "L%05d", count - index)))
+            }
+            _ = try await repository.importRows(into: Self.event, rows)
+            let helene = rows.filter { $0.draft.firstName == "Hélène" }.map(\.draft.email)
+            #expect(helene.count > cap)
+
+            let first = try await repository.page(eventId: Self.event.id, query: ParticipantQuery(search: "helene"), limit: 50, cursor: nil)
+            #expect(first.total == cap)
+            #expect(first.totalExact == false)
+            #expect(first.items.map(\.email) == Array(helene.prefix(50)))
+            // Walked in creation order and in a name's order, every match once, in order; each
+            // page carries the first page's count.
+            let byId = try await all(repository, ParticipantQuery(search: "helene"), pageSize: 500)
+            #expect(byId.emails == helene)
+            #expect(Set(byId.totals) == [cap])
+            #expect(try await all(repository, ParticipantQuery(search: "HELENE", sort: .lastName), pageSize: 700).emails == helene.reversed())
+            // A narrower search is counted exactly.
+            let zoe = try await repository.page(eventId: Self.event.id, query: ParticipantQuery(search: "zoe"), limit: 50, cursor: nil)
+            #expect(zoe.total == count - helene.count)
+            #expect(zoe.totalExact)
+            // The unsearched list's count is kept, never capped.
+            let everyone = try await repository.page(eventId: Self.event.id, query: ParticipantQuery(), limit: 1, cursor: nil)
+            #expect((everyone.total, everyone.totalExact) == (count, true))
         }
     }
 
@@ -433,6 +474,41 @@ struct ParticipantRepositoryTests {
                 try await repository.page(eventId: Self.event.id, query: ParticipantQuery(sort: .email), limit: 1, cursor: text)
             }
             #expect(throws: ParticipantQueryError.self) { try ParticipantQuery(synced: nil, search: nil, sort: "shoeSize") }
+            // A name's order needs both names: a cursor holding one (signed before migration 0022) starts again.
+            let byName = ParticipantQuery(sort: .lastName)
+            let old = PageCursor(key: "b", id: forged.id, total: 3, population: nil, fingerprint: byName.fingerprint).encoded(key: key)
+            await #expect(throws: ParticipantQueryError.invalidCursor(old)) {
+                try await repository.page(eventId: Self.event.id, query: byName, limit: 1, cursor: old)
+            }
+        }
+    }
+
+    @Test("A name's order breaks its ties on the other name, then the id, and a full name matches across its spaces",
+          arguments: TestDatabaseKind.available)
+    func aNamesOrderBreaksTiesOnTheOtherName(kind: TestDatabaseKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let repository = try await setUp(database)
+            // Created in an order that neither names nor ids would give.
+            let people = [("p0@x.org", "Zoé", "Adams"), ("p1@x.org", "Al", "Adams"), ("p2@x.org", "Jean Marc", "Dupont"), ("p3@x.org", "Al", "Adams"),
+                          ("p4@x.org", "Jean", "Marc Dupuis"), ("p5@x.org", "Élise", "adams"), ("p6@x.org", "Jean", "Martin")]
+            for (email, first, last) in people {
+                _ = try await repository.upsert(into: Self.event, ParticipantDraft(email: email, firstName: first, lastName: last))
+            }
+            let byLast = ["p1@x.org", "p3@x.org", "p5@x.org", "p0@x.org", "p2@x.org", "p4@x.org", "p6@x.org"]
+            #expect(try await all(repository, ParticipantQuery(sort: .lastName), pageSize: 2).emails == byLast)
+            #expect(try await all(repository, ParticipantQuery(sort: .lastName, descending: true), pageSize: 3).emails == byLast.reversed())
+            let byFirst = ["p1@x.org", "p3@x.org", "p5@x.org", "p4@x.org", "p6@x.org", "p2@x.org", "p0@x.org"]
+            #expect(try await all(repository, ParticipantQuery(sort: .firstName), pageSize: 2).emails == byFirst)
+            // "jean marc du": Jean Marc Dupont (first name "jean marc") and Jean Marc Dupuis (last
+            // name "marc dupuis"); "jean ma" adds Jean Martin; in a name's order, on every page.
+            func found(_ search: String, _ sort: ParticipantQuery.Sort) async throws -> [String] {
+                try await all(repository, ParticipantQuery(search: search, sort: sort), pageSize: 1).emails
+            }
+            #expect(try await found("jean marc du", .created) == ["p2@x.org", "p4@x.org"])
+            #expect(try await found("Jean  Marc Dup", .lastName) == ["p2@x.org", "p4@x.org"])
+            #expect(try await found("jean ma", .firstName) == ["p4@x.org", "p6@x.org", "p2@x.org"])
+            #expect(try await found("adams al", .created) == ["p1@x.org", "p3@x.org"])
+            #expect(try await found("adams e", .lastName) == ["p5@x.org"])
         }
     }
 

@@ -1,12 +1,12 @@
 import Testing
 @testable import RosterStore
 
-@Suite("A search in creation order walks the event only when its matches are dense enough")
+@Suite("A search walks the event in the list's order only when its matches are dense enough")
 struct SearchPlanTests {
-    @Test func aSearchMatchingATenthOfTheEventWalksAWindowAsLongAsItsMatches() {
+    @Test func aSearchMatchingATenthOfTheEventWalks() {
         // The bench's `import7`: 11,111 of 100,000; evenly spread, a page of 50 is found within
         // 459 people, far under half of 11,111.
-        #expect(SearchPlan.choose(matches: 11_111, population: 100_000, limit: 50) == .walk(window: 11_111))
+        #expect(SearchPlan.choose(matches: 11_111, population: 100_000, limit: 50) == .walk)
     }
 
     @Test func aNarrowSearchSortsItsMatches() {
@@ -17,10 +17,16 @@ struct SearchPlanTests {
         #expect(SearchPlan.choose(matches: 0, population: 0, limit: 50) == .sortMatches)
     }
 
-    @Test func theLineIsAPageWithinHalfTheWindow() {
+    @Test func theLineIsAPageWithinHalfTheMatches() {
         // A page of 1 wants 2 rows: 2 × 2 × 9 = 36 = 6², walked; one more person and it is not.
-        #expect(SearchPlan.choose(matches: 6, population: 9, limit: 1) == .walk(window: 6))
+        #expect(SearchPlan.choose(matches: 6, population: 9, limit: 1) == .walk)
         #expect(SearchPlan.choose(matches: 6, population: 10, limit: 1) == .sortMatches)
+    }
+
+    @Test func moreMatchesThanASearchCountsWalk() {
+        // The count stopped at its cap: at least 2,001 of 100,000 match, a page within ~2,550.
+        #expect(SearchPlan.choose(matches: 2_001, exact: false, population: 100_000, limit: 50) == .walk)
+        #expect(SearchPlan.choose(matches: 2_001, population: 100_000, limit: 50) == .sortMatches)
     }
 
     @Test func countsTooLargeToMultiplySort() {

@@ -10,7 +10,7 @@ import RosterStore
 /// (perf; README, "Grid figures"); no package this project has writes JSON faster. It writes the
 /// very bytes the generated layer writes: keys in the order its encoder sorts them, `/`
 /// unescaped, dates as ``FlexibleDateTranscoder`` writes them, every Salesforce key present
-/// and `nextCursor` (null included). `ParticipantPageJSONTests` compares
+/// and `nextCursor` (null included), then `total` and `totalExact`. `ParticipantPageJSONTests` compares
 /// the two, byte for byte, on pages holding every kind of value.
 enum ParticipantPageJSON {
     /// - Parameter exclusions: the event's connector exclusions, for `salesforce.state`.
@@ -27,6 +27,8 @@ enum ParticipantPageJSON {
         write(optional: page.nextCursor, into: &out)
         out.writeStaticString(",\"total\":")
         out.writeString(String(page.total))
+        out.writeStaticString(",\"totalExact\":")
+        write(bool: page.totalExact, into: &out)
         out.writeStaticString("}")
         return ByteBuffer(bytes: out.bytes)
     }

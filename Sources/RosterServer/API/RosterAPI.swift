@@ -169,6 +169,7 @@ struct RosterAPI: APIProtocol {
         return .ok(.init(body: .json(.init(
             items: try page.items.map { try Components.Schemas.Participant($0, exclusions: exclusions) },
             total: page.total,
+            totalExact: page.totalExact,
             nextCursor: page.nextCursor
         ))))
     }

@@ -10,6 +10,6 @@ public enum Migrations {
     public static let all: [Migration] = [
         core, salesforceConnectors, salesforceSync, backOffice, searchByEmail, searchInCreationOrder, oneEmailIndex, access, batchSizes,
         editedMigrationsRepair, runStartedBy, importHistory, webhooks, syncHealth, liveSyncFailures, oauthStateApp, checkInTime, eventTimeZone, foldedSearch,
-        erasures, userInvites,
+        erasures, userInvites, searchSortedByName,
     ]
 }

@@ -205,7 +205,7 @@
     if (shown.get("q")) query.set("q", shown.get("q"));
     const page = await api("GET", `${participants}?${query}`);
     const key = synced === "set" ? "grid_count_synced" : synced === "notset" ? "grid_count_not_synced" : "grid_count";
-    count.textContent = t(key, { count: page.total });
+    count.textContent = t(key, { count: page.totalExact ? page.total : `${page.total}+` });
     count.dataset.total = String(page.total);
   }
 
