@@ -40,7 +40,18 @@ public final class DatabaseAvailability: Sendable {
         }
         guard began else { return }
         logger.warning("the database does not answer; requests answer 503 database_unavailable until it does",
-                       metadata: ["error": "\(String(reflecting: error))"])
+                       metadata: ["error": "\(Self.summary(error))"])
+    }
+
+    /// The error on one line, without the statement it interrupted (PostgresNIO's own
+    /// reflection writes the whole SQL, across lines, into the log).
+    static func summary(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            let message = error.serverInfo?[.message].map { ": \($0)" } ?? ""
+            let state = error.serverInfo?[.sqlState].map { " \($0)" } ?? ""
+            return "PostgreSQL \(error.code)\(state)\(message)"
+        }
+        return String(reflecting: error).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
     }
 
     /// Ends the outage if `probe` (a trivial query) now goes through; tried at most once a

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import RosterStore
+@testable import RosterStore
 import Synchronization
 import Testing
 
@@ -61,5 +61,16 @@ struct DatabaseAvailabilityTests {
         availability.failed(Refused())
         availability.answered()
         #expect(lines.all.count == 4)
+    }
+
+    /// An error whose reflection spans lines, as PostgresNIO's writes the statement it interrupted.
+    struct Interrupted: Error, CustomDebugStringConvertible {
+        var debugDescription: String { "terminating connection\nquery: INSERT INTO salesforce_event_leases (event_id)\nON CONFLICT (event_id) DO UPDATE" }
+    }
+
+    @Test("the warning tells the error on one line, without the statement it interrupted")
+    func theErrorIsOneLine() {
+        #expect(DatabaseAvailability.summary(Interrupted()) == "terminating connection")
+        #expect(DatabaseAvailability.summary(Refused()) == String(reflecting: Refused()))
     }
 }
