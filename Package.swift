@@ -147,6 +147,7 @@ let package = Package(
                 "RosterCore",
                 "RosterStore",
                 "RosterConnector",
+                "SalesforceClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -175,6 +176,8 @@ let package = Package(
                 // Reads each operation's permission (x-roster-permission) from openapi.yaml at start.
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // The OAuth callback's page (CallbackPage).
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 // Bootstraps the metrics system with Prometheus (Observability).

@@ -62,12 +62,12 @@ public final class ConnectorService: Sendable {
 
     // MARK: Settings
 
-    /// The event's connector, or the defaults when it was never configured.
+    /// The event's connector, or the defaults when it was never configured; no secret is opened.
     public func view(eventId: String) async throws -> ConnectorView {
-        guard let stored = try await connectors.find(eventId: eventId) else {
+        guard let summary = try await connectors.summary(eventId: eventId) else {
             return ConnectorView(settings: ConnectorSettings(), consumerSecretSet: false, connection: SalesforceConnection())
         }
-        return Self.view(stored)
+        return ConnectorView(settings: summary.settings, consumerSecretSet: summary.consumerSecretSet, connection: summary.connection)
     }
 
     /// The stored connector.
@@ -273,6 +273,16 @@ public final class ConnectorService: Sendable {
         return try await clients.client(for: eventId, connection: connection) { try self.makeClient(stored) }
     }
 
+    /// The client for `connection`, as a round already read it: the kept one, or (made with
+    /// the stored connection, its secrets opened only then) a new one.
+    public func client(eventId: String, connection: SalesforceConnection) async throws -> SalesforceClient {
+        if connection.state == .connected, let connectedAt = connection.connectedAt,
+           let kept = await clients.kept(for: eventId, connection: connectedAt) {
+            return kept
+        }
+        return try await client(eventId: eventId)
+    }
+
     private func makeClient(_ stored: StoredConnector) throws -> SalesforceClient {
         let eventId = stored.eventId
         switch stored.connection.state {
@@ -340,6 +350,12 @@ actor ClientCache {
         let client = try make()
         clients[eventId] = (client, ScreenReads(now: now), connection)
         return client
+    }
+
+    /// The client kept for the event's connection made at `connection`, if there is one.
+    func kept(for eventId: String, connection: Date) -> SalesforceClient? {
+        guard let kept = clients[eventId], kept.connection == connection else { return nil }
+        return kept.client
     }
 
     /// The screens' kept answers for the connection `client` belongs to; fresh ones for a

@@ -25,15 +25,14 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     let services = try await AppServices.open(configuration: configuration, ids: ids, now: now)
     let logger = services.logger
+    let sessions = SessionRepository(database: services.database, now: now)
     let backOffice = try await BackOffice.load(.init(
-        events: services.events, participants: ParticipantRepository(database: services.database, ids: ids, now: now),
-        connectors: services.connectors, syncRuns: services.syncRuns, health: services.health, sessions: SessionRepository(database: services.database, now: now),
+        events: services.events, participants: services.participants,
+        connectors: services.connectors, syncRuns: services.syncRuns, health: services.health, sessions: sessions,
         accounts: UserAccounts(database: services.database, now: now), throttle: SignInThrottle(now: now),
         secureCookies: configuration.publicURL?.hasPrefix("https://") ?? false, trustedProxies: configuration.trustedProxies
     ))
-    let router = try buildRouter(configuration: configuration, database: services.database, writer: services.writer, webhooks: services.webhooks,
-                                 connectors: services.connectors, sync: services.sync, syncRuns: services.syncRuns, health: services.health,
-                                 backOffice: backOffice, ids: ids, now: now, logger: logger)
+    let router = try buildRouter(configuration: configuration, services: services, sessions: sessions, backOffice: backOffice, ids: ids, now: now)
     return Application(
         router: router,
         server: HTTPServerBuilder { responder in
@@ -63,6 +62,8 @@ public struct AppServices: Sendable {
     public let writer: ParticipantWriter
     /// Events and their participant schemas.
     public let events: EventRepository
+    /// Participants, their pages and counts (written through ``writer``).
+    public let participants: ParticipantRepository
     /// Every event's Salesforce connector: settings, connection, and a client per connection.
     public let connectors: ConnectorService
     /// The webhook sources registration tools deliver to.
@@ -117,7 +118,7 @@ public struct AppServices: Sendable {
         return AppServices(
             logger: logger, database: database, http: http,
             writer: ParticipantWriter(database: database, participants: participants, logger: logger),
-            events: events, connectors: connectors, webhooks: WebhookRepository(database: database, secrets: secrets, ids: ids, now: now),
+            events: events, participants: participants, connectors: connectors, webhooks: WebhookRepository(database: database, secrets: secrets, ids: ids, now: now),
             syncRuns: syncRuns, engine: engine,
             sync: SyncService(engine: engine, repository: syncRuns, logger: syncLogger, pausedRetry: configuration.pausedRunRetry,
                               maxEvents: configuration.maxEvents),
@@ -147,10 +148,11 @@ extension Logger {
 /// spelling of the path; the back office's pages check their session themselves; `/healthz`,
 /// `/openapi.yaml`, the OAuth callback and static files are open.
 func buildRouter(
-    configuration: AppConfiguration, database: RosterDatabase, writer: ParticipantWriter, webhooks: WebhookRepository, connectors: ConnectorService,
-    sync: SyncService, syncRuns: SyncRepository, health: SyncHealthReader, backOffice: BackOffice, ids: any IDGenerator,
-    now: @escaping @Sendable () -> Date, logger: Logger
+    configuration: AppConfiguration, services: AppServices, sessions: SessionRepository, backOffice: BackOffice, ids: any IDGenerator,
+    now: @escaping @Sendable () -> Date
 ) throws -> Router<AppRequestContext> {
+    let database = services.database
+    let tokens = TokenRepository(database: database, ids: ids, now: now)
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     if !configuration.role.servesRequests { router.add(middleware: WorkerRoutesMiddleware()) }
     router.add(middleware: RequestMetricsMiddleware())
@@ -159,26 +161,26 @@ func buildRouter(
     router.add(middleware: ErrorMiddleware(messages: backOffice.messages, database: database))
     router.add(middleware: CanonicalPathMiddleware())
     router.add(middleware: ReadPriorityMiddleware(readThreads: database.readThreads, foregroundThreads: database.foregroundReadThreads))
-    router.add(middleware: WebSessionMiddleware(sessions: SessionRepository(database: database, now: now)))
+    router.add(middleware: WebSessionMiddleware(sessions: sessions))
     router.add(middleware: HeaderEncodingMiddleware())
     router.add(middleware: RequestOriginMiddleware())
 
     let api = RosterAPI(
         database: database,
-        events: EventRepository(database: database),
+        events: services.events,
         eventCache: EventCache(),
-        participants: ParticipantRepository(database: database, ids: ids, now: now),
+        participants: services.participants,
         imports: ImportHistory(database: database, ids: ids), maxImportRows: configuration.maxImportRows,
-        webhooks: webhooks, maxWebhookBytes: configuration.maxWebhookBytes,
-        writer: writer, tokens: TokenRepository(database: database, ids: ids, now: now), accounts: backOffice.accounts,
-        connectors: connectors, sync: sync, syncRuns: syncRuns, health: health, publicURL: configuration.publicURL,
-        messages: backOffice.messages, ids: ids, now: now, logger: logger
+        webhooks: services.webhooks, maxWebhookBytes: configuration.maxWebhookBytes,
+        writer: services.writer, tokens: tokens, accounts: backOffice.accounts,
+        connectors: services.connectors, sync: services.sync, syncRuns: services.syncRuns, health: services.health, publicURL: configuration.publicURL,
+        messages: backOffice.messages, ids: ids, now: now, logger: services.logger
     )
     let document = try OpenAPIDocument.load()
     let table = try AccessTable(document: document)
     let authenticated = router.group()
         .add(middleware: MessageLanguageMiddleware())
-        .add(middleware: AuthenticationMiddleware(tokens: TokenRepository(database: database, now: now), usage: TokenUsage(), now: now))
+        .add(middleware: AuthenticationMiddleware(tokens: tokens, usage: TokenUsage(), now: now))
         .add(middleware: AuthorizationMiddleware(table: table))
         // Bodies are read only once the caller is known: an anonymous request is refused before
         // the server takes in a byte of it.

@@ -18,6 +18,16 @@ public struct StoredConnector: Sendable, Hashable {
     public var refreshToken: String?
 }
 
+/// A connector as its settings page and the participant answers read it: no secret opened.
+public struct ConnectorSummary: Sendable, Hashable {
+    /// The connector's settings as last saved.
+    public var settings: ConnectorSettings
+    /// The connection's state, flow, instance and user.
+    public var connection: SalesforceConnection
+    /// Whether a consumer secret is saved.
+    public var consumerSecretSet: Bool
+}
+
 /// Stores connector settings and connections. Secrets are sealed with ``SecretBox`` before they
 /// reach the database and opened on the way out; nothing else ever sees them sealed or not.
 public struct ConnectorRepository: Sendable {
@@ -38,6 +48,18 @@ public struct ConnectorRepository: Sendable {
             .where("event_id", .equal, eventId).first()
         else { return nil }
         return try connector(from: row)
+    }
+
+    /// The event's connector without its secrets, or `nil` when it was never configured: one
+    /// row, and no secret read or opened (a participant's answer reads the exclusions from it).
+    public func summary(eventId: String) async throws -> ConnectorSummary? {
+        guard let row = try await database.reader.select()
+            .columns("settings_json", "connection_state", "flow", "instance_url", "username", "connection_error", "connected_at")
+            .column(SQLAlias(SQLRaw("consumer_secret IS NOT NULL"), as: SQLIdentifier("secret_set")))
+            .from("salesforce_connectors").where("event_id", .equal, eventId).first()
+        else { return nil }
+        return ConnectorSummary(settings: try Self.settings(from: row), connection: try Self.connection(from: row),
+                                consumerSecretSet: try row.decode(column: "secret_set", as: Bool.self))
     }
 
     /// The connection state of every configured connector (for the health metric at start).
@@ -206,17 +228,23 @@ public struct ConnectorRepository: Sendable {
             try row.decode(column: column, as: String?.self).map { sealed throws(StoreError) in try secrets.open(sealed, context: Self.context(eventId, column)) }
         }
         return StoredConnector(
-            eventId: eventId,
-            settings: try StoreJSON.decode(ConnectorSettings.self, from: row.decode(column: "settings_json", as: String.self)),
-            connection: SalesforceConnection(
-                state: ConnectionState(rawValue: try row.decode(column: "connection_state", as: String.self)) ?? .disconnected,
-                flow: try row.decode(column: "flow", as: String?.self).flatMap(ConnectionFlow.init(rawValue:)),
-                instanceUrl: try row.decode(column: "instance_url", as: String?.self),
-                username: try row.decode(column: "username", as: String?.self),
-                error: try row.decode(column: "connection_error", as: String?.self),
-                connectedAt: try row.decode(column: "connected_at", as: Int64?.self).map(StoreTime.date)
-            ),
+            eventId: eventId, settings: try Self.settings(from: row), connection: try Self.connection(from: row),
             consumerSecret: try secret("consumer_secret"), accessToken: try secret("access_token"), refreshToken: try secret("refresh_token")
+        )
+    }
+
+    private static func settings(from row: any SQLRow) throws -> ConnectorSettings {
+        try StoreJSON.decode(ConnectorSettings.self, from: row.decode(column: "settings_json", as: String.self))
+    }
+
+    private static func connection(from row: any SQLRow) throws -> SalesforceConnection {
+        SalesforceConnection(
+            state: ConnectionState(rawValue: try row.decode(column: "connection_state", as: String.self)) ?? .disconnected,
+            flow: try row.decode(column: "flow", as: String?.self).flatMap(ConnectionFlow.init(rawValue:)),
+            instanceUrl: try row.decode(column: "instance_url", as: String?.self),
+            username: try row.decode(column: "username", as: String?.self),
+            error: try row.decode(column: "connection_error", as: String?.self),
+            connectedAt: try row.decode(column: "connected_at", as: Int64?.self).map(StoreTime.date)
         )
     }
 }

@@ -4,7 +4,7 @@
 // its handle to itself and prepares every statement anew, builds each row as an enum per value
 // and a dictionary lookup per column, and completes each statement on an event loop: under 8 grid
 // readers, statement preparation alone was 6 % of the server's CPU and thread switches 10 %
-// (perf; README, "Grid figures"). GRDB, the one package here with a statement cache, links a
+// (perf; docs/performance.md, "What makes it so"). GRDB, the one package here with a statement cache, links a
 // second copy of SQLite, and two copies in one process release each other's POSIX locks
 // (sqlite.org/howtocorrupt.html, 2.2.1): this uses the very copy sqlite-nio writes with.
 import CSQLiteSettings

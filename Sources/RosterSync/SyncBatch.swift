@@ -47,7 +47,7 @@ public struct BatchTally: Sendable, Hashable {
 /// one Composite call of queries to match, then person writes and member writes in sObject
 /// Collections of 200, five to a Composite call.
 struct SyncBatch: Sendable {
-    let client: SalesforceClient
+    let client: any SalesforceAPI
     /// The calls this batch's runner made (the client is shared with other work).
     let calls = CallCounter()
     let planner: SyncPlanner

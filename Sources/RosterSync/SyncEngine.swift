@@ -38,14 +38,23 @@ public final class SyncEngine: Sendable {
     let keptSizes = Mutex<[String: [String: Int]]>([:])
     /// When a sync over the API budget may read the org's usage again.
     let usageRecheck: UsageRecheck
+    /// The Salesforce org a round talks to, for the event's connection as the round read it.
+    let salesforce: Salesforce
+
+    /// Where a round's org comes from: the connector's kept client (``ConnectorService/client(eventId:connection:)``)
+    /// in production; an org in memory in the engine's tests.
+    public typealias Salesforce = @Sendable (_ eventId: String, _ connection: SalesforceConnection) async throws -> any SalesforceAPI
 
     /// Makes the engine; `holder` names this process in event leases, and by default is unique to
     /// the process (pid and a random suffix). A sync stopped by the API budget reads the org's
     /// usage again at most every `usageRecheck` per event (the paused-run retry interval).
+    /// `salesforce` gives a round its org; by default the connector's client.
     public init(connectors: ConnectorService, repository: SyncRepository, participants: ParticipantRepository, events: EventRepository,
                 ids: any IDGenerator, now: @escaping @Sendable () -> Date, logger: Logger, leaseSeconds: Double = 120,
                 usageRecheck: Duration = .seconds(60),
-                holder: String = "roster-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))") {
+                holder: String = "roster-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))",
+                salesforce: Salesforce? = nil) {
+        self.salesforce = salesforce ?? { try await connectors.client(eventId: $0, connection: $1) }
         self.leaseSeconds = leaseSeconds
         self.usageRecheck = UsageRecheck(interval: usageRecheck)
         self.connectors = connectors
@@ -111,7 +120,7 @@ public final class SyncEngine: Sendable {
         try await repository.save(run)
         await progress(run)
         do {
-            let batch = try await prepare(event: event, runId: run.id)
+            let batch = try await prepare(event: event, connector: try await connectors.view(eventId: event.id), runId: run.id)
             let apiBefore = run.apiCalls
             var stopped = false
             var cancelled = false
@@ -224,10 +233,14 @@ public final class SyncEngine: Sendable {
     ///   broken) and the event has been synced before: the changes stay pending, and are sent once
     ///   it is connected again. Before an event's first sync its changes are left to the forced
     ///   sync that brings everyone in (S19), as they are while the connector is switched off.
+    ///
+    /// A round reads the connector once, here, before it waits for the event (that read saves
+    /// a lease's writes when there is nothing to do), and passes it down.
     public func syncPendingChanges(eventId: String) async throws -> Int? {
-        try await checkConnectionFor(eventId: eventId, try await connectors.view(eventId: eventId))
+        let connector = try await connectors.view(eventId: eventId)
+        try await checkConnectionFor(eventId: eventId, connector)
         do {
-            let count = try await exclusively(eventId) { try await self.syncPendingChangesExclusively(eventId: eventId) }
+            let count = try await exclusively(eventId) { try await self.syncPendingChangesExclusively(eventId: eventId, connector: connector) }
             if count != nil { await connectors.health.resumed(eventId: eventId) }
             return count
         } catch {
@@ -256,10 +269,10 @@ public final class SyncEngine: Sendable {
         }
     }
 
-    private func syncPendingChangesExclusively(eventId: String) async throws -> Int? {
+    private func syncPendingChangesExclusively(eventId: String, connector: ConnectorView) async throws -> Int? {
         guard try await repository.acquireLease(eventId: eventId, holder: holder, seconds: leaseSeconds) else { return nil }
         do {
-            let count = try await syncLeased(eventId: eventId)
+            let count = try await syncLeased(eventId: eventId, connector: connector)
             try await repository.releaseLease(eventId: eventId, holder: holder)
             return count
         } catch {
@@ -268,12 +281,10 @@ public final class SyncEngine: Sendable {
         }
     }
 
-    private func syncLeased(eventId: String) async throws -> Int {
+    private func syncLeased(eventId: String, connector: ConnectorView) async throws -> Int {
         let pending = try await repository.outbox.pending(eventId: eventId, limit: Self.batchSize)
         guard let upTo = pending.upTo else { return 0 }
-        let view = try await connectors.view(eventId: eventId)
-        try await checkConnectionFor(eventId: eventId, view)
-        guard view.settings.enabled, view.connection.state == .connected, let event = try await events.find(id: eventId) else {
+        guard connector.settings.enabled, connector.connection.state == .connected, let event = try await events.find(id: eventId) else {
             // Switched off, or never synced and not connected: nothing is sent; the forced sync
             // brings everyone in once the connector is on and connected.
             try await repository.outbox.complete(eventId: eventId, upTo: upTo)
@@ -282,7 +293,7 @@ public final class SyncEngine: Sendable {
         let people = try await participants.participants(eventId: eventId, ids: pending.participantIds)
         // People whose last attempt failed (sent again on request, or changed since) may have
         // failed on what the org allowed then: read its describes afresh (one call) for them.
-        let batch = try await prepare(event: event, runId: nil, freshDescribes: people.contains { $0.salesforce.error != nil })
+        let batch = try await prepare(event: event, connector: connector, runId: nil, freshDescribes: people.contains { $0.salesforce.error != nil })
         let (results, _) = try await batch.sync(people, dryRun: false, quick: true)
         keep(batch.sizes, eventId: eventId)
         try await repository.record(results, eventId: eventId, run: nil)
@@ -294,7 +305,7 @@ public final class SyncEngine: Sendable {
     // MARK: Shared
 
     /// What a batch did, for `/metrics`: people synced and failed, calls spent, the org's usage.
-    private static func recordMetrics(_ results: [ParticipantSyncResult], calls: Int, client: SalesforceClient) async {
+    private static func recordMetrics(_ results: [ParticipantSyncResult], calls: Int, client: any SalesforceAPI) async {
         let failed = results.filter { $0.error != nil }.count
         RosterMetrics.synced(results.count - failed, failed: failed)
         RosterMetrics.salesforceCalls(calls)
@@ -308,14 +319,13 @@ public final class SyncEngine: Sendable {
     }
 
     /// The client, the describes (cached by the client; read again when `freshDescribes`) and the
-    /// campaign of the event's connector.
-    func prepare(event: Event, runId: String?, freshDescribes: Bool = false) async throws -> SyncBatch {
-        let view = try await connectors.view(eventId: event.id)
-        let client = try await connectors.client(eventId: event.id)
+    /// campaign of the event's `connector`, as the round read it.
+    func prepare(event: Event, connector: ConnectorView, runId: String?, freshDescribes: Bool = false) async throws -> SyncBatch {
+        let client = try await salesforce(event.id, connector.connection)
         let describes = try await client.describe(MappingTarget.allCases.map(\.objectName), refresh: freshDescribes)
         var byTarget: [MappingTarget: SObjectDescribe] = [:]
         for target in MappingTarget.allCases { byTarget[target] = describes[target.objectName] }
-        let settings = view.settings
+        let settings = connector.settings
         guard !settings.registeredStatus.isBlank, !settings.attendedStatus.isBlank else {
             throw SyncError("choose the registered and attended statuses first (check configuration)")
         }

@@ -308,6 +308,11 @@ public final class SyncService: Service, Sendable {
 }
 
 /// A counting semaphore over the events one process syncs at once.
+///
+/// Written here because neither the standard library nor the packages this project has offer
+/// an async semaphore, and a task group's width can't be shared by the two loops that draw
+/// from it (forced runs and the live sync). A waiter is not cancellable: the loops only
+/// acquire a slot for work they then finish, and a shutdown lets that work end.
 actor EventSlots {
     private var free: Int
     private var waiting: [CheckedContinuation<Void, Never>] = []

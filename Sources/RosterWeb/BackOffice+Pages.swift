@@ -4,6 +4,7 @@ import RosterConnector
 import RosterCore
 import RosterFiles
 import RosterStore
+import SalesforceClient
 
 /// Events, an event's home, the participant grid and a participant.
 extension BackOffice {

@@ -162,9 +162,6 @@ extension SalesforceClient {
         return result
     }
 
-    /// Forgets cached describes.
-    public func clearDescribeCache() async { await session.clearDescribes() }
-
     /// Decodes a JSON value already read into a typed shape.
     static func decode<T: Decodable>(_ type: T.Type, from value: SalesforceValue, what: String) throws(SalesforceFailure) -> T {
         try SalesforceJSON.decode(type, from: try SalesforceJSON.encode(value), what: what)

@@ -176,38 +176,3 @@ public struct OAuthClient: Sendable {
                       description: "the login host answered HTTP \(reply.status) without an OAuth error; is the login URL a Salesforce login host?")
     }
 }
-
-/// `application/x-www-form-urlencoded`, and percent-encoding of URL query values.
-public enum FormEncoding {
-    /// `name=value` pairs joined with `&`, both sides percent-encoded (a space is `%20`).
-    public static func encode(_ pairs: [(String, String)]) -> String {
-        pairs.map { "\(percentEncode($0.0))=\(percentEncode($0.1))" }.joined(separator: "&")
-    }
-
-    /// Everything but RFC 3986 unreserved characters is escaped.
-    public static func percentEncode(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let hex = String(byte, radix: 16, uppercase: true)
-                out += byte < 16 ? "%0\(hex)" : "%\(hex)"
-            }
-        }
-        return out
-    }
-
-    /// Splits a query string into its decoded pairs (`+` is a space).
-    public static func decode(_ query: String) -> [String: String] {
-        var result: [String: String] = [:]
-        for pair in query.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0) }
-            if let key = parts.first { result[key] = parts.count > 1 ? parts[1] : "" }
-        }
-        return result
-    }
-}

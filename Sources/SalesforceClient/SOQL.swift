@@ -76,14 +76,6 @@ public struct SOQL: Sendable, Hashable, CustomStringConvertible {
         if let limit { text += " LIMIT \(limit)" }
         return SOQL(text: text)
     }
-
-    /// Bytes an `IN` list of these values adds to a statement, to chunk under the limits.
-    public static func inListBytes(_ values: [String]) -> Int {
-        values.reduce(0) { $0 + literal($1).utf8.count + 2 }
-    }
-
-    /// A statement may be 100,000 characters (SOQL and SOSL limits).
-    public static let maxStatementLength = 100_000
 }
 
 extension SalesforceClient {

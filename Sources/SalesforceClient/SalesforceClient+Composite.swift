@@ -67,6 +67,13 @@ public struct CompositeSubresponse: Sendable, Hashable {
     /// when there is none.
     public var body: SalesforceValue
 
+    /// Makes an answer (an org other than Salesforce's, in tests).
+    public init(referenceId: String, httpStatusCode: Int, body: SalesforceValue) {
+        self.referenceId = referenceId
+        self.httpStatusCode = httpStatusCode
+        self.body = body
+    }
+
     /// The body of a 2xx answer, or the subrequest's errors as a failure.
     public func successBody() throws(SalesforceFailure) -> SalesforceValue {
         guard (200..<300).contains(httpStatusCode) else { throw .api(status: httpStatusCode, errors: errors) }

@@ -77,12 +77,6 @@ extension SalesforceClient {
         return try await collection(sub, headers: headers)
     }
 
-    /// Updates up to 200 records (each with its `Id`) in one call.
-    public func updateCollection(_ records: [RecordWrite], allOrNone: Bool = false, headers: [(String, String)] = []) async throws(SalesforceFailure) -> [RecordResult] {
-        let sub = try CompositeSubrequest.collection(.update, records, allOrNone: allOrNone, version: apiVersion, referenceId: "c")
-        return try await collection(sub, headers: headers)
-    }
-
     /// The per-record results of a collection answer (e.g. inside a Composite response).
     public static func decodeResults(_ body: SalesforceValue) throws(SalesforceFailure) -> [RecordResult] {
         try decode([RecordResult].self, from: body, what: "sObject Collections")

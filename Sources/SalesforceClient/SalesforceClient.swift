@@ -255,7 +255,6 @@ actor Session {
 
     func cache(_ describe: SObjectDescribe, for key: String) { describes[key] = describe }
     func cachedDescribe(_ key: String) -> SObjectDescribe? { describes[key] }
-    func clearDescribes() { describes = [:] }
 
     func markBroken(_ failure: SalesforceFailure) async {
         guard !isBroken else { return }

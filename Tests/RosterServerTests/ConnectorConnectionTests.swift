@@ -253,7 +253,7 @@ enum WebServerLogin {
         #expect(started.status == .ok)
         let authorize = try #require(try started.json()["authorizeUrl"] as? String)
         #expect(authorize.hasPrefix("\(fixture.running.baseURL)/services/oauth2/authorize?"))
-        let query = FormEncoding.decode(String(authorize.split(separator: "?")[1]))
+        let query = FormEncoding.parameters(String(authorize.split(separator: "?")[1]))
         #expect(query["code_challenge_method"] == "S256")
         #expect(query["code_challenge"]?.count == 43)
         #expect((query["state"]?.count ?? 0) >= 32)

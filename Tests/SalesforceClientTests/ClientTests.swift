@@ -162,7 +162,7 @@ enum WebLogin {
         let url = OAuthClient.authorizeURL(app: live.app, redirectURI: redirect, state: "s1", pkce: pkce)
         let page = try await live.http.send(HTTPExchange(method: "GET", url: url), timeout: .seconds(10))
         #expect(page.status == 200)
-        let query = FormEncoding.decode(String(url.split(separator: "?")[1]))
+        let query = FormEncoding.parameters(String(url.split(separator: "?")[1]))
         var form = query.map { ($0.key, $0.value) }
         form += [("username", live.running.configuration.username), ("pw", live.running.configuration.password)]
         let login = try await live.http.send(HTTPExchange(method: "POST", url: "\(live.running.baseURL)/services/oauth2/authorize",
@@ -170,7 +170,7 @@ enum WebLogin {
                                                           body: Array(FormEncoding.encode(form).utf8)), timeout: .seconds(10))
         #expect(login.status == 302)
         let location = try #require(login.header("Location"))
-        let back = FormEncoding.decode(String(location.split(separator: "?")[1]))
+        let back = FormEncoding.parameters(String(location.split(separator: "?")[1]))
         #expect(back["state"] == "s1")
         let code = try #require(back["code"])
         return try await OAuthClient(transport: live.http).exchange(code: code, app: live.app, redirectURI: redirect, verifier: pkce.verifier)

@@ -7,7 +7,7 @@ import RosterStore
 ///
 /// Written by hand because the list is the grid's read and the API's hottest, and Foundation's
 /// `JSONEncoder`, which the generated layer uses with no hook for another, took a third of its CPU
-/// (perf; README, "Grid figures"); no package this project has writes JSON faster. It writes the
+/// (perf; docs/performance.md, "What makes it so"); no package this project has writes JSON faster. It writes the
 /// very bytes the generated layer writes: keys in the order its encoder sorts them, `/`
 /// unescaped, dates as ``FlexibleDateTranscoder`` writes them, every Salesforce key present
 /// and `nextCursor` (null included), then `total` and `totalExact`. `ParticipantPageJSONTests` compares

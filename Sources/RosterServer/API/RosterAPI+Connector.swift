@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HTTPTypes
+import Mustache
 import OpenAPIRuntime
 import RosterConnector
 import RosterCore
@@ -247,11 +248,11 @@ enum CallbackPage {
     static func success(eventId: String, username: String?, instance: String?) -> String {
         let who = [username, instance].compactMap { $0 }.joined(separator: " — ")
         return page(title: "Connected to Salesforce", message: "Connected\(who.isEmpty ? "" : " as \(who)"). This window closes itself.",
-                    data: ["event-id": eventId])
+                    eventId: eventId)
     }
 
     static func failure(_ message: String) -> String {
-        page(title: "Salesforce login failed", message: message, data: ["message": message])
+        page(title: "Salesforce login failed", message: message, dataMessage: message)
     }
 
     static let script = """
@@ -269,24 +270,25 @@ enum CallbackPage {
         HTTPField(name: HTTPField.Name("Referrer-Policy")!, value: "no-referrer"),
     ]
 
-    private static func page(title: String, message: String, data: [String: String]) -> String {
-        let attributes = data.sorted { $0.key < $1.key }.map { " data-\($0.key)=\"\(escape($0.value))\"" }.joined()
-        return """
+    /// The page, escaped by Mustache (`{{…}}`); the script and style go in as they are, the
+    /// very text the policy's hashes cover.
+    private static let template = try! MustacheTemplate(string: """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(title)</title>
-        <style>\(style)</style></head>
-        <body\(attributes)><h1>\(title)</h1><p id="message">\(escape(message))</p><script>\(script)</script></body></html>
-        """
+        <title>{{title}}</title>
+        <style>{{{style}}}</style></head>
+        <body{{#eventId}} data-event-id="{{eventId}}"{{/eventId}}{{#dataMessage}} data-message="{{dataMessage}}"{{/dataMessage}}><h1>{{title}}</h1><p id="message">{{message}}</p><script>{{{script}}}</script></body></html>
+        """)
+
+    private static func page(title: String, message: String, eventId: String? = nil, dataMessage: String? = nil) -> String {
+        var context: [String: Any] = ["title": title, "message": message, "style": style, "script": script]
+        context["eventId"] = eventId
+        context["dataMessage"] = dataMessage
+        return template.render(context)
     }
 
     /// A CSP source for an inline element: `sha256-` and the base64 of its text's digest.
     static func hash(_ text: String) -> String {
         "sha256-" + Data(SHA256.hash(data: Data(text.utf8))).base64EncodedString()
-    }
-
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

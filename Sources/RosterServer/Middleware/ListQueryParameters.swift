@@ -2,6 +2,7 @@ import Foundation
 import RosterCore
 import RosterStore
 import RosterWeb
+import SalesforceClient
 
 /// The participant list's query parameters, read in one pass over the query string.
 ///

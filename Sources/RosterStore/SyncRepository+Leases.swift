@@ -1,0 +1,57 @@
+import Foundation
+import SQLKit
+
+/// Event leases: one holder at a time writes an event's campaign, across processes.
+extension SyncRepository {
+    /// Takes (or renews) the event's lease for `holder` until `seconds` from now, unless another
+    /// holder's lease is still running. One holder at a time writes an event's campaign, across
+    /// processes: the lease is a row, taken in one conditional upsert.
+    public func acquireLease(eventId: String, holder: String, seconds: Double) async throws -> Bool {
+        let time = StoreTime.millis(now())
+        let rows = try await database.writer.raw("""
+            INSERT INTO salesforce_event_leases (event_id, holder, expires_at) VALUES (\(bind: eventId), \(bind: holder), \(bind: time + Int64(seconds * 1000)))
+            ON CONFLICT (event_id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+            WHERE salesforce_event_leases.holder = excluded.holder OR salesforce_event_leases.expires_at < \(bind: time)
+            RETURNING holder
+            """).all()
+        return rows.contains { (try? $0.decode(column: "holder", as: String.self)) == holder }
+    }
+
+    /// Claims the oldest forced run any worker may take, with its event's lease for `holder`:
+    /// a queued run, or a running one whose worker died (its lease expired or was released at
+    /// shutdown), of an event no one else holds, skipping the events in `excluding` (this worker
+    /// is already on them). On PostgreSQL the candidate row is locked `FOR UPDATE SKIP LOCKED`, so
+    /// workers claiming at the same moment take different runs instead of queueing on one; on
+    /// SQLite the single writer serialises claims. The lease's conditional upsert decides in
+    /// both: one event, one worker.
+    ///
+    /// - Returns: the claimed run, or `nil` when there is none to take.
+    public func claimRun(holder: String, seconds: Double, excluding: Set<String> = []) async throws -> SyncRun? {
+        let time = StoreTime.millis(now())
+        let dialect = database.dialect
+        return try await database.transaction { db in
+            var candidates: SQLQueryString = """
+                SELECT r.* FROM salesforce_sync_runs r
+                WHERE r.state IN ('queued', 'running')
+                AND NOT EXISTS (SELECT 1 FROM salesforce_event_leases l WHERE l.event_id = r.event_id AND l.expires_at >= \(bind: time))
+                """
+            for eventId in excluding { candidates += " AND r.event_id <> \(bind: eventId)" }
+            candidates += " ORDER BY r.created_at, r.id LIMIT 1"
+            if dialect == .postgres { candidates += " FOR UPDATE OF r SKIP LOCKED" }
+            guard let row = try await db.raw(candidates).first() else { return nil }
+            let run = try Self.run(from: row)
+            let leased = try await db.raw("""
+                INSERT INTO salesforce_event_leases (event_id, holder, expires_at) VALUES (\(bind: run.eventId), \(bind: holder), \(bind: time + Int64(seconds * 1000)))
+                ON CONFLICT (event_id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+                WHERE salesforce_event_leases.holder = excluded.holder OR salesforce_event_leases.expires_at < \(bind: time)
+                RETURNING holder
+                """).all()
+            return leased.contains { (try? $0.decode(column: "holder", as: String.self)) == holder } ? run : nil
+        }
+    }
+
+    /// Gives up the event's lease if `holder` holds it; another holder's lease is left alone.
+    public func releaseLease(eventId: String, holder: String) async throws {
+        try await database.writer.delete(from: "salesforce_event_leases").where("event_id", .equal, eventId).where("holder", .equal, holder).run()
+    }
+}

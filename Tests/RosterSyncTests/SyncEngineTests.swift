@@ -1,0 +1,111 @@
+import Foundation
+import Logging
+import RosterConnector
+import RosterCore
+import RosterStore
+@testable import RosterSync
+import SalesforceClient
+import Synchronization
+import Testing
+
+/// The forced run's state machine against an org in memory, on a SQLite file: no server, no
+/// sandbox, no sleeping.
+@Suite("A forced run pauses where the org stops it and resumes from there")
+struct SyncEngineTests {
+    static let event = Event(id: "01900000-0000-7000-8000-0000000000e1", name: "Summit", fields: [], createdAt: Date(timeIntervalSince1970: 0))
+
+    /// What Salesforce answers once the org's daily requests are spent (REST API Developer Guide,
+    /// "Status Codes and Error Responses": 403 `REQUEST_LIMIT_EXCEEDED`).
+    static let limit = SalesforceFailure.api(status: 403, errors: [SalesforceAPIError(errorCode: "REQUEST_LIMIT_EXCEEDED", message: "TotalRequests Limit exceeded.")])
+
+    /// A migrated SQLite database with the event, `count` people and a connected connector; an
+    /// engine whose rounds talk to `org`.
+    func withEngine(people count: Int, org: ScriptedOrg, _ body: (SyncEngine, SyncRepository) async throws -> Void) async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("roster_engine_\(UUID().uuidString.prefix(8)).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let logger = Logger(label: "test")
+        let database = try RosterDatabase(url: .sqlite(path: path), logger: logger)
+        do {
+            try await Migrator(database: database, logger: logger).migrate()
+            let events = EventRepository(database: database)
+            try await events.create(Self.event)
+            let participants = ParticipantRepository(database: database)
+            _ = try await participants.importRows(into: Self.event, (0..<count).map { index in
+                ImportRow(number: index + 1, draft: ParticipantDraft(email: String(format: "p%05d@example.org", index), firstName: "Ada", lastName: "L\(index)",
+                                                                      company: "Engines"))
+            })
+            let secrets = try SecretBox(key: Array(repeating: 7, count: 32))
+            let stored = ConnectorRepository(database: database, secrets: secrets)
+            var settings = ConnectorSettings(enabled: true, campaignName: "Summit", registeredStatus: "Registered", attendedStatus: "Attended")
+            settings.campaignId = "701000000000001AAA"
+            _ = try await stored.save(eventId: Self.event.id, settings: settings, consumerSecret: nil)
+            try await stored.connect(eventId: Self.event.id, flow: .clientCredentials, instanceUrl: "https://org.my.salesforce.com", username: "sync@org",
+                                     accessToken: "token", refreshToken: nil)
+            let connectors = ConnectorService(connectors: stored, states: OAuthStateRepository(database: database, secrets: secrets),
+                                              participants: participants, transport: Unreachable(), hosts: SalesforceHosts(), logger: logger)
+            let repository = SyncRepository(database: database)
+            let engine = SyncEngine(connectors: connectors, repository: repository, participants: participants, events: events,
+                                    ids: UUIDv7Generator(), now: Date.init, logger: logger, salesforce: { _, _ in org })
+            try await body(engine, repository)
+            try await database.shutdown()
+        } catch {
+            try? await database.shutdown()
+            throw error
+        }
+    }
+
+    /// No request leaves a test: the engine's org is `ScriptedOrg`.
+    struct Unreachable: HTTPTransport {
+        func send(_ exchange: HTTPExchange, timeout: Duration) async throws(TransportFailure) -> HTTPReply {
+            throw .notSent("tests make no request")
+        }
+    }
+
+    static let describes: [String: SObjectDescribe] = [
+        "Contact": SObjectDescribe(name: "Contact", label: "Contact", createable: true, updateable: true, fields: []),
+        "Lead": SObjectDescribe(name: "Lead", label: "Lead", createable: true, updateable: true, fields: []),
+        "CampaignMember": SObjectDescribe(name: "CampaignMember", label: "Campaign Member", createable: true, updateable: true, fields: []),
+    ]
+
+    @Test("the org's request limit met at the second batch pauses the run after the first; run again, it goes on from there and creates nobody twice")
+    func aPausedRunResumes() async throws {
+        let people = SyncEngine.batchSize + 100
+        // The org refuses every call once the second batch starts matching, until told otherwise.
+        let spent = Mutex(true)
+        let secondBatch = String(format: "p%05d%%40example.org", SyncEngine.batchSize)
+        let org = ScriptedOrg(describes: Self.describes, interrupt: { subrequests in
+            spent.withLock { $0 } && subrequests.contains { $0.url.contains(secondBatch) } ? Self.limit : nil
+        })
+        try await withEngine(people: people, org: org) { engine, repository in
+            let queued = try await engine.queueRun(eventId: Self.event.id, dryRun: false)
+            let paused = try await engine.execute(queued)
+            #expect(paused.state == .paused)
+            #expect(paused.pausedReason?.contains("request limit") == true)
+            #expect((paused.processed, paused.created) == (SyncEngine.batchSize, SyncEngine.batchSize))
+            #expect(paused.cursor != nil)
+            #expect(org.created["Contact"] == SyncEngine.batchSize)
+
+            spent.withLock { $0 = false }
+            let resumed = try await engine.execute(paused)
+            #expect(resumed.state == .succeeded)
+            #expect((resumed.processed, resumed.created, resumed.failed) == (people, people, 0))
+            #expect(org.created["Contact"] == people)
+            #expect(org.created["CampaignMember"] == people)
+            #expect(try await repository.run(id: queued.id)?.state == .succeeded)
+        }
+    }
+
+    @Test("a run whose event another process holds is left to it: the live sync answers nil and the changes stay pending")
+    func aLeaseHeldElsewhere() async throws {
+        let org = ScriptedOrg(describes: Self.describes)
+        try await withEngine(people: 3, org: org) { engine, repository in
+            let taken = try await repository.acquireLease(eventId: Self.event.id, holder: "another-process", seconds: 60)
+            #expect(taken)
+            let synced = try await engine.syncPendingChanges(eventId: Self.event.id)
+            #expect(synced == nil)
+            #expect(org.calls.isEmpty)
+            let pending = try await repository.outbox.pending(eventId: Self.event.id, limit: 10)
+            #expect(pending.changes.count == 3)
+        }
+    }
+}
