@@ -273,8 +273,9 @@ public final class ConnectorService: Sendable {
         return try await clients.client(for: eventId, connection: connection) { try self.makeClient(stored) }
     }
 
-    /// The client for `connection`, as a round already read it: the kept one, or (made with
-    /// the stored connection, its secrets opened only then) a new one.
+    /// The client for `connection`, as the caller just read it (under the event's lease, so a
+    /// disconnection or a new login another process made shows there): the kept one, or (made
+    /// with the stored connection, its secrets opened only then) a new one.
     public func client(eventId: String, connection: SalesforceConnection) async throws -> SalesforceClient {
         if connection.state == .connected, let connectedAt = connection.connectedAt,
            let kept = await clients.kept(for: eventId, connection: connectedAt) {

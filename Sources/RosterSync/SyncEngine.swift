@@ -234,13 +234,14 @@ public final class SyncEngine: Sendable {
     ///   it is connected again. Before an event's first sync its changes are left to the forced
     ///   sync that brings everyone in (S19), as they are while the connector is switched off.
     ///
-    /// A round reads the connector once, here, before it waits for the event (that read saves
-    /// a lease's writes when there is nothing to do), and passes it down.
+    /// The connector is read (no secret opened) before the round waits for the event, which saves
+    /// a lease's writes when it is off or waiting, and again once the event is held: what a round
+    /// sends follows the connector as it is then (switched off, an exclusion added, a new
+    /// connection made by another process), however long the wait was.
     public func syncPendingChanges(eventId: String) async throws -> Int? {
-        let connector = try await connectors.view(eventId: eventId)
-        try await checkConnectionFor(eventId: eventId, connector)
+        try await checkConnectionFor(eventId: eventId, try await connectors.view(eventId: eventId))
         do {
-            let count = try await exclusively(eventId) { try await self.syncPendingChangesExclusively(eventId: eventId, connector: connector) }
+            let count = try await exclusively(eventId) { try await self.syncPendingChangesExclusively(eventId: eventId) }
             if count != nil { await connectors.health.resumed(eventId: eventId) }
             return count
         } catch {
@@ -269,10 +270,10 @@ public final class SyncEngine: Sendable {
         }
     }
 
-    private func syncPendingChangesExclusively(eventId: String, connector: ConnectorView) async throws -> Int? {
+    private func syncPendingChangesExclusively(eventId: String) async throws -> Int? {
         guard try await repository.acquireLease(eventId: eventId, holder: holder, seconds: leaseSeconds) else { return nil }
         do {
-            let count = try await syncLeased(eventId: eventId, connector: connector)
+            let count = try await syncLeased(eventId: eventId)
             try await repository.releaseLease(eventId: eventId, holder: holder)
             return count
         } catch {
@@ -281,9 +282,11 @@ public final class SyncEngine: Sendable {
         }
     }
 
-    private func syncLeased(eventId: String, connector: ConnectorView) async throws -> Int {
+    private func syncLeased(eventId: String) async throws -> Int {
         let pending = try await repository.outbox.pending(eventId: eventId, limit: Self.batchSize)
         guard let upTo = pending.upTo else { return 0 }
+        let connector = try await connectors.view(eventId: eventId)
+        try await checkConnectionFor(eventId: eventId, connector)
         guard connector.settings.enabled, connector.connection.state == .connected, let event = try await events.find(id: eventId) else {
             // Switched off, or never synced and not connected: nothing is sent; the forced sync
             // brings everyone in once the connector is on and connected.
