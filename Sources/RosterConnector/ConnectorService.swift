@@ -346,7 +346,7 @@ actor ClientCache {
     /// The client kept for the event's connection made at `connection` (`nil`: none is
     /// connected), or a new one from `make`; a client of another connection is dropped.
     func client(for eventId: String, connection: Date?, make: () throws -> SalesforceClient) throws -> SalesforceClient {
-        if let kept = clients[eventId], kept.connection == connection, connection != nil { return kept.client }
+        if let connection, let kept = kept(for: eventId, connection: connection) { return kept }
         clients[eventId] = nil
         let client = try make()
         clients[eventId] = (client, ScreenReads(now: now), connection)

@@ -132,9 +132,7 @@ extension ParticipantRepository {
         // instead of 1): `+` keeps the cursor's terms off the indexes.
         let past: SQLQueryString = after.map { " AND " + afterSQL(query.sort, descending: query.descending, $0, unindexed: true) } ?? ""
         let narrowing = narrowingSQL(query)
-        let alternatives = Self.alternatives(prefix, scope: query.searchScope)
-        let known = keys?.filter(alternatives.indices.contains) ?? []
-        let tested = known.isEmpty ? alternatives : known.map { alternatives[$0] }
+        let tested = Self.tested(prefix, scope: query.searchScope, keys: keys)
         let ids: SQLQueryString
         if tested.count == 1 {
             // One alternative's ranges never hold the same person: each is read from its index
@@ -171,10 +169,7 @@ extension ParticipantRepository {
     /// the email, company and domain.
     func walkSQL(eventId: String, prefix: String, scope: SearchScope = .everything, sort: ParticipantQuery.Sort = .created, descending: Bool,
                  limit: Int, after: PageCursor?, keys: [Int]? = nil) -> SQLQueryString {
-        // A cursor's keys are only a hint: any it cannot use means testing them all.
-        let alternatives = Self.alternatives(prefix, scope: scope)
-        let known = keys?.filter(alternatives.indices.contains) ?? []
-        let tested = known.isEmpty ? alternatives : known.map { alternatives[$0] }
+        let tested = Self.tested(prefix, scope: scope, keys: keys)
         let order = Self.orderSQL(sort, descending: descending)
         var ids: SQLQueryString = "SELECT id FROM participants WHERE event_id = \(bind: eventId)"
         if let after { ids += " AND " + afterSQL(sort, descending: descending, after, unindexed: false) }

@@ -48,6 +48,14 @@ extension ParticipantRepository {
         ]
     }
 
+    /// The alternatives a page reads: those at `keys` (the ones that matched when the search was
+    /// counted), or all of them. A cursor's keys are only a hint: any it cannot use means all.
+    static func tested(_ search: String, scope: SearchScope, keys: [Int]?) -> [SearchAlternative] {
+        let alternatives = alternatives(search, scope: scope)
+        let known = keys?.filter(alternatives.indices.contains) ?? []
+        return known.isEmpty ? alternatives : known.map { alternatives[$0] }
+    }
+
     /// The index ranges that together match `alternative`; no participant is in two of them.
     /// A full name "first last" starts with "jean marc du" when the first name alone does
     /// ("jean marc dupont" as a first name), or the first name is the search up to one of its

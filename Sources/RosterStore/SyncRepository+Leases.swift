@@ -7,8 +7,12 @@ extension SyncRepository {
     /// holder's lease is still running. One holder at a time writes an event's campaign, across
     /// processes: the lease is a row, taken in one conditional upsert.
     public func acquireLease(eventId: String, holder: String, seconds: Double) async throws -> Bool {
-        let time = StoreTime.millis(now())
-        let rows = try await database.writer.raw("""
+        try await Self.lease(eventId: eventId, holder: holder, seconds: seconds, at: StoreTime.millis(now()), on: database.writer)
+    }
+
+    /// The lease's conditional upsert: taken (or renewed) unless another holder's still runs.
+    private static func lease(eventId: String, holder: String, seconds: Double, at time: Int64, on db: any SQLDatabase) async throws -> Bool {
+        let rows = try await db.raw("""
             INSERT INTO salesforce_event_leases (event_id, holder, expires_at) VALUES (\(bind: eventId), \(bind: holder), \(bind: time + Int64(seconds * 1000)))
             ON CONFLICT (event_id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
             WHERE salesforce_event_leases.holder = excluded.holder OR salesforce_event_leases.expires_at < \(bind: time)
@@ -40,13 +44,7 @@ extension SyncRepository {
             if dialect == .postgres { candidates += " FOR UPDATE OF r SKIP LOCKED" }
             guard let row = try await db.raw(candidates).first() else { return nil }
             let run = try Self.run(from: row)
-            let leased = try await db.raw("""
-                INSERT INTO salesforce_event_leases (event_id, holder, expires_at) VALUES (\(bind: run.eventId), \(bind: holder), \(bind: time + Int64(seconds * 1000)))
-                ON CONFLICT (event_id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-                WHERE salesforce_event_leases.holder = excluded.holder OR salesforce_event_leases.expires_at < \(bind: time)
-                RETURNING holder
-                """).all()
-            return leased.contains { (try? $0.decode(column: "holder", as: String.self)) == holder } ? run : nil
+            return try await Self.lease(eventId: run.eventId, holder: holder, seconds: seconds, at: time, on: db) ? run : nil
         }
     }
 

@@ -160,10 +160,10 @@ public final class SyncService: Service, Sendable {
         guard let events = try? await engine.events.all() else { return }
         for event in events where event.endsAt.map({ $0 <= time }) ?? false {
             do {
+                // A past event's pass has usually run: that one row is read before the connector.
+                guard try await !repository.hasRun(eventId: event.id, startedBy: Self.noShowRunner) else { continue }
                 let settings = try await engine.connectors.view(eventId: event.id).settings
-                guard settings.enabled, settings.noShowsDue(for: event, at: time),
-                      try await !repository.hasRun(eventId: event.id, startedBy: Self.noShowRunner)
-                else { continue }
+                guard settings.enabled, settings.noShowsDue(for: event, at: time) else { continue }
                 _ = try await enqueue(eventId: event.id, dryRun: false, startedBy: Self.noShowRunner)
                 logger.notice("no-show pass queued", metadata: ["event": "\(event.id)", "status": "\(settings.noShowStatus)"])
             } catch {

@@ -252,7 +252,7 @@ enum CallbackPage {
     }
 
     static func failure(_ message: String) -> String {
-        page(title: "Salesforce login failed", message: message, dataMessage: message)
+        page(title: "Salesforce login failed", message: message)
     }
 
     static let script = """
@@ -277,13 +277,13 @@ enum CallbackPage {
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <title>{{title}}</title>
         <style>{{{style}}}</style></head>
-        <body{{#eventId}} data-event-id="{{eventId}}"{{/eventId}}{{#dataMessage}} data-message="{{dataMessage}}"{{/dataMessage}}><h1>{{title}}</h1><p id="message">{{message}}</p><script>{{{script}}}</script></body></html>
+        <body{{#eventId}} data-event-id="{{eventId}}"{{/eventId}}{{^eventId}} data-message="{{message}}"{{/eventId}}><h1>{{title}}</h1><p id="message">{{message}}</p><script>{{{script}}}</script></body></html>
         """)
 
-    private static func page(title: String, message: String, eventId: String? = nil, dataMessage: String? = nil) -> String {
+    /// A failure (no `eventId`) also gives its message to the script, which passes it on.
+    private static func page(title: String, message: String, eventId: String? = nil) -> String {
         var context: [String: Any] = ["title": title, "message": message, "style": style, "script": script]
         context["eventId"] = eventId
-        context["dataMessage"] = dataMessage
         return template.render(context)
     }
 
