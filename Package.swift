@@ -54,6 +54,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // The sync's time as an interface: `AnyClock` in the engine, `TestClock` in its tests.
+        .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.0.0"),
     ],
     targets: [
         // MARK: Domain
@@ -133,6 +135,7 @@ let package = Package(
                 "RosterCore",
                 "RosterStore",
                 "SalesforceClient",
+                .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -242,7 +245,8 @@ let package = Package(
         ),
         .testTarget(
             name: "RosterSyncTests",
-            dependencies: ["RosterSync", "RosterConnector", "RosterCore", "SalesforceClient"],
+            dependencies: ["RosterSync", "RosterConnector", "RosterCore", "SalesforceClient",
+                           .product(name: "Clocks", package: "swift-clocks"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,7 +1,7 @@
 import Synchronization
 
 /// Tells one waiter that something it waits for happened, so it starts at once instead of
-/// polling: participant changes committed (the live sync, ``Outbox/waitForChanges(upTo:)``), a
+/// polling: participant changes committed (the live sync, ``Outbox/waitForChanges(upTo:on:)``), a
 /// forced run queued in this process (the sync service's dispatcher). A signal set while nobody
 /// waits is kept for the next wait, so nothing signalled during the work is missed.
 public final class ChangeSignal: Sendable {
@@ -29,12 +29,12 @@ public final class ChangeSignal: Sendable {
         waiter?.resume()
     }
 
-    /// Returns when signalled, or after `timeout` at the latest (what other processes do is
-    /// found by looking, not signalled).
-    public func wait(upTo timeout: Duration) async {
+    /// Returns when signalled, or after `timeout` on `clock` at the latest (what other processes
+    /// do is found by looking, not signalled).
+    public func wait<C: Clock>(upTo timeout: Duration, on clock: C) async where C.Duration == Duration {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.wait() }
-            group.addTask { try? await Task.sleep(for: timeout) }
+            group.addTask { try? await clock.sleep(for: timeout) }
             await group.next()
             group.cancelAll()
         }

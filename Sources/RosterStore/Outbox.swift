@@ -48,9 +48,9 @@ public struct Outbox: Sendable {
     }
 
     /// Returns once changes were committed since the last wait (at once if some were), or after
-    /// `timeout`, whichever comes first.
-    public func waitForChanges(upTo timeout: Duration) async {
-        await database.changeSignal.wait(upTo: timeout)
+    /// `timeout` on `clock`, whichever comes first.
+    public func waitForChanges<C: Clock>(upTo timeout: Duration, on clock: C) async where C.Duration == Duration {
+        await database.changeSignal.wait(upTo: timeout, on: clock)
     }
 
     /// Events with changes not yet synced, oldest change first.

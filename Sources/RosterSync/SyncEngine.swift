@@ -1,3 +1,4 @@
+import Clocks
 import Foundation
 import Logging
 import RosterConnector
@@ -20,6 +21,8 @@ public struct SyncError: Error, Sendable, CustomStringConvertible {
 public final class SyncEngine: Sendable {
     /// Participants per batch: one Composite call of queries matches them all.
     public static let batchSize = SyncCostEstimate.emailsPerQuery
+    /// How often a run executed directly looks again at an event another process holds.
+    static let leaseRetry: Duration = .milliseconds(200)
 
     let connectors: ConnectorService
     let repository: SyncRepository
@@ -27,6 +30,10 @@ public final class SyncEngine: Sendable {
     let events: EventRepository
     let ids: any IDGenerator
     let now: @Sendable () -> Date
+    /// What the sync's waits are measured on: the live sync's pace and back-offs, the paused-run
+    /// retry, the wait for an event's lease. `ContinuousClock` in production; tests step a
+    /// `TestClock` instead of waiting.
+    let clock: AnyClock<Duration>
     let logger: Logger
     /// This process's name in event leases.
     let holder: String
@@ -48,9 +55,11 @@ public final class SyncEngine: Sendable {
     /// Makes the engine; `holder` names this process in event leases, and by default is unique to
     /// the process (pid and a random suffix). A sync stopped by the API budget reads the org's
     /// usage again at most every `usageRecheck` per event (the paused-run retry interval).
-    /// `salesforce` gives a round its org; by default the connector's client.
+    /// `salesforce` gives a round its org; by default the connector's client. `clock` measures the
+    /// sync's waits (``clock``).
     public init(connectors: ConnectorService, repository: SyncRepository, participants: ParticipantRepository, events: EventRepository,
-                ids: any IDGenerator, now: @escaping @Sendable () -> Date, logger: Logger, leaseSeconds: Double = 120,
+                ids: any IDGenerator, now: @escaping @Sendable () -> Date, clock: AnyClock<Duration> = AnyClock(ContinuousClock()),
+                logger: Logger, leaseSeconds: Double = 120,
                 usageRecheck: Duration = .seconds(60),
                 holder: String = "roster-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))",
                 salesforce: Salesforce? = nil) {
@@ -63,6 +72,7 @@ public final class SyncEngine: Sendable {
         self.events = events
         self.ids = ids
         self.now = now
+        self.clock = clock
         self.logger = logger
         self.holder = holder
     }
@@ -81,7 +91,9 @@ public final class SyncEngine: Sendable {
     /// Carries out a run from its cursor to the end, saving progress after each batch, so a
     /// crash resumes where it stopped. Pauses (never fails) when the API budget is spent. When
     /// `stop` says so (a graceful shutdown), the run ends its current batch, keeps its cursor,
-    /// goes back to queued and gives its event up, for another process to take at once.
+    /// goes back to queued and gives its event up, for another process to take at once. When its
+    /// lease ran out meanwhile and another process took the event (and with it the run), it writes
+    /// nothing more and answers the run as stored.
     @discardableResult
     public func execute(_ run: SyncRun, until stop: @escaping @Sendable () -> Bool = { false },
                         progress: @Sendable (SyncRun) async -> Void = { _ in }) async throws -> SyncRun {
@@ -103,8 +115,10 @@ public final class SyncEngine: Sendable {
 
     private func executeExclusively(_ run: SyncRun, stop: @Sendable () -> Bool, progress: @Sendable (SyncRun) async -> Void) async throws -> SyncRun {
         guard let event = try await events.find(id: run.eventId) else { throw SyncError("no event with id \(run.eventId)") }
+        // A run claimed by the sync service holds its lease already (``SyncRepository/claimRun(holder:seconds:excluding:)``):
+        // this renews it. A run executed directly waits for whoever holds the event.
         while !(try await repository.acquireLease(eventId: event.id, holder: holder, seconds: leaseSeconds)) {
-            try await Task.sleep(for: .milliseconds(200))
+            try await clock.sleep(for: Self.leaseRetry)
         }
         // The run as stored now: it may have been queued twice (a paused run is offered again by
         // the minute's retry, a new login and a restart) or finished by another process meanwhile.
@@ -136,7 +150,9 @@ public final class SyncEngine: Sendable {
                 }
                 let people = try await participants.batch(eventId: event.id, after: run.cursor, limit: Self.batchSize)
                 guard let last = people.last else { break }
-                _ = try await repository.acquireLease(eventId: event.id, holder: holder, seconds: leaseSeconds)
+                // Renewed at each batch. Lost, it was taken by another process after it ran out
+                // (this one stalled longer than a lease lasts), and with it this run: nothing more is written here.
+                guard try await repository.acquireLease(eventId: event.id, holder: holder, seconds: leaseSeconds) else { throw LeaseLost() }
                 let callsBefore = batch.calls.value
                 let (results, tally) = try await batch.sync(people, dryRun: run.dryRun)
                 if !run.dryRun { await Self.recordMetrics(results, calls: batch.calls.value - callsBefore, client: batch.client) }
@@ -164,6 +180,9 @@ public final class SyncEngine: Sendable {
                 run.finishedAt = now()
                 if !run.dryRun { await connectors.health.resumed(eventId: event.id) }
             }
+        } catch is LeaseLost {
+            logger.warning("the event was taken over by another process; this one leaves the run to it", metadata: ["run": "\(run.id)", "cursor": "\(run.cursor ?? "")"])
+            return try await repository.run(id: run.id) ?? run
         } catch let exhausted as BudgetExhausted {
             run.state = .paused
             run.pausedReason = exhausted.description
@@ -362,6 +381,9 @@ extension SyncRun {
         errors += tally.errors.prefix(max(0, 100 - errors.count))
     }
 }
+
+/// The event's lease ran out and another process holds it now: the run is theirs.
+struct LeaseLost: Error {}
 
 /// The live sync of an event waits for its connection: the connector is on but disconnected or
 /// broken. Its changes stay in the outbox until the connection is back.

@@ -114,7 +114,7 @@ public final class SyncService: Service, Sendable {
                 guard let run = claimed, !isStopping else {
                     if let run = claimed { try? await repository.releaseLease(eventId: run.eventId, holder: engine.holder) }
                     await slots.release()
-                    await runsQueued.wait(upTo: Self.claimPoll)
+                    await runsQueued.wait(upTo: Self.claimPoll, on: engine.clock)
                     continue
                 }
                 active.withLock { _ = $0.insert(run.eventId) }
@@ -140,7 +140,7 @@ public final class SyncService: Service, Sendable {
     /// that came due are queued.
     private func retryPausedRuns() async {
         while !Task.isCancelled {
-            do { try await Task.sleep(for: pausedRetry) } catch { return }
+            do { try await engine.clock.sleep(for: pausedRetry) } catch { return }
             await requeuePaused { _ in true }
             await queueDueNoShows()
         }
@@ -189,67 +189,35 @@ public final class SyncService: Service, Sendable {
         if queued { runsQueued.signal() }
     }
 
-    /// How often an event whose connection is down is looked at again.
-    static let connectionRecheck: Duration = .seconds(1)
-
-    /// How long the live sync waits for a commit before it looks at the outbox anyway: changes
-    /// another process wrote (several `serve` on one PostgreSQL) are found within this.
-    static let fallbackPoll: Duration = .seconds(5)
-
-    /// The least time between the starts of two rounds of the live sync. A change after a quiet
-    /// moment leaves at once; under a stream of writes (registrations, an import) rounds come at
-    /// this pace, each taking everything committed since, so the outbox's bookkeeping does not
-    /// compete with the writes for the single writer connection (one round per commit cost a
-    /// fifth of the registrations' rate).
-    static let minimumRoundInterval: Duration = .milliseconds(100)
-
-    /// The least time between the starts of two rounds while a rush lasts (check-ins at the door:
-    /// two rounds in a row found changes, within ``rushGap``). Each round then takes a few more
-    /// people in its one call: at 10 check-ins a second, about six a call instead of one or two,
-    /// and a check-in still reaches Salesforce within the second. A change after a quiet moment,
-    /// or one a second, never waits for it (`scripts/bench --only rush` measures both).
-    static let rushRoundInterval: Duration = .milliseconds(600)
-    /// Rounds that found changes this close together make a rush.
-    static let rushGap: Duration = .milliseconds(750)
-
-    /// Drains the outbox: woken by each commit that logged changes (``Outbox/waitForChanges(upTo:)``),
+    /// Drains the outbox: woken by each commit that logged changes (``Outbox/waitForChanges(upTo:on:)``),
     /// it syncs each event with pending changes under the event's lease. Changes committed while a
     /// sync is in flight make the next batch, so a burst costs a few calls, not one per person;
     /// an event that fails waits longer before the next try. An idle server runs no query but the
-    /// fallback poll.
+    /// fallback poll. When to look, and at which events, is ``LiveSchedule``'s to say; the waits
+    /// are on the engine's clock.
     private func runLiveSync() async {
-        var retryAt: [String: ContinuousClock.Instant] = [:]
-        var delays: [String: Duration] = [:]
-        let clock = ContinuousClock()
+        let clock = engine.clock
         let outbox = repository.outbox
+        var schedule = LiveSchedule()
         // At start, changes a previous process left are looked at at once.
         var lookAgain = true
-        var lastRound = clock.now.advanced(by: .zero - Self.minimumRoundInterval)
-        // A rush (rounds finding changes one after another) sets a slower pace.
-        var rush = false
-        var lastBusyRound: ContinuousClock.Instant?
         while !Task.isCancelled {
             if !lookAgain {
-                let nextRetry = retryAt.values.min().map { max(.zero, clock.now.duration(to: $0)) } ?? Self.fallbackPoll
-                await outbox.waitForChanges(upTo: min(nextRetry, Self.fallbackPoll))
+                await outbox.waitForChanges(upTo: schedule.longestWait(at: clock.now), on: clock)
             }
             // Changes committed within the window join this batch; rounds keep their pace.
-            let pace = clock.now.duration(to: lastRound.advanced(by: rush ? Self.rushRoundInterval : Self.minimumRoundInterval))
-            do { try await Task.sleep(for: max(window, pace)) } catch { return }
-            for eventId in retriesAsked.withLock({ asked in defer { asked = [] }; return asked }) {
-                retryAt[eventId] = nil
-                delays[eventId] = nil
-            }
-            lastRound = clock.now
+            do { try await clock.sleep(for: schedule.gathering(at: clock.now, window: window)) } catch { return }
+            schedule.retryNow(retriesAsked.withLock { asked in defer { asked = [] }; return asked })
+            schedule.roundStarts(at: clock.now)
             lookAgain = false
             var busy = false
             guard !Task.isCancelled, let events = try? await outbox.eventsWithPendingChanges() else { continue }
             RosterMetrics.liveQueue(events: events.count, lagSeconds: events.isEmpty ? 0 : ((try? await outbox.oldestPendingAge()) ?? 0))
             let running = active.withLock { $0 }
-            for eventId in events where (retryAt[eventId].map { $0 <= clock.now } ?? true) {
+            for eventId in events where schedule.isDue(eventId, at: clock.now) {
                 // A forced run of this process holds the event: its changes go once it is done.
                 if running.contains(eventId) {
-                    retryAt[eventId] = clock.now.advanced(by: Self.connectionRecheck)
+                    schedule.recheck(eventId, at: clock.now)
                     continue
                 }
                 await slots.acquire()
@@ -260,7 +228,7 @@ public final class SyncService: Service, Sendable {
                     switch try synced.get() {
                     case nil:
                         // A forced run holds the event: its changes go once it is done.
-                        retryAt[eventId] = clock.now.advanced(by: Self.connectionRecheck)
+                        schedule.recheck(eventId, at: clock.now)
                         continue
                     case let count? where count > 0:
                         RosterMetrics.liveSynced(count)
@@ -269,21 +237,18 @@ public final class SyncService: Service, Sendable {
                         lookAgain = true
                     default: break
                     }
-                    retryAt[eventId] = nil
-                    delays[eventId] = nil
+                    schedule.succeeded(eventId)
                 } catch is LiveSyncWaiting {
                     // Nothing lost: the changes stay pending; the connection is looked at again soon,
                     // so they leave within moments of a new login.
-                    retryAt[eventId] = clock.now.advanced(by: Self.connectionRecheck)
+                    schedule.recheck(eventId, at: clock.now)
                 } catch {
                     if Task.isCancelled { return } // shutting down: the changes stay pending for the next start
-                    let delay = min((delays[eventId] ?? .milliseconds(500)) * 2, .seconds(60))
-                    delays[eventId] = delay
-                    retryAt[eventId] = clock.now.advanced(by: delay)
-                    warn("live sync failed; retrying later", error, ["event": "\(eventId)", "retryIn": "\(delay)"])
+                    let backOff = schedule.failed(eventId, at: clock.now)
+                    warn("live sync failed; retrying later", error, ["event": "\(eventId)", "retryIn": "\(backOff)"])
                 }
             }
-            (rush, lastBusyRound) = Self.rush(after: lastRound, busy: busy, lastBusyRound: lastBusyRound, wasRush: rush)
+            schedule.roundEnded(busy: busy)
         }
     }
 
@@ -292,18 +257,6 @@ public final class SyncService: Service, Sendable {
     private func warn(_ message: Logger.Message, _ error: any Error, _ metadata: Logger.Metadata = [:]) {
         if error.isDatabaseUnavailable { return repository.availability.failed(error) }
         logger.warning(message, metadata: metadata.merging(["error": "\(error)"]) { $1 })
-    }
-
-    /// Whether a rush lasts after the round that started at `round`: two rounds in a row found
-    /// changes within ``rushGap``; a rush ends once no round found any for that long.
-    static func rush(after round: ContinuousClock.Instant, busy: Bool, lastBusyRound: ContinuousClock.Instant?,
-                     wasRush: Bool) -> (rush: Bool, lastBusyRound: ContinuousClock.Instant?) {
-        guard busy else {
-            let quiet = lastBusyRound.map { $0.duration(to: round) > rushGap } ?? true
-            return (wasRush && !quiet, lastBusyRound)
-        }
-        let close = lastBusyRound.map { $0.duration(to: round) <= rushGap } ?? false
-        return (close, round)
     }
 }
 

@@ -17,7 +17,7 @@ struct OutboxTests {
             let participants = ParticipantRepository(database: database)
             let outbox = Outbox(database: database)
             // An hour's fallback: only the commit can end these waits within the test's minute.
-            let waiting = Task { await outbox.waitForChanges(upTo: .seconds(3600)) }
+            let waiting = Task { await outbox.waitForChanges(upTo: .seconds(3600), on: ContinuousClock()) }
             _ = try await participants.upsert(into: Self.event, ParticipantDraft(email: "ada@example.org", firstName: "Ada", lastName: "L"))
             await waiting.value
             #expect(try await outbox.pending(eventId: Self.event.id, limit: 10).changes.count == 1)
@@ -25,7 +25,7 @@ struct OutboxTests {
             let writer = ParticipantWriter(database: database, participants: participants, logger: .init(label: "test"))
             let writing = Task { try await writer.run() }
             _ = try await writer.upsert(into: Self.event, ParticipantDraft(email: "bob@example.org", firstName: "Bob", lastName: "B"))
-            await outbox.waitForChanges(upTo: .seconds(3600))
+            await outbox.waitForChanges(upTo: .seconds(3600), on: ContinuousClock())
             #expect(try await outbox.pending(eventId: Self.event.id, limit: 10).changes.count == 2)
             writing.cancel()
             try? await writing.value

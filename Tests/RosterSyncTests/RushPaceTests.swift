@@ -1,18 +1,17 @@
+import Clocks
 import Testing
 @testable import RosterSync
 
 @Suite("The live sync's pace: a rush of changes gathers a little longer, a lone change never waits")
 struct RushPaceTests {
-    typealias Instant = ContinuousClock.Instant
-
     /// Rounds at these offsets (ms) from a start, each busy or not; answers the rush after each.
     static func rushes(_ rounds: [(ms: Int, busy: Bool)]) -> [Bool] {
-        let start = ContinuousClock.now
-        var rush = false
-        var last: Instant?
+        let start = AnyClock(TestClock()).now
+        var schedule = LiveSchedule()
         return rounds.map { round in
-            (rush, last) = SyncService.rush(after: start.advanced(by: .milliseconds(round.ms)), busy: round.busy, lastBusyRound: last, wasRush: rush)
-            return rush
+            schedule.roundStarts(at: start.advanced(by: .milliseconds(round.ms)))
+            schedule.roundEnded(busy: round.busy)
+            return schedule.rush
         }
     }
 
@@ -29,8 +28,8 @@ struct RushPaceTests {
 
     @Test("the pace: a rush's rounds are further apart, within the second a check-in is promised")
     func pace() {
-        #expect(SyncService.rushRoundInterval > SyncService.minimumRoundInterval)
-        #expect(SyncService.rushRoundInterval < .seconds(1))
-        #expect(SyncService.rushGap > SyncService.rushRoundInterval, "a rush's own rounds keep it going")
+        #expect(LiveSchedule.rushRoundInterval > LiveSchedule.minimumRoundInterval)
+        #expect(LiveSchedule.rushRoundInterval < .seconds(1))
+        #expect(LiveSchedule.rushGap > LiveSchedule.rushRoundInterval, "a rush's own rounds keep it going")
     }
 }

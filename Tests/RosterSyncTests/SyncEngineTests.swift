@@ -1,3 +1,4 @@
+import Clocks
 import Foundation
 import Logging
 import RosterConnector
@@ -5,6 +6,7 @@ import RosterCore
 import RosterStore
 @testable import RosterSync
 import SalesforceClient
+import ServiceLifecycle
 import Synchronization
 import Testing
 
@@ -19,8 +21,9 @@ struct SyncEngineTests {
     static let limit = SalesforceFailure.api(status: 403, errors: [SalesforceAPIError(errorCode: "REQUEST_LIMIT_EXCEEDED", message: "TotalRequests Limit exceeded.")])
 
     /// A migrated SQLite database with the event, `count` people and a connected connector; an
-    /// engine whose rounds talk to `org`.
-    func withEngine(people count: Int, org: ScriptedOrg, _ body: (SyncEngine, SyncRepository) async throws -> Void) async throws {
+    /// engine whose rounds talk to `org`, whose wall time is `now` and whose waits are on `clock`.
+    func withEngine(people count: Int, org: ScriptedOrg, now: @escaping @Sendable () -> Date = Date.init, clock: AnyClock<Duration> = AnyClock(ContinuousClock()),
+                    _ body: (SyncEngine, SyncRepository) async throws -> Void) async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("roster_engine_\(UUID().uuidString.prefix(8)).sqlite").path
         defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let logger = Logger(label: "test")
@@ -43,9 +46,9 @@ struct SyncEngineTests {
                                      accessToken: "token", refreshToken: nil)
             let connectors = ConnectorService(connectors: stored, states: OAuthStateRepository(database: database, secrets: secrets),
                                               participants: participants, transport: Unreachable(), hosts: SalesforceHosts(), logger: logger)
-            let repository = SyncRepository(database: database)
+            let repository = SyncRepository(database: database, now: now)
             let engine = SyncEngine(connectors: connectors, repository: repository, participants: participants, events: events,
-                                    ids: UUIDv7Generator(), now: Date.init, logger: logger, salesforce: { _, _ in org })
+                                    ids: UUIDv7Generator(), now: now, clock: clock, logger: logger, salesforce: { _, _ in org })
             try await body(engine, repository)
             try await database.shutdown()
         } catch {
@@ -106,6 +109,76 @@ struct SyncEngineTests {
             #expect(org.calls.isEmpty)
             let pending = try await repository.outbox.pending(eventId: Self.event.id, limit: 10)
             #expect(pending.changes.count == 3)
+        }
+    }
+
+    @Test("a run whose lease ran out while it stalled, and which another process took, stops before its next batch and leaves the run to it")
+    func aLeaseLost() async throws {
+        let time = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+        let now: @Sendable () -> Date = { time.withLock { $0 } }
+        let org = ScriptedOrg(describes: Self.describes)
+        try await withEngine(people: SyncEngine.batchSize * 2 + 1, org: org, now: now) { engine, repository in
+            let queued = try await engine.queueRun(eventId: Self.event.id, dryRun: false)
+            let left = try await engine.execute(queued, progress: { run in
+                // After the first batch, this process stalls past its lease and another takes the event.
+                guard run.processed == SyncEngine.batchSize else { return }
+                time.withLock { $0 += 121 }
+                _ = try? await repository.acquireLease(eventId: Self.event.id, holder: "another-process", seconds: 120)
+            })
+            #expect(left.state == .running, "as stored: running, now in the other process's hands")
+            #expect((left.processed, left.created) == (SyncEngine.batchSize, SyncEngine.batchSize))
+            #expect(org.created["Contact"] == SyncEngine.batchSize, "nothing written after the lease was lost")
+            let stillHeld = try await repository.acquireLease(eventId: Self.event.id, holder: "a-third-process", seconds: 1)
+            #expect(!stillHeld, "the other process's lease was left alone")
+        }
+    }
+
+    @Test("a run paused by the org's request limit is tried again at the paused-run retry on the engine's clock: still paused at 59 s, done after 60 s")
+    func aPausedRunRetriedOnTheClock() async throws {
+        let clock = TestClock()
+        let spent = Mutex(true)
+        let org = ScriptedOrg(describes: Self.describes, interrupt: { _ in spent.withLock { $0 } ? Self.limit : nil })
+        try await withEngine(people: 3, org: org, clock: AnyClock(clock)) { engine, repository in
+            let service = SyncService(engine: engine, repository: repository, logger: Logger(label: "test"), pausedRetry: .seconds(60))
+            let group = ServiceGroup(configuration: .init(services: [service], logger: Logger(label: "test")))
+            let running = Task { try await group.run() }
+            let queued = try await service.enqueue(eventId: Self.event.id, dryRun: false)
+            // Claimed at once (queuing rings the service): no time passes for it.
+            try await eventually(stepping: nil) { try await repository.run(id: queued.id)?.state == .paused }
+
+            spent.withLock { $0 = false }
+            // 59 s, a second at a time, each given a moment of real time: a retry due earlier
+            // would have been claimed and run by the end.
+            for _ in 0..<59 {
+                await clock.advance(by: .seconds(1))
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            let early = try await repository.run(id: queued.id)
+            #expect(early?.state == .paused)
+            await clock.advance(by: .seconds(1))
+            try await eventually(stepping: clock) { try await repository.run(id: queued.id)?.state == .succeeded }
+            let done = try await repository.run(id: queued.id)
+            #expect((done?.processed, done?.failed) == (3, 0))
+
+            await group.triggerGracefulShutdown()
+            try await running.value
+        }
+    }
+
+    /// Waits until `condition` holds, moving `clock` (if any) on by a step of 100 ms at each look, as
+    /// time would pass for the service (its claim poll, its live rounds); fails the test after 30 s.
+    /// What the service does runs on SQLite's threads: the test looks for its result, it does
+    /// not guess how long it takes.
+    func eventually(stepping clock: TestClock<Duration>?, _ condition: () async throws -> Bool,
+                    sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+        while try await !condition() {
+            await clock?.advance(by: .milliseconds(100))
+            guard ContinuousClock.now < deadline else {
+                Issue.record("the condition did not come true within 30 s", sourceLocation: sourceLocation)
+                return
+            }
+            try await Task.sleep(for: .milliseconds(5))
         }
     }
 }
