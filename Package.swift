@@ -4,6 +4,7 @@
 // The module graph, from the leaves up:
 //   RosterCore          domain types and pure rules (no I/O)
 //   RosterMetrics       every metric Roster exports, named in one place
+//   SQLiteReader        SQLite's reads on threads of their own, with kept statements (SQLite's C API)
 //   RosterStore         persistence on SQLKit (SQLite or PostgreSQL), migrations, repositories
 //   RosterFiles         participant files: CSV import parsing, CSV and xlsx export
 //   SalesforceClient    a Salesforce REST + OAuth client on AsyncHTTPClient (knows nothing of Roster)
@@ -44,7 +45,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.0"),
-        // Up to the next minor only: SQLiteReadConnection calls the SQLite that sqlite-nio embeds
+        // Up to the next minor only: SQLiteReader's SQLiteReadConnection calls the SQLite that sqlite-nio embeds
         // (its `VaporCSQLite` module and `sqlite_nio_`-prefixed symbols), which is not its public API
         // and may change in a minor release; move the bound after checking that file builds and its tests pass.
         .package(url: "https://github.com/vapor/sqlite-nio", .upToNextMinor(from: "1.13.0")),
@@ -67,14 +68,29 @@ let package = Package(
         // MARK: Infrastructure leaves
         // Every metric's name and kind, in one place.
         .target(name: "RosterMetrics", dependencies: [.product(name: "Metrics", package: "swift-metrics")], swiftSettings: strict),
+        // SQLite's reads on threads of their own, through SQLite's C API with kept statements: why
+        // it is written by hand is at the top of SQLiteReadConnection.swift and ReadThreads.swift.
         .target(
-            name: "RosterStore",
+            name: "SQLiteReader",
             dependencies: [
-                "RosterCore",
                 "CSQLiteSettings",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 // Its SQLite (`VaporCSQLite`), for the read connections (SQLiteReadConnection).
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "RosterStore",
+            dependencies: [
+                "RosterCore",
+                "SQLiteReader",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -164,6 +180,8 @@ let package = Package(
             name: "RosterServer",
             dependencies: [
                 "RosterMetrics",
+                // Which read threads a request's reads run on (ReadPriorityMiddleware).
+                "SQLiteReader",
                 "RosterWeb",
                 "RosterCore",
                 "RosterStore",
@@ -213,7 +231,7 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "RosterCoreTests", dependencies: ["RosterCore"], swiftSettings: strict),
-        .testTarget(name: "RosterStoreTests", dependencies: ["RosterStore", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
+        .testTarget(name: "RosterStoreTests", dependencies: ["RosterStore", "SQLiteReader", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         .testTarget(
             name: "RosterFilesTests",
             dependencies: [
@@ -265,6 +283,7 @@ let package = Package(
                 "RosterServer",
                 "RosterWeb",
                 "RosterStore",
+                "SQLiteReader",
                 "SalesforceSandbox",
                 "SalesforceClient",
                 "RosterCore",

@@ -12,6 +12,7 @@ import RosterSync
 import RosterWeb
 import SalesforceClient
 import ServiceLifecycle
+import SQLiteReader
 
 /// The composition root: builds the whole application from its configuration. `roster serve`
 /// runs what this returns; tests call it too, so they exercise the real wiring.

@@ -1,4 +1,5 @@
 import SQLiteKit
+import SQLiteReader
 import SQLKit
 
 /// A participant row's values, whichever driver read it: the few types the store keeps.

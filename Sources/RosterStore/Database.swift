@@ -5,6 +5,7 @@ import NIOPosix
 import PostgresKit
 import ServiceLifecycle
 import SQLiteKit
+import SQLiteReader
 import SQLKit
 
 /// The SQL flavour behind the store; repositories stay portable and ask only where the two differ.

@@ -1,5 +1,6 @@
 import Foundation
 import RosterCore
+import SQLiteReader
 import SQLKit
 
 /// One input row of an import, numbered as the user sees it.

@@ -35,37 +35,9 @@ public struct ParticipantRepository: Sendable {
         }
     }
 
-    /// Creates the participant, or updates the one with the same email (in any case).
-    ///
-    /// - Throws: ``ValidationFailure`` naming each bad field; ``StoreError``.
-    public func upsert(into event: Event, _ draft: ParticipantDraft) async throws -> UpsertOutcome {
-        // Two requests may create or change the same person at once: the loser reads again.
-        for attempt in 1...ParticipantWriter.raceAttempts {
-            do {
-                return try await writing { db in try await self.upsert(into: event, draft, on: db) }
-            } catch where error.isRace && attempt < ParticipantWriter.raceAttempts {
-                continue
-            }
-        }
-        throw StoreError.conflict("the participant \(draft.email ?? "") was changed by another request; try again")
-    }
-
     /// The upsert's steps inside a transaction the caller holds: a batch of one.
     public func upsert(into event: Event, _ draft: ParticipantDraft, on db: any SQLDatabase) async throws -> UpsertOutcome {
         try await upsertBatch(into: event, [draft], on: db)[0].get()
-    }
-
-    /// Applies a partial update to one participant.
-    public func update(in event: Event, participantId: String, _ draft: ParticipantDraft) async throws -> Participant {
-        // Changed by another request meanwhile: the partial update applies to what is there now.
-        for _ in 1..<ParticipantWriter.raceAttempts {
-            do {
-                return try await writing { db in try await self.update(in: event, participantId: participantId, draft, on: db) }
-            } catch StoreError.versionConflict {
-                continue
-            }
-        }
-        return try await writing { db in try await self.update(in: event, participantId: participantId, draft, on: db) }
     }
 
     /// The update's steps inside a transaction the caller holds.

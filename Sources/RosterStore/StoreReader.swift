@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import SQLiteReader
 import SQLKit
 
 /// Where every read outside a write's transaction goes, and the one place that decides how it

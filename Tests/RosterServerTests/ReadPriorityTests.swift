@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 @testable import RosterServer
 import RosterStore
+import SQLiteReader
 import Testing
 
 /// Reads run below the priority of writes while writes are in flight, at the default priority

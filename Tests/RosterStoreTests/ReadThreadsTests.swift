@@ -1,5 +1,6 @@
 import Foundation
 import RosterStore
+import SQLiteReader
 import Testing
 
 @Suite struct ReadThreadsTests {

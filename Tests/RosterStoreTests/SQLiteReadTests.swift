@@ -3,6 +3,7 @@ import NIOCore
 import RosterCore
 @testable import RosterStore
 import SQLiteNIO
+@testable import SQLiteReader
 import SQLKit
 import Testing
 

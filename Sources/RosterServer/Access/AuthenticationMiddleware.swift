@@ -4,6 +4,7 @@ import Hummingbird
 import RosterCore
 import RosterStore
 import RosterWeb
+import SQLiteReader
 import Synchronization
 
 /// Who is calling, on every route of the API group: `Authorization: Bearer <token>` with a token

@@ -1,5 +1,6 @@
 import Hummingbird
 import RosterStore
+import SQLiteReader
 import Synchronization
 
 /// Runs reads (GET and HEAD: pages, lists, exports' first bytes) in a ``ReadLane``: while a

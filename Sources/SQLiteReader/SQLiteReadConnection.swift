@@ -158,33 +158,36 @@ final class SQLiteReadConnection: @unchecked Sendable {
 private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
 /// The row a statement stands on, read by column position; valid only inside the `onRow` call.
-struct SQLiteStatementRow {
+public struct SQLiteStatementRow {
     fileprivate let statement: OpaquePointer
 
-    var columnCount: Int32 { sqlite_nio_sqlite3_column_count(statement) }
+    /// How many columns the statement selects.
+    public var columnCount: Int32 { sqlite_nio_sqlite3_column_count(statement) }
 
-    func name(_ column: Int32) -> String {
+    /// The name of the column at `column`.
+    public func name(_ column: Int32) -> String {
         sqlite_nio_sqlite3_column_name(statement, column).map { String(cString: $0) } ?? ""
     }
 
-    func isNull(_ column: Int32) -> Bool {
+    /// Whether the column at `column` is null.
+    public func isNull(_ column: Int32) -> Bool {
         sqlite_nio_sqlite3_column_type(statement, column) == SQLITE_NULL
     }
 
     /// The column's text, `nil` when it is null (SQLite converts a number to its text).
-    func text(_ column: Int32) -> String? {
+    public func text(_ column: Int32) -> String? {
         guard let bytes = sqlite_nio_sqlite3_column_text(statement, column) else { return nil }
         let count = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
         return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
     }
 
     /// The column's integer, `nil` when it is null.
-    func integer(_ column: Int32) -> Int64? {
+    public func integer(_ column: Int32) -> Int64? {
         isNull(column) ? nil : sqlite_nio_sqlite3_column_int64(statement, column)
     }
 
     /// The column's value as sqlite-nio gives it, for SQLKit's decoders.
-    func value(_ column: Int32) -> SQLiteData {
+    public func value(_ column: Int32) -> SQLiteData {
         switch sqlite_nio_sqlite3_column_type(statement, column) {
         case SQLITE_INTEGER: .integer(Int(sqlite_nio_sqlite3_column_int64(statement, column)))
         case SQLITE_FLOAT: .float(sqlite_nio_sqlite3_column_double(statement, column))

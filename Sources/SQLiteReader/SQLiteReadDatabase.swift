@@ -8,16 +8,19 @@ import Synchronization
 /// SQLite's reads, beside the single writer (WAL lets them read while it writes): each read thread
 /// of each ``ReadLane`` holds a read connection of its own (``SQLiteReadConnection``), and a read
 /// runs on a thread of its task's lane. A request already on such a thread (``ReadPriorityMiddleware``
-/// in the server puts reads there) runs its statements right where it is, with no hand-off.
+/// in Roster's server puts reads there) runs its statements right where it is, with no hand-off.
 ///
-/// Repositories reach it only through ``StoreReader``, which decides between its SQLKit face
-/// (`SQLDatabase`) and the faster ``rows(_:selecting:_:)``, by column position.
-final class SQLiteReadDatabase: SQLDatabase, Sendable {
+/// RosterStore's repositories reach it only through its `StoreReader`, which decides between its
+/// SQLKit face (`SQLDatabase`) and the faster ``rows(_:selecting:_:)``, by column position.
+public final class SQLiteReadDatabase: SQLDatabase, Sendable {
     private let background: Lane
     private let foreground: Lane
-    let logger: Logger
+    /// Where each statement is logged, at trace level.
+    public let logger: Logger
 
-    init(path: String, background: ReadThreads, foreground: ReadThreads, logger: Logger) {
+    /// Reads the database file at `path` (made and migrated by its writer) on two sets of threads,
+    /// one per ``ReadLane``; each thread opens its connection at its first read.
+    public init(path: String, background: ReadThreads, foreground: ReadThreads, logger: Logger) {
         self.background = Lane(path: path, threads: background)
         self.foreground = Lane(path: path, threads: foreground)
         self.logger = logger
@@ -26,7 +29,7 @@ final class SQLiteReadDatabase: SQLDatabase, Sendable {
     /// The rows `query` selects, each made by `transform` as SQLite steps to it, on a read
     /// thread of the current task's lane; when `columns` is given, the statement must select
     /// exactly those, in that order (the transform reads them by position).
-    func rows<Row: Sendable>(_ query: any SQLExpression, selecting columns: [String]? = nil,
+    public func rows<Row: Sendable>(_ query: any SQLExpression, selecting columns: [String]? = nil,
                              _ transform: @escaping @Sendable (SQLiteStatementRow) throws -> Row) async throws -> [Row] {
         let (sql, binds) = serialize(query)
         let encoder = SQLiteDataEncoder()
@@ -41,24 +44,29 @@ final class SQLiteReadDatabase: SQLDatabase, Sendable {
     }
 
     /// Closes every read connection; the read threads must have stopped.
-    func close() {
+    public func close() {
         background.close()
         foreground.close()
     }
 
     // MARK: SQLDatabase
 
-    var eventLoop: any EventLoop { MultiThreadedEventLoopGroup.singleton.any() }
-    var dialect: any SQLDialect { SQLiteDialect() }
-    var queryLogLevel: Logger.Level? { .trace }
+    /// An event loop of NIO's shared group: the reads themselves run on the read threads.
+    public var eventLoop: any EventLoop { MultiThreadedEventLoopGroup.singleton.any() }
+    /// SQLite's.
+    public var dialect: any SQLDialect { SQLiteDialect() }
+    /// Statements are logged at trace level.
+    public var queryLogLevel: Logger.Level? { .trace }
 
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+    /// Runs `query` for SQLKit, handing each row to `onRow`.
+    public func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
         let promise = eventLoop.makePromise(of: Void.self)
         promise.completeWithTask { try await self.execute(sql: query, onRow) }
         return promise.futureResult
     }
 
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+    /// Runs `query` for SQLKit, handing each row to `onRow`.
+    public func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         // One list of names for all the rows of a statement.
         nonisolated(unsafe) var names: [String]?
         let rows = try await rows(query) { row in
