@@ -98,7 +98,7 @@ extension ConnectorService {
     /// ``ScreenReads/lifetime``. `verify` (the check) asks Salesforce at least once whatever is
     /// kept, so a refused token or an org gone is found, and the API usage is today's: the
     /// campaign is looked up afresh, or, without a campaign name, the describes are read again.
-    func orgFacts(settings: ConnectorSettings, client: SalesforceClient, reads: ScreenReads, describe: Bool = true,
+    func orgFacts(settings: ConnectorSettings, client: any SalesforceAPI, reads: ScreenReads, describe: Bool = true,
                   verify: Bool = false) async throws -> OrgFacts {
         var facts = OrgFacts()
         let name = settings.campaignName.trimmed().isEmpty ? nil : settings.campaignName
@@ -136,7 +136,7 @@ extension ConnectorService {
     }
 
     /// The org's Lead assignment rules, by name (an org has at most one active).
-    func leadAssignmentRules(client: SalesforceClient, reads: ScreenReads) async throws -> [LeadAssignmentRule] {
+    func leadAssignmentRules(client: any SalesforceAPI, reads: ScreenReads) async throws -> [LeadAssignmentRule] {
         try await reads.records(SOQL.select(["Id", "Name", "Active"], from: "AssignmentRule", where: .equals("SobjectType", "Lead"), orderBy: "Name"), client: client)
             .compactMap { record in
                 guard let id = record["Id"]?.stringValue, let name = record["Name"]?.stringValue else { return nil }
@@ -145,7 +145,7 @@ extension ConnectorService {
     }
 
     /// The member status labels of a campaign, in its order.
-    public func statuses(campaignId: String, client: SalesforceClient) async throws -> [String] {
+    public func statuses(campaignId: String, client: any SalesforceAPI) async throws -> [String] {
         try await client.queryAll(Self.statusQuery(campaignId: campaignId)).compactMap { $0["Label"]?.stringValue }
     }
 

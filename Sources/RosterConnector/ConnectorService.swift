@@ -267,7 +267,7 @@ public final class ConnectorService: Sendable {
     ///
     /// The stored connection is read each time: a login or a disconnection another process made
     /// (a web process, while this one syncs) ends this process's client for the old connection.
-    public func client(eventId: String) async throws -> SalesforceClient {
+    public func client(eventId: String) async throws -> any SalesforceAPI {
         let stored = try await stored(eventId: eventId)
         let connection = stored.connection.state == .connected ? stored.connection.connectedAt : nil
         return try await clients.client(for: eventId, connection: connection) { try self.makeClient(stored) }
@@ -276,7 +276,7 @@ public final class ConnectorService: Sendable {
     /// The client for `connection`, as the caller just read it (under the event's lease, so a
     /// disconnection or a new login another process made shows there): the kept one, or (made
     /// with the stored connection, its secrets opened only then) a new one.
-    public func client(eventId: String, connection: SalesforceConnection) async throws -> SalesforceClient {
+    public func client(eventId: String, connection: SalesforceConnection) async throws -> any SalesforceAPI {
         if connection.state == .connected, let connectedAt = connection.connectedAt,
            let kept = await clients.kept(for: eventId, connection: connectedAt) {
             return kept
@@ -337,7 +337,7 @@ public final class ConnectorService: Sendable {
 /// One client per event's connection, with what the screens read through it.
 actor ClientCache {
     private let now: @Sendable () -> Date
-    private var clients: [String: (client: SalesforceClient, reads: ScreenReads, connection: Date?)] = [:]
+    private var clients: [String: (client: any SalesforceAPI, reads: ScreenReads, connection: Date?)] = [:]
 
     init(now: @escaping @Sendable () -> Date) {
         self.now = now
@@ -345,7 +345,7 @@ actor ClientCache {
 
     /// The client kept for the event's connection made at `connection` (`nil`: none is
     /// connected), or a new one from `make`; a client of another connection is dropped.
-    func client(for eventId: String, connection: Date?, make: () throws -> SalesforceClient) throws -> SalesforceClient {
+    func client(for eventId: String, connection: Date?, make: () throws -> any SalesforceAPI) throws -> any SalesforceAPI {
         if let connection, let kept = kept(for: eventId, connection: connection) { return kept }
         clients[eventId] = nil
         let client = try make()
@@ -354,14 +354,14 @@ actor ClientCache {
     }
 
     /// The client kept for the event's connection made at `connection`, if there is one.
-    func kept(for eventId: String, connection: Date) -> SalesforceClient? {
+    func kept(for eventId: String, connection: Date) -> (any SalesforceAPI)? {
         guard let kept = clients[eventId], kept.connection == connection else { return nil }
         return kept.client
     }
 
     /// The screens' kept answers for the connection `client` belongs to; fresh ones for a
     /// client this cache no longer holds (its connection just ended).
-    func reads(for eventId: String, client: SalesforceClient) -> ScreenReads {
+    func reads(for eventId: String, client: any SalesforceAPI) -> ScreenReads {
         if let kept = clients[eventId], kept.client === client { return kept.reads }
         return ScreenReads(now: now)
     }

@@ -21,7 +21,7 @@ actor ScreenReads {
 
     /// The query's records, from Salesforce or from an answer younger than ``lifetime``;
     /// `fresh` asks Salesforce whatever is kept (and keeps the new answer).
-    func records(_ soql: SOQL, client: SalesforceClient, fresh: Bool = false) async throws -> [SalesforceRecord] {
+    func records(_ soql: SOQL, client: any SalesforceAPI, fresh: Bool = false) async throws -> [SalesforceRecord] {
         let key = soql.text
         if !fresh, let kept = queries[key], now().timeIntervalSince(kept.at) < Self.lifetime { return kept.records }
         let records = try await client.queryAll(soql)

@@ -1,7 +1,7 @@
-/// What the sync asks of a Salesforce org: Composite calls, queries, describes and the org's
-/// API usage. ``SalesforceClient`` is the live one; tests give the sync a scripted org instead,
-/// so its bookkeeping (partial successes, smaller collections, failed references) is tested
-/// without a server. The sandbox stays the fidelity test over HTTP.
+/// What the sync and the connector ask of a Salesforce org: Composite calls, queries, describes,
+/// a delete (erasure) and the org's API usage. ``SalesforceClient`` is the live one; tests give
+/// the sync a scripted org instead, so its bookkeeping (partial successes, smaller collections,
+/// failed references) is tested without a server. The sandbox stays the fidelity test over HTTP.
 public protocol SalesforceAPI: AnyObject, Sendable {
     /// The REST API version the calls use (`62.0`).
     var apiVersion: String { get }
@@ -13,6 +13,10 @@ public protocol SalesforceAPI: AnyObject, Sendable {
     func queryAll(_ soql: SOQL) async throws(SalesforceFailure) -> [SalesforceRecord]
     /// The objects' describes, from the cache unless `refresh`.
     func describe(_ objects: [String], refresh: Bool) async throws(SalesforceFailure) -> [String: SObjectDescribe]
+    /// One object's describe, from the cache unless `refresh`.
+    func describe(_ object: String, refresh: Bool) async throws(SalesforceFailure) -> SObjectDescribe
+    /// Deletes one row; a row already gone answers `ENTITY_IS_DELETED` or `NOT_FOUND`.
+    func delete(_ object: String, id: String) async throws(SalesforceFailure)
     /// The org's daily API usage, read from the Limits resource.
     func limits() async throws(SalesforceFailure) -> APIUsage
     /// Waits before the caller's own retry number `attempt` of work that failed for a transient reason.
@@ -20,6 +24,11 @@ public protocol SalesforceAPI: AnyObject, Sendable {
 }
 
 extension SalesforceAPI {
+    /// One object's describe, from the cache.
+    public func describe(_ object: String) async throws(SalesforceFailure) -> SObjectDescribe {
+        try await describe(object, refresh: false)
+    }
+
     /// A Composite call without extra headers.
     public func composite(_ subrequests: [CompositeSubrequest], allOrNone: Bool) async throws(SalesforceFailure) -> [CompositeSubresponse] {
         try await composite(subrequests, allOrNone: allOrNone, headers: [])

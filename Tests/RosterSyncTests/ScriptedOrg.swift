@@ -49,6 +49,16 @@ final class ScriptedOrg: SalesforceAPI {
     func describe(_ objects: [String], refresh: Bool) async throws(SalesforceFailure) -> [String: SObjectDescribe] {
         describes.filter { objects.contains($0.key) }
     }
+    func describe(_ object: String, refresh: Bool) async throws(SalesforceFailure) -> SObjectDescribe {
+        guard let describe = describes[object] else {
+            throw .api(status: 404, errors: [SalesforceAPIError(errorCode: "NOT_FOUND", message: "The requested resource does not exist")])
+        }
+        return describe
+    }
+    /// The sync never deletes: a delete is a test's mistake, answered as Salesforce answers a row it does not have.
+    func delete(_ object: String, id: String) async throws(SalesforceFailure) {
+        throw .api(status: 404, errors: [SalesforceAPIError(errorCode: "NOT_FOUND", message: "The requested resource does not exist")])
+    }
     func limits() async throws(SalesforceFailure) -> APIUsage { APIUsage(used: 0, max: 15_000) }
     func backOff(beforeRetry attempt: Int, why: String) async throws(SalesforceFailure) {}
 
