@@ -212,36 +212,27 @@ extension SyncBatch {
     }
 
     /// Sends writes in collections (200 records, or fewer where the org's automation needs it:
-    /// ``BatchSizes``), five collections to a Composite call. Records refused because a trigger
-    /// ran out of a governor limit, or row locks on most of a collection, are sent again in
-    /// collections half the size, down to one record; records that failed for a transient reason (`UNABLE_TO_LOCK_ROW`: nothing was
-    /// written) are sent again after the client's back-off, up to ``recordRetries`` times.
+    /// ``BatchSizes``), five collections to a Composite call, then sends again what
+    /// ``WriteRetries`` says: in smaller collections, or after the client's back-off (up to
+    /// ``recordRetries`` times).
     func send(_ writes: [Write]) async throws -> [(Write, RecordResult)] {
         var results = try await sendOnce(writes)
         var sent = Array(results.indices)
         var lockRetries = 0
         while true {
-            let limited = results.indices.filter { !results[$0].1.success && BatchSizes.isGovernorLimit(results[$0].1.errors) }
-            // Row locks on most of what was just sent of an object are contention, not chance:
-            // smaller collections too (a handful of records is left to the back-off alone).
-            let contended = Dictionary(grouping: sent, by: { results[$0].0.record.object }).filter { _, indices in
-                indices.count >= 4 && indices.filter { BatchSizes.isRowLock(results[$0].1.errors) }.count * 2 > indices.count
-            }.keys
-            let shrunk = Set(limited.map { results[$0].0.record.object }).union(contended).filter { sizes.shrink($0) }
-            let smaller = limited.filter { shrunk.contains(results[$0].0.record.object) }
-            let locked = lockRetries < Self.recordRetries ? results.indices.filter { index in
-                !results[index].1.success && results[index].1.errors.contains { RetryPolicy.retryableCodes.contains($0.errorCode) }
-            } : []
-            guard !smaller.isEmpty || !locked.isEmpty else { break }
-            if !locked.isEmpty {
+            let retries = WriteRetries.after(results.map { ($0.0.record.object, $0.1) }, sent: sent, size: sizes.size(for:),
+                                             transientTriesLeft: lockRetries < Self.recordRetries)
+            guard !retries.isEmpty else { break }
+            for object in retries.shrink { _ = sizes.shrink(object) }
+            if !retries.transient.isEmpty {
                 lockRetries += 1
-                try await client.backOff(beforeRetry: lockRetries, why: "\(locked.count) records failed for a transient reason")
+                try await client.backOff(beforeRetry: lockRetries, why: "\(retries.transient.count) records failed for a transient reason")
             }
-            if !shrunk.isEmpty {
+            if !retries.shrink.isEmpty {
                 logger.notice("the org's automation ran out of a governor limit; sending smaller collections",
-                              metadata: ["sizes": "\(shrunk.sorted().map { "\($0): \(sizes.size(for: $0))" }.joined(separator: ", "))"])
+                              metadata: ["sizes": "\(retries.shrink.sorted().map { "\($0): \(sizes.size(for: $0))" }.joined(separator: ", "))"])
             }
-            let retry = Array(Set(smaller + locked)).sorted()
+            let retry = retries.again
             let again = try await sendOnce(retry.map { results[$0].0 })
             for (position, index) in retry.enumerated() { results[index] = again[position] }
             sent = retry
