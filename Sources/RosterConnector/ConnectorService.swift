@@ -5,14 +5,7 @@ import RosterStore
 import SalesforceClient
 
 /// An event's connector seen from the outside: settings, whether a secret is set, connection.
-public struct ConnectorView: Sendable, Hashable {
-    /// The connector's settings; the defaults when none were saved.
-    public var settings: ConnectorSettings
-    /// Whether a consumer secret is saved; the secret itself is never shown.
-    public var consumerSecretSet: Bool
-    /// The connection's state, flow, instance and user; never the tokens.
-    public var connection: SalesforceConnection
-}
+public typealias ConnectorView = ConnectorSummary
 
 /// The Salesforce connector of each event: saving settings, connecting (both OAuth flows),
 /// disconnecting, and handing out a client per connection that keeps renewed tokens and
@@ -64,10 +57,7 @@ public final class ConnectorService: Sendable {
 
     /// The event's connector, or the defaults when it was never configured; no secret is opened.
     public func view(eventId: String) async throws -> ConnectorView {
-        guard let summary = try await connectors.summary(eventId: eventId) else {
-            return ConnectorView(settings: ConnectorSettings(), consumerSecretSet: false, connection: SalesforceConnection())
-        }
-        return ConnectorView(settings: summary.settings, consumerSecretSet: summary.consumerSecretSet, connection: summary.connection)
+        try await connectors.summary(eventId: eventId) ?? ConnectorView()
     }
 
     /// The stored connector.

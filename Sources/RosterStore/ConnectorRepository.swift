@@ -20,12 +20,19 @@ public struct StoredConnector: Sendable, Hashable {
 
 /// A connector as its settings page and the participant answers read it: no secret opened.
 public struct ConnectorSummary: Sendable, Hashable {
-    /// The connector's settings as last saved.
+    /// The connector's settings as last saved; the defaults when none were.
     public var settings: ConnectorSettings
-    /// The connection's state, flow, instance and user.
-    public var connection: SalesforceConnection
-    /// Whether a consumer secret is saved.
+    /// Whether a consumer secret is saved; the secret itself is never shown.
     public var consumerSecretSet: Bool
+    /// The connection's state, flow, instance and user; never the tokens.
+    public var connection: SalesforceConnection
+
+    /// Makes a summary from its parts; the defaults are a connector never saved.
+    public init(settings: ConnectorSettings = ConnectorSettings(), consumerSecretSet: Bool = false, connection: SalesforceConnection = SalesforceConnection()) {
+        self.settings = settings
+        self.consumerSecretSet = consumerSecretSet
+        self.connection = connection
+    }
 }
 
 /// Stores connector settings and connections. Secrets are sealed with ``SecretBox`` before they
@@ -58,8 +65,8 @@ public struct ConnectorRepository: Sendable {
             .column(SQLAlias(SQLRaw("consumer_secret IS NOT NULL"), as: SQLIdentifier("secret_set")))
             .from("salesforce_connectors").where("event_id", .equal, eventId).first()
         else { return nil }
-        return ConnectorSummary(settings: try Self.settings(from: row), connection: try Self.connection(from: row),
-                                consumerSecretSet: try row.decode(column: "secret_set", as: Bool.self))
+        return ConnectorSummary(settings: try Self.settings(from: row), consumerSecretSet: try row.decode(column: "secret_set", as: Bool.self),
+                                connection: try Self.connection(from: row))
     }
 
     /// The connection state of every configured connector (for the health metric at start).

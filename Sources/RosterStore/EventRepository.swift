@@ -94,6 +94,17 @@ public struct EventRepository: Sendable {
             .all().map(Self.event(from:))
     }
 
+    /// The events over at `time` (an end at or before it) that no run started by `runner` has
+    /// been queued for, soonest ended first: where the no-show pass may be due, in one read
+    /// rather than one per event.
+    public func endedWithoutRun(startedBy runner: String, at time: Date) async throws -> [Event] {
+        try await database.reader.raw("""
+            SELECT e.* FROM events e WHERE e.ends_at IS NOT NULL AND e.ends_at <= \(bind: StoreTime.millis(time))
+            AND NOT EXISTS (SELECT 1 FROM salesforce_sync_runs r WHERE r.event_id = e.id AND r.started_by = \(bind: runner))
+            ORDER BY e.ends_at, e.id
+            """).all().map(Self.event(from:))
+    }
+
     /// How many participants each event has, by event id.
     public func participantCounts() async throws -> [String: Int] {
         // The kept counts (ParticipantCounters): one row an event.

@@ -301,13 +301,6 @@ public struct SyncRepository: Sendable {
         }
     }
 
-    /// Whether the event has a run `startedBy` started (the no-show pass, once per event).
-    public func hasRun(eventId: String, startedBy: String) async throws -> Bool {
-        try await database.reader.raw("""
-            SELECT 1 AS found FROM salesforce_sync_runs WHERE event_id = \(bind: eventId) AND started_by = \(bind: startedBy) LIMIT 1
-            """).first() != nil
-    }
-
     /// The ids among `ids` of people erased on request (``ParticipantErasure``).
     static func erased(among ids: [String], on db: any SQLDatabase) async throws -> Set<String> {
         guard !ids.isEmpty else { return [] }

@@ -157,11 +157,10 @@ public final class SyncService: Service, Sendable {
     /// everyone moved already and changes nothing.
     func queueDueNoShows() async {
         let time = engine.now()
-        guard let events = try? await engine.events.all() else { return }
-        for event in events where event.endsAt.map({ $0 <= time }) ?? false {
+        // Past events whose pass has run are left out by the read itself.
+        guard let events = try? await engine.events.endedWithoutRun(startedBy: Self.noShowRunner, at: time) else { return }
+        for event in events {
             do {
-                // A past event's pass has usually run: that one row is read before the connector.
-                guard try await !repository.hasRun(eventId: event.id, startedBy: Self.noShowRunner) else { continue }
                 let settings = try await engine.connectors.view(eventId: event.id).settings
                 guard settings.enabled, settings.noShowsDue(for: event, at: time) else { continue }
                 _ = try await enqueue(eventId: event.id, dryRun: false, startedBy: Self.noShowRunner)

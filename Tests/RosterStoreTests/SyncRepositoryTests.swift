@@ -24,6 +24,28 @@ struct SyncRepositoryTests {
         }
     }
 
+    @Test("the events whose no-show pass may be due: over, and no run of that starter yet, soonest ended first", arguments: TestDatabaseKind.available)
+    func endedWithoutRun(kind: TestDatabaseKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let now = Date(timeIntervalSince1970: 1_800_000_000)
+            let events = EventRepository(database: database)
+            let repository = SyncRepository(database: database, now: { now })
+            for (id, end) in [("past", -7_200.0), ("done", -86_400.0), ("later", 3_600.0), ("recent", -60.0)] as [(String, Double)] {
+                try await events.create(Event(id: id, name: id, startsAt: now.addingTimeInterval(end - 3_600), endsAt: now.addingTimeInterval(end),
+                                              createdAt: now))
+            }
+            try await events.create(Event(id: "open", name: "open", createdAt: now))
+            var pass = SyncRun(id: "r1", eventId: "done", dryRun: false, total: 1, createdAt: now)
+            pass.startedBy = "no-shows"
+            try await repository.create(pass)
+            var other = SyncRun(id: "r2", eventId: "past", dryRun: false, total: 1, createdAt: now)
+            other.startedBy = "ada@example.com"
+            try await repository.create(other)
+            let due = try await events.endedWithoutRun(startedBy: "no-shows", at: now)
+            #expect(due.map(\.id) == ["past", "recent"], "not the event whose pass ran, nor one not over, nor one without an end")
+        }
+    }
+
     @Test("workers claim forced runs from the database: the oldest first, one worker per event, a dead worker's runs once its lease expires", arguments: TestDatabaseKind.available)
     func claims(kind: TestDatabaseKind) async throws {
         try await withTestDatabase(kind) { database in
