@@ -1,3 +1,5 @@
+import Foundation
+
 /// SOQL text built from parts, with every value escaped as the SOQL reference documents
 /// ("Quoted String Escape Sequences"): a participant's email can never change a query.
 public struct SOQL: Sendable, Hashable, CustomStringConvertible {
@@ -47,6 +49,8 @@ public struct SOQL: Sendable, Hashable, CustomStringConvertible {
         case isFalse(String)
         case isNull(String)
         case isNotNull(String)
+        /// `field >= 2026-12-08T09:30:00Z`: a date-time field at or after `date`, to the second.
+        case onOrAfter(String, Date)
         case and([Condition])
         case or([Condition])
 
@@ -60,10 +64,17 @@ public struct SOQL: Sendable, Hashable, CustomStringConvertible {
             case .isFalse(let field): "\(field) = false"
             case .isNull(let field): "\(field) = null"
             case .isNotNull(let field): "\(field) != null"
+            case .onOrAfter(let field, let date): "\(field) >= \(SOQL.dateTimeLiteral(date))"
             case .and(let parts): parts.count == 1 ? parts[0].text : "(" + parts.map(\.text).joined(separator: " AND ") + ")"
             case .or(let parts): parts.count == 1 ? parts[0].text : "(" + parts.map(\.text).joined(separator: " OR ") + ")"
             }
         }
+    }
+
+    /// A date-time literal, in UTC to the second and unquoted, as SOQL writes them
+    /// (SOQL and SOSL Reference, "Date Formats and Date Literals": `2005-10-08T01:02:03Z`).
+    public static func dateTimeLiteral(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(timeZone: TimeZone(identifier: "UTC")!))
     }
 
     /// `SELECT fields FROM object [WHERE …] [ORDER BY …] [LIMIT n]`. Field and object names are

@@ -1,3 +1,4 @@
+import Foundation
 import PropertyBased
 import SalesforceClient
 import SalesforceSandbox
@@ -77,5 +78,24 @@ enum SOQLLiteralReader {
             result.append(String(value))
         }
         return result
+    }
+}
+
+@Suite("Date-times in SOQL and in the Get Deleted Records window")
+struct DateTimeLiteralTests {
+    @Test("a date-time literal is UTC, to the second, unquoted")
+    func literal() {
+        let date = Date(timeIntervalSince1970: 1_796_119_230.789) // 2026-12-01T10:00:30.789Z
+        #expect(SOQL.dateTimeLiteral(date) == "2026-12-01T10:00:30Z")
+        #expect(SOQL.select(["Id"], from: "CampaignMember", where: .onOrAfter("SystemModstamp", date)).text
+                == "SELECT Id FROM CampaignMember WHERE SystemModstamp >= 2026-12-01T10:00:30Z")
+    }
+
+    @Test("the deleted-records subrequest carries its window percent-encoded")
+    func deletedSubrequest() {
+        let start = Date(timeIntervalSince1970: 1_796_119_200)
+        let sub = CompositeSubrequest.deleted("CampaignMember", from: start, to: start.addingTimeInterval(3_600), version: "62.0", referenceId: "gone")
+        #expect(sub.method == "GET")
+        #expect(sub.url == "/services/data/v62.0/sobjects/CampaignMember/deleted/?start=2026-12-01T10%3A00%3A00Z&end=2026-12-01T11%3A00%3A00Z")
     }
 }

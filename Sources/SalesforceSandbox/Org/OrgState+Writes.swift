@@ -56,6 +56,7 @@ extension OrgState {
         guard schema.deletable else {
             throw SalesforceError("INSUFFICIENT_ACCESS_OR_READONLY", "insufficient access rights on object id")
         }
+        logDeletion(id, of: record.objectKey)
         switch record.objectKey {
         case "campaignmember", "campaignmemberstatus":
             // Campaign members and statuses never go to the recycle bin.
@@ -64,11 +65,15 @@ extension OrgState {
         case "contact", "lead":
             let field = record.objectKey == "contact" ? "contactid" : "leadid"
             for member in lookup(object: "campaignmember", field: field, value: .string(id.value)) ?? [] {
+                logDeletion(member, of: "campaignmember")
                 purge(member)
             }
         case "campaign":
             for object in ["campaignmember", "campaignmemberstatus"] {
-                for child in lookup(object: object, field: "campaignid", value: .string(id.value)) ?? [] { purge(child) }
+                for child in lookup(object: object, field: "campaignid", value: .string(id.value)) ?? [] {
+                    logDeletion(child, of: object)
+                    purge(child)
+                }
             }
         default: break
         }

@@ -60,6 +60,9 @@ struct OrgState: Sendable {
     private var undoLog: [(SalesforceId, StoredRecord?)]?
     /// Objects whose duplicate rule is active.
     var activeDuplicateRules: Set<String> = []
+    /// Every row deleted through the API (those a delete took with it included), oldest first:
+    /// what the Get Deleted resource answers (``OrgState/deleted(of:from:to:)``).
+    private(set) var deletions: [Deletion] = []
     let clock: @Sendable () -> Int64
     private(set) var adminUserId: SalesforceId
 
@@ -217,6 +220,7 @@ struct OrgState: Sendable {
     /// Runs `body` so that, if it throws, every row it touched is put back as it was.
     mutating func transaction<T>(_ body: (inout OrgState) throws(SalesforceError) -> T) throws(SalesforceError) -> T {
         let outer = undoLog
+        let logged = deletions.count
         undoLog = []
         do {
             let result = try body(&self)
@@ -224,6 +228,7 @@ struct OrgState: Sendable {
             return result
         } catch {
             rollback()
+            deletions.removeLast(deletions.count - logged)
             undoLog = outer
             throw error
         }
@@ -240,8 +245,14 @@ struct OrgState: Sendable {
         }
     }
 
+    /// Notes that the row `id` of `object` was deleted now.
+    mutating func logDeletion(_ id: SalesforceId, of object: String) {
+        deletions.append(Deletion(object: object, id: id, at: clock()))
+    }
+
     /// Forgets every row, keeping schemas (custom fields included).
     mutating func removeAllRecords() {
+        deletions = []
         for key in tables.keys { tables[key] = [:] }
         for (object, fields) in indexes { for field in fields.keys { indexes[object]![field] = [:] } }
         activeDuplicateRules = []
@@ -268,4 +279,13 @@ struct OrgState: Sendable {
         admin["isdeleted"] = false
         put(admin)
     }
+}
+
+/// A row deleted through the API, as the delete log keeps it.
+struct Deletion: Sendable {
+    /// The object's key (lowercased name).
+    let object: String
+    let id: SalesforceId
+    /// When, in milliseconds since the epoch.
+    let at: Int64
 }

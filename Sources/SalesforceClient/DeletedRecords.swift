@@ -1,0 +1,41 @@
+import Foundation
+
+/// What the Get Deleted Records resource answers (REST API Developer Guide, "Get Deleted
+/// Records", `GET /sobjects/{object}/deleted/?start=&end=`): the rows of one object deleted in
+/// the window, for the whole org, at most 15 days back.
+public struct DeletedRecords: Sendable, Hashable, Decodable {
+    /// One deleted row.
+    public struct Record: Sendable, Hashable, Decodable {
+        /// The row's Id.
+        public var id: String
+        /// When it was deleted, as Salesforce writes it (`2026-12-01T10:01:30.000+0000`).
+        public var deletedDate: String
+    }
+
+    /// The rows deleted in the window, oldest first.
+    public var deletedRecords: [Record]
+    /// The earliest start the org still answers for; an earlier one is `INVALID_REPLICATION_DATE`.
+    public var earliestDateAvailable: String
+    /// Where the window really ended: the next look starts here.
+    public var latestDateCovered: String
+
+    /// Reads an answer (a Composite subresponse's body).
+    public static func decode(_ body: SalesforceValue) throws(SalesforceFailure) -> DeletedRecords {
+        try SalesforceClient.decode(DeletedRecords.self, from: body, what: "Get Deleted Records")
+    }
+
+    /// A date as the resource's parameters take it: UTC, to the second (the API truncates the
+    /// seconds away; a window must span more than a minute).
+    public static func parameter(_ date: Date) -> String {
+        SOQL.dateTimeLiteral(date)
+    }
+}
+
+extension CompositeSubrequest {
+    /// The rows of `object` deleted between `start` and `end` (Get Deleted Records), as a
+    /// Composite subrequest: it costs no call of its own.
+    public static func deleted(_ object: String, from start: Date, to end: Date, version: String, referenceId: String) -> CompositeSubrequest {
+        let window = "start=\(FormEncoding.percentEncode(DeletedRecords.parameter(start)))&end=\(FormEncoding.percentEncode(DeletedRecords.parameter(end)))"
+        return CompositeSubrequest(method: "GET", url: "/services/data/v\(version)/sobjects/\(object)/deleted/?\(window)", referenceId: referenceId)
+    }
+}
