@@ -264,6 +264,8 @@ let package = Package(
         .testTarget(
             name: "RosterSyncTests",
             dependencies: ["RosterSync", "RosterConnector", "RosterCore", "SalesforceClient",
+                           // The fidelity check of what the engine asks an org (InboundLookSandboxTests).
+                           "SalesforceSandbox",
                            .product(name: "Clocks", package: "swift-clocks"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: strict
         ),
