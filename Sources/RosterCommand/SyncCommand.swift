@@ -40,6 +40,7 @@ struct SyncCommand: AsyncParsableCommand {
         case .succeeded: return
         case .paused: throw SyncCommandFailure("paused: \(outcome.pausedReason ?? "")")
         case .cancelled: throw SyncCommandFailure("cancelled before the end (POST …/runs/\(outcome.id)/cancel)")
+        case .running: throw SyncCommandFailure("this process stalled past its lease on the event and another took it over; a worker (roster serve) finishes run \(outcome.id)")
         default: throw SyncCommandFailure("the sync failed: \(outcome.pausedReason ?? "see the log")")
         }
     }

@@ -4,9 +4,6 @@ import RosterCore
 import RosterStore
 import SalesforceClient
 
-/// An event's connector seen from the outside: settings, whether a secret is set, connection.
-public typealias ConnectorView = ConnectorSummary
-
 /// The Salesforce connector of each event: saving settings, connecting (both OAuth flows),
 /// disconnecting, and handing out a client per connection that keeps renewed tokens and
 /// reports a broken connection at once.
@@ -56,8 +53,8 @@ public final class ConnectorService: Sendable {
     // MARK: Settings
 
     /// The event's connector, or the defaults when it was never configured; no secret is opened.
-    public func view(eventId: String) async throws -> ConnectorView {
-        try await connectors.summary(eventId: eventId) ?? ConnectorView()
+    public func view(eventId: String) async throws -> ConnectorSummary {
+        try await connectors.summary(eventId: eventId) ?? ConnectorSummary()
     }
 
     /// The stored connector.
@@ -86,7 +83,7 @@ public final class ConnectorService: Sendable {
     ///
     /// - Parameter consumerSecret: a new secret, or `nil` to keep the stored one.
     /// - Throws: ``ValidationFailure`` naming each bad setting (a login URL on a host not allowed too).
-    public func save(eventId: String, settings: ConnectorSettings, consumerSecret: String?) async throws -> ConnectorView {
+    public func save(eventId: String, settings: ConnectorSettings, consumerSecret: String?) async throws -> ConnectorSummary {
         var settings = try Self.storable(settings)
         if let consumerSecret, let issue = ParticipantRules.controlCharacterIssue(consumerSecret.trimmed(), field: "consumerSecret") {
             throw ValidationFailure([issue])
@@ -118,8 +115,8 @@ public final class ConnectorService: Sendable {
         return Self.view(saved)
     }
 
-    static func view(_ stored: StoredConnector) -> ConnectorView {
-        ConnectorView(settings: stored.settings, consumerSecretSet: stored.consumerSecret != nil, connection: stored.connection)
+    static func view(_ stored: StoredConnector) -> ConnectorSummary {
+        ConnectorSummary(settings: stored.settings, consumerSecretSet: stored.consumerSecret != nil, connection: stored.connection)
     }
 
     // MARK: Connecting
@@ -139,7 +136,7 @@ public final class ConnectorService: Sendable {
     }
 
     /// Connects with the client-credentials flow (headless): at once, no browser.
-    public func connectWithClientCredentials(eventId: String) async throws -> ConnectorView {
+    public func connectWithClientCredentials(eventId: String) async throws -> ConnectorSummary {
         let stored = try await stored(eventId: eventId)
         let app = try app(of: stored)
         let oauth = OAuthClient(transport: transport)
@@ -230,7 +227,7 @@ public final class ConnectorService: Sendable {
     }
 
     /// Revokes the tokens at Salesforce and forgets them.
-    public func disconnect(eventId: String) async throws -> ConnectorView {
+    public func disconnect(eventId: String) async throws -> ConnectorSummary {
         // Nothing saved is nothing connected: the answer is the same as for a connector already
         // disconnected (DELETE is idempotent), the view with the default settings.
         guard let stored = try await connectors.find(eventId: eventId) else { return try await view(eventId: eventId) }

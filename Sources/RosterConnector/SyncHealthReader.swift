@@ -23,7 +23,7 @@ public struct SyncHealthReader: Sendable {
     /// The event's sync health; `view` is the connector when the caller read it already.
     /// - Parameter countingPending: `false` leaves `pending` at 0 while the state is `ok` (a
     ///   banner needs the count only when it shows), sparing the queue's count on every page.
-    public func health(eventId: String, view: ConnectorView? = nil, countingPending: Bool = true) async throws -> SyncHealth {
+    public func health(eventId: String, view: ConnectorSummary? = nil, countingPending: Bool = true) async throws -> SyncHealth {
         let settings = if let view { view } else { try await connectors.view(eventId: eventId) }
         let trouble = try await troubles.trouble(eventId: eventId)
         // The latest run that writes: a dry run started since does not hide a paused one.

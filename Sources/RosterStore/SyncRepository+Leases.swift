@@ -53,3 +53,15 @@ extension SyncRepository {
         try await database.writer.delete(from: "salesforce_event_leases").where("event_id", .equal, eventId).where("holder", .equal, holder).run()
     }
 }
+
+/// The event's lease is another holder's now: this one's ran out (it stalled longer than a lease
+/// lasts) and someone took the event, and with it any run on it. Whatever this holder was doing
+/// there stops without writing more.
+public struct LeaseNotHeld: Error, Sendable, CustomStringConvertible {
+    /// The event whose lease was lost.
+    public var eventId: String
+    /// Makes the error for the event whose lease was lost.
+    public init(eventId: String) { self.eventId = eventId }
+    /// Says that another process holds the event now.
+    public var description: String { "the lease on event \(eventId) ran out and another process holds it now" }
+}

@@ -271,8 +271,19 @@ public struct SyncRepository: Sendable {
 
     /// Stores what a batch learned, with the run's progress, in one transaction: a person's
     /// Salesforce Ids and sync date never get ahead of, or behind, their history.
-    public func record(_ results: [ParticipantSyncResult], eventId: String, run: SyncRun?) async throws {
+    ///
+    /// With `holder`, only while `holder` still holds the event's lease: a forced run that stalled
+    /// past its lease, and whose event (and run) another process took meanwhile, throws
+    /// ``LeaseNotHeld`` here rather than write its old counts and cursor over the new holder's.
+    public func record(_ results: [ParticipantSyncResult], eventId: String, run: SyncRun?, holder: String? = nil) async throws {
+        let dialect = database.dialect
         try await database.transaction { db in
+            if let holder {
+                // On PostgreSQL the lease row stays locked until the commit: no one takes it in between.
+                var held: SQLQueryString = "SELECT holder FROM salesforce_event_leases WHERE event_id = \(bind: eventId) AND holder = \(bind: holder)"
+                if dialect == .postgres { held += " FOR UPDATE" }
+                guard try await db.raw(held).first() != nil else { throw LeaseNotHeld(eventId: eventId) }
+            }
             // A person erased while their batch was on its way: nothing of theirs is kept again.
             let erased = try await Self.erased(among: results.map(\.participantId), on: db)
             let results = erased.isEmpty ? results : results.filter { !erased.contains($0.participantId) }

@@ -80,7 +80,7 @@ struct InboundPlanner: Sendable {
             let email = member.email.map(EmailAddress.normalized).flatMap { $0.isEmpty ? nil : $0 }
             let participant = byMember[member.id] ?? (member.contactId ?? member.leadId).flatMap { byRecord[$0] } ?? email.flatMap { byEmail[$0] }
             if let participant {
-                let registers = !participant.isRegistered && [registeredStatus, attendedStatus].contains { Self.same($0, member.status) }
+                let registers = !participant.isRegistered && [registeredStatus, attendedStatus].contains { InboundSettings.same($0, member.status) }
                 return .status(participantId: participant.id, memberId: member.id, status: member.status, at: member.changedAt, registers: registers)
             }
             guard inbound.invites(member.status) else { return .ignore(memberId: member.id) }
@@ -90,10 +90,5 @@ struct InboundPlanner: Sendable {
                                          company: member.company, jobTitle: member.jobTitle, isRegistered: .bool(false))
             return .invite(member: member, draft: draft)
         }
-    }
-
-    /// Two statuses are the same in any case and spacing, as Salesforce compares picklist values.
-    static func same(_ a: String, _ b: String) -> Bool {
-        !a.isBlank && a.trimmed().lowercased() == b.trimmed().lowercased()
     }
 }

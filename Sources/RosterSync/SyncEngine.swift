@@ -152,7 +152,8 @@ public final class SyncEngine: Sendable {
                 guard let last = people.last else { break }
                 // Renewed at each batch. Lost, it was taken by another process after it ran out
                 // (this one stalled longer than a lease lasts), and with it this run: nothing more is written here.
-                guard try await repository.acquireLease(eventId: event.id, holder: holder, seconds: leaseSeconds) else { throw LeaseLost() }
+                // (``SyncRepository/record(_:eventId:run:holder:)`` checks again, for a batch that outlasted it.)
+                guard try await repository.acquireLease(eventId: event.id, holder: holder, seconds: leaseSeconds) else { throw LeaseNotHeld(eventId: event.id) }
                 let callsBefore = batch.calls.value
                 let (results, tally) = try await batch.sync(people, dryRun: run.dryRun)
                 if !run.dryRun { await Self.recordMetrics(results, calls: batch.calls.value - callsBefore, client: batch.client) }
@@ -162,9 +163,11 @@ public final class SyncEngine: Sendable {
                 run.cursor = last.id
                 run.apiCalls = apiBefore + batch.calls.value
                 if run.dryRun {
-                    try await repository.record(results.map { var r = $0; r.syncedAt = nil; return r }.map(Self.historyOnly), eventId: event.id, run: run)
+                    try await repository.record(results.map { var r = $0; r.syncedAt = nil; return r }.map(Self.historyOnly), eventId: event.id, run: run,
+                                                holder: holder)
                 } else {
-                    try await repository.record(results, eventId: event.id, run: run)
+                    // A batch that outlasted the lease (long back-offs) finds it gone here.
+                    try await repository.record(results, eventId: event.id, run: run, holder: holder)
                 }
                 await progress(run)
             }
@@ -180,8 +183,9 @@ public final class SyncEngine: Sendable {
                 run.finishedAt = now()
                 if !run.dryRun { await connectors.health.resumed(eventId: event.id) }
             }
-        } catch is LeaseLost {
-            logger.warning("the event was taken over by another process; this one leaves the run to it", metadata: ["run": "\(run.id)", "cursor": "\(run.cursor ?? "")"])
+        } catch is LeaseNotHeld {
+            logger.warning("this process's lease on the event ran out and another holds it now; this process writes nothing more of the run, which a worker takes up",
+                           metadata: ["run": "\(run.id)", "cursor": "\(run.cursor ?? "")"])
             return try await repository.run(id: run.id) ?? run
         } catch let exhausted as BudgetExhausted {
             run.state = .paused
@@ -283,7 +287,7 @@ public final class SyncEngine: Sendable {
         return waitReason(failure)
     }
 
-    private func checkConnectionFor(eventId: String, _ view: ConnectorView) async throws {
+    private func checkConnectionFor(eventId: String, _ view: ConnectorSummary) async throws {
         if view.settings.enabled, view.connection.state != .connected, try await events.hasSynced(eventId: eventId) {
             throw LiveSyncWaiting(state: view.connection.state)
         }
@@ -342,7 +346,7 @@ public final class SyncEngine: Sendable {
 
     /// The client, the describes (cached by the client; read again when `freshDescribes`) and the
     /// campaign of the event's `connector`, as the round read it.
-    func prepare(event: Event, connector: ConnectorView, runId: String?, freshDescribes: Bool = false) async throws -> SyncBatch {
+    func prepare(event: Event, connector: ConnectorSummary, runId: String?, freshDescribes: Bool = false) async throws -> SyncBatch {
         let client = try await salesforce(event.id, connector.connection)
         let describes = try await client.describe(MappingTarget.allCases.map(\.objectName), refresh: freshDescribes)
         var byTarget: [MappingTarget: SObjectDescribe] = [:]
@@ -381,9 +385,6 @@ extension SyncRun {
         errors += tally.errors.prefix(max(0, 100 - errors.count))
     }
 }
-
-/// The event's lease ran out and another process holds it now: the run is theirs.
-struct LeaseLost: Error {}
 
 /// The live sync of an event waits for its connection: the connector is on but disconnected or
 /// broken. Its changes stay in the outbox until the connection is back.

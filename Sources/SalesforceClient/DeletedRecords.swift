@@ -33,7 +33,8 @@ public struct DeletedRecords: Sendable, Hashable, Decodable {
 
 extension CompositeSubrequest {
     /// The rows of `object` deleted between `start` and `end` (Get Deleted Records), as a
-    /// Composite subrequest: it costs no call of its own.
+    /// Composite subrequest: it costs no call of its own. `object` is the caller's constant (an
+    /// API name such as `CampaignMember`), never user input: it goes into the path as it is.
     public static func deleted(_ object: String, from start: Date, to end: Date, version: String, referenceId: String) -> CompositeSubrequest {
         let window = "start=\(FormEncoding.percentEncode(DeletedRecords.parameter(start)))&end=\(FormEncoding.percentEncode(DeletedRecords.parameter(end)))"
         return CompositeSubrequest(method: "GET", url: "/services/data/v\(version)/sobjects/\(object)/deleted/?\(window)", referenceId: referenceId)

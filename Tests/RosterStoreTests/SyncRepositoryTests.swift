@@ -24,6 +24,25 @@ struct SyncRepositoryTests {
         }
     }
 
+    @Test("results are recorded for a holder only while it holds the event's lease", arguments: TestDatabaseKind.available)
+    func recordUnderLease(kind: TestDatabaseKind) async throws {
+        try await withTestDatabase(kind) { database in
+            let clock = TestClock()
+            try await EventRepository(database: database).create(Event(id: "e", name: "e", createdAt: clock.now))
+            let repository = SyncRepository(database: database, now: { clock.now })
+            var run = SyncRun(id: "r1", eventId: "e", dryRun: false, total: 10, createdAt: clock.now)
+            try await repository.create(run)
+            #expect(try await repository.acquireLease(eventId: "e", holder: "a", seconds: 60))
+            run.processed = 5
+            try await repository.record([], eventId: "e", run: run, holder: "a")
+            clock.advance(by: 61)
+            #expect(try await repository.acquireLease(eventId: "e", holder: "b", seconds: 60))
+            run.processed = 10
+            await #expect(throws: LeaseNotHeld.self) { try await repository.record([], eventId: "e", run: run, holder: "a") }
+            #expect(try await repository.run(id: "r1")?.processed == 5, "a's late counts were not written over b's")
+        }
+    }
+
     @Test("the events whose no-show pass may be due: over, and no run of that starter yet, soonest ended first", arguments: TestDatabaseKind.available)
     func endedWithoutRun(kind: TestDatabaseKind) async throws {
         try await withTestDatabase(kind) { database in

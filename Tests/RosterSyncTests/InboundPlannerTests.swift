@@ -75,8 +75,8 @@ struct InboundPlannerTests {
 
     @Test("statuses compare in any case and spacing; a blank outbound status never matches")
     func same() {
-        #expect(InboundPlanner.same("Registered", " registered "))
-        #expect(!InboundPlanner.same("", ""))
-        #expect(!InboundPlanner.same("Registered", "Attended"))
+        #expect(InboundSettings.same("Registered", " registered "))
+        #expect(!InboundSettings.same("", ""))
+        #expect(!InboundSettings.same("Registered", "Attended"))
     }
 }

@@ -16,12 +16,16 @@ final class ScriptedOrg: SalesforceAPI {
     let interrupt: @Sendable (_ subrequests: [CompositeSubrequest]) -> SalesforceFailure?
     /// What `describe` answers, by object.
     let describes: [String: SObjectDescribe]
+    /// Runs before each Composite call is answered (another process acting meanwhile).
+    let meanwhile: @Sendable (_ subrequests: [CompositeSubrequest]) async -> Void
     private let state = Mutex<(calls: [[CompositeSubrequest]], created: [String: Int])>(([], [:]))
 
     init(describes: [String: SObjectDescribe] = [:],
          interrupt: @escaping @Sendable (_ subrequests: [CompositeSubrequest]) -> SalesforceFailure? = { _ in nil },
-         refuse: @escaping @Sendable (_ object: String, _ size: Int?, _ record: SalesforceRecord) -> SalesforceAPIError? = { _, _, _ in nil }) {
+         refuse: @escaping @Sendable (_ object: String, _ size: Int?, _ record: SalesforceRecord) -> SalesforceAPIError? = { _, _, _ in nil },
+         meanwhile: @escaping @Sendable (_ subrequests: [CompositeSubrequest]) async -> Void = { _ in }) {
         self.describes = describes
+        self.meanwhile = meanwhile
         self.interrupt = interrupt
         self.refuse = refuse
     }
@@ -35,6 +39,7 @@ final class ScriptedOrg: SalesforceAPI {
     var apiUsage: APIUsage? { get async { nil } }
 
     func composite(_ subrequests: [CompositeSubrequest], allOrNone: Bool, headers: [(String, String)]) async throws(SalesforceFailure) -> [CompositeSubresponse] {
+        await meanwhile(subrequests)
         if let failure = interrupt(subrequests) { throw failure }
         state.withLock { $0.calls.append(subrequests) }
         var answered: [String: CompositeSubresponse] = [:]

@@ -133,7 +133,39 @@ struct SyncEngineTests {
         }
     }
 
-    @Test("a run paused by the org's request limit is tried again at the paused-run retry on the engine's clock: still paused at 59 s, done after 60 s")
+    @Test("a batch that outlasts its lease, taken meanwhile by another process, keeps nothing of its counts or cursor: the run is the new holder's")
+    func aLeaseLostDuringABatch() async throws {
+        let time = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+        let now: @Sendable () -> Date = { time.withLock { $0 } }
+        let secondBatch = String(format: "p%05d%%40example.org", SyncEngine.batchSize)
+        let taken = Mutex(false)
+        let repository = Mutex<SyncRepository?>(nil)
+        let org = ScriptedOrg(describes: Self.describes, meanwhile: { subrequests in
+            // The second batch's matching call: this process stalls past its lease, another takes the event.
+            guard subrequests.contains(where: { $0.url.contains(secondBatch) }), !taken.withLock({ $0 }), let store = repository.withLock({ $0 }) else { return }
+            taken.withLock { $0 = true }
+            time.withLock { $0 += 121 }
+            _ = try? await store.acquireLease(eventId: Self.event.id, holder: "another-process", seconds: 120)
+        })
+        try await withEngine(people: SyncEngine.batchSize * 2 + 1, org: org, now: now) { engine, store in
+            repository.withLock { $0 = store }
+            let queued = try await engine.queueRun(eventId: Self.event.id, dryRun: false)
+            let afterFirst = Mutex<String?>(nil)
+            let left = try await engine.execute(queued, progress: { run in
+                if run.processed == SyncEngine.batchSize { afterFirst.withLock { $0 = run.cursor } }
+            })
+            #expect(taken.withLock { $0 })
+            #expect(left.state == .running, "as stored: running, now in the other process's hands")
+            #expect((left.processed, left.created) == (SyncEngine.batchSize, SyncEngine.batchSize), "the first batch's counts, not the second's")
+            let firstCursor = afterFirst.withLock { $0 }
+            #expect(firstCursor != nil)
+            #expect(left.cursor == firstCursor, "the cursor where the first batch ended")
+            let stillHeld = try await store.acquireLease(eventId: Self.event.id, holder: "a-third-process", seconds: 1)
+            #expect(!stillHeld, "the other process's lease was left alone")
+        }
+    }
+
+    @Test("a run paused by the org's request limit goes on when the paused-run retry comes round on the engine's clock, stepped rather than waited for")
     func aPausedRunRetriedOnTheClock() async throws {
         let clock = TestClock()
         let spent = Mutex(true)
@@ -147,12 +179,7 @@ struct SyncEngineTests {
             try await eventually(stepping: nil) { try await repository.run(id: queued.id)?.state == .paused }
 
             spent.withLock { $0 = false }
-            // 59 s, a second at a time, each given a moment of real time: a retry due earlier
-            // would have been claimed and run by the end.
-            for _ in 0..<59 {
-                await clock.advance(by: .seconds(1))
-                try await Task.sleep(for: .milliseconds(10))
-            }
+            await clock.advance(by: .seconds(59))
             let early = try await repository.run(id: queued.id)
             #expect(early?.state == .paused)
             await clock.advance(by: .seconds(1))

@@ -21,15 +21,21 @@ public struct InboundSettings: Sendable, Hashable, Codable {
 
     /// Whether `status` (as Salesforce holds it, in any case) makes an invitee.
     public func invites(_ status: String) -> Bool {
-        let status = status.trimmed().lowercased()
-        return statuses.contains { $0.trimmed().lowercased() == status }
+        statuses.contains { Self.same($0, status) }
+    }
+
+    /// Whether two member statuses are the same, in any case and spacing, as Salesforce compares
+    /// picklist values; a blank one is the same as none.
+    public static func same(_ a: String, _ b: String) -> Bool {
+        !a.isBlank && a.trimmed().lowercased() == b.trimmed().lowercased()
     }
 
     /// What looking costs the org a day at this interval, in API calls: one a look for all of an
     /// org's inbound events together, when it finds nothing; a look that finds changes costs a
     /// call more per page of 2,000 members beyond the first. Switched off, nothing.
     public var callsPerDay: Int {
-        enabled ? (86_400 + intervalSeconds - 1) / intervalSeconds : 0
+        let interval = min(max(intervalSeconds, Self.intervals.lowerBound), Self.intervals.upperBound)
+        return enabled ? (86_400 + interval - 1) / interval : 0
     }
 
     /// Every problem with the values themselves, each naming its field (`inbound.…`).
@@ -52,7 +58,7 @@ public struct InboundSettings: Sendable, Hashable, Codable {
                 issues.append(.init(field: field, message: "a status can't be blank"))
             } else if !seen.insert(key).inserted {
                 issues.append(.init(field: field, message: "'\(status)' is listed twice"))
-            } else if let same = otherStatuses.first(where: { !$0.status.isBlank && $0.status.trimmed().lowercased() == key }) {
+            } else if let same = otherStatuses.first(where: { Self.same($0.status, status) }) {
                 issues.append(.init(field: field, message: "'\(status)' is the \(same.field) Roster writes itself; an invitation status must differ from it"))
             }
             if status.unicodeScalars.count > 255 { issues.append(.init(field: field, message: "at most 255 characters")) }

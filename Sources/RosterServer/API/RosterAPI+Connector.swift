@@ -5,6 +5,7 @@ import Mustache
 import OpenAPIRuntime
 import RosterConnector
 import RosterCore
+import RosterStore
 import RosterWeb
 import SalesforceClient
 
@@ -29,7 +30,7 @@ extension RosterAPI {
     }
 
     /// The connector as the API answers it: settings, connection, people not synced, health.
-    private func connectorBody(_ view: ConnectorView, eventId: String) async throws -> Components.Schemas.SalesforceConnector {
+    private func connectorBody(_ view: ConnectorSummary, eventId: String) async throws -> Components.Schemas.SalesforceConnector {
         // Salesforce lacks their data: never synced, changed since, or in error; excluded people never count.
         let states = try await participants.stateCounts(eventId: eventId, exclusions: view.settings.exclusions)
         let unsynced = [SalesforceSyncState.notSynced, .pending, .error].reduce(0) { $0 + (states[$1] ?? 0) }
@@ -190,7 +191,7 @@ extension ConnectorSettings {
 
 extension Components.Schemas.SalesforceConnector: EncodesEveryKey {
     /// - Parameter unsynced: the event's participants whose data Salesforce does not have yet.
-    init(_ view: ConnectorView, unsynced: Int, health: SyncHealth) throws {
+    init(_ view: ConnectorSummary, unsynced: Int, health: SyncHealth) throws {
         let settings = view.settings
         var mappings: [String: any Sendable] = [:]
         for (target, mapping) in settings.mappings.all { mappings[target.rawValue] = mapping.jsonObject }

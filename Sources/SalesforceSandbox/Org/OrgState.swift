@@ -228,7 +228,7 @@ struct OrgState: Sendable {
             return result
         } catch {
             rollback()
-            deletions.removeLast(deletions.count - logged)
+            deletions.removeLast(max(0, deletions.count - logged))
             undoLog = outer
             throw error
         }
@@ -247,8 +247,16 @@ struct OrgState: Sendable {
 
     /// Notes that the row `id` of `object` was deleted now.
     mutating func logDeletion(_ id: SalesforceId, of object: String) {
-        deletions.append(Deletion(object: object, id: id, at: clock()))
+        let now = clock()
+        // Nothing older than the log answers for is kept (Get Deleted Records: 15 days).
+        if let first = deletions.first, first.at < now - Self.deleteLogMilliseconds {
+            deletions.removeAll { $0.at < now - Self.deleteLogMilliseconds }
+        }
+        deletions.append(Deletion(object: object, id: id, at: now))
     }
+
+    /// How long the delete log keeps a deletion: 15 days.
+    static let deleteLogMilliseconds: Int64 = 15 * 86_400_000
 
     /// Forgets every row, keeping schemas (custom fields included).
     mutating func removeAllRecords() {

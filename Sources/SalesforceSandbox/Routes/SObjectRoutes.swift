@@ -51,32 +51,30 @@ enum SObjectRoutes {
         }
     }
 
-    /// How far back the delete log answers (REST API Developer Guide, "Get Deleted Records":
-    /// "no more than 15 days previous to the day the call is executed").
-    static let deleteLogDays: Int64 = 15
-
     /// `GET /sobjects/X/deleted/?start=&end=` (REST API Developer Guide, "Get Deleted Records"):
     /// the rows of X deleted between `start` and `end` (seconds truncated), for the whole org,
-    /// with `earliestDateAvailable` and `latestDateCovered` (the next call's start). A start more
-    /// than 15 days back, or not a minute before the end, is `INVALID_REPLICATION_DATE`.
+    /// with `earliestDateAvailable` and `latestDateCovered` (the next call's start, never past now
+    /// nor before the start). A start more than 15 days back, or not more than a minute before the
+    /// end, is `INVALID_REPLICATION_DATE`.
     private static func deleted(_ request: RestRequest, schema: SObjectSchema, _ context: RestContext) throws(SalesforceError) -> RestResponse {
         func minute(_ millis: Int64) -> Int64 { millis - ((millis % 60_000) + 60_000) % 60_000 }
         guard let startText = request.query["start"], let endText = request.query["end"],
               let start = SalesforceDate.parseDateTime(startText).map(minute), let end = SalesforceDate.parseDateTime(endText).map(minute)
         else {
-            throw SalesforceError("MALFORMED_QUERY", "start and end are required date-times, such as 2026-12-01T00:00:00+00:00", status: 400)
+            throw SalesforceError("MALFORMED_QUERY", "start and end are required date-times, such as 2026-12-01T00:00:00Z", status: 400)
         }
         let (records, now) = try context.access.read { state in
             (state.deletions.filter { $0.object == schema.name.lowercased() }, state.clock())
         }
-        let earliest = minute(now - deleteLogDays * 86_400_000)
+        // REST API Developer Guide, "Get Deleted Records": "no more than 15 days previous to the day the call is executed".
+        let earliest = minute(now - OrgState.deleteLogMilliseconds)
         guard start >= earliest else {
-            throw SalesforceError("INVALID_REPLICATION_DATE", "startDate cannot be more than \(deleteLogDays) days ago", status: 400)
+            throw SalesforceError("INVALID_REPLICATION_DATE", "startDate cannot be more than 15 days ago", status: 400)
         }
-        guard end - start >= 60_000 else {
+        guard end - start > 60_000 else {
             throw SalesforceError("INVALID_REPLICATION_DATE", "startDate must chronologically precede endDate by more than one minute", status: 400)
         }
-        let covered = min(end, minute(now))
+        let covered = max(start, min(end, minute(now)))
         let found = records.filter { $0.at >= start && $0.at < covered }
         return .json(200, .object([
             "deletedRecords": .array(found.map { .object(["id": .string($0.id.value), "deletedDate": .string(SalesforceDate.formatDateTime(milliseconds: $0.at))]) }),

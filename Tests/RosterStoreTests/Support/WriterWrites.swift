@@ -17,11 +17,17 @@ extension ParticipantRepository {
         }
     }
 
+    /// Runs `write` with a writer serving, then stops it and waits for it to end (cancelled, the
+    /// writer ends its stream of wake-ups and commits what was queued). Writes made at once each
+    /// go through their own writer: they race as two server processes would, which the store's
+    /// race retries are for.
     private func throughWriter<T: Sendable>(_ write: @Sendable (ParticipantWriter) async throws -> T) async throws -> T {
         let writer = ParticipantWriter(database: database, participants: self, logger: Logger(label: "test"))
-        // Cancelled, the writer ends its stream of wake-ups and commits what was queued.
         let running = Task { try await writer.run() }
-        defer { running.cancel() }
-        return try await write(writer)
+        let result: Result<T, any Error>
+        do { result = .success(try await write(writer)) } catch { result = .failure(error) }
+        running.cancel()
+        try await running.value
+        return try result.get()
     }
 }
