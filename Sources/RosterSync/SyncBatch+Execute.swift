@@ -35,17 +35,11 @@ extension SyncBatch {
             case .skip: break
             }
         }
-        for (write, result) in try await send(writes) {
-            let plan = plans[write.index]
-            guard let kind = plan.person.kind else { continue }
-            if result.success, let id = result.id ?? plan.person.recordId {
-                outcomes[write.index].personId = (kind, id)
-                outcomes[write.index].history.append(entry(write.operation == .create ? "create" : "update", Self.object(kind), id, nil))
-            } else {
-                let message = Self.describe(result.errors, object: Self.object(kind))
-                outcomes[write.index].fail(message)
-                outcomes[write.index].history.append(entry(write.operation == .create ? "create" : "update", Self.object(kind), plan.person.recordId, message))
-            }
+        let people = try await send(writes)
+        let peopleStamp = stamp()
+        for (write, answer) in people {
+            guard let kind = plans[write.index].person.kind else { continue }
+            outcomes[write.index].personWritten(write.operation, kind: kind, answer: answer, stamp: peopleStamp)
         }
 
         // Members: creates need the person's Id, known only now.
@@ -66,19 +60,10 @@ extension SyncBatch {
             }
         }
         var duplicates: [Int] = []
-        for (write, result) in try await send(memberWrites) {
-            if result.success {
-                if let id = result.id { outcomes[write.index].memberId = id }
-                outcomes[write.index].memberWritten = true
-                outcomes[write.index].history.append(entry(write.operation == .create ? "member_create" : "member_update", "CampaignMember",
-                                                           result.id ?? outcomes[write.index].memberId, nil))
-            } else if write.operation == .create, result.errors.contains(where: { $0.errorCode == "DUPLICATE_VALUE" }) {
-                duplicates.append(write.index)
-            } else {
-                let message = Self.describe(result.errors, object: "CampaignMember")
-                outcomes[write.index].fail(message)
-                outcomes[write.index].history.append(entry(write.operation == .create ? "member_create" : "member_update", "CampaignMember", nil, message))
-            }
+        let members = try await send(memberWrites)
+        let membersStamp = stamp()
+        for (write, answer) in members where outcomes[write.index].memberWritten(write.operation, answer: answer, stamp: membersStamp) {
+            duplicates.append(write.index)
         }
         if !duplicates.isEmpty { try await reconcileMembers(duplicates, participants, plans, &outcomes) }
 
@@ -149,19 +134,9 @@ extension SyncBatch {
             try await checkBudget()
             let responses = try await client.composite(subrequests, allOrNone: false)
             calls.add()
+            let answered = stamp()
             for (owner, response) in zip(owners, responses) {
-                let plan = plans[owner.index]
-                let ok = (200..<300).contains(response.httpStatusCode)
-                let id = response.body["id"]?.stringValue
-                let object = owner.isMember ? "CampaignMember" : (plan.person.kind.map(Self.object) ?? "")
-                let message = ok ? nil : Self.describe(response.errors, object: object)
-                if owner.isMember {
-                    if ok { outcomes[owner.index].memberId = id ?? outcomes[owner.index].memberId; outcomes[owner.index].memberWritten = true }
-                } else if ok, let kind = plan.person.kind, let personId = id ?? plan.person.recordId {
-                    outcomes[owner.index].personId = (kind, personId)
-                }
-                if let message { outcomes[owner.index].fail(message) }
-                outcomes[owner.index].history.append(entry(owner.operation, object, ok ? (id ?? (owner.isMember ? outcomes[owner.index].memberId : plan.person.recordId)) : nil, message))
+                outcomes[owner.index].chainedWritten(owner.operation, isMember: owner.isMember, answer: response, stamp: answered)
             }
         }
         let time = now()
@@ -194,11 +169,9 @@ extension SyncBatch {
             }
             outcomes[index].history.append(entry("member_link", "CampaignMember", member.id, nil))
         }
-        for (write, result) in try await send(writes) {
-            let message = result.success ? nil : Self.describe(result.errors, object: "CampaignMember")
-            if let message { outcomes[write.index].fail(message) } else { outcomes[write.index].memberWritten = true }
-            outcomes[write.index].history.append(entry("member_update", "CampaignMember", outcomes[write.index].memberId, message))
-        }
+        let updated = try await send(writes)
+        let updatedStamp = stamp()
+        for (write, answer) in updated { outcomes[write.index].memberReconciled(answer: answer, stamp: updatedStamp) }
     }
 
     /// How many times a record that failed to lock is sent again. A row lock is released when the
@@ -314,9 +287,11 @@ extension SyncBatch {
     }
 
     func entry(_ operation: String, _ object: String, _ recordId: String?, _ error: String?) -> SyncHistoryEntry {
-        SyncHistoryEntry(at: now(), runId: runId, operation: operation, object: object, recordId: recordId,
-                         outcome: error == nil ? "succeeded" : "failed", error: error)
+        stamp().entry(operation, object, recordId, error)
     }
+
+    /// The time and run of the history entries written now.
+    func stamp() -> HistoryStamp { HistoryStamp(at: now(), runId: runId) }
 
     /// A dry run: what would happen, per person; nothing is written.
     func planned(_ participants: [Participant], _ plans: [PersonPlan]) -> ([ParticipantSyncResult], BatchTally) {

@@ -55,6 +55,64 @@ struct Outcome {
 
     mutating func fail(_ message: String) { if error == nil { error = message } }
 
+    // MARK: Salesforce's answers, kept (pure: what was sent and what came back, nothing called)
+
+    /// The person's create or update was answered in a collection: their record's Id is kept, or
+    /// Salesforce's words.
+    mutating func personWritten(_ operation: CompositeSubrequest.CollectionOperation, kind: PersonRecord.Kind, answer: RecordResult, stamp: HistoryStamp) {
+        let name = operation == .create ? "create" : "update"
+        let object = SyncBatch.object(kind)
+        if answer.success, let id = answer.id ?? plan.person.recordId {
+            personId = (kind, id)
+            history.append(stamp.entry(name, object, id, nil))
+        } else {
+            let message = SyncBatch.describe(answer.errors, object: object)
+            fail(message)
+            history.append(stamp.entry(name, object, plan.person.recordId, message))
+        }
+    }
+
+    /// The member's create or update was answered in a collection. Answers `true` when a create
+    /// met a member the person already has (`DUPLICATE_VALUE`): it is found and updated instead.
+    mutating func memberWritten(_ operation: CompositeSubrequest.CollectionOperation, answer: RecordResult, stamp: HistoryStamp) -> Bool {
+        let name = operation == .create ? "member_create" : "member_update"
+        if answer.success {
+            if let id = answer.id { memberId = id }
+            memberWritten = true
+            history.append(stamp.entry(name, "CampaignMember", answer.id ?? memberId, nil))
+            return false
+        }
+        if operation == .create, answer.errors.contains(where: { $0.errorCode == "DUPLICATE_VALUE" }) { return true }
+        let message = SyncBatch.describe(answer.errors, object: "CampaignMember")
+        fail(message)
+        history.append(stamp.entry(name, "CampaignMember", nil, message))
+        return false
+    }
+
+    /// The update of a member found after `DUPLICATE_VALUE` was answered.
+    mutating func memberReconciled(answer: RecordResult, stamp: HistoryStamp) {
+        let message = answer.success ? nil : SyncBatch.describe(answer.errors, object: "CampaignMember")
+        if let message { fail(message) } else { memberWritten = true }
+        history.append(stamp.entry("member_update", "CampaignMember", memberId, message))
+    }
+
+    /// One single-record write of a chained Composite call was answered (`operation` as the
+    /// history names it). A subrequest halted because the one it refers to failed answers
+    /// `PROCESSING_HALTED`, and fails the person with it.
+    mutating func chainedWritten(_ operation: String, isMember: Bool, answer: CompositeSubresponse, stamp: HistoryStamp) {
+        let ok = (200..<300).contains(answer.httpStatusCode)
+        let id = answer.body["id"]?.stringValue
+        let object = isMember ? "CampaignMember" : (plan.person.kind.map(SyncBatch.object) ?? "")
+        let message = ok ? nil : SyncBatch.describe(answer.errors, object: object)
+        if isMember {
+            if ok { memberId = id ?? memberId; memberWritten = true }
+        } else if ok, let kind = plan.person.kind, let personId = id ?? plan.person.recordId {
+            self.personId = (kind, personId)
+        }
+        if let message { fail(message) }
+        history.append(stamp.entry(operation, object, ok ? (id ?? (isMember ? memberId : plan.person.recordId)) : nil, message))
+    }
+
     func result(participant: Participant, at time: Date, tally: inout BatchTally) -> ParticipantSyncResult {
         if let error {
             tally.failed += 1
@@ -74,5 +132,16 @@ struct Outcome {
             campaignMemberId: memberId, error: error, warning: plan.warning,
             history: error == nil && history.isEmpty && synced ? [SyncHistoryEntry(at: time, runId: nil, operation: "unchanged", object: "",
                                                                                    recordId: personId?.1, outcome: "succeeded", error: nil)] : history)
+    }
+}
+
+/// When, and under which run, the history entries of one answer are written.
+struct HistoryStamp {
+    let at: Date
+    let runId: String?
+
+    func entry(_ operation: String, _ object: String, _ recordId: String?, _ error: String?) -> SyncHistoryEntry {
+        SyncHistoryEntry(at: at, runId: runId, operation: operation, object: object, recordId: recordId,
+                         outcome: error == nil ? "succeeded" : "failed", error: error)
     }
 }
