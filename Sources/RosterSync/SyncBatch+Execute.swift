@@ -167,7 +167,7 @@ extension SyncBatch {
                 record["Id"] = .string(id)
                 writes.append(Write(index: index, operation: .update, record: RecordWrite(object: "CampaignMember", fields: record)))
             }
-            outcomes[index].history.append(entry("member_link", "CampaignMember", member.id, nil))
+            outcomes[index].history.append(stamp().entry("member_link", "CampaignMember", member.id, nil))
         }
         let updated = try await send(writes)
         let updatedStamp = stamp()
@@ -284,10 +284,6 @@ extension SyncBatch {
         var headers = settings.duplicateRules == .allowSave ? ["Sforce-Duplicate-Rule-Header": "allowSave=true"] : [:]
         headers[LeadAssignment.header] = createsLeads ? settings.leadAssignment.headerForCreates : "FALSE"
         return headers
-    }
-
-    func entry(_ operation: String, _ object: String, _ recordId: String?, _ error: String?) -> SyncHistoryEntry {
-        stamp().entry(operation, object, recordId, error)
     }
 
     /// The time and run of the history entries written now.

@@ -23,12 +23,6 @@ public struct DeletedRecords: Sendable, Hashable, Decodable {
     public static func decode(_ body: SalesforceValue) throws(SalesforceFailure) -> DeletedRecords {
         try SalesforceClient.decode(DeletedRecords.self, from: body, what: "Get Deleted Records")
     }
-
-    /// A date as the resource's parameters take it: UTC, to the second (the API truncates the
-    /// seconds away; a window must span more than a minute).
-    public static func parameter(_ date: Date) -> String {
-        SOQL.dateTimeLiteral(date)
-    }
 }
 
 extension CompositeSubrequest {
@@ -36,7 +30,8 @@ extension CompositeSubrequest {
     /// Composite subrequest: it costs no call of its own. `object` is the caller's constant (an
     /// API name such as `CampaignMember`), never user input: it goes into the path as it is.
     public static func deleted(_ object: String, from start: Date, to end: Date, version: String, referenceId: String) -> CompositeSubrequest {
-        let window = "start=\(FormEncoding.percentEncode(DeletedRecords.parameter(start)))&end=\(FormEncoding.percentEncode(DeletedRecords.parameter(end)))"
+        // The dates as SOQL writes them (UTC, to the second): the API truncates the seconds away, and a window must span more than a minute.
+        let window = "start=\(FormEncoding.percentEncode(SOQL.dateTimeLiteral(start)))&end=\(FormEncoding.percentEncode(SOQL.dateTimeLiteral(end)))"
         return CompositeSubrequest(method: "GET", url: "/services/data/v\(version)/sobjects/\(object)/deleted/?\(window)", referenceId: referenceId)
     }
 }
